@@ -1,0 +1,38 @@
+package io.goheap.benchmarks;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.Collection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Proves every benchmark runs (one fork, one short iteration each); its numbers mean nothing.
+ * The real runs are benchmarks/run.sh.
+ */
+class BenchmarksSmokeTest {
+    @Test
+    void everyBenchmarkRuns() throws Exception {
+        Options opt = new OptionsBuilder()
+                .include("io\\.goheap\\.benchmarks\\..*")
+                .forks(1)
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(opt).run();
+        assertEquals(4, results.size(), "benchmarks run");
+        for (RunResult r : results) {
+            double score = r.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.goheap.runtime;
+
+import io.goheap.runtime.sys.MemStats;
+import io.goheap.runtime.sys.SysMemory;
+
+/**
+ * One simulated Go 1.19 process in native memory, and the one entry point of goheap.
+ *
+ * <h2 id="lifetime">Lifetime</h2>
+ * A runtime owns every byte it maps (through {@link #sys()}). {@link #close()} unmaps all of it; after
+ * that every method here throws {@link IllegalStateException}, and so does every access through a
+ * segment the runtime handed out. A close that races with a reader on another thread is safe: each
+ * mapping's segment belongs to a shared arena, and the JDK's close of a shared arena completes a
+ * handshake with every thread before the close action ({@code munmap}) runs, so the reader either
+ * finished its access before the close or gets {@code IllegalStateException}; it never touches
+ * unmapped memory.
+ *
+ * <h2 id="threads">Thread safety</h2>
+ * All methods are thread-safe. {@link #close()} is idempotent.
+ *
+ * {@snippet :
+ * try (GoRuntime rt = GoRuntime.start()) {
+ *     Mapping m = rt.sys().sysAlloc(8192, SysStat.OTHER_SYS, "demo");  // real mmap
+ *     ...
+ * }   // every mapping is gone; m.segment().get(...) now throws IllegalStateException
+ * }
+ */
+public final class GoRuntime implements AutoCloseable {
+    /** The Go release whose layouts and algorithms this runtime follows. */
+    public static final String GO_VERSION = "go1.19.8";
+
+    private final MemStats memStats = new MemStats();
+    private final SysMemory sys = new SysMemory(memStats);
+
+    private GoRuntime() {
+    }
+
+    /** Starts an empty runtime: nothing mapped yet. */
+    public static GoRuntime start() {
+        return new GoRuntime();
+    }
+
+    /**
+     * The OS memory layer ({@code sysAlloc}, {@code sysMap}, ...) that owns this runtime's mappings.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public SysMemory sys() {
+        ensureOpen();
+        return sys;
+    }
+
+    /**
+     * The memory statistics of this runtime ({@code other_sys}, {@code heap_sys}, ...).
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public MemStats memStats() {
+        ensureOpen();
+        return memStats;
+    }
+
+    /** True until {@link #close()}. */
+    public boolean isOpen() {
+        return sys.isOpen();
+    }
+
+    /** Unmaps everything this runtime mapped. Idempotent. */
+    @Override
+    public void close() {
+        sys.close();
+    }
+
+    private void ensureOpen() {
+        if (!sys.isOpen()) {
+            throw new IllegalStateException("GoRuntime is closed");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.goheap.runtime.abi;
+
+import io.goheap.layouts.go119._type;
+import io.goheap.layouts.go119.bitvector;
+import io.goheap.layouts.go119.eface;
+import io.goheap.layouts.go119.functab;
+import io.goheap.layouts.go119.iface;
+import io.goheap.layouts.go119.imethod;
+import io.goheap.layouts.go119.interfacetype;
+import io.goheap.layouts.go119.itab;
+import io.goheap.layouts.go119.itabTableType;
+import io.goheap.layouts.go119.method;
+import io.goheap.layouts.go119.moduledata;
+import io.goheap.layouts.go119.name;
+import io.goheap.layouts.go119.pcHeader;
+import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.layouts.go119.slice;
+import io.goheap.layouts.go119.string;
+import io.goheap.layouts.go119.textsect;
+import io.goheap.layouts.go119.uncommontype;
+
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.PaddingLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every Go 1.19 runtime struct goheap lays out, read from the jextract layouts: names, offsets and
+ * sizes come from {@code io.goheap.layouts.go119}; this class adds only what C cannot say, the Go
+ * name of each struct and the Go type of each field (spelled as Go's DWARF spells it, e.g. {@code
+ * uint8} for {@code byte}, without the {@code runtime.} prefix).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class GoStructs {
+
+    /** One field: Go name (blank fields are {@code _}), the C name in the header, offset, size, Go type. */
+    public record Field(String name, String cName, long offset, long size, String goType) {
+    }
+
+    /** One struct: its name in the header ({@code itab}), in Go ({@code runtime.itab}), size and fields. */
+    public record Struct(String name, String goName, GroupLayout layout, List<Field> fields) {
+        /** {@code sizeof}, from the layout. */
+        public long size() {
+            return layout.byteSize();
+        }
+
+        /** The field with Go or C name {@code n}. */
+        public Optional<Field> field(String n) {
+            return fields.stream().filter(f -> f.name().equals(n) || f.cName().equals(n)).findFirst();
+        }
+    }
+
+    private static final List<Struct> ALL = List.of(
+            struct("_type", "runtime._type", _type.layout(), Map.of(
+                    "size", "uintptr", "ptrdata", "uintptr", "hash", "uint32", "tflag", "tflag",
+                    "align", "uint8", "fieldAlign", "uint8", "kind", "uint8",
+                    "equal", "func(unsafe.Pointer, unsafe.Pointer) bool", "gcdata", "*uint8",
+                    "str", "nameOff"), Map.of("ptrToThis", "typeOff")),
+            struct("uncommontype", "runtime.uncommontype", uncommontype.layout(), Map.of(
+                    "pkgpath", "nameOff", "mcount", "uint16", "xcount", "uint16", "moff", "uint32", "_12", "uint32")),
+            struct("method", "runtime.method", method.layout(), Map.of(
+                    "name", "nameOff", "mtyp", "typeOff", "ifn", "textOff", "tfn", "textOff")),
+            struct("imethod", "runtime.imethod", imethod.layout(), Map.of("name", "nameOff", "ityp", "typeOff")),
+            struct("name", "runtime.name", name.layout(), Map.of("bytes", "*uint8")),
+            struct("interfacetype", "runtime.interfacetype", interfacetype.layout(), Map.of(
+                    "typ", "_type", "pkgpath", "name", "mhdr", "[]imethod")),
+            struct("itab", "runtime.itab", itab.layout(), Map.of(
+                    "inter", "*interfacetype", "_type", "*_type", "hash", "uint32", "_20", "[4]uint8", "fun", "[1]uintptr")),
+            struct("iface", "runtime.iface", iface.layout(), Map.of("tab", "*itab", "data", "unsafe.Pointer")),
+            struct("eface", "runtime.eface", eface.layout(), Map.of("_type", "*_type", "data", "unsafe.Pointer")),
+            struct("itabTableType", "runtime.itabTableType", itabTableType.layout(), Map.of(
+                    "size", "uintptr", "count", "uintptr", "entries", "[512]*itab")),
+            struct("persistentAlloc", "runtime.persistentAlloc", persistentAlloc.layout(), Map.of(
+                    "base", "*notInHeap", "off", "uintptr")),
+            struct("slice", "runtime.slice", slice.layout(), Map.of("array", "unsafe.Pointer", "len", "int", "cap", "int")),
+            struct("string", "runtime.stringStruct", string.layout(), Map.of("str", "unsafe.Pointer", "len", "int")),
+            struct("functab", "runtime.functab", functab.layout(), Map.of("entryoff", "uint32", "funcoff", "uint32")),
+            struct("textsect", "runtime.textsect", textsect.layout(), Map.of(
+                    "vaddr", "uintptr", "end", "uintptr", "baseaddr", "uintptr")),
+            struct("bitvector", "runtime.bitvector", bitvector.layout(), Map.of("n", "int32", "bytedata", "*uint8")),
+            struct("pcHeader", "runtime.pcHeader", pcHeader.layout(), Map.of(
+                    "magic", "uint32", "pad1", "uint8", "pad2", "uint8", "minLC", "uint8", "ptrSize", "uint8",
+                    "nfunc", "int", "nfiles", "uint", "textStart", "uintptr", "funcnameOffset", "uintptr",
+                    "cuOffset", "uintptr"), Map.of("filetabOffset", "uintptr", "pctabOffset", "uintptr", "pclnOffset", "uintptr")),
+            struct("moduledata", "runtime.moduledata", moduledata.layout(), moduledataTypes()));
+
+    private GoStructs() {
+    }
+
+    /** Every struct, in header order. */
+    public static List<Struct> all() {
+        return ALL;
+    }
+
+    /**
+     * The struct named {@code n}, by header name ({@code itab}), Go name ({@code runtime.itab}), or
+     * case-insensitively.
+     */
+    public static Optional<Struct> byName(String n) {
+        for (Struct s : ALL) {
+            if (s.name().equals(n) || s.goName().equals(n)) {
+                return Optional.of(s);
+            }
+        }
+        String lower = n.toLowerCase(Locale.ROOT);
+        return ALL.stream().filter(s -> s.name().toLowerCase(Locale.ROOT).equals(lower)
+                || s.goName().toLowerCase(Locale.ROOT).equals(lower)).findFirst();
+    }
+
+    @SafeVarargs
+    private static Struct struct(String n, String goName, GroupLayout layout, Map<String, String>... goTypes) {
+        List<Field> fields = new ArrayList<>();
+        for (MemoryLayout member : layout.memberLayouts()) {
+            if (member instanceof PaddingLayout) {
+                continue;
+            }
+            String cName = member.name().orElseThrow(() -> new IllegalStateException("unnamed member in " + n));
+            String goType = null;
+            for (Map<String, String> m : goTypes) {
+                goType = goType != null ? goType : m.get(cName);
+            }
+            if (goType == null) {
+                throw new IllegalStateException("no Go type for " + n + "." + cName);
+            }
+            long offset = layout.byteOffset(MemoryLayout.PathElement.groupElement(cName));
+            fields.add(new Field(goFieldName(cName), cName, offset, member.byteSize(), goType));
+        }
+        return new Struct(n, goName, layout, List.copyOf(fields));
+    }
+
+    /** Go's blank fields are {@code _N} in the header (jextract cannot name a Java field {@code _}). */
+    static String goFieldName(String cName) {
+        return cName.matches("_[0-9]+") ? "_" : cName;
+    }
+
+    private static Map<String, String> moduledataTypes() {
+        return Map.ofEntries(
+                Map.entry("pcHeader", "*pcHeader"), Map.entry("funcnametab", "[]uint8"), Map.entry("cutab", "[]uint32"),
+                Map.entry("filetab", "[]uint8"), Map.entry("pctab", "[]uint8"), Map.entry("pclntable", "[]uint8"),
+                Map.entry("ftab", "[]functab"), Map.entry("findfunctab", "uintptr"), Map.entry("minpc", "uintptr"),
+                Map.entry("maxpc", "uintptr"), Map.entry("text", "uintptr"), Map.entry("etext", "uintptr"),
+                Map.entry("noptrdata", "uintptr"), Map.entry("enoptrdata", "uintptr"), Map.entry("data", "uintptr"),
+                Map.entry("edata", "uintptr"), Map.entry("bss", "uintptr"), Map.entry("ebss", "uintptr"),
+                Map.entry("noptrbss", "uintptr"), Map.entry("enoptrbss", "uintptr"), Map.entry("end", "uintptr"),
+                Map.entry("gcdata", "uintptr"), Map.entry("gcbss", "uintptr"), Map.entry("types", "uintptr"),
+                Map.entry("etypes", "uintptr"), Map.entry("rodata", "uintptr"), Map.entry("gofunc", "uintptr"),
+                Map.entry("textsectmap", "[]textsect"), Map.entry("typelinks", "[]int32"), Map.entry("itablinks", "[]*itab"),
+                Map.entry("ptab", "[]ptabEntry"), Map.entry("pluginpath", "string"), Map.entry("pkghashes", "[]modulehash"),
+                Map.entry("modulename", "string"), Map.entry("modulehashes", "[]modulehash"), Map.entry("hasmain", "uint8"),
+                Map.entry("gcdatamask", "bitvector"), Map.entry("gcbssmask", "bitvector"),
+                Map.entry("typemap", "map[typeOff]*_type"), Map.entry("bad", "bool"), Map.entry("next", "*moduledata"));
+    }
+}

@@ -1,0 +1,56 @@
+package io.goheap.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code goheap} command line. Exit codes: 0 success, 1 a failure while running (one line on
+ * stderr, {@code goheap: ...}), 2 bad usage (picocli's message and the usage hint). Never a stack
+ * trace unless {@code -Dgoheap.debug=true}.
+ */
+@Command(name = "goheap", mixinStandardHelpOptions = true, versionProvider = GoheapCli.Version.class,
+        description = "Go 1.19's interface machinery and persistent allocator, byte for byte, in native memory.",
+        subcommands = {LayoutCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class GoheapCli {
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new GoheapCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            err.println("goheap: " + oneLine(ex));
+            if (Boolean.getBoolean("goheap.debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        int rc = cl.execute(args);
+        out.flush();
+        err.flush();
+        return rc;
+    }
+
+    public static void main(String[] args) {
+        int rc = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(rc);
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            m = t.getClass().getSimpleName();
+        }
+        return m.replace('\n', ' ');
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"goheap 0.1.0 (simulates " + io.goheap.runtime.GoRuntime.GO_VERSION + " linux/amd64)"};
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.goheap.runtime.sys;
+
+/**
+ * The {@code sysMemStat} counters of Go 1.19's {@code mstats} that {@code sysAlloc}, {@code sysMap}
+ * and {@code sysFree} account into, under their Go names. {@link #HEAP_SYS} stands for the heap
+ * memory Go 1.19 tracks in {@code heapStats} (reported as {@code MemStats.HeapSys}).
+ */
+public enum SysStat {
+    STACKS_SYS("stacks_sys"),
+    MSPAN_SYS("mspan_sys"),
+    MCACHE_SYS("mcache_sys"),
+    BUCKHASH_SYS("buckhash_sys"),
+    GC_MISC_SYS("gcMiscSys"),
+    OTHER_SYS("other_sys"),
+    HEAP_SYS("heap_sys");
+
+    private final String goName;
+
+    SysStat(String goName) {
+        this.goName = goName;
+    }
+
+    /** The field name in Go's {@code mstats}, e.g. {@code other_sys}. */
+    public String goName() {
+        return goName;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * goheap's simulator of the Go 1.19 runtime in native memory: the OS memory layer
+ * ({@link io.goheap.runtime.sys}), typed views of Go structs ({@link io.goheap.runtime.abi}), the
+ * {@link io.goheap.runtime.GoRuntime} entry point and the {@code goheap} command line.
+ */
+module io.goheap.runtime {
+    requires io.goheap.layouts;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.goheap.runtime;
+    exports io.goheap.runtime.sys;
+    exports io.goheap.runtime.abi;
+    exports io.goheap.runtime.cli;
+    opens io.goheap.runtime.cli to info.picocli;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerates layouts/src/main/java from the headers in native/include with a `jextract` found on PATH.
+# layouts/ is jextract output only: never edit it by hand, change the header and run this script.
+#   native/jextract.sh            regenerate
+#   native/jextract.sh --check    regenerate into a temporary folder and fail if it differs from layouts/
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+command -v jextract >/dev/null || { echo "jextract.sh: no jextract on PATH" >&2; exit 2; }
+
+out="$root/layouts/src/main/java"
+if [ "${1:-}" = "--check" ]; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
+
+structs=(slice string _type uncommontype method imethod name interfacetype itab iface eface
+         itabTableType persistentAlloc functab textsect bitvector pcHeader moduledata)
+args=()
+for s in "${structs[@]}"; do args+=(--include-struct "$s"); done
+for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$here/include/goheap/go1_19_amd64.h" | awk '{print $2}'); do
+  args+=(--include-constant "$c")
+done
+rm -rf "$out/io/goheap/layouts/go119" "$out/io/goheap/layouts/libc"
+jextract --output "$out" -t io.goheap.layouts.go119 --header-class-name Go119 \
+  -I "$here/include" "${args[@]}" "$here/include/goheap/go1_19_amd64.h"
+
+largs=()
+for f in mmap munmap mprotect madvise sysconf strerrorname_np strerror; do largs+=(--include-function "$f"); done
+for c in $(grep -oE '^#define (GOHEAP_[A-Z0-9_]+)' "$here/include/goheap/libc.h" | awk '{print $2}'); do
+  largs+=(--include-constant "$c")
+done
+jextract --output "$out" -t io.goheap.layouts.libc --header-class-name Libc \
+  -I "$here/include" "${largs[@]}" "$here/include/goheap/libc.h"
+
+if [ "${1:-}" = "--check" ]; then
+  diff -r "$out/io/goheap/layouts" "$root/layouts/src/main/java/io/goheap/layouts" \
+    && echo "jextract.sh: layouts/ is up to date"
+fi

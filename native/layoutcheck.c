@@ -1,0 +1,70 @@
+/*
+ * layoutcheck.c - prints sizeof/offsetof of every struct and field of go1_19_amd64.h as JSON:
+ *   [{"struct":"itab","size":32,"fields":[{"name":"inter","offset":0,"size":8},...]},...]
+ * Built and run by the layout tests (LayoutCheckTest) with `gcc -std=c11 -I include`; its output
+ * is compared with the jextract layouts in io.goheap.layouts.go119, field by field.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include "goheap/go1_19_amd64.h"
+
+static int first_struct = 1;
+static int first_field;
+
+static void begin(const char *name, size_t size) {
+    printf("%s\n  {\"struct\":\"%s\",\"size\":%zu,\"fields\":[", first_struct ? "[" : ",", name, size);
+    first_struct = 0;
+    first_field = 1;
+}
+
+static void field(const char *name, size_t offset, size_t size) {
+    printf("%s\n    {\"name\":\"%s\",\"offset\":%zu,\"size\":%zu}", first_field ? "" : ",", name, offset, size);
+    first_field = 0;
+}
+
+static void end(void) { printf("]}"); }
+
+#define S(T)     begin(#T, sizeof(struct T))
+#define F(T, f)  field(#f, offsetof(struct T, f), sizeof(((struct T *)0)->f))
+
+int main(void) {
+    S(slice);          F(slice, array); F(slice, len); F(slice, cap); end();
+    S(string);         F(string, str); F(string, len); end();
+    S(_type);          F(_type, size); F(_type, ptrdata); F(_type, hash); F(_type, tflag); F(_type, align);
+                       F(_type, fieldAlign); F(_type, kind); F(_type, equal); F(_type, gcdata);
+                       F(_type, str); F(_type, ptrToThis); end();
+    S(uncommontype);   F(uncommontype, pkgpath); F(uncommontype, mcount); F(uncommontype, xcount);
+                       F(uncommontype, moff); F(uncommontype, _12); end();
+    S(method);         F(method, name); F(method, mtyp); F(method, ifn); F(method, tfn); end();
+    S(imethod);        F(imethod, name); F(imethod, ityp); end();
+    S(name);           F(name, bytes); end();
+    S(interfacetype);  F(interfacetype, typ); F(interfacetype, pkgpath); F(interfacetype, mhdr); end();
+    S(itab);           F(itab, inter); F(itab, _type); F(itab, hash); F(itab, _20); F(itab, fun); end();
+    S(iface);          F(iface, tab); F(iface, data); end();
+    S(eface);          F(eface, _type); F(eface, data); end();
+    S(itabTableType);  F(itabTableType, size); F(itabTableType, count); F(itabTableType, entries); end();
+    S(persistentAlloc); F(persistentAlloc, base); F(persistentAlloc, off); end();
+    S(functab);        F(functab, entryoff); F(functab, funcoff); end();
+    S(textsect);       F(textsect, vaddr); F(textsect, end); F(textsect, baseaddr); end();
+    S(bitvector);      F(bitvector, n); F(bitvector, bytedata); end();
+    S(pcHeader);       F(pcHeader, magic); F(pcHeader, pad1); F(pcHeader, pad2); F(pcHeader, minLC);
+                       F(pcHeader, ptrSize); F(pcHeader, nfunc); F(pcHeader, nfiles); F(pcHeader, textStart);
+                       F(pcHeader, funcnameOffset); F(pcHeader, cuOffset); F(pcHeader, filetabOffset);
+                       F(pcHeader, pctabOffset); F(pcHeader, pclnOffset); end();
+    S(moduledata);     F(moduledata, pcHeader); F(moduledata, funcnametab); F(moduledata, cutab);
+                       F(moduledata, filetab); F(moduledata, pctab); F(moduledata, pclntable);
+                       F(moduledata, ftab); F(moduledata, findfunctab); F(moduledata, minpc);
+                       F(moduledata, maxpc); F(moduledata, text); F(moduledata, etext);
+                       F(moduledata, noptrdata); F(moduledata, enoptrdata); F(moduledata, data);
+                       F(moduledata, edata); F(moduledata, bss); F(moduledata, ebss);
+                       F(moduledata, noptrbss); F(moduledata, enoptrbss); F(moduledata, end);
+                       F(moduledata, gcdata); F(moduledata, gcbss); F(moduledata, types);
+                       F(moduledata, etypes); F(moduledata, rodata); F(moduledata, gofunc);
+                       F(moduledata, textsectmap); F(moduledata, typelinks); F(moduledata, itablinks);
+                       F(moduledata, ptab); F(moduledata, pluginpath); F(moduledata, pkghashes);
+                       F(moduledata, modulename); F(moduledata, modulehashes); F(moduledata, hasmain);
+                       F(moduledata, gcdatamask); F(moduledata, gcbssmask); F(moduledata, typemap);
+                       F(moduledata, bad); F(moduledata, next); end();
+    printf("\n]\n");
+    return 0;
+}

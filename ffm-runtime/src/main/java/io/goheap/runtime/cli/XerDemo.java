@@ -48,6 +48,8 @@ import java.util.Map;
  * tests compare the headers with the bytes the Go 1.19 compiler emitted.
  */
 final class XerDemo {
+    /** cmd/link/internal/amd64 funcAlign: every function starts at a multiple of 32 bytes. */
+    static final long FUNC_ALIGN = 32;
     /** x86-64: {@code mov rax, [rax]; ret} — (*data).A loads d.x. */
     static final byte[] CODE_A = {0x48, (byte) 0x8b, 0x00, (byte) 0xc3};
     /** x86-64: {@code mov rax, [rax+8]; ret} — (*data).B loads d.y. */
@@ -71,12 +73,12 @@ final class XerDemo {
     }
 
     private void build(GoRuntime rt) {
-        // .text: the two method wrappers, 16-byte aligned as the Go linker aligns functions.
+        // .text: the two method wrappers, FUNC_ALIGN apart as Go 1.19's amd64 linker aligns functions.
         MemorySegment code = text.segment();
         MemorySegment.copy(MemorySegment.ofArray(CODE_A), 0, code, 0, CODE_A.length);
-        MemorySegment.copy(MemorySegment.ofArray(CODE_B), 0, code, 16, CODE_B.length);
+        MemorySegment.copy(MemorySegment.ofArray(CODE_B), 0, code, FUNC_ALIGN, CODE_B.length);
         long funA = text.address();
-        long funB = text.address() + 16;
+        long funB = text.address() + FUNC_ALIGN;
         rt.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
 
         // names (type..namedata.*, type..importpath.*): byte 0 flags, varint length, bytes

@@ -1,0 +1,97 @@
+package io.goheap.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    record Result(int rc, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = GoheapCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(rc, out.toString(), err.toString());
+    }
+
+    @Test
+    void layoutItabJson() throws Exception {
+        Result r = run("layout", "itab", "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("itab", j.get("struct").asText());
+        assertEquals(32, j.get("size").asInt());
+        List<Integer> offsets = j.get("fields").valueStream().map(f -> f.get("offset").asInt()).toList();
+        assertEquals(List.of(0, 8, 16, 20, 24), offsets);
+        List<String> names = j.get("fields").valueStream().map(f -> f.get("name").asText()).toList();
+        assertEquals(List.of("inter", "_type", "hash", "_", "fun"), names);
+        assertEquals(8, j.get("fields").get(0).get("size").asInt());
+    }
+
+    @Test
+    void layoutAllJsonIsAnArrayOfEveryStruct() throws Exception {
+        Result r = run("layout", "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.isArray());
+        assertEquals(18, j.size());
+        JsonNode md = j.valueStream().filter(s -> s.get("struct").asText().equals("moduledata")).findFirst().orElseThrow();
+        assertEquals(552, md.get("size").asInt());
+        JsonNode itablinks = md.get("fields").valueStream().filter(f -> f.get("name").asText().equals("itablinks")).findFirst().orElseThrow();
+        assertEquals(360, itablinks.get("offset").asInt());
+    }
+
+    @Test
+    void layoutTextShowsGoTypes() {
+        Result r = run("layout", "runtime._type");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("_type (runtime._type) size 48"), r.out());
+        assertTrue(r.out().matches("(?s).*\\s40\\s+4\\s+str\\s+nameOff.*"), r.out());
+    }
+
+    @Test
+    void unknownStructIsOneLineAndExitOne() {
+        Result r = run("layout", "nosuch");
+        assertEquals(1, r.rc());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("goheap: unknown struct 'nosuch'; known: _type, uncommontype, method"), r.err());
+        assertFalse(r.err().contains("at io.goheap"), "no stack trace");
+    }
+
+    @Test
+    void badOptionIsUsageErrorExitTwo() {
+        Result r = run("layout", "--nope");
+        assertEquals(2, r.rc());
+        assertTrue(r.err().contains("Unknown option: '--nope'"), r.err());
+    }
+
+    @Test
+    void demoPrintsTheItabFieldByField() {
+        Result r = run("demo");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("go.itab.main.data,main.Xer  (runtime.itab, 40 bytes)"), r.out());
+        assertTrue(r.out().matches("(?s).*\\+16\\s+hash\\s+16 a4 cf 45\\s+= 0x45cfa416.*"), r.out());
+        assertTrue(r.out().contains("fun[1]"), r.out());
+    }
+
+    @Test
+    void demoJson() throws Exception {
+        Result r = run("demo", "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("go1.19.8", j.get("goVersion").asText());
+        JsonNode itab = j.get("structs").valueStream().filter(s -> s.get("symbol").asText().startsWith("go.itab.")).findFirst().orElseThrow();
+        assertEquals(40, itab.get("size").asInt());
+        assertEquals("16a4cf45", itab.get("fields").get(2).get("bytes").asText());
+        assertEquals(2, j.get("mappings").size());
+    }
+}

@@ -1,0 +1,96 @@
+package io.goheap.runtime.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses gdb's {@code ptype/o} output (native/fixtures/ptype-o.txt, gdb 13 in C language mode):
+ * top-level fields with offset, size and Go type; nested struct fields ({@code struct []uint8 {...} name;})
+ * are taken as one field of the outer struct.
+ */
+public final class PtypeFixture {
+    public record Field(String name, long offset, long size, String goType) {
+    }
+
+    public record Struct(String goName, long size, List<Field> fields) {
+    }
+
+    private static final Pattern FIELD = Pattern.compile("^/\\*\\s+(\\d+)\\s+\\|\\s+(\\d+) \\*/\\s+(.*?);$");
+    private static final Pattern OPEN = Pattern.compile("^/\\*\\s+(\\d+)\\s+\\|\\s+(\\d+) \\*/\\s+(?:struct )?(.*) \\{$");
+    private static final Pattern CLOSE = Pattern.compile("^\\s+} (\\w+);$");
+    private static final Pattern TOTAL = Pattern.compile("/\\* total size \\(bytes\\):\\s+(\\d+) \\*/");
+    private static final Pattern TOP = Pattern.compile("^/\\* offset\\s+\\|\\s+size \\*/\\s+type = struct (\\S+) \\{$");
+
+    private PtypeFixture() {
+    }
+
+    public static Map<String, Struct> parse(Path file) throws IOException {
+        Map<String, Struct> out = new LinkedHashMap<>();
+        String current = null;
+        List<Field> fields = null;
+        Deque<long[]> open = new ArrayDeque<>();
+        Deque<String> openType = new ArrayDeque<>();
+        for (String line : Files.readAllLines(file)) {
+            Matcher m;
+            if ((m = TOP.matcher(line)).matches()) {
+                current = m.group(1);
+                fields = new ArrayList<>();
+                open.clear();
+                continue;
+            }
+            if (current == null) {
+                continue;
+            }
+            if ((m = OPEN.matcher(line)).matches()) {
+                open.push(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+                openType.push(m.group(3));
+                continue;
+            }
+            if ((m = CLOSE.matcher(line)).matches()) {
+                long[] o = open.pop();
+                String t = openType.pop();
+                if (open.isEmpty()) {
+                    fields.add(new Field(m.group(1), o[0], o[1], strip(t)));
+                }
+                continue;
+            }
+            if ((m = FIELD.matcher(line)).matches()) {
+                if (open.isEmpty()) {
+                    String decl = m.group(3);
+                    int sp = decl.lastIndexOf(' ');
+                    String type = decl.substring(0, sp);
+                    String name = decl.substring(sp + 1);
+                    while (name.startsWith("*")) { // gdb writes "T *name"
+                        type = "*" + type;
+                        name = name.substring(1);
+                    }
+                    fields.add(new Field(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), strip(type)));
+                }
+                continue;
+            }
+            if ((m = TOTAL.matcher(line)).find() && open.isEmpty()) {
+                out.put(current, new Struct(current, Long.parseLong(m.group(1)), List.copyOf(fields)));
+                current = null;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code runtime.interfacetype} -> {@code interfacetype}, {@code *runtime._type} -> {@code *_type};
+     * gdb's C mode writes Go's {@code unsafe.Pointer} as {@code void *}.
+     */
+    private static String strip(String goType) {
+        String t = goType.replace("runtime.", "").replace(" *", "*").trim();
+        return t.equals("*void") ? "unsafe.Pointer" : t;
+    }
+}

@@ -18,8 +18,11 @@ import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Mman;
 import io.goheap.runtime.sys.SysStat;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -54,6 +57,12 @@ final class XerDemo {
     static final byte[] CODE_A = {0x48, (byte) 0x8b, 0x00, (byte) 0xc3};
     /** x86-64: {@code mov rax, [rax+8]; ret} — (*data).B loads d.y. */
     static final byte[] CODE_B = {0x48, (byte) 0x8b, 0x40, 0x08, (byte) 0xc3};
+
+    /** The user type {@code main.data}: {@code struct { x, y int }}, laid out as Go lays it (two words). */
+    static final StructLayout DATA = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("x"), ValueLayout.JAVA_LONG.withName("y")).withName("main.data");
+    private static final VarHandle DATA_X = DATA.varHandle(MemoryLayout.PathElement.groupElement("x"));
+    private static final VarHandle DATA_Y = DATA.varHandle(MemoryLayout.PathElement.groupElement("y"));
 
     /** One struct written, with per-field notes keyed by field path ({@code typ.hash}, {@code fun[1]}). */
     record Placed(String symbol, GoStructs.Struct struct, long address, long size, Map<String, String> notes) {
@@ -92,18 +101,18 @@ final class XerDemo {
         long gcbits02 = putBytes(new byte[] {2}, 1);
 
         // type.func() int: _type header (the functype tail is the type image's job)
-        long tFunc = alloc(_type.sizeof(), 8);
+        long tFunc = alloc(_type.sizeof(), Go119.GO_PTR_SIZE());
         MemorySegment f = at(tFunc, _type.sizeof());
-        header(f, 8, 8, TypeHash.of("func() int"), Go119.GO_TFLAG_EXTRA_STAR(),
+        header(f, Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE(), TypeHash.of("func() int"), Go119.GO_TFLAG_EXTRA_STAR(),
                 Go119.GO_KIND_FUNC() | Go119.GO_KIND_DIRECT_IFACE(), gcbits01, off(nFunc));
         placed.add(new Placed("type.func() int", GoStructs.byName("_type").orElseThrow(), tFunc, _type.sizeof(), Map.of(
                 "hash", "TypeHash(\"func() int\")", "kind", "func | kindDirectIface",
                 "tflag", "tflagExtraStar", "str", "nameOff -> \"*func() int\"")));
 
         // type.main.data: _type header
-        long tData = alloc(_type.sizeof(), 8);
+        long tData = alloc(_type.sizeof(), Go119.GO_PTR_SIZE());
         MemorySegment d = at(tData, _type.sizeof());
-        header(d, 16, 0, TypeHash.of("main.data"),
+        header(d, DATA.byteSize(), 0, TypeHash.of("main.data"),
                 Go119.GO_TFLAG_UNCOMMON() | Go119.GO_TFLAG_EXTRA_STAR() | Go119.GO_TFLAG_NAMED() | Go119.GO_TFLAG_REGULAR_MEMORY(),
                 Go119.GO_KIND_STRUCT(), 0, off(nData));
         placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), tData, _type.sizeof(), Map.of(
@@ -113,10 +122,10 @@ final class XerDemo {
 
         // type.main.Xer: interfacetype + uncommontype + [2]imethod, one block as the compiler emits it
         long xerSize = interfacetype.sizeof() + uncommontype.sizeof() + 2 * imethod.sizeof();
-        long tXer = alloc(xerSize, 8);
+        long tXer = alloc(xerSize, Go119.GO_PTR_SIZE());
         MemorySegment x = at(tXer, xerSize);
         MemorySegment xt = interfacetype.typ(x);
-        header(xt, 16, 16, TypeHash.of("main.Xer"),
+        header(xt, iface.sizeof(), iface.sizeof(), TypeHash.of("main.Xer"),
                 Go119.GO_TFLAG_UNCOMMON() | Go119.GO_TFLAG_EXTRA_STAR() | Go119.GO_TFLAG_NAMED(),
                 Go119.GO_KIND_INTERFACE(), gcbits02, off(nXer));
         name.bytes(interfacetype.pkgpath(x), MemorySegment.ofAddress(nMain));
@@ -154,7 +163,7 @@ final class XerDemo {
 
         // go.itab.main.data,main.Xer: 24 + 8*2 bytes
         long itabSize = ItabDescriptor.sizeOf(2);
-        long tab = alloc(itabSize, 8);
+        long tab = alloc(itabSize, Go119.GO_PTR_SIZE());
         MemorySegment t = at(tab, itabSize);
         itab.inter(t, MemorySegment.ofAddress(tXer));
         itab._type(t, MemorySegment.ofAddress(tData));
@@ -167,15 +176,16 @@ final class XerDemo {
                 "fun[1]", "-> main.(*data).B: 48 8b 40 08 c3 (mov rax,[rax+8]; ret)")));
 
         // the boxed value data{1, 2} and the interface value sink = data{1, 2}
-        long val = alloc(16, 8);
-        ro.set(ValueLayout.JAVA_LONG, val - rodata.address(), 1);
-        ro.set(ValueLayout.JAVA_LONG, val - rodata.address() + 8, 2);
-        long sink = alloc(iface.sizeof(), 8);
+        long val = alloc(DATA.byteSize(), DATA.byteAlignment());
+        MemorySegment v = at(val, DATA.byteSize());
+        DATA_X.set(v, 0L, 1L);
+        DATA_Y.set(v, 0L, 2L);
+        long sink = alloc(iface.sizeof(), Go119.GO_PTR_SIZE());
         MemorySegment s = at(sink, iface.sizeof());
         iface.tab(s, MemorySegment.ofAddress(tab));
         iface.data(s, MemorySegment.ofAddress(val));
         placed.add(new Placed("main.sink", GoStructs.byName("iface").orElseThrow(), sink, iface.sizeof(), Map.of(
-                "tab", "-> go.itab.main.data,main.Xer", "data", "-> data{x: 1, y: 2} (16 bytes, boxed)")));
+                "tab", "-> go.itab.main.data,main.Xer", "data", "-> data{x: 1, y: 2} (" + DATA.byteSize() + " bytes, boxed)")));
     }
 
     private static void header(MemorySegment t, long size, long ptrdata, int hash, int tflag, int kind, long gcdata, int str) {
@@ -183,8 +193,9 @@ final class XerDemo {
         _type.ptrdata(t, ptrdata);
         _type.hash(t, hash);
         _type.tflag(t, (byte) tflag);
-        _type.align(t, (byte) 8);
-        _type.fieldAlign(t, (byte) 8);
+        // every type of the example is word aligned (a func value, two ints, an interface value)
+        _type.align(t, (byte) Go119.GO_PTR_SIZE());
+        _type.fieldAlign(t, (byte) Go119.GO_PTR_SIZE());
         _type.kind(t, (byte) kind);
         _type.gcdata(t, MemorySegment.ofAddress(gcdata));
         _type.str(t, str);

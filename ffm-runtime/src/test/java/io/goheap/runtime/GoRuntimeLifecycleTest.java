@@ -3,6 +3,7 @@ package io.goheap.runtime;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Reservation;
 import io.goheap.runtime.sys.SysStat;
+import io.goheap.runtime.testing.NativeMemoryTest;
 import io.goheap.runtime.testing.ProcMaps;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GoRuntimeLifecycleTest {
+class GoRuntimeLifecycleTest extends NativeMemoryTest {
 
     /**
      * The kernel's view: count and bytes of this runtime's ranges in /proc/self/maps go from 0 to what

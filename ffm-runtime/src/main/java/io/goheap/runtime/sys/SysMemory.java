@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Go 1.19's {@code mem_linux.go} over real {@code mmap}: {@code sysAlloc}, {@code sysFree},
@@ -38,6 +39,16 @@ import java.util.TreeMap;
  */
 public final class SysMemory implements AutoCloseable {
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+
+    /**
+     * Process-wide count of live mappings and reservations made by any instance, and the bytes of
+     * address space they hold (sysAlloc mappings + reservations; sysMap parts lie inside reservations).
+     * Updated under each instance's lock, read by leak checks in tests: plain atomics suffice, a reader
+     * wants only the eventual totals once the instances it cares about are closed.
+     */
+    private static final AtomicLong LIVE_MAPPINGS = new AtomicLong();
+    private static final AtomicLong LIVE_RESERVATIONS = new AtomicLong();
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
     private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     private final MemStats stats;
@@ -128,6 +139,8 @@ public final class SysMemory implements AutoCloseable {
                 throw closedException();
             }
             reservations.put(p, r);
+            LIVE_RESERVATIONS.incrementAndGet();
+            LIVE_BYTES.addAndGet(n);
         }
         return r;
     }
@@ -250,6 +263,15 @@ public final class SysMemory implements AutoCloseable {
         }
     }
 
+    /** Live mappings, reservations and bytes of every SysMemory in this process. */
+    public record Live(long mappings, long reservations, long bytes) {
+    }
+
+    /** What every instance in this process holds right now; tests use it to prove nothing leaked. */
+    public static Live liveInProcess() {
+        return new Live(LIVE_MAPPINGS.get(), LIVE_RESERVATIONS.get(), LIVE_BYTES.get());
+    }
+
     /** True until {@link #close()}. */
     public boolean isOpen() {
         synchronized (lock) {
@@ -278,6 +300,8 @@ public final class SysMemory implements AutoCloseable {
             for (Reservation r : reservations.values()) {
                 r.kill();
                 unmapLocked(r.address(), r.size());
+                LIVE_RESERVATIONS.decrementAndGet();
+                LIVE_BYTES.addAndGet(-r.size());
             }
             reservations.clear();
             throwUnmapFailure();
@@ -298,8 +322,19 @@ public final class SysMemory implements AutoCloseable {
         Arena arena = Arena.ofShared();
         // Unbounded reinterpret is sound here: this process just mapped exactly [p, p + n).
         MemorySegment seg = MemorySegment.ofAddress(p).reinterpret(n, arena, within == null
-                ? s -> unmapLocked(p, n)
-                : s -> faultLocked(p, n));
+                ? s -> {
+                    unmapLocked(p, n);
+                    LIVE_BYTES.addAndGet(-n);
+                    LIVE_MAPPINGS.decrementAndGet();
+                }
+                : s -> {
+                    faultLocked(p, n);
+                    LIVE_MAPPINGS.decrementAndGet();
+                });
+        LIVE_MAPPINGS.incrementAndGet();
+        if (within == null) {
+            LIVE_BYTES.addAndGet(n);
+        }
         Mapping m = new Mapping(purpose, p, n, stat, prot, within, arena, seg);
         mappings.put(p, m);
         stats.add(stat, n);

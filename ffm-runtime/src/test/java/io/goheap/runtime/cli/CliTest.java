@@ -2,6 +2,7 @@ package io.goheap.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goheap.runtime.testing.NativeMemoryTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CliTest {
+class CliTest extends NativeMemoryTest {
     record Result(int rc, String out, String err) {
     }
 

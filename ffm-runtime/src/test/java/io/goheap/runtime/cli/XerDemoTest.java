@@ -2,6 +2,7 @@ package io.goheap.runtime.cli;
 
 import io.goheap.runtime.GoRuntime;
 import io.goheap.runtime.testing.NativeDir;
+import io.goheap.runtime.testing.NativeMemoryTest;
 import io.goheap.runtime.testing.SrodataFixture;
 import io.goheap.runtime.testing.SrodataFixture.Symbol;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The demo's hand-built structs against the compiler: every byte the Go 1.19 compiler fixed (everything
  * but relocation sites) must be equal in the demo's memory.
  */
-class XerDemoTest {
+class XerDemoTest extends NativeMemoryTest {
     @Test
     void demoBytesEqualTheCompilersOutsideRelocations() throws Exception {
         Map<String, Symbol> go = SrodataFixture.parse(NativeDir.get().resolve("fixtures/xer.srodata.txt"));

@@ -1,5 +1,6 @@
 package io.goheap.runtime.sys;
 
+import io.goheap.runtime.testing.NativeMemoryTest;
 import io.goheap.runtime.testing.ProcMaps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SysMemoryTest {
+class SysMemoryTest extends NativeMemoryTest {
     static final long CHUNK = 256 << 10;
 
     MemStats stats;
@@ -155,6 +156,22 @@ class SysMemoryTest {
         assertThrows(IllegalStateException.class, () -> sys.sysReserve(0, 4096));
         assertThrows(IllegalStateException.class, () -> sys.sysFree(m));
         assertThrows(IllegalStateException.class, () -> m.segment().get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
+    void liveCountsSeeEveryMappingUntilClose() {
+        SysMemory.Live start = SysMemory.liveInProcess();
+        try (SysMemory other = new SysMemory(new MemStats())) {
+            Mapping m = other.sysAlloc(8192, SysStat.OTHER_SYS, "a");
+            Reservation r = other.sysReserve(0, 1 << 20);
+            other.sysMap(r, r.address(), 65536, SysStat.HEAP_SYS, "b");
+            assertEquals(new SysMemory.Live(start.mappings() + 2, start.reservations() + 1, start.bytes() + 8192 + (1 << 20)),
+                    SysMemory.liveInProcess());
+            other.sysFree(m);
+            assertEquals(new SysMemory.Live(start.mappings() + 1, start.reservations() + 1, start.bytes() + (1 << 20)),
+                    SysMemory.liveInProcess());
+        }
+        assertEquals(start, SysMemory.liveInProcess());
     }
 
     @Test

@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void text(PrintWriter out, GoRuntime rt, XerDemo demo) {
-        out.printf("goheap demo: the seed's Xer/data example, Go %s linux/amd64 layouts%n%n", GoRuntime.GO_VERSION);
+        out.printf("goheap demo: the seed's Xer/data example in %s linux/amd64 layouts%n%n", GoRuntime.GO_VERSION);
         out.println("mappings (sysAlloc -> mmap):");
         for (Mapping m : rt.sys().mappings()) {
             out.printf("  %s%n", m);
@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         for (XerDemo.Placed p : demo.placed) {
             out.printf("%s  (%s, %d bytes) @ 0x%x%n", p.symbol(), p.struct().goName(), p.size(), p.address());
             for (XerDemo.Line l : demo.lines(p)) {
-                out.printf("  0x%x  +%-3d %-12s %-23s  = 0x%-14x %s%n", p.address() + l.offset(), l.offset(),
+                out.printf("  0x%x  +%-3d %-16s %-23s  = 0x%-14x %s%n", p.address() + l.offset(), l.offset(),
                         l.field(), l.hex(), l.value(), l.note());
             }
             out.println();

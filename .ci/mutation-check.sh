@@ -33,6 +33,7 @@ mutate() { # name, file, sed expression, [regenerate layouts with jextract: yes|
 mutate header-itab-hash-widened   native/include/goheap/go1_19_amd64.h 's/^(    uint32_t               hash;)/    uint64_t               hash;/'
 mutate header-regenerated         native/include/goheap/go1_19_amd64.h 's/^(    uint8_t    tflag;)/    uint16_t   tflag;/' yes
 mutate java-layout-by-hand        layouts/src/main/java/io/goheap/layouts/go119/itab.java 's/Go119.C_INT.withName\("hash"\)/Go119.C_LONG.withName("hash")/'
+mutate java-layout-fields-swapped layouts/src/main/java/io/goheap/layouts/go119/_type.java 's/withName\("str"\)/withName("@@")/; s/withName\("ptrToThis"\)/withName("str")/; s/withName\("@@"\)/withName("ptrToThis")/'
 mutate gdb-fixture-offset         native/fixtures/ptype-o.txt 's|^/\*     40      \|       4 \*/    runtime.nameOff str;|/*     44      \|       4 */    runtime.nameOff str;|'
 mutate compiler-fixture-reloc     native/fixtures/xer.srodata.txt 's/^\trel 24\+8 t=-32767 main.\(\*data\).A\+0/\trel 28+8 t=-32767 main.(*data).A+0/'
 mutate hand-typed-offset          ffm-runtime/src/main/java/io/goheap/runtime/cli/XerDemo.java 's/itab.hash\(t, _type.hash\(d\)\);/t.set(ValueLayout.JAVA_INT, 16, _type.hash(d));/'

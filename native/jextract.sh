@@ -12,7 +12,8 @@ out="$root/layouts/src/main/java"
 if [ "${1:-}" = "--check" ]; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 
 structs=(slice string _type uncommontype method imethod name interfacetype itab iface eface
-         itabTableType persistentAlloc functab textsect bitvector pcHeader moduledata)
+         itabTableType persistentAlloc mutex globalAlloc sysmontick pageCache pGFree pMspancache gcWork wbBuf p
+         functab textsect bitvector pcHeader moduledata)
 args=()
 for s in "${structs[@]}"; do args+=(--include-struct "$s"); done
 for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$here/include/goheap/go1_19_amd64.h" | awk '{print $2}'); do

@@ -73,6 +73,13 @@
 #define GO_PAGE_SIZE              8192      /* _PageSize, 1 << _PageShift (13) */
 #define GO_PTR_SIZE               8
 
+/* proc.go: P status values. */
+#define GO_P_IDLE      0
+#define GO_P_RUNNING   1
+#define GO_P_SYSCALL   2
+#define GO_P_GCSTOP    3
+#define GO_P_DEAD      4
+
 /* symtab.go: pcHeader.magic for Go 1.18 and 1.19 (1.20+ uses 0xfffffff1). */
 #define GO_PCHEADER_MAGIC_1_18  0xfffffff0u
 
@@ -187,6 +194,114 @@ struct itabTableType {
 struct persistentAlloc {
     void       *base;   /* current chunk, or 0; its first word links to the previous chunk */
     uintptr_t   off;    /* next free byte offset within base; <= GO_PERSISTENT_CHUNK_SIZE */
+};
+
+/* runtime.mutex: a futex-based lock word (lockRankStruct is empty without staticlockranking). 8 bytes. */
+struct mutex {
+    uintptr_t  key;   /* 0 unlocked, 1 locked, 2 locked with sleepers (lock_futex.go) */
+};
+
+/* The type of runtime.globalAlloc (malloc.go): `struct { mutex; persistentAlloc }`, the persistent
+   allocator used by threads without a P. 24 bytes. */
+struct globalAlloc {
+    struct mutex            mutex;
+    struct persistentAlloc  persistentAlloc;
+};
+
+/* runtime.sysmontick. 32 bytes. */
+struct sysmontick {
+    uint32_t  schedtick;
+    int64_t   schedwhen;
+    uint32_t  syscalltick;
+    int64_t   syscallwhen;
+};
+
+/* runtime.pageCache. 24 bytes. */
+struct pageCache {
+    uintptr_t  base;    /* base address of the 64-page chunk */
+    uint64_t   cache;   /* 64-bit bitmap of free pages (1 = free) */
+    uint64_t   scav;    /* 64-bit bitmap of scavenged pages */
+};
+
+/* p.gFree: `struct { gList; n int32 }`. 16 bytes. */
+struct pGFree {
+    uintptr_t  gList;   /* gList.head, a guintptr */
+    int32_t    n;
+};
+
+/* p.mspancache: `struct { len int; buf [128]*mspan }`. 1032 bytes. */
+struct pMspancache {
+    int64_t    len;
+    void      *buf[128];
+};
+
+/* runtime.gcWork. 40 bytes. */
+struct gcWork {
+    void      *wbuf1;
+    void      *wbuf2;
+    uint64_t   bytesMarked;
+    int64_t    heapScanWork;
+    uint8_t    flushedWork;   /* bool */
+};
+
+/* runtime.wbBuf: the write barrier buffer. 4112 bytes. */
+struct wbBuf {
+    uintptr_t  next;
+    uintptr_t  end;
+    uintptr_t  buf[512];
+};
+
+/* runtime.p: a processor, the resource a thread needs to run Go code (runtime2.go). 8912 bytes.
+   goheap uses id, status and palloc (at 4592); every field is here so the whole struct has Go's bytes. */
+struct p {
+    int32_t              id;
+    uint32_t             status;          /* _Pidle 0, _Prunning 1, _Psyscall 2, _Pgcstop 3, _Pdead 4 */
+    uintptr_t            link;            /* puintptr */
+    uint32_t             schedtick;
+    uint32_t             syscalltick;
+    struct sysmontick    sysmontick;
+    uintptr_t            m;               /* muintptr: the M holding this P, or 0 */
+    void                *mcache;          /* *mcache */
+    struct pageCache     pcache;
+    uintptr_t            raceprocctx;
+    struct slice         deferpool;       /* []*_defer */
+    void                *deferpoolbuf[32];
+    uint64_t             goidcache;
+    uint64_t             goidcacheend;
+    uint32_t             runqhead;
+    uint32_t             runqtail;
+    uintptr_t            runq[256];       /* [256]guintptr */
+    uintptr_t            runnext;         /* guintptr */
+    struct pGFree        gFree;
+    struct slice         sudogcache;      /* []*sudog */
+    void                *sudogbuf[128];
+    struct pMspancache   mspancache;
+    uintptr_t            tracebuf;        /* traceBufPtr */
+    uint8_t              traceSweep;      /* bool */
+    uintptr_t            traceSwept;
+    uintptr_t            traceReclaimed;
+    struct persistentAlloc palloc;        /* this P's persistentalloc state */
+    uint32_t             _4608;           /* Go: `_ uint32`, aligns timer0When */
+    uint64_t             timer0When;
+    uint64_t             timerModifiedEarliest;
+    int64_t              gcAssistTime;
+    int64_t              gcFractionalMarkTime;
+    uint64_t             limiterEvent;    /* limiterEvent{stamp atomic.Uint64} */
+    int64_t              gcMarkWorkerMode;
+    int64_t              gcMarkWorkerStartTime;
+    struct gcWork        gcw;
+    struct wbBuf         wbBuf;
+    uint32_t             runSafePointFn;
+    uint32_t             statsSeq;
+    struct mutex         timersLock;
+    struct slice         timers;          /* []*timer */
+    uint32_t             numTimers;
+    uint32_t             deletedTimers;
+    uintptr_t            timerRaceCtx;
+    int64_t              maxStackScanDelta;
+    uint64_t             scannedStackSize;
+    uint64_t             scannedStacks;
+    uint8_t              preempt;         /* bool */
 };
 
 /* runtime.functab: one entry of the pclntab function table. 8 bytes. */

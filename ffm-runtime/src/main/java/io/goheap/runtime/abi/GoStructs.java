@@ -13,6 +13,15 @@ import io.goheap.layouts.go119.method;
 import io.goheap.layouts.go119.moduledata;
 import io.goheap.layouts.go119.name;
 import io.goheap.layouts.go119.pcHeader;
+import io.goheap.layouts.go119.p;
+import io.goheap.layouts.go119.wbBuf;
+import io.goheap.layouts.go119.gcWork;
+import io.goheap.layouts.go119.pMspancache;
+import io.goheap.layouts.go119.pGFree;
+import io.goheap.layouts.go119.pageCache;
+import io.goheap.layouts.go119.sysmontick;
+import io.goheap.layouts.go119.globalAlloc;
+import io.goheap.layouts.go119.mutex;
 import io.goheap.layouts.go119.persistentAlloc;
 import io.goheap.layouts.go119.slice;
 import io.goheap.layouts.go119.string;
@@ -42,8 +51,16 @@ public final class GoStructs {
     public record Field(String name, String cName, long offset, long size, String goType) {
     }
 
-    /** One struct: its name in the header ({@code itab}), in Go ({@code runtime.itab}), size and fields. */
+    /**
+     * One struct: its name in the header ({@code itab}), in Go ({@code runtime.itab}), size and fields.
+     * An anonymous Go struct type (the type of {@code p.gFree}) has as Go name the field that holds it.
+     */
     public record Struct(String name, String goName, GroupLayout layout, List<Field> fields) {
+        /** True for a Go struct type without a name of its own (gdb shows it only inside its holder). */
+        public boolean anonymous() {
+            return ANONYMOUS.contains(name);
+        }
+
         /** {@code sizeof}, from the layout. */
         public long size() {
             return layout.byteSize();
@@ -54,6 +71,8 @@ public final class GoStructs {
             return fields.stream().filter(f -> f.name().equals(n) || f.cName().equals(n)).findFirst();
         }
     }
+
+    private static final java.util.Set<String> ANONYMOUS = java.util.Set.of("pGFree", "pMspancache");
 
     private static final List<Struct> ALL = List.of(
             struct("_type", "runtime._type", _type.layout(), Map.of(
@@ -77,6 +96,20 @@ public final class GoStructs {
                     "size", "uintptr", "count", "uintptr", "entries", "[512]*itab")),
             struct("persistentAlloc", "runtime.persistentAlloc", persistentAlloc.layout(), Map.of(
                     "base", "*notInHeap", "off", "uintptr")),
+            struct("mutex", "runtime.mutex", mutex.layout(), Map.of("key", "uintptr")),
+            struct("globalAlloc", "runtime.globalAlloc", globalAlloc.layout(), Map.of(
+                    "mutex", "mutex", "persistentAlloc", "persistentAlloc")),
+            struct("sysmontick", "runtime.sysmontick", sysmontick.layout(), Map.of(
+                    "schedtick", "uint32", "schedwhen", "int64", "syscalltick", "uint32", "syscallwhen", "int64")),
+            struct("pageCache", "runtime.pageCache", pageCache.layout(), Map.of(
+                    "base", "uintptr", "cache", "uint64", "scav", "uint64")),
+            struct("pGFree", "runtime.p.gFree", pGFree.layout(), Map.of("gList", "gList", "n", "int32")),
+            struct("pMspancache", "runtime.p.mspancache", pMspancache.layout(), Map.of("len", "int", "buf", "[128]*mspan")),
+            struct("gcWork", "runtime.gcWork", gcWork.layout(), Map.of(
+                    "wbuf1", "*workbuf", "wbuf2", "*workbuf", "bytesMarked", "uint64", "heapScanWork", "int64",
+                    "flushedWork", "bool")),
+            struct("wbBuf", "runtime.wbBuf", wbBuf.layout(), Map.of("next", "uintptr", "end", "uintptr", "buf", "[512]uintptr")),
+            struct("p", "runtime.p", p.layout(), pTypes()),
             struct("slice", "runtime.slice", slice.layout(), Map.of("array", "unsafe.Pointer", "len", "int", "cap", "int")),
             struct("string", "runtime.stringStruct", string.layout(), Map.of("str", "unsafe.Pointer", "len", "int")),
             struct("functab", "runtime.functab", functab.layout(), Map.of("entryoff", "uint32", "funcoff", "uint32")),
@@ -136,6 +169,29 @@ public final class GoStructs {
     /** Go's blank fields are {@code _N} in the header (jextract cannot name a Java field {@code _}). */
     static String goFieldName(String cName) {
         return cName.matches("_[0-9]+") ? "_" : cName;
+    }
+
+    private static Map<String, String> pTypes() {
+        return Map.ofEntries(
+                Map.entry("id", "int32"), Map.entry("status", "uint32"), Map.entry("link", "puintptr"),
+                Map.entry("schedtick", "uint32"), Map.entry("syscalltick", "uint32"), Map.entry("sysmontick", "sysmontick"),
+                Map.entry("m", "muintptr"), Map.entry("mcache", "*mcache"), Map.entry("pcache", "pageCache"),
+                Map.entry("raceprocctx", "uintptr"), Map.entry("deferpool", "[]*_defer"),
+                Map.entry("deferpoolbuf", "[32]*_defer"), Map.entry("goidcache", "uint64"),
+                Map.entry("goidcacheend", "uint64"), Map.entry("runqhead", "uint32"), Map.entry("runqtail", "uint32"),
+                Map.entry("runq", "[256]guintptr"), Map.entry("runnext", "guintptr"),
+                Map.entry("gFree", "struct { gList; n int32 }"), Map.entry("sudogcache", "[]*sudog"),
+                Map.entry("sudogbuf", "[128]*sudog"), Map.entry("mspancache", "struct { len int; buf [128]*mspan }"),
+                Map.entry("tracebuf", "traceBufPtr"), Map.entry("traceSweep", "bool"), Map.entry("traceSwept", "uintptr"),
+                Map.entry("traceReclaimed", "uintptr"), Map.entry("palloc", "persistentAlloc"), Map.entry("_4608", "uint32"),
+                Map.entry("timer0When", "uint64"), Map.entry("timerModifiedEarliest", "uint64"),
+                Map.entry("gcAssistTime", "int64"), Map.entry("gcFractionalMarkTime", "int64"),
+                Map.entry("limiterEvent", "limiterEvent"), Map.entry("gcMarkWorkerMode", "gcMarkWorkerMode"),
+                Map.entry("gcMarkWorkerStartTime", "int64"), Map.entry("gcw", "gcWork"), Map.entry("wbBuf", "wbBuf"),
+                Map.entry("runSafePointFn", "uint32"), Map.entry("statsSeq", "uint32"), Map.entry("timersLock", "mutex"),
+                Map.entry("timers", "[]*timer"), Map.entry("numTimers", "uint32"), Map.entry("deletedTimers", "uint32"),
+                Map.entry("timerRaceCtx", "uintptr"), Map.entry("maxStackScanDelta", "int64"),
+                Map.entry("scannedStackSize", "uint64"), Map.entry("scannedStacks", "uint64"), Map.entry("preempt", "bool"));
     }
 
     private static Map<String, String> moduledataTypes() {

@@ -36,8 +36,9 @@ class PtypeFixtureTest {
 
     @Test
     void everyStructIsInTheFixture() {
-        assertEquals(GoStructs.all().size(), GDB.size(), "structs in ptype-o.txt: " + GDB.keySet());
-        for (GoStructs.Struct s : GoStructs.all()) {
+        List<GoStructs.Struct> named = GoStructs.all().stream().filter(s -> !s.anonymous()).toList();
+        assertEquals(named.size(), GDB.size(), "structs in ptype-o.txt: " + GDB.keySet());
+        for (GoStructs.Struct s : named) {
             assertTrue(GDB.containsKey(s.goName()), "ptype-o.txt lacks " + s.goName());
         }
     }
@@ -45,7 +46,8 @@ class PtypeFixtureTest {
     @TestFactory
     List<DynamicTest> everyFieldAgreesWithGdb() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (GoStructs.Struct s : GoStructs.all()) {
+        // anonymous struct types (p.gFree, p.mspancache) are checked as fields of their holder here
+        for (GoStructs.Struct s : GoStructs.all().stream().filter(s -> !s.anonymous()).toList()) {
             tests.add(DynamicTest.dynamicTest(s.goName(), () -> {
                 PtypeFixture.Struct g = GDB.get(s.goName());
                 assertEquals(g.size(), s.size(), s.goName() + " size");

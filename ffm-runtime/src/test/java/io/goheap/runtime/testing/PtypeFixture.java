@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses gdb's {@code ptype/o} output (native/fixtures/ptype-o.txt, gdb 13 in C language mode):
- * top-level fields with offset, size and Go type; nested struct fields ({@code struct []uint8 {...} name;})
- * are taken as one field of the outer struct.
+ * Parses gdb's {@code ptype/o} output (native/fixtures/ptype-o.txt, gdb 13 in C language mode), each
+ * struct keyed by the {@code ==== runtime.NAME} line make-fixtures.sh prints before it: top-level fields
+ * with offset, size and Go type; nested struct fields ({@code struct []uint8 {...} name;}) are taken as
+ * one field of the outer struct; zero-size fields (Go's {@code lockRankStruct}) are left out.
  */
 public final class PtypeFixture {
     public record Field(String name, long offset, long size, String goType) {
@@ -28,21 +29,28 @@ public final class PtypeFixture {
     private static final Pattern OPEN = Pattern.compile("^/\\*\\s+(\\d+)\\s+\\|\\s+(\\d+) \\*/\\s+(?:struct )?(.*) \\{$");
     private static final Pattern CLOSE = Pattern.compile("^\\s+} (\\w+);$");
     private static final Pattern TOTAL = Pattern.compile("/\\* total size \\(bytes\\):\\s+(\\d+) \\*/");
-    private static final Pattern TOP = Pattern.compile("^/\\* offset\\s+\\|\\s+size \\*/\\s+type = struct (\\S+) \\{$");
+    private static final Pattern MARK = Pattern.compile("^==== (\\S+)$");
+    private static final Pattern TOP = Pattern.compile("^/\\* offset\\s+\\|\\s+size \\*/\\s+type = struct (.+) \\{$");
 
     private PtypeFixture() {
     }
 
     public static Map<String, Struct> parse(Path file) throws IOException {
         Map<String, Struct> out = new LinkedHashMap<>();
+        String marked = null;
         String current = null;
         List<Field> fields = null;
         Deque<long[]> open = new ArrayDeque<>();
         Deque<String> openType = new ArrayDeque<>();
         for (String line : Files.readAllLines(file)) {
             Matcher m;
+            if ((m = MARK.matcher(line)).matches()) {
+                marked = m.group(1);
+                continue;
+            }
             if ((m = TOP.matcher(line)).matches()) {
-                current = m.group(1);
+                // keyed by the make-fixtures.sh marker: anonymous struct types are printed through a variable
+                current = marked != null ? marked : m.group(1);
                 fields = new ArrayList<>();
                 open.clear();
                 continue;
@@ -64,7 +72,7 @@ public final class PtypeFixture {
                 continue;
             }
             if ((m = FIELD.matcher(line)).matches()) {
-                if (open.isEmpty()) {
+                if (open.isEmpty() && Long.parseLong(m.group(2)) > 0) { // Go's zero-size fields (lockRankStruct) have no C twin
                     String decl = m.group(3);
                     int sp = decl.lastIndexOf(' ');
                     String type = decl.substring(0, sp);

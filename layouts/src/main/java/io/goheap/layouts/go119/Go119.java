@@ -383,6 +383,51 @@ public class Go119 extends Go119$shared {
     public static int GO_PTR_SIZE() {
         return GO_PTR_SIZE;
     }
+    private static final int GO_P_IDLE = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_P_IDLE 0
+     * }
+     */
+    public static int GO_P_IDLE() {
+        return GO_P_IDLE;
+    }
+    private static final int GO_P_RUNNING = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_P_RUNNING 1
+     * }
+     */
+    public static int GO_P_RUNNING() {
+        return GO_P_RUNNING;
+    }
+    private static final int GO_P_SYSCALL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_P_SYSCALL 2
+     * }
+     */
+    public static int GO_P_SYSCALL() {
+        return GO_P_SYSCALL;
+    }
+    private static final int GO_P_GCSTOP = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_P_GCSTOP 3
+     * }
+     */
+    public static int GO_P_GCSTOP() {
+        return GO_P_GCSTOP;
+    }
+    private static final int GO_P_DEAD = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_P_DEAD 4
+     * }
+     */
+    public static int GO_P_DEAD() {
+        return GO_P_DEAD;
+    }
     private static final int GO_PERSISTENT_CHUNK_SIZE = (int)262144L;
     /**
      * {@snippet lang=c :

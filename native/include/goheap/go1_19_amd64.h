@@ -73,6 +73,18 @@
 #define GO_PAGE_SIZE              8192      /* _PageSize, 1 << _PageShift (13) */
 #define GO_PTR_SIZE               8
 
+/* sizeclasses.go and malloc.go: the small-object size classes and the heap's geometry. */
+#define GO_MAX_SMALL_SIZE         32768     /* _MaxSmallSize: larger objects get a span of their own */
+#define GO_SMALL_SIZE_DIV         8
+#define GO_SMALL_SIZE_MAX         1024
+#define GO_LARGE_SIZE_DIV         128
+#define GO_NUM_SIZE_CLASSES       68
+#define GO_MAX_TINY_SIZE          16        /* noscan objects below this share 16-byte tiny blocks */
+#define GO_TINY_SIZE_CLASS        2
+#define GO_HEAP_ARENA_BYTES       (64 << 20) /* heapArenaBytes on linux/amd64 */
+#define GO_PALLOC_CHUNK_BYTES     (4 << 20)  /* pallocChunkBytes: the heap grows by this much at least */
+#define GO_ARENA_HINT_BASE        0x00c000000000ull /* first arena hint: 0x00c0 << 32 */
+
 /* proc.go: P status values. */
 #define GO_P_IDLE      0
 #define GO_P_RUNNING   1

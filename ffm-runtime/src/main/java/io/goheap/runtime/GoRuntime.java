@@ -1,5 +1,9 @@
 package io.goheap.runtime;
 
+import io.goheap.runtime.alloc.Heap;
+import io.goheap.runtime.alloc.PersistentAlloc;
+import io.goheap.runtime.alloc.Procs;
+import io.goheap.runtime.image.Image;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
 
@@ -31,13 +35,62 @@ public final class GoRuntime implements AutoCloseable {
 
     private final MemStats memStats = new MemStats();
     private final SysMemory sys = new SysMemory(memStats);
+    private final Image image;
+    private final Heap heap;
+    private final Procs procs;
+    private final PersistentAlloc persistent;
 
-    private GoRuntime() {
+    private GoRuntime(int gomaxprocs) {
+        try {
+            image = new Image(sys);
+            heap = new Heap(image);
+            procs = new Procs(image, heap, gomaxprocs);
+            persistent = new PersistentAlloc(image, memStats, procs);
+        } catch (RuntimeException | Error e) {
+            sys.close();
+            throw e;
+        }
     }
 
-    /** Starts an empty runtime: nothing mapped yet. */
+    /**
+     * Starts a runtime with GOMAXPROCS = the number of processors the JVM sees: the static image is
+     * mapped, the heap is empty until the Ps are allocated in it, no persistent chunk exists yet.
+     */
     public static GoRuntime start() {
-        return new GoRuntime();
+        return start(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Starts a runtime with {@code gomaxprocs} Ps.
+     *
+     * @throws IllegalArgumentException if {@code gomaxprocs} is not in 1..1024
+     */
+    public static GoRuntime start(int gomaxprocs) {
+        return new GoRuntime(gomaxprocs);
+    }
+
+    /** The static image: sections and symbols. @throws IllegalStateException if closed */
+    public Image image() {
+        ensureOpen();
+        return image;
+    }
+
+    /** The heap ({@code mallocgc}). @throws IllegalStateException if closed */
+    public Heap heap() {
+        ensureOpen();
+        return heap;
+    }
+
+    /** The Ps. @throws IllegalStateException if closed */
+    public Procs procs() {
+        ensureOpen();
+        return procs;
+    }
+
+    /** {@code persistentalloc}. @throws IllegalStateException if closed */
+    public PersistentAlloc persistentAlloc() {
+        ensureOpen();
+        return persistent;
     }
 
     /**

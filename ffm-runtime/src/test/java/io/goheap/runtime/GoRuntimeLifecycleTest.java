@@ -1,5 +1,6 @@
 package io.goheap.runtime;
 
+import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Reservation;
 import io.goheap.runtime.sys.SysStat;
@@ -31,31 +32,37 @@ class GoRuntimeLifecycleTest extends NativeMemoryTest {
     @Test
     void closeUnmapsEverythingTheRuntimeMapped() throws Exception {
         List<ProcMaps.Range> start = ProcMaps.read();
+        List<long[]> explicit = new ArrayList<>();
+        List<long[]> all = new ArrayList<>();
         long ranges;
         long bytes;
-        List<long[]> ours = new ArrayList<>();
-        GoRuntime rt = GoRuntime.start();
+        GoRuntime rt = GoRuntime.start(2);
         try (rt) {
+            long sysAtStart = rt.memStats().sys();
             for (int i = 0; i < 8; i++) {
                 Mapping m = rt.sys().sysAlloc((i + 1) * 65536L, SysStat.OTHER_SYS, "chunk " + i);
-                ours.add(new long[] {m.address(), m.end()});
+                explicit.add(new long[] {m.address(), m.end()});
             }
             Reservation r = rt.sys().sysReserve(0, 4L << 20);
-            ours.add(new long[] {r.address(), r.end()});
+            explicit.add(new long[] {r.address(), r.end()});
             rt.sys().sysMap(r, r.address(), 1 << 20, SysStat.HEAP_SYS, "arena");
-            List<ProcMaps.Range> live = ProcMaps.read();
-            ranges = ours.stream().filter(o -> ProcMaps.mappedBytes(live, o[0], o[1]) == o[1] - o[0]).count();
-            bytes = ours.stream().mapToLong(o -> ProcMaps.mappedBytes(live, o[0], o[1])).sum();
-            assertEquals(9, ranges, "every range fully mapped");
-            assertEquals(36 * 65536L + (4L << 20), bytes);
-            for (long[] o : ours) {
+            rt.persistentAlloc().alloc(null, 100, 0, SysStat.OTHER_SYS);
+            assertEquals(36 * 65536L + (1 << 20) + PersistentAlloc.CHUNK_SIZE, rt.memStats().sys() - sysAtStart);
+            for (long[] o : explicit) {
                 assertEquals(0, ProcMaps.mappedBytes(start, o[0], o[1]), "range was free before start");
             }
-            assertEquals(36 * 65536L + (1 << 20), rt.memStats().sys());
+            // everything the runtime owns: image sections, heap arenas, chunks, and the ranges above
+            rt.sys().mappings().stream().filter(m -> m.within() == null).forEach(m -> all.add(new long[] {m.address(), m.end()}));
+            rt.sys().reservations().forEach(x -> all.add(new long[] {x.address(), x.end()}));
+            List<ProcMaps.Range> live = ProcMaps.read();
+            ranges = all.stream().filter(o -> ProcMaps.mappedBytes(live, o[0], o[1]) == o[1] - o[0]).count();
+            bytes = all.stream().mapToLong(o -> ProcMaps.mappedBytes(live, o[0], o[1])).sum();
+            assertEquals(all.size(), ranges, "every range fully mapped");
+            assertEquals(all.stream().mapToLong(o -> o[1] - o[0]).sum(), bytes);
         }
         List<ProcMaps.Range> after = ProcMaps.read();
-        long afterRanges = ours.stream().filter(o -> ProcMaps.mappedBytes(after, o[0], o[1]) > 0).count();
-        long afterBytes = ours.stream().mapToLong(o -> ProcMaps.mappedBytes(after, o[0], o[1])).sum();
+        long afterRanges = all.stream().filter(o -> ProcMaps.mappedBytes(after, o[0], o[1]) > 0).count();
+        long afterBytes = all.stream().mapToLong(o -> ProcMaps.mappedBytes(after, o[0], o[1])).sum();
         System.out.printf("proc/self/maps: runtime ranges before=0 live=%d (%d bytes) after close=%d (%d bytes);"
                         + " whole process lines %d -> %d%n", ranges, bytes, afterRanges, afterBytes, start.size(), after.size());
         assertEquals(0, afterRanges);

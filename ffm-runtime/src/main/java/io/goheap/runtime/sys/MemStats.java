@@ -28,11 +28,13 @@ public final class MemStats {
         return counters.get(MAPPED_READY);
     }
 
-    /** The sum of every {@link SysStat} (Go's {@code MemStats.Sys} over these counters). */
+    /** The sum of every Go {@link SysStat} (Go's {@code MemStats.Sys} over these counters; not IMAGE). */
     public long sys() {
         long sum = 0;
         for (SysStat s : SysStat.values()) {
-            sum += get(s);
+            if (s != SysStat.IMAGE) {
+                sum += get(s);
+            }
         }
         return sum;
     }

@@ -146,6 +146,32 @@ public final class SysMemory implements AutoCloseable {
     }
 
     /**
+     * Gives back a reservation nothing was committed in (Go's {@code sysReserveAligned} unmaps the
+     * ranges it does not keep). Not accounted, as the reservation was not.
+     *
+     * @throws IllegalArgumentException if {@code r} is not a live reservation of this layer, or has
+     *                                  committed parts
+     */
+    public void sysUnreserve(Reservation r) {
+        synchronized (lock) {
+            ensureOpenLocked();
+            if (reservations.get(r.address()) != r) {
+                throw new IllegalArgumentException("not a live reservation of this runtime: " + r);
+            }
+            Map.Entry<Long, Mapping> inside = mappings.ceilingEntry(r.address());
+            if (inside != null && inside.getKey() < r.end()) {
+                throw new IllegalArgumentException(r + " still has committed " + inside.getValue());
+            }
+            reservations.remove(r.address());
+            r.kill();
+            unmapLocked(r.address(), r.size());
+            LIVE_RESERVATIONS.decrementAndGet();
+            LIVE_BYTES.addAndGet(-r.size());
+            throwUnmapFailure();
+        }
+    }
+
+    /**
      * {@code sysMap}: commits {@code [addr, addr + n)} of a reservation read-write with
      * {@code mmap(addr, n, PROT_READ|PROT_WRITE, MAP_ANON|MAP_FIXED|MAP_PRIVATE, -1, 0)} and accounts
      * it to {@code stat}.

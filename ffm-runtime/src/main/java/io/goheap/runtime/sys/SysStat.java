@@ -12,7 +12,12 @@ public enum SysStat {
     BUCKHASH_SYS("buckhash_sys"),
     GC_MISC_SYS("gcMiscSys"),
     OTHER_SYS("other_sys"),
-    HEAP_SYS("heap_sys");
+    HEAP_SYS("heap_sys"),
+    /**
+     * goheap's own: the static image (sections {@code .text} ... {@code .noptrbss}) that in a real process
+     * is the mapped executable and in no Go stat. Left out of {@link MemStats#sys()}.
+     */
+    IMAGE("image");
 
     private final String goName;
 

@@ -383,6 +383,69 @@ public class Go119 extends Go119$shared {
     public static int GO_PTR_SIZE() {
         return GO_PTR_SIZE;
     }
+    private static final int GO_MAX_SMALL_SIZE = (int)32768L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_MAX_SMALL_SIZE 32768
+     * }
+     */
+    public static int GO_MAX_SMALL_SIZE() {
+        return GO_MAX_SMALL_SIZE;
+    }
+    private static final int GO_SMALL_SIZE_DIV = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_SMALL_SIZE_DIV 8
+     * }
+     */
+    public static int GO_SMALL_SIZE_DIV() {
+        return GO_SMALL_SIZE_DIV;
+    }
+    private static final int GO_SMALL_SIZE_MAX = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_SMALL_SIZE_MAX 1024
+     * }
+     */
+    public static int GO_SMALL_SIZE_MAX() {
+        return GO_SMALL_SIZE_MAX;
+    }
+    private static final int GO_LARGE_SIZE_DIV = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_LARGE_SIZE_DIV 128
+     * }
+     */
+    public static int GO_LARGE_SIZE_DIV() {
+        return GO_LARGE_SIZE_DIV;
+    }
+    private static final int GO_NUM_SIZE_CLASSES = (int)68L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_NUM_SIZE_CLASSES 68
+     * }
+     */
+    public static int GO_NUM_SIZE_CLASSES() {
+        return GO_NUM_SIZE_CLASSES;
+    }
+    private static final int GO_MAX_TINY_SIZE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_MAX_TINY_SIZE 16
+     * }
+     */
+    public static int GO_MAX_TINY_SIZE() {
+        return GO_MAX_TINY_SIZE;
+    }
+    private static final int GO_TINY_SIZE_CLASS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_TINY_SIZE_CLASS 2
+     * }
+     */
+    public static int GO_TINY_SIZE_CLASS() {
+        return GO_TINY_SIZE_CLASS;
+    }
     private static final int GO_P_IDLE = (int)0L;
     /**
      * {@snippet lang=c :
@@ -445,6 +508,33 @@ public class Go119 extends Go119$shared {
      */
     public static int GO_MAX_BLOCK() {
         return GO_MAX_BLOCK;
+    }
+    private static final int GO_HEAP_ARENA_BYTES = (int)67108864L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_HEAP_ARENA_BYTES 67108864
+     * }
+     */
+    public static int GO_HEAP_ARENA_BYTES() {
+        return GO_HEAP_ARENA_BYTES;
+    }
+    private static final int GO_PALLOC_CHUNK_BYTES = (int)4194304L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_PALLOC_CHUNK_BYTES 4194304
+     * }
+     */
+    public static int GO_PALLOC_CHUNK_BYTES() {
+        return GO_PALLOC_CHUNK_BYTES;
+    }
+    private static final long GO_ARENA_HINT_BASE = 824633720832L;
+    /**
+     * {@snippet lang=c :
+     * #define GO_ARENA_HINT_BASE 824633720832
+     * }
+     */
+    public static long GO_ARENA_HINT_BASE() {
+        return GO_ARENA_HINT_BASE;
     }
     private static final int GO_PCHEADER_MAGIC_1_18 = (int)4294967280L;
     /**

@@ -1,0 +1,309 @@
+package io.goheap.runtime.alloc;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.runtime.image.Image;
+import io.goheap.runtime.image.Section;
+import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.sys.GoThrow;
+import io.goheap.runtime.sys.Mapping;
+import io.goheap.runtime.sys.Reservation;
+import io.goheap.runtime.sys.SysMemory;
+import io.goheap.runtime.sys.SysStat;
+import io.goheap.runtime.sys.SyscallException;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Go-style heap without a collector: {@code mallocgc} over Go 1.19's size classes, per-P
+ * {@link MCache}s, spans carved from 64 MiB arenas that come from {@code sysReserve} and are committed
+ * 4 MiB at a time with {@code sysMap} (accounted to {@code heap_sys}). Nothing is ever freed: there is
+ * no garbage collector, no sweeping and no scavenger — objects live until the runtime closes.
+ *
+ * <h2 id="paths">Paths</h2>
+ * <ul>
+ *   <li>size 0: the address of {@code runtime.zerobase}.</li>
+ *   <li>noscan and under 16 bytes: the tiny allocator, packing objects into 16-byte blocks of size
+ *       class 2 at their natural alignment, exactly as Go 1.19 does.</li>
+ *   <li>up to 32 KiB: the object's size class; the P's cached span hands out the next slot; a full span
+ *       is replaced by a fresh one from the heap under the heap lock. Spans are noscan or scan by the
+ *       {@code noscan} argument (span class = sizeclass &lt;&lt; 1 | noscan).</li>
+ *   <li>larger: a span of its own, {@code ceil(size / 8 KiB)} pages.</li>
+ * </ul>
+ * Memory comes from fresh {@code mmap}s and is never reused, so it is always zero: {@code needzero}
+ * is satisfied without clearing (Go clears only spans whose memory may be dirty).
+ *
+ * <h2 id="threads">Thread safety</h2>
+ * A thread holding a P allocates through that P's mcache with no lock and no Java allocation until its
+ * span is full. Growing the heap and handing out spans take the heap lock (Go's {@code mheap_.lock}).
+ * A thread without a P allocates through one shared mcache under the heap lock (Go allows mallocgc
+ * without a P only during bootstrap, through {@code mcache0}; goheap keeps that path open for tools).
+ * {@link #segment} finds the committed region of an address without a lock: the list of regions is an
+ * immutable array republished (volatile write) under the lock, read with one volatile read.
+ */
+public final class Heap {
+    static final long PAGE = Go119.GO_PAGE_SIZE();
+    static final long ARENA = Go119.GO_HEAP_ARENA_BYTES();
+    static final long COMMIT = Go119.GO_PALLOC_CHUNK_BYTES();
+    static final long TINY = Go119.GO_MAX_TINY_SIZE();
+    static final int TINY_SPAN_CLASS = MSpan.spanClass(Go119.GO_TINY_SIZE_CLASS(), true);
+
+    private final SysMemory sys;
+    private final Symbol zerobase;
+    /** Go's mheap_.lock: guards everything below and the shared mcache */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final MCache shared = new MCache();
+    private final List<Reservation> arenas = new ArrayList<>();
+    private final List<Mapping> commits = new ArrayList<>();
+    /** commits sorted by address, republished under the lock; read lock-free by segment() */
+    private volatile Mapping[] commitView = new Mapping[0];
+    private long cur;
+    private long committedEnd;
+    private long arenaEnd;
+    private int nextHint;
+    private long spans;
+    private long spanBytes;
+    private long largeAllocs;
+
+    /** A heap whose memory comes from {@code image.sys()}; defines {@code runtime.zerobase}. */
+    public Heap(Image image) {
+        this.sys = image.sys();
+        this.zerobase = image.define(Section.NOPTRBSS, "runtime.zerobase", Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE());
+    }
+
+    /**
+     * {@code mallocgc(size, typ, needzero)}: a new object of {@code size} bytes.
+     *
+     * @param c        the mcache of the P the calling thread holds, or null for a thread without a P
+     * @param noscan   true when the type has no pointers (Go: {@code typ == nil || typ.ptrdata == 0})
+     * @param needzero whether the memory must be zero (always satisfied, see the class doc)
+     * @return the object's address
+     * @throws IllegalArgumentException if {@code size < 0}
+     * @throws GoThrow if the heap cannot grow ({@code runtime: out of memory}), with the system error as cause
+     */
+    public long mallocgc(MCache c, long size, boolean noscan, boolean needzero) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size=" + size);
+        }
+        if (size == 0) {
+            return zerobase.address();
+        }
+        if (c == null) {
+            lock.lock();
+            try {
+                return malloc(shared, size, noscan);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return malloc(c, size, noscan);
+    }
+
+    private long malloc(MCache c, long size, boolean noscan) {
+        if (size <= SizeClasses.MAX_SMALL_SIZE) {
+            if (noscan && size < TINY) {
+                return tiny(c, size);
+            }
+            int sizeClass = SizeClasses.sizeToClass(size);
+            int spc = MSpan.spanClass(sizeClass, noscan);
+            long x = nextFree(c, spc);
+            c.smallAllocs++;
+            c.smallBytes += SizeClasses.classToSize(sizeClass);
+            return x;
+        }
+        long npages = (size + PAGE - 1) / PAGE;
+        MSpan s = allocSpanLocking(npages, MSpan.spanClass(0, noscan), npages * PAGE, 1);
+        return s.base;
+    }
+
+    /** The tiny allocator: several tiny noscan objects share one 16-byte block. */
+    private long tiny(MCache c, long size) {
+        // align the object within the block to the largest of 8, 4, 2 that divides its size
+        long off = c.tinyOffset;
+        if ((size & 7) == 0) {
+            off = alignUp(off, 8);
+        } else if ((size & 3) == 0) {
+            off = alignUp(off, 4);
+        } else if ((size & 1) == 0) {
+            off = alignUp(off, 2);
+        }
+        if (off + size <= TINY && c.tiny != 0) {
+            c.tinyOffset = off + size;
+            c.tinyAllocs++;
+            return c.tiny + off;
+        }
+        long x = nextFree(c, TINY_SPAN_CLASS);
+        c.smallAllocs++;
+        c.smallBytes += TINY;
+        // keep the block with more room left, as Go does
+        if (size < c.tinyOffset || c.tiny == 0) {
+            c.tiny = x;
+            c.tinyOffset = size;
+        }
+        return x;
+    }
+
+    static long alignUp(long n, long a) {
+        return (n + a - 1) & -a;
+    }
+
+    private long nextFree(MCache c, int spc) {
+        MSpan s = c.alloc[spc];
+        long x = s == null ? 0 : s.nextFree();
+        if (x == 0) {
+            s = refill(spc);
+            c.alloc[spc] = s;
+            x = s.nextFree();
+        }
+        return x;
+    }
+
+    /** mcache.refill: a fresh span of the class (no span is ever partly free again: no collector). */
+    private MSpan refill(int spc) {
+        int sizeClass = spc >> 1;
+        long npages = SizeClasses.classToPages(sizeClass);
+        long elem = SizeClasses.classToSize(sizeClass);
+        return allocSpanLocking(npages, spc, elem, (int) (npages * PAGE / elem));
+    }
+
+    private MSpan allocSpanLocking(long npages, int spc, long elem, int nelems) {
+        boolean held = lock.isHeldByCurrentThread();
+        if (!held) {
+            lock.lock();
+        }
+        try {
+            long base = allocPages(npages);
+            spans++;
+            spanBytes += npages * PAGE;
+            if ((spc >> 1) == 0) {
+                largeAllocs++;
+            }
+            return new MSpan(base, (int) npages, spc, elem, nelems);
+        } finally {
+            if (!held) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Bump-allocates {@code npages} pages, growing the heap. Caller holds the lock. */
+    private long allocPages(long npages) {
+        long bytes = npages * PAGE;
+        if (cur + bytes > arenaEnd) {
+            newArena(bytes);
+        }
+        if (cur + bytes > committedEnd) {
+            long need = cur + bytes - committedEnd;
+            long n = (need + COMMIT - 1) / COMMIT * COMMIT;
+            n = Math.min(n, arenaEnd - committedEnd);
+            Reservation r = arenas.getLast();
+            Mapping m;
+            try {
+                m = sys.sysMap(r, committedEnd, n, SysStat.HEAP_SYS, "heap arena");
+            } catch (SyscallException e) {
+                throw outOfMemory(bytes, e);
+            }
+            commits.add(m);
+            Mapping[] view = commits.toArray(new Mapping[0]);
+            Arrays.sort(view, (a, b) -> Long.compareUnsigned(a.address(), b.address()));
+            // publish: a reader of commitView sees the whole array and every Mapping in it
+            commitView = view;
+            committedEnd += n;
+        }
+        long base = cur;
+        cur += bytes;
+        return base;
+    }
+
+    /**
+     * Reserves a fresh 64 MiB-aligned arena (more for a single object larger than an arena): first at
+     * Go's hints {@code i<<40 | 0x00c0<<32}, as the runtime asks for its heap at 0xc000000000, else
+     * anywhere with room to align. The old arena's unused tail is left reserved, as Go leaves it.
+     */
+    private void newArena(long minBytes) {
+        long size = (minBytes + ARENA - 1) / ARENA * ARENA;
+        Reservation r = null;
+        try {
+            while (r == null && nextHint < 0x80) {
+                long hint = ((long) nextHint++ << 40) | Go119.GO_ARENA_HINT_BASE();
+                Reservation t = sys.sysReserve(hint, size);
+                if (t.address() == hint) {
+                    r = t;
+                } else {
+                    sys.sysUnreserve(t);
+                }
+            }
+            if (r == null) {
+                r = sys.sysReserve(0, size + ARENA);
+            }
+        } catch (SyscallException e) {
+            throw outOfMemory(minBytes, e);
+        }
+        arenas.add(r);
+        cur = (r.address() + ARENA - 1) & -ARENA;
+        committedEnd = cur;
+        arenaEnd = cur + size;
+    }
+
+    /**
+     * The bytes {@code [addr, addr + size)} of the heap, bounded to them.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside one committed region
+     */
+    public MemorySegment segment(long addr, long size) {
+        Mapping[] view = commitView;
+        int lo = 0;
+        int hi = view.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Mapping m = view[mid];
+            if (Long.compareUnsigned(addr, m.address()) < 0) {
+                hi = mid - 1;
+            } else if (Long.compareUnsigned(addr, m.end()) >= 0) {
+                lo = mid + 1;
+            } else {
+                return m.segment().asSlice(addr - m.address(), size);
+            }
+        }
+        throw new IndexOutOfBoundsException("address=0x" + Long.toHexString(addr) + " size=" + size + " is not in the heap");
+    }
+
+    /** True when {@code addr} lies in committed heap memory. */
+    public boolean contains(long addr) {
+        for (Mapping m : commitView) {
+            if (m.contains(addr)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Heap figures: spans, bytes in spans, large objects, committed bytes, arenas. */
+    public record Stats(long spans, long spanBytes, long largeObjects, long committed, int arenas) {
+    }
+
+    /** The current figures, taken under the heap lock. */
+    public Stats stats() {
+        lock.lock();
+        try {
+            long committed = commits.stream().mapToLong(Mapping::size).sum();
+            return new Stats(spans, spanBytes, largeAllocs, committed, arenas.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code runtime.zerobase}, the address of every zero-size object. */
+    public long zerobase() {
+        return zerobase.address();
+    }
+
+    private static GoThrow outOfMemory(long bytes, SyscallException cause) {
+        GoThrow t = GoThrow.of("runtime: out of memory: cannot grow the heap by " + bytes + " bytes: " + cause.getMessage());
+        t.initCause(cause);
+        return t;
+    }
+}

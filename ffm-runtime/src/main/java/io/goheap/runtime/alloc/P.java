@@ -1,0 +1,116 @@
+package io.goheap.runtime.alloc;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.layouts.go119.p;
+import io.goheap.layouts.go119.persistentAlloc;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A processor: the resource a thread must hold to allocate without locks. Its {@code runtime.p}
+ * struct (8912 bytes, Go 1.19's layout, {@code palloc} at offset 4592) is a real object in the
+ * simulated heap, so dumps and the inspector read {@code id}, {@code status} and {@code palloc} as
+ * they would in a Go process. Its {@link MCache} is on the Java side.
+ *
+ * <p>Thread-safety: a P is held by at most one thread at a time ({@link Procs#acquire}); only that
+ * thread touches {@code palloc} and the mcache, with plain accesses, as only the M holding a P does in
+ * Go. {@code status} changes by CAS, from {@code _Pidle} to {@code _Prunning} on acquire and back
+ * with a release store; the holder is recorded in a volatile field for the ownership check.
+ */
+public final class P implements AutoCloseable {
+    /** {@code runtime.p.status} as a native int, for the acquire CAS */
+    private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
+    static final long STATUS_OFFSET = p.status$offset();
+    static final long PALLOC_BASE = p.palloc$offset() + persistentAlloc.base$offset();
+    static final long PALLOC_OFF = p.palloc$offset() + persistentAlloc.off$offset();
+
+    private final Procs procs;
+    private final int id;
+    private final long address;
+    private final MemorySegment seg;
+    final MCache mcache = new MCache();
+    /** the thread holding this P, or null; written before the status store that publishes it */
+    private volatile Thread holder;
+
+    P(Procs procs, int id, long address, MemorySegment seg) {
+        this.procs = procs;
+        this.id = id;
+        this.address = address;
+        this.seg = seg;
+        p.id(seg, id);
+        p.status(seg, Go119.GO_P_IDLE());
+    }
+
+    /** {@code p.id}, 0 .. GOMAXPROCS-1. */
+    public int id() {
+        return id;
+    }
+
+    /** The address of this P's {@code runtime.p}. */
+    public long address() {
+        return address;
+    }
+
+    /** This P's mcache. Use only while holding the P. */
+    public MCache mcache() {
+        return mcache;
+    }
+
+    /** {@code p.palloc.base}: the current persistent chunk, or 0. */
+    public long pallocBase() {
+        return seg.get(ValueLayout.JAVA_LONG, PALLOC_BASE);
+    }
+
+    /** {@code p.palloc.off}: the next free offset in that chunk. */
+    public long pallocOff() {
+        return seg.get(ValueLayout.JAVA_LONG, PALLOC_OFF);
+    }
+
+    /** {@code p.status}: {@code _Pidle} (0) or {@code _Prunning} (1). Read with acquire semantics. */
+    public int status() {
+        return (int) STATUS.getAcquire(seg, STATUS_OFFSET);
+    }
+
+    /** The thread holding this P, or null. */
+    public Thread holder() {
+        return holder;
+    }
+
+    /** Releases this P (same as {@link Procs#release(P)}). */
+    @Override
+    public void close() {
+        procs.release(this);
+    }
+
+    /**
+     * _Pidle to _Prunning by CAS on the native status word: exactly one thread wins a P. The CAS is a
+     * full fence: the winner then sees the palloc state the previous holder released.
+     */
+    boolean tryTake(Thread t) {
+        if (STATUS.compareAndSet(seg, STATUS_OFFSET, Go119.GO_P_IDLE(), Go119.GO_P_RUNNING())) {
+            holder = t;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Back to _Pidle with a release store: the next holder's acquiring CAS sees every palloc and
+     * mcache write this holder made.
+     */
+    void give() {
+        holder = null;
+        STATUS.setRelease(seg, STATUS_OFFSET, Go119.GO_P_IDLE());
+    }
+
+    MemorySegment segment() {
+        return seg;
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id + "@0x" + Long.toHexString(address);
+    }
+}

@@ -1,0 +1,282 @@
+package io.goheap.runtime.alloc;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.layouts.go119.globalAlloc;
+import io.goheap.layouts.go119.mutex;
+import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.runtime.image.Image;
+import io.goheap.runtime.image.Section;
+import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.sys.GoThrow;
+import io.goheap.runtime.sys.Mapping;
+import io.goheap.runtime.sys.MemStats;
+import io.goheap.runtime.sys.SysMemory;
+import io.goheap.runtime.sys.SysStat;
+import io.goheap.runtime.sys.SyscallException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Go 1.19's {@code persistentalloc} (malloc.go): small, never-freed, zeroed blocks for runtime
+ * metadata such as itabs, bump-allocated from 256 KiB chunks.
+ *
+ * <h2 id="state">State, all in native memory</h2>
+ * <pre>
+ * .noptrbss  runtime.persistentChunks   *chunk   head of the chain of every chunk ever mapped
+ *            runtime.globalAlloc        { mutex{key}; persistentAlloc{base, off} }
+ * heap       runtime.p (per P) +4592    palloc { base *chunk; off uintptr }
+ * chunk      +0 link to the previously pushed chunk, then blocks from off = align(8, align)
+ * </pre>
+ *
+ * <h2 id="algorithm">Algorithm</h2>
+ * {@code size == 0} or a bad alignment (not a power of two, or above the 8 KiB page) is Go's fatal
+ * error, thrown as {@link GoThrow}; align 0 means 8. A block of 64 KiB or more ({@code maxBlock}) comes
+ * straight from {@code sysAlloc(size, stat)} and is in no chunk. Otherwise the block is carved from the
+ * current chunk of the caller's P ({@code p.palloc}, no lock) or, for a thread without a P, of
+ * {@code globalAlloc} under its lock; when it does not fit, a new chunk is mapped
+ * ({@code sysAlloc(256 KiB, other_sys)}), linked and pushed onto {@code persistentChunks} by CAS, and
+ * carving restarts after its link word. Finally the block's bytes move from {@code other_sys} to
+ * {@code stat}, unless {@code stat} is {@code other_sys}.
+ *
+ * <h2 id="faults">Out of memory</h2>
+ * Unlike Go, which aligns {@code off} before mapping and then dies, goheap changes nothing until the new
+ * chunk is mapped: if {@code sysAlloc} fails, the allocator, the chain and every stat are as before and
+ * {@link GoThrow} ({@code runtime: cannot allocate memory}) names the request, with the system error as
+ * cause. The next call, once memory is available again, works.
+ *
+ * <h2 id="ordering">Memory ordering</h2>
+ * Written next to each access below. In short: the chunk link word is a plain store that the CAS on
+ * {@code persistentChunks} publishes (a volatile CAS has release semantics); readers load the head with
+ * acquire semantics and then read link words plainly. A P's {@code palloc} is touched only by the
+ * thread holding the P; {@code globalAlloc} only under its lock.
+ */
+public final class PersistentAlloc {
+    /** {@code persistentChunkSize}: 256 KiB. */
+    public static final long CHUNK_SIZE = Go119.GO_PERSISTENT_CHUNK_SIZE();
+    /** {@code maxBlock}: 64 KiB; blocks this large or larger go straight to sysAlloc. */
+    public static final long MAX_BLOCK = Go119.GO_MAX_BLOCK();
+    static final long PAGE_SIZE = Go119.GO_PAGE_SIZE();
+    static final long PTR = Go119.GO_PTR_SIZE();
+    static final long DEFAULT_ALIGN = 8;
+
+    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
+    private static final long G_KEY = globalAlloc.mutex$offset() + mutex.key$offset();
+    private static final long G_BASE = globalAlloc.persistentAlloc$offset() + persistentAlloc.base$offset();
+    private static final long G_OFF = globalAlloc.persistentAlloc$offset() + persistentAlloc.off$offset();
+
+    private final SysMemory sys;
+    private final MemStats stats;
+    private final Procs procs;
+    private final Symbol chunksSym;
+    private final Symbol globalSym;
+    private final MemorySegment chunksWord;
+    private final MemorySegment global;
+    /** Go's globalAlloc.mutex; the native key word mirrors it (1 while held) for dumps */
+    private final ReentrantLock globalLock = new ReentrantLock();
+    /** chunk address -> its mapping, to reach a chunk's memory; written before the chunk is pushed */
+    private final ConcurrentHashMap<Long, Mapping> chunkMappings = new ConcurrentHashMap<>();
+
+    /** Defines {@code runtime.persistentChunks} and {@code runtime.globalAlloc} in {@code .noptrbss}. */
+    public PersistentAlloc(Image image, MemStats stats, Procs procs) {
+        this.sys = image.sys();
+        this.stats = stats;
+        this.procs = procs;
+        this.chunksSym = image.define(Section.NOPTRBSS, "runtime.persistentChunks", PTR, PTR);
+        this.globalSym = image.define(Section.NOPTRBSS, "runtime.globalAlloc", globalAlloc.sizeof(),
+                globalAlloc.layout().byteAlignment());
+        this.chunksWord = image.segment(chunksSym);
+        this.global = image.segment(globalSym);
+    }
+
+    /**
+     * {@code persistentalloc(size, align, stat)} for the calling thread: through the P it holds, or the
+     * global allocator if it holds none.
+     *
+     * @return the block's address, zeroed
+     */
+    public long alloc(long size, long align, SysStat stat) {
+        return alloc(procs.current(), size, align, stat);
+    }
+
+    /**
+     * {@code persistentalloc} through {@code p}, which the calling thread must hold, or through
+     * {@code globalAlloc} when {@code p} is null.
+     *
+     * @throws GoThrow for size 0 or a bad alignment (Go's fatal errors), or when a new chunk cannot be
+     *                 mapped ({@code runtime: cannot allocate memory}; nothing changed)
+     * @throws IllegalStateException if {@code p} is not held by the calling thread
+     */
+    public long alloc(P p, long size, long align, SysStat stat) {
+        if (size == 0) {
+            throw GoThrow.of("persistentalloc: size == 0");
+        }
+        if (align != 0) {
+            if ((align & (align - 1)) != 0) {
+                throw GoThrow.of("persistentalloc: align is not a power of 2 (align=" + align + ")");
+            }
+            if (align > PAGE_SIZE) {
+                throw GoThrow.of("persistentalloc: align is too large (align=" + align + ")");
+            }
+        } else {
+            align = DEFAULT_ALIGN;
+        }
+        if (size >= MAX_BLOCK) {
+            try {
+                return sys.sysAlloc(size, stat, "persistentalloc large block").address();
+            } catch (SyscallException e) {
+                throw cannotAllocate(size, align, stat, size, e);
+            }
+        }
+        long block;
+        if (p != null) {
+            if (p.holder() != Thread.currentThread()) {
+                throw new IllegalStateException(Thread.currentThread().getName() + " does not hold " + p);
+            }
+            // Plain accesses: only the thread holding p touches p.palloc (Go: the M holding the P, with
+            // preemption off through acquirem). The acquire CAS that gave us p ordered them after the
+            // previous holder's.
+            block = carve(p.segment(), P.PALLOC_BASE, P.PALLOC_OFF, size, align, stat);
+        } else {
+            globalLock.lock();
+            try {
+                global.set(ValueLayout.JAVA_LONG, G_KEY, 1);  // mirror of lock(&globalAlloc.mutex)
+                block = carve(global, G_BASE, G_OFF, size, align, stat);
+            } finally {
+                global.set(ValueLayout.JAVA_LONG, G_KEY, 0);
+                globalLock.unlock();
+            }
+        }
+        if (stat != SysStat.OTHER_SYS) {
+            // two atomic adds, like Go's sysStat.add / other_sys.add: a reader may briefly see the
+            // block in neither stat or in both
+            stats.move(SysStat.OTHER_SYS, stat, size);
+        }
+        return block;
+    }
+
+    /** Bump allocation in the persistentAlloc at {@code pa + baseOff/offOff}; maps a chunk when needed. */
+    private long carve(MemorySegment pa, long baseOff, long offOff, long size, long align, SysStat stat) {
+        long base = pa.get(ValueLayout.JAVA_LONG, baseOff);
+        long off = (pa.get(ValueLayout.JAVA_LONG, offOff) + align - 1) & -align;
+        if (off + size > CHUNK_SIZE || base == 0) {
+            Mapping chunk;
+            try {
+                chunk = sys.sysAlloc(CHUNK_SIZE, SysStat.OTHER_SYS, "persistent chunk");
+            } catch (SyscallException e) {
+                throw cannotAllocate(size, align, stat, CHUNK_SIZE, e);
+            }
+            base = chunk.address();
+            chunkMappings.put(base, chunk);
+            push(chunk);
+            pa.set(ValueLayout.JAVA_LONG, baseOff, base);
+            off = (PTR + align - 1) & -align;
+        }
+        pa.set(ValueLayout.JAVA_LONG, offOff, off + size);
+        return base + off;
+    }
+
+    /**
+     * Pushes a fresh chunk onto {@code persistentChunks}: store the current head into the chunk's first
+     * word (plain), then CAS the head from that value to the chunk. The CAS has volatile (release)
+     * semantics, so a reader whose acquire load returns this chunk also sees its link word. Retries
+     * when another thread pushed in between (its chunk becomes our link).
+     */
+    private void push(Mapping chunk) {
+        MemorySegment link = chunk.segment();
+        for (;;) {
+            long head = (long) WORD.getAcquire(chunksWord, 0L);
+            link.set(ValueLayout.JAVA_LONG, 0, head);
+            if (WORD.compareAndSet(chunksWord, 0L, head, chunk.address())) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code inPersistentAlloc(addr)}: whether {@code addr} lies in a persistent chunk. Walks the chain
+     * from an acquire load of the head; link words are read plainly (each was written before the CAS
+     * that published its chunk, and never changes after).
+     */
+    public boolean inPersistentAlloc(long addr) {
+        long chunk = (long) WORD.getAcquire(chunksWord, 0L);
+        while (chunk != 0) {
+            if (addr - chunk >= 0 && addr - chunk < CHUNK_SIZE) {
+                return true;
+            }
+            chunk = link(chunk);
+        }
+        return false;
+    }
+
+    /** One chunk of the chain: its address and its link word. */
+    public record Chunk(long address, long next) {
+    }
+
+    /** The chain from the head, newest first. */
+    public List<Chunk> chunks() {
+        List<Chunk> out = new ArrayList<>();
+        long chunk = (long) WORD.getAcquire(chunksWord, 0L);
+        while (chunk != 0) {
+            long next = link(chunk);
+            out.add(new Chunk(chunk, next));
+            chunk = next;
+        }
+        return out;
+    }
+
+    /** {@code globalAlloc.persistentAlloc.base}, read under the global lock. */
+    public long globalBase() {
+        globalLock.lock();
+        try {
+            return global.get(ValueLayout.JAVA_LONG, G_BASE);
+        } finally {
+            globalLock.unlock();
+        }
+    }
+
+    /** {@code globalAlloc.persistentAlloc.off}, read under the global lock. */
+    public long globalOff() {
+        globalLock.lock();
+        try {
+            return global.get(ValueLayout.JAVA_LONG, G_OFF);
+        } finally {
+            globalLock.unlock();
+        }
+    }
+
+    /** The {@code runtime.persistentChunks} symbol. */
+    public Symbol chunksSymbol() {
+        return chunksSym;
+    }
+
+    /** The {@code runtime.globalAlloc} symbol. */
+    public Symbol globalAllocSymbol() {
+        return globalSym;
+    }
+
+    /** The memory of chunk {@code address}, bounded to its 256 KiB. */
+    public MemorySegment chunkSegment(long address) {
+        Mapping m = chunkMappings.get(address);
+        if (m == null) {
+            throw new IllegalArgumentException("address=0x" + Long.toHexString(address) + " is not a persistent chunk");
+        }
+        return m.segment();
+    }
+
+    private long link(long chunk) {
+        return chunkSegment(chunk).get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    private static GoThrow cannotAllocate(long size, long align, SysStat stat, long mapping, SyscallException e) {
+        GoThrow t = GoThrow.of("runtime: cannot allocate memory: persistentalloc(size=" + size + ", align=" + align
+                + ", stat=" + stat.goName() + ") needed a " + mapping + "-byte mapping: " + e.getMessage());
+        t.initCause(e);
+        return t;
+    }
+}

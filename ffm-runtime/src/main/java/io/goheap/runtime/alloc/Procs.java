@@ -1,0 +1,127 @@
+package io.goheap.runtime.alloc;
+
+import io.goheap.layouts.go119.p;
+import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.image.Image;
+import io.goheap.runtime.image.Section;
+import io.goheap.runtime.image.Symbol;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * GOMAXPROCS Ps and their {@code runtime.allp} slice. Each {@code runtime.p} is allocated with
+ * {@code mallocgc} (Go: {@code new(p)} in {@code procresize}); {@code runtime.allp} in {@code .bss}
+ * holds the slice header, its backing array the P pointers.
+ *
+ * <h2 id="holding">Holding a P</h2>
+ * A Java thread takes a P with {@link #acquire()} (waiting for one if all are held) or
+ * {@link #tryAcquire()}, and gives it back with {@link #release(P)} or {@code try (P p = ...)}. A
+ * thread holds at most one P; a P is held by at most one thread (a CAS on the native {@code status}
+ * word decides). The P a thread holds is found through a {@link ThreadLocal}; a thread without one
+ * takes the global paths (persistentalloc's {@code globalAlloc}, the heap's shared mcache) like an M
+ * without a P.
+ */
+public final class Procs {
+    private final List<P> all;
+    private final Symbol allp;
+    private final ThreadLocal<P> current = new ThreadLocal<>();
+
+    /** Creates {@code gomaxprocs} Ps in {@code heap} and publishes them in {@code runtime.allp}. */
+    public Procs(Image image, Heap heap, int gomaxprocs) {
+        if (gomaxprocs < 1 || gomaxprocs > 1024) {
+            throw new IllegalArgumentException("gomaxprocs=" + gomaxprocs + " (1..1024)");
+        }
+        allp = image.define(Section.BSS, "runtime.allp", slice.sizeof(), slice.layout().byteAlignment());
+        long ptr = ValueLayout.ADDRESS.byteSize();
+        long array = heap.mallocgc(null, gomaxprocs * ptr, false, true);
+        MemorySegment arr = heap.segment(array, gomaxprocs * ptr);
+        List<P> ps = new ArrayList<>();
+        for (int i = 0; i < gomaxprocs; i++) {
+            long a = heap.mallocgc(null, p.sizeof(), false, true);
+            ps.add(new P(this, i, a, heap.segment(a, p.sizeof())));
+            arr.setAtIndex(ValueLayout.JAVA_LONG, i, a);
+        }
+        MemorySegment s = image.segment(allp);
+        slice.array(s, MemorySegment.ofAddress(array));
+        slice.len(s, gomaxprocs);
+        slice.cap(s, gomaxprocs);
+        all = List.copyOf(ps);
+    }
+
+    /** GOMAXPROCS. */
+    public int gomaxprocs() {
+        return all.size();
+    }
+
+    /** Every P, by id. */
+    public List<P> all() {
+        return all;
+    }
+
+    /** The {@code runtime.allp} symbol. */
+    public Symbol allp() {
+        return allp;
+    }
+
+    /** The P the calling thread holds, or null. */
+    public P current() {
+        return current.get();
+    }
+
+    /**
+     * Takes an idle P for the calling thread, or returns null if all are held.
+     *
+     * @throws IllegalStateException if the thread already holds a P
+     */
+    public P tryAcquire() {
+        if (current.get() != null) {
+            throw new IllegalStateException(Thread.currentThread().getName() + " already holds " + current.get());
+        }
+        Thread t = Thread.currentThread();
+        int start = (int) (t.threadId() % all.size());
+        for (int i = 0; i < all.size(); i++) {
+            P p = all.get((start + i) % all.size());
+            if (p.tryTake(t)) {
+                current.set(p);
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes an idle P for the calling thread, waiting (spinning, then parking briefly) until one is free.
+     *
+     * @throws IllegalStateException if the thread already holds a P
+     */
+    public P acquire() {
+        for (int spins = 0; ; spins++) {
+            P p = tryAcquire();
+            if (p != null) {
+                return p;
+            }
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    /**
+     * Gives {@code p} back.
+     *
+     * @throws IllegalStateException if the calling thread does not hold {@code p}
+     */
+    public void release(P p) {
+        if (current.get() != p || p.holder() != Thread.currentThread()) {
+            throw new IllegalStateException(Thread.currentThread().getName() + " does not hold " + p);
+        }
+        current.remove();
+        p.give();
+    }
+}

@@ -42,7 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code globalAlloc} under its lock; when it does not fit, a new chunk is mapped
  * ({@code sysAlloc(256 KiB, other_sys)}), linked and pushed onto {@code persistentChunks} by CAS, and
  * carving restarts after its link word. Finally the block's bytes move from {@code other_sys} to
- * {@code stat}, unless {@code stat} is {@code other_sys}.
+ * {@code stat}, unless {@code stat} is {@code other_sys}. As in Go, the alignment applies to the offset
+ * within the chunk: chunks are OS-page (4 KiB) aligned, so an 8 KiB alignment holds relative to the
+ * chunk, not for the address itself.
  *
  * <h2 id="faults">Out of memory</h2>
  * Unlike Go, which aligns {@code off} before mapping and then dies, goheap changes nothing until the new

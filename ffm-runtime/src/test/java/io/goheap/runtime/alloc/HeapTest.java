@@ -1,0 +1,100 @@
+package io.goheap.runtime.alloc;
+
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.sys.Errno;
+import io.goheap.runtime.sys.GoThrow;
+import io.goheap.runtime.sys.SysStat;
+import io.goheap.runtime.sys.SyscallException;
+import io.goheap.runtime.testing.NativeMemoryTest;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.ValueLayout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeapTest extends NativeMemoryTest {
+
+    @Test
+    void smallObjectsComeFromTheirSizeClassSpans() {
+        try (GoRuntime rt = GoRuntime.start(1); P p = rt.procs().acquire()) {
+            Heap h = rt.heap();
+            long a = h.mallocgc(p.mcache(), 24, false, true);
+            long b = h.mallocgc(p.mcache(), 24, false, true);
+            assertEquals(SizeClasses.classToSize(SizeClasses.sizeToClass(24)), b - a, "next slot of the same span");
+            long c = h.mallocgc(p.mcache(), 24, true, true);
+            assertTrue(c < a || c >= a + Heap.PAGE, "noscan objects live in a different span");
+            long d = h.mallocgc(p.mcache(), 1000, false, true);
+            assertEquals(0, d % 8);
+            h.segment(d, 1000).fill((byte) 7);
+            assertEquals(0, h.segment(b, 24).get(ValueLayout.JAVA_LONG, 16), "fresh memory is zero");
+        }
+    }
+
+    @Test
+    void tinyObjectsShareA16ByteBlockAtTheirAlignment() {
+        try (GoRuntime rt = GoRuntime.start(1); P p = rt.procs().acquire()) {
+            Heap h = rt.heap();
+            long x = h.mallocgc(p.mcache(), 1, true, true);   // block B, off 0..1
+            long y = h.mallocgc(p.mcache(), 4, true, true);   // aligned to 4: off 4
+            long z = h.mallocgc(p.mcache(), 8, true, true);   // aligned to 8: off 8
+            assertEquals(0, x % 16);
+            assertEquals(x + 4, y);
+            assertEquals(x + 8, z);
+            long w = h.mallocgc(p.mcache(), 2, true, true);   // no room: a new block
+            assertEquals(0, w % 16);
+            assertNotEquals(x, w);
+            assertEquals(2, p.mcache().tinyAllocs(), "y and z came from the tiny block");
+            long s = h.mallocgc(p.mcache(), 8, false, true);  // not noscan: no tiny allocator
+            assertTrue(s < x || s >= x + Heap.PAGE);
+        }
+    }
+
+    @Test
+    void zeroSizeIsZerobaseAndLargeObjectsGetTheirOwnSpan() {
+        try (GoRuntime rt = GoRuntime.start(1); P p = rt.procs().acquire()) {
+            Heap h = rt.heap();
+            assertEquals(rt.image().lookup("runtime.zerobase").address(), h.mallocgc(p.mcache(), 0, true, true));
+            Heap.Stats before = h.stats();
+            long big = h.mallocgc(p.mcache(), 100_000, true, true);
+            assertEquals(0, big % Heap.PAGE, "a large object starts its span");
+            Heap.Stats after = h.stats();
+            assertEquals(before.largeObjects() + 1, after.largeObjects());
+            assertEquals(before.spanBytes() + 13 * Heap.PAGE, after.spanBytes(), "ceil(100000 / 8192) = 13 pages");
+            long huge = h.mallocgc(null, 80L << 20, true, true); // larger than an arena
+            h.segment(huge + (80L << 20) - 8, 8).set(ValueLayout.JAVA_LONG, 0, 1);
+        }
+    }
+
+    @Test
+    void theHeapAsksForGosFirstArenaHintAndAccountsHeapSys() {
+        try (GoRuntime rt = GoRuntime.start(2)) {
+            long firstP = rt.procs().all().getFirst().address();
+            // normally 0xc000000000 (nothing else maps there in a JVM); any 64 MiB-aligned arena is valid
+            assertEquals(0, rt.sys().reservations().getFirst().address() % Heap.ARENA, "arena alignment");
+            assertTrue(rt.heap().contains(firstP));
+            assertEquals(rt.heap().stats().committed(), rt.memStats().get(SysStat.HEAP_SYS));
+            System.out.printf("first heap arena at 0x%x, P0 at 0x%x%n", rt.sys().reservations().getFirst().address(), firstP);
+        }
+    }
+
+    @Test
+    void aFailedGrowthLeavesTheHeapAsItWas() {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            Heap h = rt.heap();
+            Heap.Stats before = h.stats();
+            long heapSys = rt.memStats().get(SysStat.HEAP_SYS);
+            rt.sys().faults().failNthMmap(1, Errno.ENOMEM);
+            GoThrow t = assertThrows(GoThrow.class, () -> h.mallocgc(null, 8L << 20, true, true));
+            assertTrue(t.getMessage().contains("runtime: out of memory: cannot grow the heap by 8388608 bytes"), t.getMessage());
+            assertInstanceOf(SyscallException.class, t.getCause());
+            assertEquals(before, h.stats());
+            assertEquals(heapSys, rt.memStats().get(SysStat.HEAP_SYS));
+            long ok = h.mallocgc(null, 8L << 20, true, true);
+            assertTrue(h.contains(ok));
+        }
+    }
+}

@@ -103,6 +103,7 @@ class GoRuntimeLifecycleTest extends NativeMemoryTest {
                 segs.add(rt.sys().sysAlloc(65536, SysStat.OTHER_SYS, "race").segment());
             }
             CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(threads);
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
@@ -116,6 +117,9 @@ class GoRuntimeLifecycleTest extends NativeMemoryTest {
                             s.set(ValueLayout.JAVA_LONG, off, n + id);
                             n += s.get(ValueLayout.JAVA_LONG, off) >= 0 ? 1 : 0;
                             completed.incrementAndGet();
+                            if (n == 1000) {
+                                running.countDown(); // close only once every thread is in full swing
+                            }
                         }
                     } catch (IllegalStateException expected) {
                         refused.incrementAndGet();
@@ -125,7 +129,7 @@ class GoRuntimeLifecycleTest extends NativeMemoryTest {
                 }));
             }
             go.countDown();
-            Thread.onSpinWait();
+            running.await();
             rt.close();
             for (Thread t : ts) {
                 t.join(10_000);

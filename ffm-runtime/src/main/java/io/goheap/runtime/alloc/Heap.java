@@ -203,6 +203,9 @@ public final class Heap {
             Mapping m;
             try {
                 m = sys.sysMap(r, committedEnd, n, SysStat.HEAP_SYS, "heap arena");
+                // Go moves heap pages from Prepared to Ready when spans are allocated from them
+                // (sysUsed in allocSpan); goheap hands out spans from every committed page at once
+                sys.sysUsed(m, 0, n);
             } catch (SyscallException e) {
                 throw outOfMemory(bytes, e);
             }

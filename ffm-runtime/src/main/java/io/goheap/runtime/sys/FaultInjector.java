@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes the Nth {@code mmap} of one {@link SysMemory} fail with a chosen errno, for tests of the
- * out-of-memory paths. Disarmed by default; arming costs one atomic decrement per {@code mmap}.
+ * out-of-memory paths. "mmap" counts every call that maps memory: the {@code mmap} of {@code sysAlloc}
+ * and {@code sysReserve}, and the commit of {@code sysMap}. Disarmed by default; arming costs one
+ * atomic decrement per such call.
  *
  * <p>Thread-safe: the countdown is one {@link AtomicLong}; exactly one {@code mmap} (the Nth after
  * {@link #failNthMmap} counted across all threads) sees it reach zero and fails. The failed call never

@@ -21,6 +21,9 @@ import java.util.StringJoiner;
  * Each handle is built once; a call allocates only the 4-byte capture buffer, in a confined arena
  * (these are system calls costing microseconds, never a fast path).
  *
+ * <p>The calls themselves are package-private: only {@link SysMemory}, which checks that a range is its
+ * own under its lock, may unmap or reprotect memory; other modules get the constants and formatters.
+ *
  * <p>Thread-safe: the handles are immutable and each call has its own capture buffer.
  */
 public final class Mman {
@@ -62,7 +65,7 @@ public final class Mman {
      * @return the address of the new mapping
      * @throws SyscallException if mmap returns MAP_FAILED; it names the arguments and the errno
      */
-    public static long mmap(long addr, long len, int prot, int flags, int fd, long off) {
+    static long mmap(long addr, long len, int prot, int flags, int fd, long off) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE_LAYOUT);
             MemorySegment p = (MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(addr), len, prot, flags, fd, off);
@@ -78,17 +81,17 @@ public final class Mman {
     }
 
     /** {@code munmap(addr, len)}. @throws SyscallException if it returns -1 */
-    public static void munmap(long addr, long len) {
+    static void munmap(long addr, long len) {
         int3("munmap", MUNMAP, addr, len, 0, "addr=" + hex(addr) + ", len=" + len, false);
     }
 
     /** {@code mprotect(addr, len, prot)}. @throws SyscallException if it returns -1 */
-    public static void mprotect(long addr, long len, int prot) {
+    static void mprotect(long addr, long len, int prot) {
         int3("mprotect", MPROTECT, addr, len, prot, "addr=" + hex(addr) + ", len=" + len + ", prot=" + prot(prot), true);
     }
 
     /** {@code madvise(addr, len, advice)}. @throws SyscallException if it returns -1 */
-    public static void madvise(long addr, long len, int advice) {
+    static void madvise(long addr, long len, int advice) {
         int3("madvise", MADVISE, addr, len, advice, "addr=" + hex(addr) + ", len=" + len + ", advice=" + advice(advice), true);
     }
 

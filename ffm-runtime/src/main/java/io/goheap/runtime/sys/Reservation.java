@@ -8,6 +8,7 @@ package io.goheap.runtime.sys;
 public final class Reservation {
     private final long address;
     private final long size;
+    /** cleared under the owner's lock when unmapped; volatile so any thread's isAlive() sees it */
     private volatile boolean alive = true;
 
     Reservation(long address, long size) {

@@ -1,8 +1,7 @@
 package io.goheap.runtime.sys;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,24 +9,45 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Go 1.19's {@code mem_linux.go} over real {@code mmap}: {@code sysAlloc}, {@code sysFree},
- * {@code sysReserve}, {@code sysMap}, {@code sysUnused}, {@code sysUsed}, with the accounting of
+ * {@code sysReserve}, {@code sysMap}, {@code sysUsed}, {@code sysUnused}, with the accounting of
  * {@code mem.go} into {@link MemStats}. One instance owns every mapping it makes and unmaps all of
  * them on {@link #close()}.
  *
- * <h2 id="threads">Thread safety</h2>
- * All methods may be called from any thread. The registry of mappings is guarded by one lock.
- * {@code sysAlloc} calls {@code mmap} outside the lock (the kernel picks a fresh range, nobody else can
- * own it) and registers the result under the lock; if the owner closed meanwhile, the new range is
- * unmapped again and the call throws {@link IllegalStateException}. Every call that names an address
- * the kernel will not choose ({@code sysMap}'s {@code MAP_FIXED}, {@code mprotect}, {@code madvise},
- * {@code munmap}) runs under the lock, after checking the range is still ours: otherwise a racing
- * close could unmap it, the JVM could map something else there, and the call would hit the JVM's memory.
+ * <h2 id="states">Memory states and accounting (Go's mem.go)</h2>
+ * <pre>
+ *             sysReserve            sysMap                 sysUsed
+ *   None ----------------&gt; Reserved -----------&gt; Prepared --------------&gt; Ready
+ *        &lt;---------------            stat += n               mappedReady += n
+ *           (close)                                &lt;--------------
+ *                                                    sysUnused: mappedReady -= n
+ *   None -- sysAlloc: stat += n, mappedReady += n --&gt; Ready
+ *   Ready/Prepared -- sysFree: stat -= n, mappedReady -= the Ready bytes --&gt; None (or Reserved)
+ * </pre>
+ * Unlike Go, which adds to the stat before calling mmap, the stats move only after a call succeeded:
+ * a failed call leaves every counter as it was.
  *
- * <h2 id="errors">Errors</h2>
- * A failing system call throws {@link SyscallException} naming the call, its arguments and errno. Go
- * returns nil from {@code sysAlloc} and lets the caller throw; goheap throws at once, with Go's extra
- * words for {@code EACCES} and {@code EAGAIN}. Unlike Go, which adds to the stat before calling mmap,
- * the stats move only after the call succeeded: a failed call leaves every counter as it was.
+ * <h2 id="commit">Committing inside a reservation</h2>
+ * Go's {@code sysMap} remaps with {@code MAP_FIXED}. goheap commits with
+ * {@code mprotect(PROT_READ|PROT_WRITE)} over the {@code PROT_NONE} reservation instead, and decommits
+ * with {@code madvise(MADV_DONTNEED)} and {@code mprotect(PROT_NONE)}: a failing {@code MAP_FIXED} mmap
+ * may already have unmapped the old range on some kernels, leaving a hole another part of the JVM could
+ * map into; a failing {@code mprotect} leaves the range as it was.
+ *
+ * <h2 id="threads">Thread safety</h2>
+ * All methods may be called from any thread. The registry is guarded by one lock. {@code sysAlloc}
+ * and {@code sysReserve} call {@code mmap} outside the lock (the kernel picks a fresh range nobody else
+ * can own) and register the result under it; if the owner closed meanwhile, the new range is unmapped
+ * again and the call throws {@link IllegalStateException}. Every call that names an address the kernel
+ * did not just choose ({@code mprotect}, {@code madvise}, {@code munmap}) runs under the lock, after
+ * checking the range is still ours: otherwise a racing close could unmap it, the JVM could map
+ * something else there, and the call would hit the JVM's memory.
+ *
+ * <h2 id="acquired">Segments held by native calls</h2>
+ * While a native call runs with a segment of a mapping as argument, the JDK keeps that segment's arena
+ * acquired and refuses to close it. {@code sysFree} and {@code protect} then throw
+ * {@link IllegalStateException} and change nothing. {@link #close()} releases everything else, keeps
+ * such mappings (still mapped, still accounted) and throws; calling it again once the calls returned
+ * releases the rest.
  *
  * <h2 id="example">Example</h2>
  * {@snippet :
@@ -39,17 +59,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SysMemory implements AutoCloseable {
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+    private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     /**
      * Process-wide count of live mappings and reservations made by any instance, and the bytes of
      * address space they hold (sysAlloc mappings + reservations; sysMap parts lie inside reservations).
      * Updated under each instance's lock, read by leak checks in tests: plain atomics suffice, a reader
-     * wants only the eventual totals once the instances it cares about are closed.
+     * wants only the totals once the instances it cares about are closed.
      */
     private static final AtomicLong LIVE_MAPPINGS = new AtomicLong();
     private static final AtomicLong LIVE_RESERVATIONS = new AtomicLong();
     private static final AtomicLong LIVE_BYTES = new AtomicLong();
-    private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     private final MemStats stats;
     private final FaultInjector faults = new FaultInjector();
@@ -58,9 +78,7 @@ public final class SysMemory implements AutoCloseable {
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
     /** live reservations by address; guarded by lock */
     private final TreeMap<Long, Reservation> reservations = new TreeMap<>();
-    /** munmap failures inside arena close actions; guarded by lock */
-    private final List<SyscallException> unmapFailures = new ArrayList<>();
-    /** guarded by lock */
+    /** set by the first close; no new mapping is made after it. Guarded by lock */
     private boolean closed;
     /** totals since creation, for reports; guarded by lock */
     private long mmapCalls;
@@ -95,36 +113,48 @@ public final class SysMemory implements AutoCloseable {
         checkLength(n);
         ensureOpen();
         long p = mmap(0, n, RW, ANON);
-        return register(purpose, p, n, stat, RW, null);
+        synchronized (lock) {
+            if (closed) {
+                unmapLocked(p, n);
+                throw closedException();
+            }
+            Mapping m = new Mapping(purpose, p, n, stat, RW, null);
+            m.openView(RW);
+            m.ready = n;
+            mappings.put(p, m);
+            LIVE_MAPPINGS.incrementAndGet();
+            LIVE_BYTES.addAndGet(n);
+            stats.add(stat, n);
+            stats.addMappedReady(n);
+            return m;
+        }
     }
 
     /**
-     * {@code sysFree}: unmaps a mapping from {@link #sysAlloc} and takes its bytes off {@code stat}
-     * and {@code mappedReady}. The mapping's segment throws {@link IllegalStateException} from now on.
-     * A mapping committed by {@link #sysMap} goes back to {@code PROT_NONE} inside its reservation.
+     * {@code sysFree}: unmaps a mapping and takes its bytes off its stat, and its Ready bytes off
+     * {@code mappedReady}. A mapping committed by {@link #sysMap} is decommitted back to the Reserved
+     * state ({@code PROT_NONE}) inside its reservation. Its segments throw {@link IllegalStateException}
+     * from now on.
      *
      * @throws IllegalArgumentException if {@code m} is not a live mapping of this layer
-     * @throws IllegalStateException if this layer is closed
+     * @throws IllegalStateException if this layer is closed, or a native call still holds a segment of
+     *                               {@code m} (then nothing changed)
      */
     public void sysFree(Mapping m) {
         synchronized (lock) {
             ensureOpenLocked();
-            if (mappings.get(m.address()) != m) {
-                throw new IllegalArgumentException("not a live mapping of this runtime: " + m);
-            }
-            mappings.remove(m.address());
-            // Close first: the handshake of a shared arena guarantees no thread is inside an access
-            // through m.segment() when the close action (munmap / PROT_NONE) runs right after.
-            m.arena().close();
-            throwUnmapFailure();
+            requireLive(m);
+            // Close first: the handshake guarantees no thread is inside an access through m's segments
+            // when the memory goes right after. If a native call holds one, this throws and nothing changed.
+            m.closeView();
+            release(m);
         }
-        stats.add(m.stat(), -m.size());
-        stats.addMappedReady(-m.size());
     }
 
     /**
      * {@code sysReserve}: reserves {@code n} bytes of address space, {@code PROT_NONE}, at {@code hint}
-     * if the kernel agrees (0 = anywhere). Nothing is accounted (Go does not either).
+     * if the kernel agrees (0 = anywhere). Nothing is accounted (Go does not either). No segment over a
+     * reservation is ever handed out: reading {@code PROT_NONE} memory would fault.
      *
      * @throws SyscallException if mmap fails
      */
@@ -132,17 +162,17 @@ public final class SysMemory implements AutoCloseable {
         checkLength(n);
         ensureOpen();
         long p = mmap(hint, n, Mman.PROT_NONE, ANON);
-        Reservation r = new Reservation(p, n);
         synchronized (lock) {
             if (closed) {
-                unmapQuietly(p, n);
+                unmapLocked(p, n);
                 throw closedException();
             }
+            Reservation r = new Reservation(p, n);
             reservations.put(p, r);
             LIVE_RESERVATIONS.incrementAndGet();
             LIVE_BYTES.addAndGet(n);
+            return r;
         }
-        return r;
     }
 
     /**
@@ -162,81 +192,112 @@ public final class SysMemory implements AutoCloseable {
             if (inside != null && inside.getKey() < r.end()) {
                 throw new IllegalArgumentException(r + " still has committed " + inside.getValue());
             }
-            reservations.remove(r.address());
-            r.kill();
-            unmapLocked(r.address(), r.size());
-            LIVE_RESERVATIONS.decrementAndGet();
-            LIVE_BYTES.addAndGet(-r.size());
-            throwUnmapFailure();
+            dropReservation(r);
         }
     }
 
     /**
-     * {@code sysMap}: commits {@code [addr, addr + n)} of a reservation read-write with
-     * {@code mmap(addr, n, PROT_READ|PROT_WRITE, MAP_ANON|MAP_FIXED|MAP_PRIVATE, -1, 0)} and accounts
-     * it to {@code stat}.
+     * {@code sysMap}: commits {@code [addr, addr + n)} of a reservation read-write (Reserved to
+     * Prepared) and accounts it to {@code stat}; {@code mappedReady} moves only with {@link #sysUsed}.
      *
-     * @throws IllegalArgumentException if the range is not inside the live reservation {@code r}, or
-     *         overlaps a part already committed
-     * @throws SyscallException if mmap fails; for ENOMEM with Go's words {@code runtime: out of memory}
-     * @throws GoThrow if the kernel placed the mapping elsewhere (Go: cannot map pages in arena address space)
+     * @throws IllegalArgumentException if the range is not inside the live reservation {@code r}, is not
+     *         page aligned, or overlaps a part already committed
+     * @throws SyscallException if the commit fails (ENOMEM with Go's words {@code runtime: out of memory});
+     *         the range stays reserved and no counter changes
      */
     public Mapping sysMap(Reservation r, long addr, long n, SysStat stat, String purpose) {
         checkLength(n);
         synchronized (lock) {
             ensureOpenLocked();
-            if (reservations.get(r.address()) != r || addr < r.address() || addr + n > r.end() || addr + n < addr) {
+            if (reservations.get(r.address()) != r || addr < r.address() || n > r.end() - addr) {
                 throw new IllegalArgumentException("range addr=0x" + Long.toHexString(addr) + " n=" + n
                         + " is not inside live " + r);
+            }
+            if (addr % Mman.PAGE_SIZE != 0 || n % Mman.PAGE_SIZE != 0) {
+                throw new IllegalArgumentException("range addr=0x" + Long.toHexString(addr) + " n=" + n + " is not page aligned");
             }
             Map.Entry<Long, Mapping> below = mappings.lowerEntry(addr + n);
             if (below != null && below.getValue().end() > addr) {
                 throw new IllegalArgumentException("range addr=0x" + Long.toHexString(addr) + " n=" + n
                         + " overlaps committed " + below.getValue());
             }
-            // Under the lock: MAP_FIXED replaces whatever is there, so the range must still be ours.
-            long p;
+            // Under the lock: the range must still be ours when the kernel changes it.
+            int injected = faults.onMmap();
             try {
-                p = mmap(addr, n, RW, ANON | Mman.MAP_FIXED);
+                if (injected != 0) {
+                    throw new SyscallException("mprotect", "addr=0x" + Long.toHexString(addr) + ", len=" + n
+                            + ", prot=" + Mman.prot(RW), injected, true, null);
+                }
+                Mman.mprotect(addr, n, RW);
             } catch (SyscallException e) {
-                if (e.errno() == Errno.ENOMEM && !e.injected()) {
-                    throw Mman.failure("mmap", Mman.mmapArgs(addr, n, RW, ANON | Mman.MAP_FIXED, -1, 0), e.errno(),
-                            "runtime: out of memory");
+                if (e.errno() == Errno.ENOMEM) {
+                    throw new SyscallException(e.call(), argsOf(e), e.errno(), e.injected(), "runtime: out of memory");
                 }
                 throw e;
             }
-            if (p != addr) {
-                throw GoThrow.of("runtime: cannot map pages in arena address space (mmap(0x" + Long.toHexString(addr)
-                        + ", " + n + ") returned 0x" + Long.toHexString(p) + ")");
-            }
-            return registerLocked(purpose, p, n, stat, RW, r);
+            Mapping m = new Mapping(purpose, addr, n, stat, RW, r);
+            m.openView(RW);
+            mappings.put(addr, m);
+            LIVE_MAPPINGS.incrementAndGet();
+            stats.add(stat, n);
+            return m;
         }
     }
 
     /**
-     * {@code sysUnused}: tells the kernel the pages may be dropped ({@code MADV_DONTNEED}: reads give
-     * zeros afterwards), and takes them off {@code mappedReady}.
+     * {@code sysUsed}: {@code [offset, offset + n)} of {@code m} goes from Prepared to Ready;
+     * {@code mappedReady += n}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not page aligned inside {@code m}, or more
+     *                                   bytes would be Ready than {@code m} has
+     * @throws IllegalArgumentException if {@code m} is not a live mapping of this layer
      */
-    public void sysUnused(Mapping m, long offset, long n) {
-        advise(m, offset, n, Mman.MADV_DONTNEED);
-        stats.addMappedReady(-n);
+    public void sysUsed(Mapping m, long offset, long n) {
+        synchronized (lock) {
+            ensureOpenLocked();
+            requireLive(m);
+            checkRange(m, offset, n);
+            if (n > m.size() - m.ready) {
+                throw new IndexOutOfBoundsException("n=" + n + " but only " + (m.size() - m.ready) + " bytes of " + m + " are Prepared");
+            }
+            m.ready += n;
+            stats.addMappedReady(n);
+        }
     }
 
-    /** {@code sysUsed}: the pages are in use again; adds {@code n} back to {@code mappedReady}. */
-    public void sysUsed(Mapping m, long offset, long n) {
-        checkRange(m, offset, n);
-        stats.addMappedReady(n);
+    /**
+     * {@code sysUnused}: the kernel may drop the pages ({@code madvise(MADV_DONTNEED)}: Go 1.19 on Linux
+     * uses it by default, {@code debug.madvdontneed=1}; reads give zeros afterwards), and they leave
+     * {@code mappedReady}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not page aligned inside {@code m}, or more
+     *                                   bytes than are Ready
+     * @throws IllegalArgumentException if {@code m} is not a live mapping of this layer
+     */
+    public void sysUnused(Mapping m, long offset, long n) {
+        synchronized (lock) {
+            ensureOpenLocked();
+            requireLive(m);
+            checkRange(m, offset, n);
+            if (n > m.ready) {
+                throw new IndexOutOfBoundsException("n=" + n + " but only " + m.ready + " bytes of " + m + " are Ready");
+            }
+            Mman.madvise(m.address() + offset, n, Mman.MADV_DONTNEED);
+            m.ready -= n;
+            stats.addMappedReady(-n);
+        }
     }
 
     /**
      * Changes a mapping's protection, e.g. to {@code PROT_READ|PROT_EXEC} once code is written into a
-     * {@code .text} region. {@code PROT_NONE} and write-only protections are refused: goheap hands out
-     * segments over its mappings and a read through them must never fault. After a protection without
-     * {@code PROT_WRITE}, {@link Mapping#segment()} returns a read-only view; a writable segment
-     * obtained before must not be written.
+     * {@code .text} region. The current view is closed first (its segments throw from then on), then
+     * {@code mprotect} runs, then a new view is handed out by {@link Mapping#segment()}: read-only
+     * without {@code PROT_WRITE}. {@code PROT_NONE} and write-only protections are refused: a read
+     * through a segment must never fault.
      *
      * @throws IllegalArgumentException if {@code prot} lacks PROT_READ, or {@code m} is not live here
-     * @throws SyscallException if mprotect fails
+     * @throws IllegalStateException if a native call holds a segment of {@code m} (nothing changed)
+     * @throws SyscallException if mprotect fails (the mapping keeps its protection and gets a new view)
      */
     public Mapping protect(Mapping m, int prot) {
         if ((prot & Mman.PROT_READ) == 0) {
@@ -244,11 +305,15 @@ public final class SysMemory implements AutoCloseable {
         }
         synchronized (lock) {
             ensureOpenLocked();
-            if (mappings.get(m.address()) != m) {
-                throw new IllegalArgumentException("not a live mapping of this runtime: " + m);
+            requireLive(m);
+            m.closeView();
+            try {
+                Mman.mprotect(m.address(), m.size(), prot);
+            } catch (SyscallException e) {
+                m.openView(m.prot());
+                throw e;
             }
-            Mman.mprotect(m.address(), m.size(), prot);
-            m.prot(prot);
+            m.openView(prot);
             return m;
         }
     }
@@ -298,7 +363,7 @@ public final class SysMemory implements AutoCloseable {
         return new Live(LIVE_MAPPINGS.get(), LIVE_RESERVATIONS.get(), LIVE_BYTES.get());
     }
 
-    /** True until {@link #close()}. */
+    /** True until {@link #close()} was called. */
     public boolean isOpen() {
         synchronized (lock) {
             return !closed;
@@ -306,103 +371,109 @@ public final class SysMemory implements AutoCloseable {
     }
 
     /**
-     * Unmaps every mapping and reservation. Idempotent. Each mapping's arena is closed before its
-     * memory goes, so a thread still reading gets {@link IllegalStateException}, never a fault.
+     * Unmaps every mapping and reservation. Each mapping's view is closed before its memory goes, so a
+     * thread still reading gets {@link IllegalStateException}, never a fault. Idempotent once everything
+     * is released.
      *
+     * @throws IllegalStateException if native calls still hold segments of some mappings: those stay
+     *         mapped (and their reservations reserved); everything else is released; call again later
      * @throws SyscallException if a munmap failed (everything else is still released)
      */
     @Override
     public void close() {
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
             closed = true;
-            // Sub-mappings of reservations first (their close action only re-protects), then the rest.
-            for (Mapping m : mappings.values()) {
-                m.arena().close();
-            }
-            mappings.clear();
-            for (Reservation r : reservations.values()) {
-                r.kill();
-                unmapLocked(r.address(), r.size());
-                LIVE_RESERVATIONS.decrementAndGet();
-                LIVE_BYTES.addAndGet(-r.size());
-            }
-            reservations.clear();
-            throwUnmapFailure();
-        }
-    }
-
-    private Mapping register(String purpose, long p, long n, SysStat stat, int prot, Reservation within) {
-        synchronized (lock) {
-            if (closed) {
-                unmapLocked(p, n);
-                throw closedException();
-            }
-            return registerLocked(purpose, p, n, stat, prot, within);
-        }
-    }
-
-    private Mapping registerLocked(String purpose, long p, long n, SysStat stat, int prot, Reservation within) {
-        Arena arena = Arena.ofShared();
-        // Unbounded reinterpret is sound here: this process just mapped exactly [p, p + n).
-        MemorySegment seg = MemorySegment.ofAddress(p).reinterpret(n, arena, within == null
-                ? s -> {
-                    unmapLocked(p, n);
-                    LIVE_BYTES.addAndGet(-n);
-                    LIVE_MAPPINGS.decrementAndGet();
+            List<Mapping> held = new ArrayList<>();
+            List<SyscallException> failures = new ArrayList<>();
+            // sysMap'd parts first (they only go back to PROT_NONE), then sysAlloc'd mappings
+            for (boolean inReservation : new boolean[] {true, false}) {
+                for (Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
+                    Mapping m = it.next();
+                    if ((m.within() != null) != inReservation) {
+                        continue;
+                    }
+                    try {
+                        m.closeView();
+                    } catch (IllegalStateException acquired) {
+                        held.add(m);
+                        continue;
+                    }
+                    try {
+                        releaseMemory(m);
+                    } catch (SyscallException e) {
+                        failures.add(e);
+                    }
+                    it.remove();
                 }
-                : s -> {
-                    faultLocked(p, n);
-                    LIVE_MAPPINGS.decrementAndGet();
-                });
-        LIVE_MAPPINGS.incrementAndGet();
-        if (within == null) {
-            LIVE_BYTES.addAndGet(n);
-        }
-        Mapping m = new Mapping(purpose, p, n, stat, prot, within, arena, seg);
-        mappings.put(p, m);
-        stats.add(stat, n);
-        stats.addMappedReady(n);
-        return m;
-    }
-
-    /** Runs as an arena close action, always under the lock (close and sysFree hold it). */
-    private void unmapLocked(long p, long n) {
-        try {
-            munmapCalls++;
-            Mman.munmap(p, n);
-        } catch (SyscallException e) {
-            unmapFailures.add(e);
-        }
-    }
-
-    /** A sysMap'd part goes back to PROT_NONE (Go's sysFault); the reservation unmaps it later. */
-    private void faultLocked(long p, long n) {
-        try {
-            Mman.mmap(p, n, Mman.PROT_NONE, ANON | Mman.MAP_FIXED, -1, 0);
-        } catch (SyscallException e) {
-            unmapFailures.add(e);
-        }
-    }
-
-    private void unmapQuietly(long p, long n) {
-        synchronized (lock) {
-            unmapLocked(p, n);
-            unmapFailures.clear();
-        }
-    }
-
-    private void throwUnmapFailure() {
-        if (!unmapFailures.isEmpty()) {
-            SyscallException first = unmapFailures.getFirst();
-            for (int i = 1; i < unmapFailures.size(); i++) {
-                first.addSuppressed(unmapFailures.get(i));
             }
-            unmapFailures.clear();
-            throw first;
+            for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
+                Reservation r = it.next();
+                if (held.stream().anyMatch(m -> m.within() == r)) {
+                    continue;
+                }
+                try {
+                    unmapAndCount(r);
+                } catch (SyscallException e) {
+                    failures.add(e);
+                }
+                it.remove();
+            }
+            if (!held.isEmpty()) {
+                IllegalStateException e = new IllegalStateException(held.size()
+                        + " mapping(s) still held by native calls stay mapped; close again when they return: " + held);
+                failures.forEach(e::addSuppressed);
+                throw e;
+            }
+            if (!failures.isEmpty()) {
+                failures.subList(1, failures.size()).forEach(failures.getFirst()::addSuppressed);
+                throw failures.getFirst();
+            }
         }
+    }
+
+    /** After its view is closed: gives the memory back and moves the counters. Caller holds the lock. */
+    private void release(Mapping m) {
+        mappings.remove(m.address());
+        try {
+            releaseMemory(m);
+        } finally {
+            stats.add(m.stat(), -m.size());
+            stats.addMappedReady(-m.ready);
+            m.ready = 0;
+        }
+    }
+
+    /** munmap, or decommit inside a reservation. The view must be closed. Caller holds the lock. */
+    private void releaseMemory(Mapping m) {
+        m.dropView();
+        LIVE_MAPPINGS.decrementAndGet();
+        if (m.within() == null) {
+            LIVE_BYTES.addAndGet(-m.size());
+            munmapCalls++;
+            Mman.munmap(m.address(), m.size());
+        } else {
+            Mman.madvise(m.address(), m.size(), Mman.MADV_DONTNEED);
+            Mman.mprotect(m.address(), m.size(), Mman.PROT_NONE);
+        }
+    }
+
+    private void dropReservation(Reservation r) {
+        reservations.remove(r.address());
+        unmapAndCount(r);
+    }
+
+    private void unmapAndCount(Reservation r) {
+        r.kill();
+        LIVE_RESERVATIONS.decrementAndGet();
+        LIVE_BYTES.addAndGet(-r.size());
+        munmapCalls++;
+        Mman.munmap(r.address(), r.size());
+    }
+
+    /** Unmaps a range never registered (mapped after a close). Caller holds the lock. */
+    private void unmapLocked(long p, long n) {
+        munmapCalls++;
+        Mman.munmap(p, n);
     }
 
     private long mmap(long addr, long n, int prot, int flags) {
@@ -434,20 +505,21 @@ public final class SysMemory implements AutoCloseable {
         return null;
     }
 
-    private void advise(Mapping m, long offset, long n, int advice) {
-        synchronized (lock) {
-            ensureOpenLocked();
-            checkRange(m, offset, n);
-            if (mappings.get(m.address()) != m) {
-                throw new IllegalArgumentException("not a live mapping of this runtime: " + m);
-            }
-            Mman.madvise(m.address() + offset, n, advice);
+    private static String argsOf(SyscallException e) {
+        String msg = e.getMessage();
+        return msg.substring(msg.indexOf('(') + 1, msg.indexOf(") failed"));
+    }
+
+    private void requireLive(Mapping m) {
+        if (mappings.get(m.address()) != m) {
+            throw new IllegalArgumentException("not a live mapping of this runtime: " + m);
         }
     }
 
     private static void checkRange(Mapping m, long offset, long n) {
-        if (offset < 0 || n <= 0 || offset + n > m.size() || offset % Mman.PAGE_SIZE != 0) {
-            throw new IndexOutOfBoundsException("offset=" + offset + " n=" + n + " outside page-aligned range of " + m);
+        if (offset < 0 || n <= 0 || offset > m.size() || n > m.size() - offset
+                || offset % Mman.PAGE_SIZE != 0 || n % Mman.PAGE_SIZE != 0) {
+            throw new IndexOutOfBoundsException("offset=" + offset + " n=" + n + " is not a page-aligned range of " + m);
         }
     }
 

@@ -175,6 +175,50 @@ class SysMemoryTest extends NativeMemoryTest {
     }
 
     @Test
+    void rangesThatOverflowOrLeaveTheMappingAreRefused() {
+        Mapping m = sys.sysAlloc(8192, SysStat.OTHER_SYS, "x");
+        assertThrows(IndexOutOfBoundsException.class, () -> sys.sysUnused(m, 4096, Long.MAX_VALUE - 100));
+        assertThrows(IndexOutOfBoundsException.class, () -> sys.sysUnused(m, 4096, 8192));
+        assertThrows(IndexOutOfBoundsException.class, () -> sys.sysUnused(m, 0, 100), "not page aligned");
+        sys.sysUnused(m, 4096, 4096);
+        assertEquals(4096, stats.mappedReady());
+        assertThrows(IndexOutOfBoundsException.class, () -> sys.sysUsed(m, 0, 8192), "only 4096 bytes are Prepared");
+        sys.sysUsed(m, 4096, 4096);
+        assertEquals(8192, stats.mappedReady());
+    }
+
+    @Test
+    void aWritableSegmentTakenBeforeProtectCannotWriteAfterIt() {
+        Mapping t = sys.sysAlloc(4096, SysStat.OTHER_SYS, ".text");
+        var before = t.segment();
+        sys.protect(t, Mman.PROT_READ | Mman.PROT_EXEC);
+        assertThrows(IllegalStateException.class, () -> before.set(ValueLayout.JAVA_LONG, 0, 1), "old view closed");
+        assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_LONG, 0));
+        assertEquals(0, t.segment().get(ValueLayout.JAVA_LONG, 0), "the new view reads");
+        sys.protect(t, Mman.PROT_READ | Mman.PROT_WRITE);
+        t.segment().set(ValueLayout.JAVA_LONG, 0, 5);
+        assertEquals(5, t.segment().get(ValueLayout.JAVA_LONG, 0));
+    }
+
+    @Test
+    void sysMapAccountsTheStatAndSysUsedMakesItReady() {
+        Reservation r = sys.sysReserve(0, 1 << 20);
+        Mapping m = sys.sysMap(r, r.address(), 1 << 20, SysStat.HEAP_SYS, "arena");
+        assertEquals(1 << 20, stats.get(SysStat.HEAP_SYS));
+        assertEquals(0, stats.mappedReady(), "Prepared, not Ready");
+        sys.sysUsed(m, 0, 1 << 19);
+        assertEquals(1 << 19, stats.mappedReady());
+        sys.sysFree(m);
+        assertEquals(0, stats.get(SysStat.HEAP_SYS));
+        assertEquals(0, stats.mappedReady(), "the Ready bytes leave mappedReady with the mapping");
+        assertThrows(IllegalArgumentException.class, () -> sys.sysMap(r, r.address() + 100, 4096, SysStat.HEAP_SYS, "x"));
+        sys.faults().failNthMmap(1, Errno.ENOMEM);
+        SyscallException e = assertThrows(SyscallException.class, () -> sys.sysMap(r, r.address(), 4096, SysStat.HEAP_SYS, "x"));
+        assertTrue(e.getMessage().endsWith("runtime: out of memory"), e.getMessage());
+        assertEquals(0, stats.get(SysStat.HEAP_SYS));
+    }
+
+    @Test
     void errnoNamesComeFromGlibc() {
         assertEquals("ENOMEM", Errno.name(Errno.ENOMEM));
         assertEquals(12, Errno.byName("ENOMEM"));

@@ -12,7 +12,6 @@ mutate() { # name, file, sed expression, [regenerate layouts with jextract: yes|
   local name=$1 file=$2 expr=$3 regen=${4:-no} tree="$scratch/tree"
   rm -rf "$tree"; mkdir -p "$tree"
   (cd "$root" && git ls-files -z | xargs -0 -I{} cp --parents {} "$tree")
-  ln -sfn "$root/../shared" "$scratch/shared" 2>/dev/null || true
   sed -i -E "$expr" "$tree/$file"
   if cmp -s "$root/$file" "$tree/$file"; then echo "MUTATION NOT APPLIED: $name"; status=1; return; fi
   if [ "$regen" = yes ]; then

@@ -6,20 +6,35 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * The {@code goheap} command line. Exit codes: 0 success, 1 a failure while running (one line on
- * stderr, {@code goheap: ...}), 2 bad usage (picocli's message and the usage hint). Never a stack
- * trace unless {@code -Dgoheap.debug=true}.
+ * The {@code goheap} command line. Exit codes: 0 success, 1 a failure while running, 2 bad usage; both
+ * failures are one line on stderr ({@code goheap: ...}). Never a stack trace unless
+ * {@code -Dgoheap.debug=true} (through the launcher: {@code JDK_JAVA_OPTIONS=-Dgoheap.debug=true}).
  */
 @Command(name = "goheap", mixinStandardHelpOptions = true, versionProvider = GoheapCli.Version.class,
         description = "Go 1.19's interface machinery and persistent allocator, byte for byte, in native memory.",
         subcommands = {LayoutCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
-public final class GoheapCli {
+public final class GoheapCli implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** {@code goheap} with no command: a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, layout)");
+    }
+
 
     /** Runs the command line and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GoheapCli());
         cl.setOut(out);
         cl.setErr(err);
+        // a usage error is one line too, with the hint where help is
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            err.println("goheap: " + oneLine(ex) + " (see 'goheap --help')");
+            err.flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             err.println("goheap: " + oneLine(ex));
             if (Boolean.getBoolean("goheap.debug")) {

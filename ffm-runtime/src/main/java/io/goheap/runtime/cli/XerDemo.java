@@ -90,6 +90,10 @@ final class XerDemo {
         long funB = text.address() + FUNC_ALIGN;
         rt.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
 
+        // nameOff/typeOff 0 means "none" to the runtime (resolveNameOff returns ""), so as in the linker's
+        // layout nothing may start at the base of moduledata.types: the first word stays empty
+        alloc(Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE());
+
         // names (type..namedata.*, type..importpath.*): byte 0 flags, varint length, bytes
         long nData = putBytes(NameEncoding.encode("*main.data", false), 1);
         long nXer = putBytes(NameEncoding.encode("*main.Xer", true), 1);
@@ -106,6 +110,7 @@ final class XerDemo {
         header(f, Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE(), TypeHash.of("func() int"), Go119.GO_TFLAG_EXTRA_STAR(),
                 Go119.GO_KIND_FUNC() | Go119.GO_KIND_DIRECT_IFACE(), gcbits01, off(nFunc));
         placed.add(new Placed("type.func() int", GoStructs.byName("_type").orElseThrow(), tFunc, _type.sizeof(), Map.of(
+                "size", "header only here: the functype tail follows in the type image",
                 "hash", "TypeHash(\"func() int\")", "kind", "func | kindDirectIface",
                 "tflag", "tflagExtraStar", "str", "nameOff -> \"*func() int\"")));
 
@@ -117,6 +122,7 @@ final class XerDemo {
                 Go119.GO_KIND_STRUCT(), 0, off(nData));
         placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), tData, _type.sizeof(), Map.of(
                 "hash", "TypeHash(\"main.data\")", "kind", "struct", "tflag", "uncommon|extraStar|named|regularMemory",
+                "size", "header only here: the structtype tail and uncommontype follow in the type image",
                 "equal", "runtime.memequal128·f in a linked binary (no runtime code in this demo)",
                 "gcdata", "runtime.gcbits. (no pointers: ptrdata 0)", "str", "nameOff -> \"*main.data\"")));
 

@@ -69,10 +69,15 @@ class CliTest extends NativeMemoryTest {
     }
 
     @Test
-    void badOptionIsUsageErrorExitTwo() {
-        Result r = run("layout", "--nope");
-        assertEquals(2, r.rc());
-        assertTrue(r.err().contains("Unknown option: '--nope'"), r.err());
+    void usageErrorsAreOneLineAndExitTwo() {
+        for (String[] args : List.of(new String[] {"layout", "--nope"}, new String[] {"layout", "itab", "extra"},
+                new String[] {}, new String[] {"nosuchcommand"})) {
+            Result r = run(args);
+            assertEquals(2, r.rc(), String.join(" ", args));
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("goheap: ") && r.err().strip().endsWith("(see 'goheap --help')"), r.err());
+        }
+        assertTrue(run("layout", "--nope").err().contains("Unknown option: '--nope'"));
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.alloc.P;
+import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.MemStats;
 import picocli.CommandLine.Command;
@@ -30,16 +32,17 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (GoRuntime rt = GoRuntime.start()) {
             XerDemo demo = new XerDemo(rt);
+            AllocDemo alloc = new AllocDemo(rt);
             if (json) {
-                out.println(Json.mapper().writeValueAsString(toJson(rt, demo)));
+                out.println(Json.mapper().writeValueAsString(toJson(rt, demo, alloc)));
             } else {
-                text(out, rt, demo);
+                text(out, rt, demo, alloc);
             }
         }
         return 0;
     }
 
-    private static void text(PrintWriter out, GoRuntime rt, XerDemo demo) {
+    private static void text(PrintWriter out, GoRuntime rt, XerDemo demo, AllocDemo alloc) {
         out.printf("goheap demo: the seed's Xer/data example in %s linux/amd64 layouts%n%n", GoRuntime.GO_VERSION);
         out.println("mappings (sysAlloc -> mmap):");
         for (Mapping m : rt.sys().mappings()) {
@@ -54,6 +57,23 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println();
         }
+        out.println("persistentalloc:");
+        for (AllocDemo.Step st : alloc.steps) {
+            out.printf("  0x%x  %-5s %s%n", st.address(), st.inPersistentAlloc() ? "chunk" : "-", st.what());
+        }
+        PersistentAlloc pa = rt.persistentAlloc();
+        out.printf("%nruntime.persistentChunks @ 0x%x (.noptrbss), newest first:%n", pa.chunksSymbol().address());
+        for (PersistentAlloc.Chunk c : pa.chunks()) {
+            out.printf("  chunk 0x%x  next 0x%x%n", c.address(), c.next());
+        }
+        out.printf("runtime.globalAlloc @ 0x%x: persistentAlloc{base: 0x%x, off: %d}%n",
+                pa.globalAllocSymbol().address(), pa.globalBase(), pa.globalOff());
+        out.printf("runtime.allp @ 0x%x: %d Ps%n", rt.procs().allp().address(), rt.procs().gomaxprocs());
+        for (P p : rt.procs().all()) {
+            out.printf("  P%d  runtime.p @ 0x%x  status %d  palloc{base: 0x%x, off: %d}%n",
+                    p.id(), p.address(), p.status(), p.pallocBase(), p.pallocOff());
+        }
+        out.println();
         MemStats s = rt.memStats();
         out.println("memstats:");
         for (Map.Entry<String, Long> e : s.snapshot().entrySet()) {
@@ -64,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("%nclose(): every mapping above is unmapped; any access after it throws IllegalStateException.%n");
     }
 
-    private static ObjectNode toJson(GoRuntime rt, XerDemo demo) {
+    private static ObjectNode toJson(GoRuntime rt, XerDemo demo, AllocDemo alloc) {
         ObjectMapper om = Json.mapper();
         ObjectNode root = om.createObjectNode();
         root.put("goVersion", GoRuntime.GO_VERSION);
@@ -82,6 +102,22 @@ final class DemoCommand implements Callable<Integer> {
                 fields.addObject().put("name", l.field()).put("offset", l.offset()).put("size", l.size())
                         .put("bytes", l.hex().replace(" ", "")).put("value", hex(l.value())).put("note", l.note());
             }
+        }
+        ArrayNode steps = root.putArray("persistentalloc");
+        for (AllocDemo.Step st : alloc.steps) {
+            steps.addObject().put("what", st.what()).put("address", hex(st.address())).put("inPersistentAlloc", st.inPersistentAlloc());
+        }
+        PersistentAlloc pa = rt.persistentAlloc();
+        ArrayNode chunks = root.putArray("persistentChunks");
+        for (PersistentAlloc.Chunk c : pa.chunks()) {
+            chunks.addObject().put("address", hex(c.address())).put("next", hex(c.next()));
+        }
+        root.putObject("globalAlloc").put("address", hex(pa.globalAllocSymbol().address()))
+                .putObject("palloc").put("base", hex(pa.globalBase())).put("off", pa.globalOff());
+        ArrayNode ps = root.putArray("ps");
+        for (P p : rt.procs().all()) {
+            ObjectNode o = ps.addObject().put("id", p.id()).put("address", hex(p.address())).put("status", p.status());
+            o.putObject("palloc").put("base", hex(p.pallocBase())).put("off", p.pallocOff());
         }
         ObjectNode stats = root.putObject("memstats");
         rt.memStats().snapshot().forEach(stats::put);

@@ -98,6 +98,16 @@ class CliTest extends NativeMemoryTest {
         JsonNode itab = j.get("structs").valueStream().filter(s -> s.get("symbol").asText().startsWith("go.itab.")).findFirst().orElseThrow();
         assertEquals(40, itab.get("size").asInt());
         assertEquals("16a4cf45", itab.get("fields").get(2).get("bytes").asText());
+        JsonNode chunks = j.get("persistentChunks");
+        assertTrue(chunks.size() >= 3, "two P chunks and the global one: " + chunks);
+        for (int i = 0; i + 1 < chunks.size(); i++) {
+            assertEquals(chunks.get(i + 1).get("address").asText(), chunks.get(i).get("next").asText(), "chain links");
+        }
+        assertEquals("0x0", chunks.get(chunks.size() - 1).get("next").asText());
+        JsonNode ps = j.get("ps");
+        assertEquals(Runtime.getRuntime().availableProcessors(), ps.size());
+        assertTrue(ps.valueStream().anyMatch(p -> p.get("palloc").get("off").asLong() > 0), "a P allocated: " + ps);
+        assertEquals(0, ps.get(0).get("id").asInt());
         List<String> purposes = j.get("mappings").valueStream().map(m -> m.get("purpose").asText()).toList();
         assertTrue(purposes.contains(".text") && purposes.contains(".rodata (types)"), purposes.toString());
     }

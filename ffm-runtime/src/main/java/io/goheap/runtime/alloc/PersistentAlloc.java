@@ -16,7 +16,6 @@ import io.goheap.runtime.sys.SyscallException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,10 +52,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * cause. The next call, once memory is available again, works.
  *
  * <h2 id="ordering">Memory ordering</h2>
- * Written next to each access below. In short: the chunk link word is a plain store that the CAS on
- * {@code persistentChunks} publishes (a volatile CAS has release semantics); readers load the head with
- * acquire semantics and then read link words plainly. A P's {@code palloc} is touched only by the
- * thread holding the P; {@code globalAlloc} only under its lock.
+ * Written next to each access. The chain ({@link ChunkChain}): the chunk link word is a plain store that
+ * the CAS on {@code persistentChunks} publishes (a volatile CAS has release semantics); readers load the
+ * head with acquire semantics and then read link words plainly. A P's {@code palloc} is touched only
+ * by the thread holding the P; {@code globalAlloc} only under its lock.
  */
 public final class PersistentAlloc {
     /** {@code persistentChunkSize}: 256 KiB. */
@@ -67,7 +66,6 @@ public final class PersistentAlloc {
     static final long PTR = Go119.GO_PTR_SIZE();
     static final long DEFAULT_ALIGN = 8;
 
-    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     private static final long G_KEY = globalAlloc.mutex$offset() + mutex.key$offset();
     private static final long G_BASE = globalAlloc.persistentAlloc$offset() + persistentAlloc.base$offset();
     private static final long G_OFF = globalAlloc.persistentAlloc$offset() + persistentAlloc.off$offset();
@@ -77,7 +75,7 @@ public final class PersistentAlloc {
     private final Procs procs;
     private final Symbol chunksSym;
     private final Symbol globalSym;
-    private final MemorySegment chunksWord;
+    private final ChunkChain chain;
     private final MemorySegment global;
     /** Go's globalAlloc.mutex; the native key word mirrors it (1 while held) for dumps */
     private final ReentrantLock globalLock = new ReentrantLock();
@@ -92,7 +90,7 @@ public final class PersistentAlloc {
         this.chunksSym = image.define(Section.NOPTRBSS, "runtime.persistentChunks", PTR, PTR);
         this.globalSym = image.define(Section.NOPTRBSS, "runtime.globalAlloc", globalAlloc.sizeof(),
                 globalAlloc.layout().byteAlignment());
-        this.chunksWord = image.segment(chunksSym);
+        this.chain = new ChunkChain(image.segment(chunksSym), this::chunkSegment);
         this.global = image.segment(globalSym);
     }
 
@@ -175,7 +173,7 @@ public final class PersistentAlloc {
             }
             base = chunk.address();
             chunkMappings.put(base, chunk);
-            push(chunk);
+            chain.push(base);
             pa.set(ValueLayout.JAVA_LONG, baseOff, base);
             off = (PTR + align - 1) & -align;
         }
@@ -184,34 +182,17 @@ public final class PersistentAlloc {
     }
 
     /**
-     * Pushes a fresh chunk onto {@code persistentChunks}: store the current head into the chunk's first
-     * word (plain), then CAS the head from that value to the chunk. The CAS has volatile (release)
-     * semantics, so a reader whose acquire load returns this chunk also sees its link word. Retries
-     * when another thread pushed in between (its chunk becomes our link).
-     */
-    private void push(Mapping chunk) {
-        MemorySegment link = chunk.segment();
-        for (;;) {
-            long head = (long) WORD.getAcquire(chunksWord, 0L);
-            link.set(ValueLayout.JAVA_LONG, 0, head);
-            if (WORD.compareAndSet(chunksWord, 0L, head, chunk.address())) {
-                return;
-            }
-        }
-    }
-
-    /**
      * {@code inPersistentAlloc(addr)}: whether {@code addr} lies in a persistent chunk. Walks the chain
      * from an acquire load of the head; link words are read plainly (each was written before the CAS
      * that published its chunk, and never changes after).
      */
     public boolean inPersistentAlloc(long addr) {
-        long chunk = (long) WORD.getAcquire(chunksWord, 0L);
+        long chunk = chain.headAcquire();
         while (chunk != 0) {
             if (addr - chunk >= 0 && addr - chunk < CHUNK_SIZE) {
                 return true;
             }
-            chunk = link(chunk);
+            chunk = chain.link(chunk);
         }
         return false;
     }
@@ -223,9 +204,9 @@ public final class PersistentAlloc {
     /** The chain from the head, newest first. */
     public List<Chunk> chunks() {
         List<Chunk> out = new ArrayList<>();
-        long chunk = (long) WORD.getAcquire(chunksWord, 0L);
+        long chunk = chain.headAcquire();
         while (chunk != 0) {
-            long next = link(chunk);
+            long next = chain.link(chunk);
             out.add(new Chunk(chunk, next));
             chunk = next;
         }
@@ -269,10 +250,6 @@ public final class PersistentAlloc {
             throw new IllegalArgumentException("address=0x" + Long.toHexString(address) + " is not a persistent chunk");
         }
         return m.segment();
-    }
-
-    private long link(long chunk) {
-        return chunkSegment(chunk).get(ValueLayout.JAVA_LONG, 0);
     }
 
     private static GoThrow cannotAllocate(long size, long align, SysStat stat, long mapping, SyscallException e) {

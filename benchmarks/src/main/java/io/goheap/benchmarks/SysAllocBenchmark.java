@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 2, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class SysAllocBenchmark {
     @Param({"262144"})
-    long size;
+    long chunkBytes;
 
     private GoRuntime rt;
     private MemorySegment touched;
@@ -57,7 +57,7 @@ public class SysAllocBenchmark {
     public void setUp() {
         rt = GoRuntime.start();
         baselineArena = Arena.ofConfined();
-        touched = baselineArena.allocate(size, 4096);
+        touched = baselineArena.allocate(chunkBytes, 4096);
     }
 
     @TearDown(Level.Trial)
@@ -73,7 +73,7 @@ public class SysAllocBenchmark {
 
     @Benchmark
     public long goheap_sysAllocFree() {
-        Mapping m = rt.sys().sysAlloc(size, SysStat.OTHER_SYS, "bench");
+        Mapping m = rt.sys().sysAlloc(chunkBytes, SysStat.OTHER_SYS, "bench");
         long v = touch(m.segment());
         rt.sys().sysFree(m);
         return v;
@@ -82,14 +82,14 @@ public class SysAllocBenchmark {
     @Benchmark
     public long arena_sharedAllocateClose() {
         try (Arena a = Arena.ofShared()) {
-            return touch(a.allocate(size, 4096));
+            return touch(a.allocate(chunkBytes, 4096));
         }
     }
 
     @Benchmark
     public long arena_confinedAllocateClose() {
         try (Arena a = Arena.ofConfined()) {
-            return touch(a.allocate(size, 4096));
+            return touch(a.allocate(chunkBytes, 4096));
         }
     }
 

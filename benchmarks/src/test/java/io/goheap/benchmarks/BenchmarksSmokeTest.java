@@ -22,14 +22,16 @@ class BenchmarksSmokeTest {
         Options opt = new OptionsBuilder()
                 .include("io\\.goheap\\.benchmarks\\..*")
                 .forks(1)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true")
+                .param("size", "24")
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(200))
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(opt).run();
-        assertEquals(4, results.size(), "benchmarks run");
+        assertEquals(4 + 7 + 2, results.size(), "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2");
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);

@@ -26,6 +26,7 @@ class JcstressSmokeTest {
                 "-cp", System.getProperty("java.class.path"), "org.openjdk.jcstress.Main",
                 "-v", "-m", "sanity", "-t", "io\\.goheap\\.jcstress\\..*",
                 "-jvmArgsPrepend", "--enable-native-access=ALL-UNNAMED", "-r", results.toString()))
+                .directory(results.toFile()) // jcstress writes its result blob into the working directory
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "jcstress timed out");
         String log = Files.readString(out);

@@ -81,6 +81,56 @@ class HeapTest extends NativeMemoryTest {
         }
     }
 
+    /** Threads with and without Ps allocating at once: every object inside the heap, none overlapping. */
+    @Test
+    void concurrentMallocgcNeverOverlaps() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(2)) {
+            Heap h = rt.heap();
+            int threads = 4;
+            long[][] objs = new long[threads][];
+            Thread[] ts = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                ts[t] = Thread.ofPlatform().start(() -> {
+                    java.util.SplittableRandom r = new java.util.SplittableRandom(id);
+                    long[] mine = new long[2 * 20_000];
+                    for (int i = 0; i < 20_000; i++) {
+                        P p = id < 2 ? rt.procs().acquire() : null; // two threads share the 2 Ps, two have none
+                        try {
+                            long size = r.nextInt(50) == 0 ? 40_000 + r.nextInt(100_000) : 1 + r.nextInt(2048);
+                            long a = h.mallocgc(p == null ? null : p.mcache(), size, r.nextBoolean(), true);
+                            mine[2 * i] = a;
+                            mine[2 * i + 1] = size;
+                        } finally {
+                            if (p != null) {
+                                p.close();
+                            }
+                        }
+                    }
+                    objs[id] = mine;
+                });
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            java.util.List<long[]> all = new java.util.ArrayList<>();
+            for (long[] mine : objs) {
+                for (int i = 0; i < mine.length; i += 2) {
+                    all.add(new long[] {mine[i], mine[i + 1]});
+                    assertTrue(h.contains(mine[i]) && h.contains(mine[i] + mine[i + 1] - 1), "inside the heap");
+                }
+            }
+            all.sort(java.util.Comparator.comparingLong(o -> o[0]));
+            for (int i = 1; i < all.size(); i++) {
+                long[] prev = all.get(i - 1);
+                long[] cur = all.get(i);
+                // tiny objects may share a 16-byte block, but never bytes
+                assertTrue(prev[0] + prev[1] <= cur[0], "overlap: 0x" + Long.toHexString(prev[0]) + "+" + prev[1]
+                        + " and 0x" + Long.toHexString(cur[0]));
+            }
+        }
+    }
+
     @Test
     void aFailedGrowthLeavesTheHeapAsItWas() {
         try (GoRuntime rt = GoRuntime.start(1)) {

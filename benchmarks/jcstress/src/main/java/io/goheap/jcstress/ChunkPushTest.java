@@ -19,6 +19,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * word. The state is real native memory: a head word and two "chunks" (only their first word matters to
  * the chain), chunk A already pushed. The pusher pushes chunk B (link store, then CAS of the head); the
  * reader loads the head with acquire semantics and, if it is B, reads B's link.
+ *
+ * <p>What it can catch where: on x86-64 (TSO, and a locked cmpxchg is a full fence) the hardware never
+ * shows the forbidden outcome, so there the test guards against the compilers (C1/C2, with jcstress's
+ * stress options) moving the link store below the CAS, which a weaker CAS mode would allow. Hardware
+ * reordering needs a weakly ordered machine (AArch64) to show.
  */
 @JCStressTest
 @Description("A reader that sees a pushed chunk also sees its link word (ChunkChain.push / headAcquire).")

@@ -49,13 +49,15 @@ public final class Heap {
     static final long ARENA = Go119.GO_HEAP_ARENA_BYTES();
     static final long COMMIT = Go119.GO_PALLOC_CHUNK_BYTES();
     static final long TINY = Go119.GO_MAX_TINY_SIZE();
+    /** malloc.go maxAlloc on linux/amd64: 1 << heapAddrBits (48) */
+    static final long MAX_ALLOC = 1L << 48;
     static final int TINY_SPAN_CLASS = MSpan.spanClass(Go119.GO_TINY_SIZE_CLASS(), true);
 
     private final SysMemory sys;
     private final Symbol zerobase;
     /** Go's mheap_.lock: guards everything below and the shared mcache */
     private final ReentrantLock lock = new ReentrantLock();
-    private final MCache shared = new MCache();
+    private final MCache shared = new MCache(null);
     private final List<Reservation> arenas = new ArrayList<>();
     private final List<Mapping> commits = new ArrayList<>();
     /** commits sorted by address, republished under the lock; read lock-free by segment() */
@@ -63,7 +65,9 @@ public final class Heap {
     private long cur;
     private long committedEnd;
     private long arenaEnd;
+    /** index of the current arena hint (Go's h.arenaHints list), and its moved-up address or 0 */
     private int nextHint;
+    private long hintAddr;
     private long spans;
     private long spanBytes;
     private long largeAllocs;
@@ -82,11 +86,19 @@ public final class Heap {
      * @param needzero whether the memory must be zero (always satisfied, see the class doc)
      * @return the object's address
      * @throws IllegalArgumentException if {@code size < 0}
-     * @throws GoThrow if the heap cannot grow ({@code runtime: out of memory}), with the system error as cause
+     * @throws IllegalStateException if {@code c} is a P's mcache and the calling thread does not hold that P
+     * @throws GoThrow if {@code size} exceeds maxAlloc (2^48), or the heap cannot grow ({@code runtime: out of memory}), with the system error as cause
      */
     public long mallocgc(MCache c, long size, boolean noscan, boolean needzero) {
         if (size < 0) {
             throw new IllegalArgumentException("size=" + size);
+        }
+        if (size > MAX_ALLOC) {
+            throw GoThrow.of("runtime: out of memory: cannot allocate " + size + "-byte block (maxAlloc " + MAX_ALLOC + ")");
+        }
+        if (c != null && c.owner != null && c.owner.holder() != Thread.currentThread()) {
+            throw new IllegalStateException(Thread.currentThread().getName() + " does not hold " + c.owner
+                    + ", the owner of this mcache");
         }
         if (size == 0) {
             return zerobase.address();
@@ -189,66 +201,94 @@ public final class Heap {
         }
     }
 
-    /** Bump-allocates {@code npages} pages, growing the heap. Caller holds the lock. */
+    /**
+     * Bump-allocates {@code npages} pages, growing the heap. Caller holds the lock. A span never
+     * straddles two commits (each commit is one mapping, and {@link #segment} serves a range from one
+     * mapping): when the span does not fit in what is committed, the committed tail is skipped and the
+     * span starts a new commit of at least 4 MiB. Go's page allocator would use that tail for a later
+     * span; goheap wastes it (at most one span's size a commit). Nothing changes unless the whole step
+     * succeeds.
+     */
     private long allocPages(long npages) {
         long bytes = npages * PAGE;
-        if (cur + bytes > arenaEnd) {
-            newArena(bytes);
+        if (bytes <= committedEnd - cur) {
+            long base = cur;
+            cur += bytes;
+            return base;
         }
-        if (cur + bytes > committedEnd) {
-            long need = cur + bytes - committedEnd;
-            long n = (need + COMMIT - 1) / COMMIT * COMMIT;
-            n = Math.min(n, arenaEnd - committedEnd);
-            Reservation r = arenas.getLast();
-            Mapping m;
-            try {
-                m = sys.sysMap(r, committedEnd, n, SysStat.HEAP_SYS, "heap arena");
-                // Go moves heap pages from Prepared to Ready when spans are allocated from them
-                // (sysUsed in allocSpan); goheap hands out spans from every committed page at once
-                sys.sysUsed(m, 0, n);
-            } catch (SyscallException e) {
-                throw outOfMemory(bytes, e);
+        long n = (bytes + COMMIT - 1) / COMMIT * COMMIT;
+        Reservation fresh = null;
+        long start = committedEnd;
+        long limit = arenaEnd;
+        if (arenaEnd - committedEnd < bytes) {
+            fresh = newArena(bytes);
+            start = (fresh.address() + ARENA - 1) & -ARENA;
+            limit = start + (bytes + ARENA - 1) / ARENA * ARENA;
+        }
+        n = Math.min(n, limit - start);
+        Reservation r = fresh != null ? fresh : arenas.getLast();
+        Mapping m;
+        try {
+            m = sys.sysMap(r, start, n, SysStat.HEAP_SYS, "heap arena");
+            // Go moves pages from Prepared to Ready as spans are allocated from them (sysUsed in
+            // allocSpan); goheap hands out spans from every committed page, so all of it is Ready
+            sys.sysUsed(m, 0, n);
+        } catch (SyscallException e) {
+            if (fresh != null) {
+                sys.sysUnreserve(fresh);   // the heap stays exactly as it was
             }
-            commits.add(m);
-            Mapping[] view = commits.toArray(new Mapping[0]);
-            Arrays.sort(view, (a, b) -> Long.compareUnsigned(a.address(), b.address()));
-            // publish: a reader of commitView sees the whole array and every Mapping in it
-            commitView = view;
-            committedEnd += n;
+            throw outOfMemory(bytes, e);
         }
-        long base = cur;
-        cur += bytes;
-        return base;
+        if (fresh != null) {
+            arenas.add(fresh);
+            arenaEnd = limit;
+        }
+        commits.add(m);
+        Mapping[] view = commits.toArray(new Mapping[0]);
+        Arrays.sort(view, (a, b) -> Long.compareUnsigned(a.address(), b.address()));
+        // publish with a volatile write: a reader of commitView sees the whole array and every Mapping in it
+        commitView = view;
+        committedEnd = start + n;
+        cur = start + bytes;
+        return start;
     }
 
     /**
-     * Reserves a fresh 64 MiB-aligned arena (more for a single object larger than an arena): first at
-     * Go's hints {@code i<<40 | 0x00c0<<32}, as the runtime asks for its heap at 0xc000000000, else
-     * anywhere with room to align. The old arena's unused tail is left reserved, as Go leaves it.
+     * Reserves a fresh 64 MiB-aligned arena (more for an object larger than an arena), as Go 1.19's
+     * {@code mheap.sysAlloc} does: at the current hint, first {@code 0x00c0<<32}; a hint the kernel
+     * honours moves up by the size reserved, so arenas follow each other (0xc000000000, 0xc004000000,
+     * ...); a hint it does not honour, or that fails, is dropped for the next ({@code i<<40 | 0x00c0<<32}
+     * for i = 1 .. 0x7f); with no hint left, anywhere, with room to align. The committed tail of the
+     * previous arena is left unused (Go would add it to its page allocator).
      */
-    private void newArena(long minBytes) {
+    private Reservation newArena(long minBytes) {
         long size = (minBytes + ARENA - 1) / ARENA * ARENA;
-        Reservation r = null;
+        while (nextHint < 0x80) {
+            long hint = hintAddr == 0 ? ((long) nextHint << 40) | Go119.GO_ARENA_HINT_BASE() : hintAddr;
+            Reservation t;
+            try {
+                t = sys.sysReserve(hint, size);
+            } catch (SyscallException e) {
+                dropHint();
+                continue;
+            }
+            if (t.address() == hint) {
+                hintAddr = hint + size;
+                return t;
+            }
+            sys.sysUnreserve(t);
+            dropHint();
+        }
         try {
-            while (r == null && nextHint < 0x80) {
-                long hint = ((long) nextHint++ << 40) | Go119.GO_ARENA_HINT_BASE();
-                Reservation t = sys.sysReserve(hint, size);
-                if (t.address() == hint) {
-                    r = t;
-                } else {
-                    sys.sysUnreserve(t);
-                }
-            }
-            if (r == null) {
-                r = sys.sysReserve(0, size + ARENA);
-            }
+            return sys.sysReserve(0, size + ARENA);
         } catch (SyscallException e) {
             throw outOfMemory(minBytes, e);
         }
-        arenas.add(r);
-        cur = (r.address() + ARENA - 1) & -ARENA;
-        committedEnd = cur;
-        arenaEnd = cur + size;
+    }
+
+    private void dropHint() {
+        nextHint++;
+        hintAddr = 0;
     }
 
     /**

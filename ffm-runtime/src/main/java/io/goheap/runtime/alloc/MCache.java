@@ -9,6 +9,9 @@ package io.goheap.runtime.alloc;
  * path that finds a free object in a cached span.
  */
 public final class MCache {
+    /** the P this cache belongs to, or null for the heap's shared cache (used under the heap lock) */
+    final P owner;
+
     /** one span per span class; null until the first refill */
     final MSpan[] alloc = new MSpan[SizeClasses.NUM * 2];
     /** current 16-byte tiny block, or 0 */
@@ -21,6 +24,10 @@ public final class MCache {
     long smallAllocs;
     /** bytes of the objects served, rounded to their class */
     long smallBytes;
+
+    MCache(P owner) {
+        this.owner = owner;
+    }
 
     /** Objects served from tiny blocks, read without synchronization (a statistic). */
     public long tinyAllocs() {

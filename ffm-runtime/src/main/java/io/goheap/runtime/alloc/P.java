@@ -22,6 +22,7 @@ import java.lang.invoke.VarHandle;
 public final class P implements AutoCloseable {
     /** {@code runtime.p.status} as a native int, for the acquire CAS */
     private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     static final long STATUS_OFFSET = p.status$offset();
     static final long PALLOC_BASE = p.palloc$offset() + persistentAlloc.base$offset();
     static final long PALLOC_OFF = p.palloc$offset() + persistentAlloc.off$offset();
@@ -30,7 +31,7 @@ public final class P implements AutoCloseable {
     private final int id;
     private final long address;
     private final MemorySegment seg;
-    final MCache mcache = new MCache();
+    final MCache mcache = new MCache(this);
     /** the thread holding this P, or null; written before the status store that publishes it */
     private volatile Thread holder;
 
@@ -58,14 +59,18 @@ public final class P implements AutoCloseable {
         return mcache;
     }
 
-    /** {@code p.palloc.base}: the current persistent chunk, or 0. */
+    /**
+     * {@code p.palloc.base}: the current persistent chunk, or 0. Exact for the holder; for any other
+     * thread an acquire read gives a value the holder wrote, possibly already stale (an inspector's
+     * snapshot, like reading a live Go process from a debugger).
+     */
     public long pallocBase() {
-        return seg.get(ValueLayout.JAVA_LONG, PALLOC_BASE);
+        return (long) WORD.getAcquire(seg, PALLOC_BASE);
     }
 
-    /** {@code p.palloc.off}: the next free offset in that chunk. */
+    /** {@code p.palloc.off}: the next free offset in that chunk; same rules as {@link #pallocBase()}. */
     public long pallocOff() {
-        return seg.get(ValueLayout.JAVA_LONG, PALLOC_OFF);
+        return (long) WORD.getAcquire(seg, PALLOC_OFF);
     }
 
     /** {@code p.status}: {@code _Pidle} (0) or {@code _Prunning} (1). Read with acquire semantics. */

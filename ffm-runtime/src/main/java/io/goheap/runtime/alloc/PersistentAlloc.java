@@ -111,8 +111,12 @@ public final class PersistentAlloc {
      * @throws GoThrow for size 0 or a bad alignment (Go's fatal errors), or when a new chunk cannot be
      *                 mapped ({@code runtime: cannot allocate memory}; nothing changed)
      * @throws IllegalStateException if {@code p} is not held by the calling thread
+     * @throws IllegalArgumentException if {@code size < 0}
      */
     public long alloc(P p, long size, long align, SysStat stat) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size=" + size + " (Go's uintptr cannot be negative)");
+        }
         if (size == 0) {
             throw GoThrow.of("persistentalloc: size == 0");
         }
@@ -153,8 +157,8 @@ public final class PersistentAlloc {
             }
         }
         if (stat != SysStat.OTHER_SYS) {
-            // two atomic adds, like Go's sysStat.add / other_sys.add: a reader may briefly see the
-            // block in neither stat or in both
+            // two atomic adds in Go's order (sysStat.add, then other_sys.add): a reader may briefly
+            // see the block in both stats, never in neither
             stats.move(SysStat.OTHER_SYS, stat, size);
         }
         return block;

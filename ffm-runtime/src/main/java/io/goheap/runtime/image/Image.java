@@ -52,7 +52,7 @@ public final class Image {
             throw new IllegalArgumentException("size=" + size + " align=" + align);
         }
         long off = (cursors.get(section) + align - 1) & -align;
-        if (off + size > section.capacity()) {
+        if (size > section.capacity() - off) {
             throw new IllegalStateException(section.elfName() + " full: name=" + name + " size=" + size);
         }
         cursors.put(section, off + size);

@@ -69,13 +69,18 @@ public final class MemStats {
 
     /**
      * Moves {@code n} bytes from one stat to another, as persistentalloc moves chunk bytes from
-     * {@code other_sys} to the caller's stat. Two atomic adds: a concurrent reader may see the bytes
-     * in neither or both for a moment, as in Go.
+     * {@code other_sys} to the caller's stat. Two atomic adds in Go's order, the target first: a
+     * concurrent reader may see the bytes in both stats for a moment, never in neither.
      */
     public void move(SysStat from, SysStat to, long n) {
         if (from != to) {
-            add(from, -n);
             add(to, n);
+            try {
+                add(from, -n);
+            } catch (GoThrow t) {
+                add(to, -n); // leave both as they were
+                throw t;
+            }
         }
     }
 

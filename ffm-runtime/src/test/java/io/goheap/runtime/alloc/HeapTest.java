@@ -70,14 +70,50 @@ class HeapTest extends NativeMemoryTest {
     }
 
     @Test
-    void theHeapAsksForGosFirstArenaHintAndAccountsHeapSys() {
+    void arenasFollowGosHintsAndHeapSysIsWhatWasCommitted() {
         try (GoRuntime rt = GoRuntime.start(2)) {
+            long firstArena = rt.sys().reservations().getFirst().address();
+            org.junit.jupiter.api.Assumptions.assumeTrue(firstArena == 0xc000000000L,
+                    "something else of this process holds 0xc000000000 (arena at 0x" + Long.toHexString(firstArena) + ")");
             long firstP = rt.procs().all().getFirst().address();
-            // normally 0xc000000000 (nothing else maps there in a JVM); any 64 MiB-aligned arena is valid
-            assertEquals(0, rt.sys().reservations().getFirst().address() % Heap.ARENA, "arena alignment");
             assertTrue(rt.heap().contains(firstP));
+            long big = rt.heap().mallocgc(null, 70L << 20, true, true); // does not fit the first arena
+            assertEquals(0xc004000000L, rt.sys().reservations().get(1).address(), "the hint moved up by 64 MiB");
+            assertEquals(0xc004000000L, big);
             assertEquals(rt.heap().stats().committed(), rt.memStats().get(SysStat.HEAP_SYS));
-            System.out.printf("first heap arena at 0x%x, P0 at 0x%x%n", rt.sys().reservations().getFirst().address(), firstP);
+            System.out.printf("heap arenas at 0x%x and 0x%x, P0 at 0x%x%n", firstArena, rt.sys().reservations().get(1).address(), firstP);
+        }
+    }
+
+    @Test
+    void sizesOutOfRangeAreRefused() {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            assertThrows(IllegalArgumentException.class, () -> rt.heap().mallocgc(null, -1, true, true));
+            GoThrow t = assertThrows(GoThrow.class, () -> rt.heap().mallocgc(null, Long.MAX_VALUE, true, true));
+            assertTrue(t.getMessage().contains("runtime: out of memory: cannot allocate"), t.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> rt.persistentAlloc().alloc(null, -8, 0, SysStat.OTHER_SYS));
+            Heap.Stats s = rt.heap().stats();
+            assertTrue(s.spanBytes() >= 0 && s.spans() > 0);
+        }
+    }
+
+    @Test
+    void anMcacheIsUsableOnlyByItsPsHolder() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            P p = rt.procs().acquire();
+            MCache c = p.mcache();
+            rt.procs().release(p);
+            assertThrows(IllegalStateException.class, () -> rt.heap().mallocgc(c, 8, true, true), "released");
+        }
+    }
+
+    @Test
+    void manyPsFitAndEveryPStructIsReadable() {
+        try (GoRuntime rt = GoRuntime.start(1024)) {
+            for (P p : rt.procs().all()) {
+                assertEquals(p.id(), rt.heap().segment(p.address(), io.goheap.layouts.go119.p.sizeof())
+                        .get(java.lang.foreign.ValueLayout.JAVA_INT, io.goheap.layouts.go119.p.id$offset()));
+            }
         }
     }
 
@@ -95,7 +131,7 @@ class HeapTest extends NativeMemoryTest {
                     java.util.SplittableRandom r = new java.util.SplittableRandom(id);
                     long[] mine = new long[2 * 20_000];
                     for (int i = 0; i < 20_000; i++) {
-                        P p = id < 2 ? rt.procs().acquire() : null; // two threads share the 2 Ps, two have none
+                        P p = id < 3 ? rt.procs().acquire() : null; // three threads share the 2 Ps, one has none
                         try {
                             long size = r.nextInt(50) == 0 ? 40_000 + r.nextInt(100_000) : 1 + r.nextInt(2048);
                             long a = h.mallocgc(p == null ? null : p.mcache(), size, r.nextBoolean(), true);
@@ -117,7 +153,7 @@ class HeapTest extends NativeMemoryTest {
             for (long[] mine : objs) {
                 for (int i = 0; i < mine.length; i += 2) {
                     all.add(new long[] {mine[i], mine[i + 1]});
-                    assertTrue(h.contains(mine[i]) && h.contains(mine[i] + mine[i + 1] - 1), "inside the heap");
+                    assertEquals(mine[i + 1], h.segment(mine[i], mine[i + 1]).byteSize(), "readable as one segment");
                 }
             }
             all.sort(java.util.Comparator.comparingLong(o -> o[0]));
@@ -145,6 +181,21 @@ class HeapTest extends NativeMemoryTest {
             assertEquals(heapSys, rt.memStats().get(SysStat.HEAP_SYS));
             long ok = h.mallocgc(null, 8L << 20, true, true);
             assertTrue(h.contains(ok));
+        }
+    }
+
+    @Test
+    void aFailedCommitInAFreshArenaGivesTheArenaBack() {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            Heap h = rt.heap();
+            Heap.Stats before = h.stats();
+            int reservations = rt.sys().reservations().size();
+            rt.sys().faults().failNthMmap(2, Errno.ENOMEM); // 1: the new arena's reservation, 2: its commit
+            assertThrows(GoThrow.class, () -> h.mallocgc(null, 70L << 20, true, true));
+            assertEquals(before, h.stats());
+            assertEquals(reservations, rt.sys().reservations().size(), "the fresh arena was given back");
+            long ok = h.mallocgc(null, 70L << 20, true, true);
+            h.segment(ok + (70L << 20) - 8, 8).set(ValueLayout.JAVA_LONG, 0, 3);
         }
     }
 }

@@ -11,7 +11,8 @@ command -v jextract >/dev/null || { echo "jextract.sh: no jextract on PATH" >&2;
 out="$root/layouts/src/main/java"
 if [ "${1:-}" = "--check" ]; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 
-structs=(slice string _type uncommontype method imethod name interfacetype itab iface eface
+structs=(slice string _type uncommontype method imethod name interfacetype
+         ptrtype slicetype arraytype chantype functype maptype structfield structtype itab iface eface
          itabTableType persistentAlloc mutex globalAlloc sysmontick pageCache pGFree pMspancache gcWork wbBuf p
          functab textsect bitvector pcHeader moduledata)
 args=()

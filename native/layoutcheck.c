@@ -39,6 +39,15 @@ int main(void) {
     S(imethod);        F(imethod, name); F(imethod, ityp); end();
     S(name);           F(name, bytes); end();
     S(interfacetype);  F(interfacetype, typ); F(interfacetype, pkgpath); F(interfacetype, mhdr); end();
+    S(ptrtype);        F(ptrtype, typ); F(ptrtype, elem); end();
+    S(slicetype);      F(slicetype, typ); F(slicetype, elem); end();
+    S(arraytype);      F(arraytype, typ); F(arraytype, elem); F(arraytype, slice); F(arraytype, len); end();
+    S(chantype);       F(chantype, typ); F(chantype, elem); F(chantype, dir); end();
+    S(functype);       F(functype, typ); F(functype, inCount); F(functype, outCount); end();
+    S(maptype);        F(maptype, typ); F(maptype, key); F(maptype, elem); F(maptype, bucket); F(maptype, hasher);
+                       F(maptype, keysize); F(maptype, elemsize); F(maptype, bucketsize); F(maptype, flags); end();
+    S(structfield);    F(structfield, name); F(structfield, typ); F(structfield, offset); end();
+    S(structtype);     F(structtype, typ); F(structtype, pkgPath); F(structtype, fields); end();
     S(itab);           F(itab, inter); F(itab, _type); F(itab, hash); F(itab, _20); F(itab, fun); end();
     S(iface);          F(iface, tab); F(iface, data); end();
     S(eface);          F(eface, _type); F(eface, data); end();

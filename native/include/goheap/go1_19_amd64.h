@@ -172,6 +172,71 @@ struct interfacetype {
     struct slice  mhdr;      /* []imethod, sorted as types.Sym.Less sorts: exported first, then by name */
 };
 
+/* ---- kind-specific tails (type.go): each starts with the _type header; an uncommontype follows the
+   whole struct when tflag has GO_TFLAG_UNCOMMON ---- */
+
+/* runtime.ptrtype. 56 bytes. */
+struct ptrtype {
+    struct _type   typ;
+    struct _type  *elem;
+};
+
+/* runtime.slicetype. 56 bytes. */
+struct slicetype {
+    struct _type   typ;
+    struct _type  *elem;
+};
+
+/* runtime.arraytype. 72 bytes. */
+struct arraytype {
+    struct _type   typ;
+    struct _type  *elem;
+    struct _type  *slice;   /* the []elem type */
+    uintptr_t      len;
+};
+
+/* runtime.chantype. 64 bytes. */
+struct chantype {
+    struct _type   typ;
+    struct _type  *elem;
+    uintptr_t      dir;     /* reflect.ChanDir: 1 recv, 2 send, 3 both */
+};
+
+/* runtime.functype. 56 bytes; inCount + outCount *_type words follow (after the uncommontype, if
+   any). The top bit of outCount marks a variadic func. */
+struct functype {
+    struct _type   typ;
+    uint16_t       inCount;
+    uint16_t       outCount;
+};
+
+/* runtime.maptype. 88 bytes. */
+struct maptype {
+    struct _type   typ;
+    struct _type  *key;
+    struct _type  *elem;
+    struct _type  *bucket;     /* internal type representing a hash bucket */
+    void          *hasher;     /* func(unsafe.Pointer, uintptr) uintptr: a closure pointer */
+    uint8_t        keysize;    /* size of key slot */
+    uint8_t        elemsize;   /* size of elem slot */
+    uint16_t       bucketsize; /* size of bucket */
+    uint32_t       flags;
+};
+
+/* runtime.structfield. 24 bytes. */
+struct structfield {
+    struct name    name;
+    struct _type  *typ;
+    uintptr_t      offset;     /* byte offset of the field */
+};
+
+/* runtime.structtype. 80 bytes. */
+struct structtype {
+    struct _type   typ;
+    struct name    pkgPath;
+    struct slice   fields;     /* []structfield, in declaration order */
+};
+
 /* runtime.itab: the interface table of one (interface, concrete type) pair. 32 bytes with one fun
    word; really 24 + 8 * len(interfacetype.mhdr) bytes. */
 struct itab {

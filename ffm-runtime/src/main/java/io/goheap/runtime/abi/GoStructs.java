@@ -13,6 +13,14 @@ import io.goheap.layouts.go119.method;
 import io.goheap.layouts.go119.moduledata;
 import io.goheap.layouts.go119.name;
 import io.goheap.layouts.go119.pcHeader;
+import io.goheap.layouts.go119.structtype;
+import io.goheap.layouts.go119.structfield;
+import io.goheap.layouts.go119.maptype;
+import io.goheap.layouts.go119.functype;
+import io.goheap.layouts.go119.chantype;
+import io.goheap.layouts.go119.arraytype;
+import io.goheap.layouts.go119.slicetype;
+import io.goheap.layouts.go119.ptrtype;
 import io.goheap.layouts.go119.p;
 import io.goheap.layouts.go119.wbBuf;
 import io.goheap.layouts.go119.gcWork;
@@ -88,6 +96,18 @@ public final class GoStructs {
             struct("name", "runtime.name", name.layout(), Map.of("bytes", "*uint8")),
             struct("interfacetype", "runtime.interfacetype", interfacetype.layout(), Map.of(
                     "typ", "_type", "pkgpath", "name", "mhdr", "[]imethod")),
+            struct("ptrtype", "runtime.ptrtype", ptrtype.layout(), Map.of("typ", "_type", "elem", "*_type")),
+            struct("slicetype", "runtime.slicetype", slicetype.layout(), Map.of("typ", "_type", "elem", "*_type")),
+            struct("arraytype", "runtime.arraytype", arraytype.layout(), Map.of(
+                    "typ", "_type", "elem", "*_type", "slice", "*_type", "len", "uintptr")),
+            struct("chantype", "runtime.chantype", chantype.layout(), Map.of("typ", "_type", "elem", "*_type", "dir", "uintptr")),
+            struct("functype", "runtime.functype", functype.layout(), Map.of("typ", "_type", "inCount", "uint16", "outCount", "uint16")),
+            struct("maptype", "runtime.maptype", maptype.layout(), Map.of(
+                    "typ", "_type", "key", "*_type", "elem", "*_type", "bucket", "*_type",
+                    "hasher", "func(unsafe.Pointer, uintptr) uintptr", "keysize", "uint8", "elemsize", "uint8",
+                    "bucketsize", "uint16", "flags", "uint32")),
+            struct("structfield", "runtime.structfield", structfield.layout(), Map.of("name", "name", "typ", "*_type", "offset", "uintptr")),
+            struct("structtype", "runtime.structtype", structtype.layout(), Map.of("typ", "_type", "pkgPath", "name", "fields", "[]structfield")),
             struct("itab", "runtime.itab", itab.layout(), Map.of(
                     "inter", "*interfacetype", "_type", "*_type", "hash", "uint32", "_20", "[4]uint8", "fun", "[1]uintptr")),
             struct("iface", "runtime.iface", iface.layout(), Map.of("tab", "*itab", "data", "unsafe.Pointer")),

@@ -1,0 +1,29 @@
+package io.goheap.runtime.abi;
+
+/**
+ * A read named an address (or range) that lies in no region of the address space: a dangling or
+ * corrupt pointer in the memory being decoded. The message names the address, the length and the
+ * address space.
+ */
+public final class BadAddressException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final long address;
+    private final long length;
+
+    public BadAddressException(long address, long length, String space) {
+        super("bad address 0x" + Long.toHexString(address) + " (" + length + " bytes) in " + space);
+        this.address = address;
+        this.length = length;
+    }
+
+    /** The first byte asked for. */
+    public long address() {
+        return address;
+    }
+
+    /** How many bytes were asked for. */
+    public long length() {
+        return length;
+    }
+}

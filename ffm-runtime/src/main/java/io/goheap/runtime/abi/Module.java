@@ -1,0 +1,58 @@
+package io.goheap.runtime.abi;
+
+/**
+ * The address ranges of one Go module that offsets resolve against ({@code moduledata.types/etypes},
+ * {@code text/etext}), and the address space holding it: what {@code resolveNameOff},
+ * {@code resolveTypeOff} and {@code textOff} need (runtime/type.go).
+ */
+public record Module(AddressSpace space, long types, long etypes, long text, long etext) {
+
+    /**
+     * {@code resolveNameOff}: the name at {@code types + off}; 0 means "no name".
+     *
+     * @throws BadAddressException if the offset leaves {@code [types, etypes)} (Go throws "nameOff out of range")
+     */
+    public NameView name(int off) {
+        if (off == 0) {
+            return null;
+        }
+        return new NameView(space, inTypes(off, "nameOff"));
+    }
+
+    /** {@code resolveTypeOff}: the type at {@code types + off}; 0 (or Go's -1) means "none". */
+    public TypeView type(int off) {
+        if (off == 0 || off == -1) {
+            return null;
+        }
+        return new TypeView(this, inTypes(off, "typeOff"));
+    }
+
+    /** A type by its address. */
+    public TypeView typeAt(long addr) {
+        return addr == 0 ? null : new TypeView(this, addr);
+    }
+
+    /**
+     * {@code textOff}: the code address {@code text + off}; -1 is Go's "unreachable method" and gives 0.
+     *
+     * @throws BadAddressException if the result leaves {@code [text, etext)}
+     */
+    public long textAddr(int off) {
+        if (off == -1) {
+            return 0;
+        }
+        long a = text + Integer.toUnsignedLong(off);
+        if (Long.compareUnsigned(a, etext) >= 0) {
+            throw new BadAddressException(a, 0, "text of " + space.describe() + " (textOff " + off + " out of range)");
+        }
+        return a;
+    }
+
+    private long inTypes(int off, String what) {
+        long a = types + Integer.toUnsignedLong(off);
+        if (Long.compareUnsigned(a, etypes) >= 0) {
+            throw new BadAddressException(a, 0, "types of " + space.describe() + " (" + what + " " + off + " out of range)");
+        }
+        return a;
+    }
+}

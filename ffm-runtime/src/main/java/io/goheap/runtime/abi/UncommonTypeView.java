@@ -1,0 +1,50 @@
+package io.goheap.runtime.abi;
+
+import io.goheap.layouts.go119.method;
+import io.goheap.layouts.go119.uncommontype;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@code runtime.uncommontype} and its {@code [mcount]method} array. */
+public record UncommonTypeView(Module module, long address) {
+    /** One method: name, func type (without receiver), the code called through an interface and directly. */
+    public record Method(NameView name, TypeView type, long ifn, long tfn) {
+    }
+
+    public int pkgPathOff() {
+        return module.space().u32(address + uncommontype.pkgpath$offset());
+    }
+
+    /** The package path, or "" without one. */
+    public String pkgPath() {
+        NameView n = module.name(pkgPathOff());
+        return n == null ? "" : n.name();
+    }
+
+    public int mcount() {
+        return module.space().u16(address + uncommontype.mcount$offset());
+    }
+
+    public int xcount() {
+        return module.space().u16(address + uncommontype.xcount$offset());
+    }
+
+    public long moff() {
+        return Integer.toUnsignedLong(module.space().u32(address + uncommontype.moff$offset()));
+    }
+
+    /** Every method, in the stored (sorted) order. */
+    public List<Method> methods() {
+        int n = TypeView.checkCount(mcount());
+        long base = address + moff();
+        List<Method> out = new ArrayList<>(n);
+        AddressSpace s = module.space();
+        for (int i = 0; i < n; i++) {
+            long m = base + i * method.sizeof();
+            out.add(new Method(module.name(s.u32(m + method.name$offset())), module.type(s.u32(m + method.mtyp$offset())),
+                    module.textAddr(s.u32(m + method.ifn$offset())), module.textAddr(s.u32(m + method.tfn$offset()))));
+        }
+        return out;
+    }
+}

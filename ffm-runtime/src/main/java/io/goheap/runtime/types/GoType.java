@@ -1,0 +1,448 @@
+package io.goheap.runtime.types;
+
+import io.goheap.layouts.go119.Go119;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Go types as cmd/compile sees them when it writes type descriptors: predeclared basic types, named
+ * types with methods, pointers, funcs, structs and interfaces. Each knows its size, alignment,
+ * pointer prefix ({@code ptrdata}), pointer bitmap, kind, string and link string, with Go 1.19's
+ * rules for linux/amd64.
+ *
+ * <p>Two types are the same type when their link strings are equal (the compiler's type symbols are
+ * named by them), which is how {@link TypeWriter} deduplicates.
+ */
+public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct, GoType.Interface {
+    static final int PTR = Go119.GO_PTR_SIZE();
+
+    /** Bytes of a value. */
+    public abstract long size();
+
+    /** Alignment of a value (and as a field: they are equal on amd64). */
+    public abstract int align();
+
+    /** Bytes of the prefix that can hold pointers (0 for pointer-free types). */
+    public abstract long ptrdata();
+
+    /** Marks in {@code bits} (one per word from {@code word}) the words of a value that hold pointers. */
+    abstract void pointerWords(boolean[] bits, int word);
+
+    /** The kind, GO_KIND_*. */
+    public abstract int kind();
+
+    /** The type as Go prints it, package names as qualifiers ({@code main.data}, {@code func() int}). */
+    public abstract String string();
+
+    /** The type's identity string, package paths as qualifiers: what type symbols and hashes use. */
+    public abstract String linkString();
+
+    /** Whether a value fits the interface data word directly (pointer-shaped). */
+    public boolean directIface() {
+        return false;
+    }
+
+    /** compare.IsRegularMemory: == and hash may treat the value as size bytes. */
+    public abstract boolean regularMemory();
+
+    /** Whether values can be compared with == (funcs cannot). */
+    public abstract boolean comparable();
+
+    /** The type underneath a name (itself for unnamed types). */
+    public GoType underlying() {
+        return this;
+    }
+
+    /** The compiler's symbol for the descriptor: {@code type.} + link string. */
+    public String symbol() {
+        return "type." + linkString();
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+        return o instanceof GoType t && t.linkString().equals(linkString());
+    }
+
+    @Override
+    public final int hashCode() {
+        return linkString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return string();
+    }
+
+    /** A predeclared type of the universe block (int, string, ...): emitted by package runtime only. */
+    public static final class Basic extends GoType {
+        private final String name;
+        private final int kind;
+        private final long size;
+        private final int align;
+
+        private Basic(String name, int kind, long size, int align) {
+            this.name = name;
+            this.kind = kind;
+            this.size = size;
+            this.align = align;
+        }
+
+        /** The predeclared type {@code name}. @throws IllegalArgumentException if there is none */
+        public static Basic of(String name) {
+            return switch (name) {
+                case "bool" -> new Basic(name, Go119.GO_KIND_BOOL(), 1, 1);
+                case "int" -> new Basic(name, Go119.GO_KIND_INT(), 8, 8);
+                case "int8" -> new Basic(name, Go119.GO_KIND_INT8(), 1, 1);
+                case "int16" -> new Basic(name, Go119.GO_KIND_INT16(), 2, 2);
+                case "int32", "rune" -> new Basic("int32", Go119.GO_KIND_INT32(), 4, 4);
+                case "int64" -> new Basic(name, Go119.GO_KIND_INT64(), 8, 8);
+                case "uint" -> new Basic(name, Go119.GO_KIND_UINT(), 8, 8);
+                case "uint8", "byte" -> new Basic("uint8", Go119.GO_KIND_UINT8(), 1, 1);
+                case "uint16" -> new Basic(name, Go119.GO_KIND_UINT16(), 2, 2);
+                case "uint32" -> new Basic(name, Go119.GO_KIND_UINT32(), 4, 4);
+                case "uint64" -> new Basic(name, Go119.GO_KIND_UINT64(), 8, 8);
+                case "uintptr" -> new Basic(name, Go119.GO_KIND_UINTPTR(), 8, 8);
+                case "float32" -> new Basic(name, Go119.GO_KIND_FLOAT32(), 4, 4);
+                case "float64" -> new Basic(name, Go119.GO_KIND_FLOAT64(), 8, 8);
+                case "complex64" -> new Basic(name, Go119.GO_KIND_COMPLEX64(), 8, 4);
+                case "complex128" -> new Basic(name, Go119.GO_KIND_COMPLEX128(), 16, 8);
+                case "string" -> new Basic(name, Go119.GO_KIND_STRING(), 16, 8);
+                case "unsafe.Pointer" -> new Basic(name, Go119.GO_KIND_UNSAFE_POINTER(), 8, 8);
+                default -> throw new IllegalArgumentException("not a predeclared type: " + name);
+            };
+        }
+
+        @Override public long size() { return size; }
+        @Override public int align() { return align; }
+        @Override public long ptrdata() { return pointerShaped() ? PTR : 0; }
+        @Override void pointerWords(boolean[] bits, int word) {
+            if (pointerShaped()) {
+                bits[word] = true;
+            }
+        }
+        @Override public int kind() { return kind; }
+        @Override public String string() { return name; }
+        @Override public String linkString() { return name; }
+        @Override public boolean directIface() { return kind == Go119.GO_KIND_UNSAFE_POINTER(); }
+        @Override public boolean regularMemory() {
+            return kind != Go119.GO_KIND_STRING() && kind != Go119.GO_KIND_FLOAT32() && kind != Go119.GO_KIND_FLOAT64()
+                    && kind != Go119.GO_KIND_COMPLEX64() && kind != Go119.GO_KIND_COMPLEX128();
+        }
+        @Override public boolean comparable() { return true; }
+
+        private boolean pointerShaped() {
+            return kind == Go119.GO_KIND_STRING() || kind == Go119.GO_KIND_UNSAFE_POINTER();
+        }
+    }
+
+    /** A defined (named) type of a package, with its methods. */
+    public static final class Named extends GoType {
+        private final Pkg pkg;
+        private final String name;
+        private GoType underlying;
+        private final List<Method> methods = new ArrayList<>();
+
+        public Named(Pkg pkg, String name) {
+            this.pkg = pkg;
+            this.name = name;
+        }
+
+        /** Sets the underlying type (after declaration, so types can refer to each other). */
+        public Named underlying(GoType u) {
+            if (u instanceof Named n) {
+                u = n.underlying(); // type T U: T's underlying is U's
+            }
+            this.underlying = u;
+            return this;
+        }
+
+        /** Declares a method; {@code pointerReceiver} for {@code func (t *T) M}. */
+        public Named method(String mname, Func sig, boolean pointerReceiver) {
+            methods.add(new Method(mname, sig, pointerReceiver));
+            return this;
+        }
+
+        public Pkg pkg() { return pkg; }
+        public String name() { return name; }
+        public List<Method> methods() { return List.copyOf(methods); }
+
+        @Override public GoType underlying() {
+            if (underlying == null) {
+                throw new IllegalStateException("type " + string() + " has no underlying type yet");
+            }
+            return underlying;
+        }
+        @Override public long size() { return underlying().size(); }
+        @Override public int align() { return underlying().align(); }
+        @Override public long ptrdata() { return underlying().ptrdata(); }
+        @Override void pointerWords(boolean[] bits, int word) { underlying().pointerWords(bits, word); }
+        @Override public int kind() { return underlying().kind(); }
+        @Override public String string() { return pkg.name() + "." + name; }
+        @Override public String linkString() { return pkg.path() + "." + name; }
+        @Override public boolean directIface() { return underlying().directIface(); }
+        @Override public boolean regularMemory() { return underlying().regularMemory(); }
+        @Override public boolean comparable() { return underlying().comparable(); }
+    }
+
+    /** A declared method of a named type: name, signature without receiver, receiver kind. */
+    public record Method(String name, Func sig, boolean pointerReceiver) {
+        public boolean exported() {
+            return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
+        }
+    }
+
+    /** {@code *elem}. */
+    public static final class Pointer extends GoType {
+        private final GoType elem;
+
+        public Pointer(GoType elem) {
+            this.elem = elem;
+        }
+
+        public GoType elem() { return elem; }
+
+        @Override public long size() { return PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return PTR; }
+        @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
+        @Override public int kind() { return Go119.GO_KIND_PTR(); }
+        @Override public String string() { return "*" + elem.string(); }
+        @Override public String linkString() { return "*" + elem.linkString(); }
+        @Override public boolean directIface() { return true; }
+        @Override public boolean regularMemory() { return true; }
+        @Override public boolean comparable() { return true; }
+    }
+
+    /** {@code func(params) results}; a variadic func's last parameter is a slice ({@code ...T}). */
+    public static final class Func extends GoType {
+        private final List<GoType> params;
+        private final List<GoType> results;
+        private final boolean variadic;
+
+        public Func(List<GoType> params, List<GoType> results, boolean variadic) {
+            this.params = List.copyOf(params);
+            this.results = List.copyOf(results);
+            this.variadic = variadic;
+        }
+
+        public List<GoType> params() { return params; }
+        public List<GoType> results() { return results; }
+        public boolean variadic() { return variadic; }
+
+        /** The same signature with {@code recv} as first parameter (a method expression's type). */
+        public Func withReceiver(GoType recv) {
+            List<GoType> p = new ArrayList<>();
+            p.add(recv);
+            p.addAll(params);
+            return new Func(p, results, variadic);
+        }
+
+        @Override public long size() { return PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return PTR; }
+        @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
+        @Override public int kind() { return Go119.GO_KIND_FUNC(); }
+        @Override public String string() { return render(false); }
+        @Override public String linkString() { return render(true); }
+        @Override public boolean directIface() { return true; }
+        @Override public boolean regularMemory() { return false; }
+        @Override public boolean comparable() { return false; }
+
+        private String render(boolean link) {
+            StringBuilder b = new StringBuilder("func(");
+            for (int i = 0; i < params.size(); i++) {
+                b.append(i > 0 ? ", " : "").append(link ? params.get(i).linkString() : params.get(i).string());
+            }
+            b.append(')');
+            if (results.size() == 1) {
+                b.append(' ').append(link ? results.getFirst().linkString() : results.getFirst().string());
+            } else if (results.size() > 1) {
+                b.append(" (");
+                for (int i = 0; i < results.size(); i++) {
+                    b.append(i > 0 ? ", " : "").append(link ? results.get(i).linkString() : results.get(i).string());
+                }
+                b.append(')');
+            }
+            return b.toString();
+        }
+    }
+
+    /** One struct field. {@code pkg} is the package of an unexported name. */
+    public record Field(String name, GoType type, boolean embedded, String tag, Pkg pkg) {
+        public boolean exported() {
+            return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
+        }
+    }
+
+    /** {@code struct { fields }}, laid out as the compiler lays it (fields at their alignment). */
+    public static final class Struct extends GoType {
+        private final List<Field> fields;
+        private final long[] offsets;
+        private final long size;
+        private final int align;
+
+        public Struct(List<Field> fields) {
+            this.fields = List.copyOf(fields);
+            this.offsets = new long[fields.size()];
+            long off = 0;
+            int a = 1;
+            for (int i = 0; i < fields.size(); i++) {
+                GoType t = fields.get(i).type();
+                off = (off + t.align() - 1) / t.align() * t.align();
+                offsets[i] = off;
+                off += t.size();
+                a = Math.max(a, t.align());
+            }
+            // a final zero-size field gets a byte of padding so &s.f is not past the object
+            if (!fields.isEmpty() && fields.getLast().type().size() == 0 && off > 0) {
+                off++;
+            }
+            this.align = a;
+            this.size = (off + a - 1) / a * a;
+        }
+
+        public List<Field> fields() { return fields; }
+        public long offset(int i) { return offsets[i]; }
+
+        @Override public long size() { return size; }
+        @Override public int align() { return align; }
+        @Override public long ptrdata() {
+            long p = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                long fp = fields.get(i).type().ptrdata();
+                if (fp > 0) {
+                    p = offsets[i] + fp;
+                }
+            }
+            return p;
+        }
+        @Override void pointerWords(boolean[] bits, int word) {
+            for (int i = 0; i < fields.size(); i++) {
+                if (fields.get(i).type().ptrdata() > 0) {
+                    fields.get(i).type().pointerWords(bits, word + (int) (offsets[i] / PTR));
+                }
+            }
+        }
+        @Override public int kind() { return Go119.GO_KIND_STRUCT(); }
+        @Override public String string() { return render(false); }
+        @Override public String linkString() { return render(true); }
+        @Override public boolean directIface() {
+            return fields.size() == 1 && fields.getFirst().type().directIface();
+        }
+        @Override public boolean regularMemory() {
+            long end = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                Field f = fields.get(i);
+                if (!f.type().regularMemory() || f.name().equals("_") || offsets[i] != end) {
+                    return false;
+                }
+                end = offsets[i] + f.type().size();
+            }
+            return end == size;
+        }
+        @Override public boolean comparable() {
+            return fields.stream().allMatch(f -> f.type().comparable());
+        }
+
+        private String render(boolean link) {
+            if (fields.isEmpty()) {
+                return "struct {}";
+            }
+            StringBuilder b = new StringBuilder("struct { ");
+            for (int i = 0; i < fields.size(); i++) {
+                Field f = fields.get(i);
+                if (link && !f.exported()) {
+                    throw new UnsupportedOperationException("link string of an unnamed struct with unexported field " + f.name());
+                }
+                b.append(i > 0 ? "; " : "");
+                if (!f.embedded()) {
+                    b.append(f.name()).append(' ');
+                }
+                b.append(link ? f.type().linkString() : f.type().string());
+                if (!f.tag().isEmpty()) {
+                    b.append(' ').append(quote(f.tag()));
+                }
+            }
+            return b.append(" }").toString();
+        }
+    }
+
+    /** One interface method: name, signature, and the package of an unexported name. */
+    public record IMethod(String name, Func sig, Pkg pkg) {
+        public boolean exported() {
+            return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
+        }
+    }
+
+    /** {@code interface { methods }}; methods are kept sorted as types.Sym.Less sorts them. */
+    public static final class Interface extends GoType {
+        private final List<IMethod> methods;
+
+        public Interface(List<IMethod> methods) {
+            List<IMethod> m = new ArrayList<>(methods);
+            m.sort(Interface::less);
+            this.methods = List.copyOf(m);
+        }
+
+        /** The methods, exported first, then by name. */
+        public List<IMethod> methods() { return methods; }
+
+        static int less(IMethod a, IMethod b) {
+            if (a.exported() != b.exported()) {
+                return a.exported() ? -1 : 1;
+            }
+            int c = a.name().compareTo(b.name());
+            if (c != 0 || a.exported()) {
+                return c;
+            }
+            return a.pkg().path().compareTo(b.pkg().path());
+        }
+
+        @Override public long size() { return 2L * PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return 2L * PTR; }
+        @Override void pointerWords(boolean[] bits, int word) {
+            bits[word + 1] = true; // the first word (itab or type) is not a heap pointer to the collector
+        }
+        @Override public int kind() { return Go119.GO_KIND_INTERFACE(); }
+        @Override public String string() { return render(false); }
+        @Override public String linkString() { return render(true); }
+        @Override public boolean regularMemory() { return false; }
+        @Override public boolean comparable() { return true; }
+
+        private String render(boolean link) {
+            if (methods.isEmpty()) {
+                return "interface {}";
+            }
+            StringBuilder b = new StringBuilder("interface { ");
+            for (int i = 0; i < methods.size(); i++) {
+                IMethod m = methods.get(i);
+                b.append(i > 0 ? "; " : "").append(m.name());
+                String sig = link ? m.sig().linkString() : m.sig().string();
+                b.append(sig.substring("func".length()));
+            }
+            return b.append(" }").toString();
+        }
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
+    static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format(Locale.ROOT, "%02x", x & 0xff));
+        }
+        return s.toString();
+    }
+}

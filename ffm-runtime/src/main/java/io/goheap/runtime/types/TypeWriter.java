@@ -1,0 +1,422 @@
+package io.goheap.runtime.types;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.layouts.go119._type;
+import io.goheap.layouts.go119.functype;
+import io.goheap.layouts.go119.imethod;
+import io.goheap.layouts.go119.structfield;
+import io.goheap.layouts.go119.uncommontype;
+import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.abi.NameEncoding;
+import io.goheap.runtime.abi.TypeHash;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes type descriptors and static itabs as Go 1.19's cmd/compile writes them for one package
+ * (reflectdata: writeType, dcommontype, dextratype, dextratypeData, dname, dimportpath, writeITab):
+ * the same symbols, the same bytes, the same relocations, so the output can be compared symbol for
+ * symbol with the compiler's {@code -S} listing.
+ *
+ * <p>Which symbols a package emits follows the compiler: a type of this package, every unnamed type it
+ * needs (dupok), never a named type of another package or a predeclared one (those come from their own
+ * package, e.g. {@code type.int} from runtime). Writing a type writes what it refers to: its pointer
+ * type (ptrToThis, weak unless the type is named or the pointer has methods), elements, fields, params,
+ * the signatures of its methods with and without receiver.
+ *
+ * <p>Supported now: predeclared basic types, named types with value and pointer methods, pointers,
+ * funcs, structs with comparable regular-memory or not comparable fields, interfaces with exported
+ * methods. Anything else (arrays, slices, maps, chans, embedded promotion, generated equality
+ * functions, unexported interface methods of another package) is an {@link UnsupportedOperationException}
+ * naming the construct. Not thread-safe; one writer per package.
+ */
+public final class TypeWriter {
+    private static final int PTR = Go119.GO_PTR_SIZE();
+    private final Pkg local;
+    private final Map<String, ObjSym> syms = new LinkedHashMap<>();
+    private final Map<String, Boolean> siggen = new LinkedHashMap<>();
+
+    public TypeWriter(Pkg local) {
+        this.local = local;
+    }
+
+    /** Every symbol written so far, in writing order. */
+    public Map<String, ObjSym> symbols() {
+        return Map.copyOf(syms);
+    }
+
+    /** A method of a concrete type as the compiler lists it (typeSig). */
+    record Sig(String name, boolean exported, GoType.Func mtype, GoType.Func type, String isym, String tsym) {
+    }
+
+    /**
+     * {@code writeType}: the descriptor of {@code t} and everything it needs.
+     *
+     * @return the descriptor's symbol name
+     */
+    public String writeType(GoType t) {
+        String sym = t.symbol();
+        if (siggen.putIfAbsent(sym, Boolean.TRUE) != null) {
+            return sym;
+        }
+        GoType tbase = t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named ? p.elem() : t;
+        if (!needEmit(tbase)) {
+            return sym;
+        }
+        ObjSym s = new ObjSym(sym, !(tbase instanceof GoType.Named));
+        syms.put(sym, s);
+        int ot;
+        GoType u = t.underlying();
+        if (u instanceof GoType.Pointer p) {
+            String elem = writeType(p.elem());
+            ot = dcommontype(s, t);
+            ot = s.addr(ot, elem, 0, false);
+            ot = dextratype(s, ot, t, 0);
+        } else if (u instanceof GoType.Func f) {
+            f.params().forEach(this::writeType);
+            f.results().forEach(this::writeType);
+            ot = dcommontype(s, t);
+            int in = f.params().size();
+            int out = f.results().size();
+            ot = s.u16(ot, in);
+            ot = s.u16(ot, out | (f.variadic() ? 0x8000 : 0));
+            ot = (int) functype.sizeof(); // the u16 pair is padded to pointer alignment
+            ot = dextratype(s, ot, t, (in + out) * PTR);
+            for (GoType x : f.params()) {
+                ot = s.addr(ot, x.symbol(), 0, false);
+            }
+            for (GoType x : f.results()) {
+                ot = s.addr(ot, x.symbol(), 0, false);
+            }
+        } else if (u instanceof GoType.Struct st) {
+            st.fields().forEach(fl -> writeType(fl.type()));
+            Pkg spkg = null;
+            for (GoType.Field fl : st.fields()) {
+                if (!fl.exported()) {
+                    spkg = fl.pkg();
+                    break;
+                }
+            }
+            ot = dcommontype(s, t);
+            ot = dgopkgpath(s, ot, spkg);
+            ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
+            ot = s.u64(ot, st.fields().size());
+            ot = s.u64(ot, st.fields().size());
+            ot = dextratype(s, ot, t, (int) (st.fields().size() * structfield.sizeof()));
+            for (int i = 0; i < st.fields().size(); i++) {
+                GoType.Field fl = st.fields().get(i);
+                ot = s.addr(ot, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
+                ot = s.addr(ot, fl.type().symbol(), 0, false);
+                ot = s.u64(ot, st.offset(i));
+            }
+        } else if (u instanceof GoType.Interface it) {
+            for (GoType.IMethod m : it.methods()) {
+                writeType(m.sig());
+            }
+            ot = dcommontype(s, t);
+            Pkg tpkg = t instanceof GoType.Named n ? n.pkg() : null;
+            ot = dgopkgpath(s, ot, tpkg);
+            ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
+            ot = s.u64(ot, it.methods().size());
+            ot = s.u64(ot, it.methods().size());
+            ot = dextratype(s, ot, t, (int) (it.methods().size() * imethod.sizeof()));
+            for (GoType.IMethod m : it.methods()) {
+                if (!m.exported() && !m.pkg().equals(tpkg)) {
+                    throw new UnsupportedOperationException("unexported method " + m.name() + " of another package in " + t);
+                }
+                ot = s.addrOff(ot, dname(m.name(), "", m.exported(), false), false);
+                ot = s.addrOff(ot, writeType(m.sig()), false);
+            }
+        } else if (u instanceof GoType.Basic) {
+            ot = dcommontype(s, t);
+            ot = dextratype(s, ot, t, 0);
+        } else {
+            throw new UnsupportedOperationException("type descriptors of " + t.string());
+        }
+        dextratypeData(s, ot, t);
+        return sym;
+    }
+
+    /**
+     * {@code writeITab}: the static itab {@code go.itab.T,I} (fun[k] weak, to the method the interface
+     * calls through, in the interface's method order; hash = T's hash).
+     *
+     * @throws IllegalArgumentException if {@code typ} lacks a method of {@code iface}
+     */
+    public String writeItab(GoType typ, GoType iface) {
+        GoType.Interface it = (GoType.Interface) iface.underlying();
+        String name = "go.itab." + typ.linkString() + "," + iface.linkString();
+        writeType(typ);
+        writeType(iface);
+        ObjSym s = new ObjSym(name, true);
+        syms.put(name, s);
+        s.addr((int) ItabDescriptor.INTER_OFFSET, iface.symbol(), 0, false);
+        s.addr((int) ItabDescriptor.TYPE_OFFSET, typ.symbol(), 0, false);
+        s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(typ.linkString()));
+        List<Sig> ms = methods(typ);
+        for (int k = 0; k < it.methods().size(); k++) {
+            String want = it.methods().get(k).name();
+            Sig m = ms.stream().filter(x -> x.name().equals(want)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")"));
+            s.addr((int) ItabDescriptor.funOffset(k), m.isym(), 0, true);
+        }
+        return name;
+    }
+
+    private boolean needEmit(GoType tbase) {
+        if (tbase instanceof GoType.Basic) {
+            return false;
+        }
+        if (tbase instanceof GoType.Named n) {
+            return n.pkg().equals(local);
+        }
+        return true;
+    }
+
+    /** The methods of a non-interface type, sorted as types.Sym.Less sorts them. */
+    List<Sig> methods(GoType t) {
+        GoType.Named n;
+        boolean ptr;
+        if (t instanceof GoType.Named nn && !(nn.underlying() instanceof GoType.Interface)) {
+            n = nn;
+            ptr = false;
+        } else if (t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named nn && !(nn.underlying() instanceof GoType.Interface)) {
+            n = nn;
+            ptr = true;
+        } else {
+            return List.of();
+        }
+        List<Sig> out = new ArrayList<>();
+        for (GoType.Method m : n.methods()) {
+            if (m.pointerReceiver() && !ptr) {
+                continue; // not in T's method set
+            }
+            String value = n.pkg().path() + "." + n.name() + "." + m.name();
+            String pointer = n.pkg().path() + ".(*" + n.name() + ")." + m.name();
+            String isym = ptr || !n.directIface() ? pointer : value;
+            String tsym = ptr ? pointer : value;
+            out.add(new Sig(m.name(), m.exported(), m.sig(), m.sig().withReceiver(t), isym, tsym));
+        }
+        out.sort((a, b) -> a.exported() != b.exported() ? (a.exported() ? -1 : 1) : a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private long uncommonSize(GoType t) {
+        return (t instanceof GoType.Named || !methods(t).isEmpty()) ? uncommontype.sizeof() : 0;
+    }
+
+    private int dcommontype(ObjSym s, GoType t) {
+        String sptr = null;
+        boolean sptrWeak = true;
+        if (!(t.underlying() instanceof GoType.Pointer)) { // Go: !t.IsPtr() (|| t.IsPtrElem(), not modelled)
+            GoType.Pointer tptr = new GoType.Pointer(t);
+            if (t instanceof GoType.Named || !methods(tptr).isEmpty()) {
+                sptrWeak = false;
+            }
+            sptr = writeType(tptr);
+        }
+        String gc = gcsym(t);
+        int ot = 0;
+        ot = s.u64((int) _type.size$offset(), t.size());
+        ot = s.u64((int) _type.ptrdata$offset(), t.ptrdata());
+        ot = s.u32((int) _type.hash$offset(), TypeHash.of(t.linkString()));
+        int tflag = 0;
+        if (uncommonSize(t) != 0) {
+            tflag |= Go119.GO_TFLAG_UNCOMMON();
+        }
+        if (t instanceof GoType.Named) {
+            tflag |= Go119.GO_TFLAG_NAMED();
+        }
+        if (t.regularMemory()) {
+            tflag |= Go119.GO_TFLAG_REGULAR_MEMORY();
+        }
+        String p = t.string();
+        boolean exported = false;
+        if (!p.startsWith("*")) {
+            p = "*" + p;
+            tflag |= Go119.GO_TFLAG_EXTRA_STAR();
+            exported = t instanceof GoType.Named n && isExported(n.name());
+        } else if (t instanceof GoType.Pointer ptr && ptr.elem() instanceof GoType.Named n) {
+            exported = isExported(n.name());
+        }
+        s.u8((int) _type.tflag$offset(), tflag);
+        s.u8((int) _type.align$offset(), t.align());
+        s.u8((int) _type.fieldAlign$offset(), t.align());
+        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0));
+        String eq = geneq(t);
+        if (eq != null) {
+            s.addr((int) _type.equal$offset(), eq, 0, false);
+        } else {
+            s.u64((int) _type.equal$offset(), 0);
+        }
+        s.addr((int) _type.gcdata$offset(), gc, 0, false);
+        s.addrOff((int) _type.str$offset(), dname(p, "", exported, false), false);
+        if (sptr == null) {
+            s.u32((int) _type.ptrToThis$offset(), 0);
+        } else {
+            s.addrOff((int) _type.ptrToThis$offset(), sptr, sptrWeak);
+        }
+        return (int) _type.sizeof();
+    }
+
+    private int dextratype(ObjSym s, int ot, GoType t, int dataAdd) {
+        List<Sig> m = methods(t);
+        if (!(t instanceof GoType.Named) && m.isEmpty()) {
+            return ot;
+        }
+        for (Sig a : m) {
+            writeType(a.type());
+        }
+        int base = ot;
+        dgopkgpathOff(s, base + (int) uncommontype.pkgpath$offset(), typePkg(t));
+        s.u16(base + (int) uncommontype.mcount$offset(), m.size());
+        s.u16(base + (int) uncommontype.xcount$offset(), (int) m.stream().filter(Sig::exported).count());
+        s.u32(base + (int) uncommontype.moff$offset(), dataAdd + uncommontype.sizeof());
+        s.u32(base + (int) uncommontype._12$offset(), 0);
+        return base + (int) uncommontype.sizeof();
+    }
+
+    private void dextratypeData(ObjSym s, int ot, GoType t) {
+        for (Sig a : methods(t)) {
+            ot = s.addrOff(ot, dname(a.name(), "", a.exported(), false), false);
+            ot = s.methodOff(ot, writeType(a.mtype()));
+            ot = s.methodOff(ot, a.isym());
+            ot = s.methodOff(ot, a.tsym());
+        }
+        s.pad(ot);
+    }
+
+    private static Pkg typePkg(GoType t) {
+        if (t instanceof GoType.Named n) {
+            return n.pkg();
+        }
+        if (t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named n) {
+            return n.pkg();
+        }
+        return null;
+    }
+
+    private int dgopkgpath(ObjSym s, int ot, Pkg pkg) {
+        if (pkg == null) {
+            return s.u64(ot, 0);
+        }
+        return s.addr(ot, dimportpath(pkg), 0, false);
+    }
+
+    private void dgopkgpathOff(ObjSym s, int ot, Pkg pkg) {
+        if (pkg == null) {
+            s.u32(ot, 0);
+        } else {
+            s.addrOff(ot, dimportpath(pkg), false);
+        }
+    }
+
+    private String dimportpath(Pkg pkg) {
+        String name = "type..importpath." + pkg.path() + ".";
+        if (!syms.containsKey(name)) {
+            ObjSym s = new ObjSym(name, true);
+            s.bytes(0, NameEncoding.encode(pkg.path(), false));
+            syms.put(name, s);
+        }
+        return name;
+    }
+
+    /** {@code dname} for names without a package qualifier: {@code type..namedata.NAME.TAG} / {@code -TAG}. */
+    private String dname(String name, String tag, boolean exported, boolean embedded) {
+        String sname = "type..namedata.";
+        if (name.isEmpty()) {
+            sname += (exported ? "-noname-exported." : "-noname-unexported.") + tag;
+        } else {
+            sname += name + (exported ? "." : "-") + tag;
+        }
+        if (embedded) {
+            sname += ".embedded";
+        }
+        if (!syms.containsKey(sname)) {
+            ObjSym s = new ObjSym(sname, true);
+            s.bytes(0, nameData(name, tag, exported, embedded));
+            syms.put(sname, s);
+        }
+        return sname;
+    }
+
+    private static byte[] nameData(String name, String tag, boolean exported, boolean embedded) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+        int bits = (exported ? NameEncoding.EXPORTED : 0) | (t.length > 0 ? NameEncoding.HAS_TAG : 0)
+                | (embedded ? NameEncoding.EMBEDDED : 0);
+        out.write(bits);
+        varint(out, n.length);
+        out.writeBytes(n);
+        if (t.length > 0) {
+            varint(out, t.length);
+            out.writeBytes(t);
+        }
+        return out.toByteArray();
+    }
+
+    private static void varint(ByteArrayOutputStream out, int v) {
+        while (v >= 0x80) {
+            out.write((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out.write(v);
+    }
+
+    /** The ptrmask symbol {@code runtime.gcbits.HEX}: one bit per pointer-sized word of ptrdata. */
+    private String gcsym(GoType t) {
+        int words = (int) (t.ptrdata() / PTR);
+        boolean[] bits = new boolean[Math.max(words, 1) + 1];
+        t.pointerWords(bits, 0);
+        byte[] mask = new byte[(words + 7) / 8];
+        for (int i = 0; i < words; i++) {
+            if (bits[i]) {
+                mask[i / 8] |= (byte) (1 << (i % 8));
+            }
+        }
+        String name = "runtime.gcbits." + GoType.hex(mask);
+        if (!syms.containsKey(name)) {
+            ObjSym s = new ObjSym(name, true);
+            s.bytes(0, mask);
+            syms.put(name, s);
+        }
+        return name;
+    }
+
+    /** {@code geneq}: the equality closure, or null for a type == cannot compare. */
+    private static String geneq(GoType t) {
+        if (!t.comparable()) {
+            return null;
+        }
+        GoType u = t.underlying();
+        if (u instanceof GoType.Interface i) {
+            return i.methods().isEmpty() ? "runtime.nilinterequal·f" : "runtime.interequal·f";
+        }
+        if (u instanceof GoType.Basic b) {
+            int k = b.kind();
+            if (k == Go119.GO_KIND_STRING()) return "runtime.strequal·f";
+            if (k == Go119.GO_KIND_FLOAT32()) return "runtime.f32equal·f";
+            if (k == Go119.GO_KIND_FLOAT64()) return "runtime.f64equal·f";
+            if (k == Go119.GO_KIND_COMPLEX64()) return "runtime.c64equal·f";
+            if (k == Go119.GO_KIND_COMPLEX128()) return "runtime.c128equal·f";
+        }
+        if (t.regularMemory()) {
+            long size = t.size();
+            if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
+                return "runtime.memequal" + (size * 8 == 0 ? "0" : Long.toString(size * 8)) + "·f";
+            }
+            return "type..eqfunc" + size;
+        }
+        throw new UnsupportedOperationException("generated equality function (type..eq) for " + t.string());
+    }
+
+    private static boolean isExported(String name) {
+        return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
+    }
+}

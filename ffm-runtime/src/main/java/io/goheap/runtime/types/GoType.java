@@ -179,8 +179,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public long ptrdata() { return underlying().ptrdata(); }
         @Override void pointerWords(boolean[] bits, int word) { underlying().pointerWords(bits, word); }
         @Override public int kind() { return underlying().kind(); }
-        @Override public String string() { return pkg.name() + "." + name; }
-        @Override public String linkString() { return pkg.path() + "." + name; }
+        @Override public String string() { return pkg.path().isEmpty() ? name : pkg.name() + "." + name; }
+        @Override public String linkString() { return pkg.path().isEmpty() ? name : pkg.path() + "." + name; }
         @Override public boolean directIface() { return underlying().directIface(); }
         @Override public boolean regularMemory() { return underlying().regularMemory(); }
         @Override public boolean comparable() { return underlying().comparable(); }

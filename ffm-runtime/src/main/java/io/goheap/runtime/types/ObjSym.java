@@ -31,6 +31,8 @@ public final class ObjSym {
     private final String name;
     private final boolean dupok;
     private byte[] data = new byte[0];
+    /** the declared size; the content may stop short of it (Go's objw.Global(sym, ot) after a skipped pad) */
+    private int declared;
     private final List<Reloc> relocs = new ArrayList<>();
 
     ObjSym(String name, boolean dupok) {
@@ -40,38 +42,47 @@ public final class ObjSym {
 
     public String name() { return name; }
     public boolean dupok() { return dupok; }
-    public int size() { return data.length; }
+    /** The symbol's size, as {@code size=} in the listing. */
+    public int size() { return Math.max(declared, data.length); }
+    /** The content written (zeros at relocations); may be shorter than {@link #size()}, like {@code -S} shows it. */
     public byte[] bytes() { return data.clone(); }
     public List<Reloc> relocs() { return List.copyOf(relocs); }
 
-    int u8(int off, int v) { grow(off + 1); data[off] = (byte) v; return off + 1; }
-    int u16(int off, int v) { grow(off + 2); data[off] = (byte) v; data[off + 1] = (byte) (v >>> 8); return off + 2; }
-    int u32(int off, long v) { for (int i = 0; i < 4; i++) { u8(off + i, (int) (v >>> (8 * i))); } return off + 4; }
-    int u64(int off, long v) { for (int i = 0; i < 8; i++) { u8(off + i, (int) (v >>> (8 * i))); } return off + 8; }
-    int bytes(int off, byte[] b) { for (int i = 0; i < b.length; i++) { u8(off + i, b[i]); } return off + b.length; }
+    // little-endian writers; each returns the offset after what it wrote
+    int u8(int off, int v) { return le(off, v, Byte.BYTES); }
+    int u16(int off, int v) { return le(off, v, Short.BYTES); }
+    int u32(int off, long v) { return le(off, v, Integer.BYTES); }
+    int u64(int off, long v) { return le(off, v, Long.BYTES); }
+    int bytes(int off, byte[] b) { for (int i = 0; i < b.length; i++) { le(off + i, b[i], Byte.BYTES); } return off + b.length; }
+
+    private int le(int off, long v, int width) {
+        grow(off + width);
+        for (int i = 0; i < width; i++) {
+            data[off + i] = (byte) (v >>> (Byte.SIZE * i));
+        }
+        return off + width;
+    }
 
     /** An 8-byte slot holding {@code target + add}. */
     int addr(int off, String target, long add, boolean weak) {
-        grow(off + 8);
-        relocs.add(new Reloc(off, 8, weak ? Kind.WEAKADDR : Kind.ADDR, target, add));
-        return off + 8;
+        relocs.add(new Reloc(off, Long.BYTES, weak ? Kind.WEAKADDR : Kind.ADDR, target, add));
+        return u64(off, 0);
     }
 
     /** A 4-byte slot holding {@code target - moduledata.types}. */
     int addrOff(int off, String target, boolean weak) {
-        grow(off + 4);
-        relocs.add(new Reloc(off, 4, weak ? Kind.WEAKADDROFF : Kind.ADDROFF, target, 0));
-        return off + 4;
+        relocs.add(new Reloc(off, Integer.BYTES, weak ? Kind.WEAKADDROFF : Kind.ADDROFF, target, 0));
+        return u32(off, 0);
     }
 
     /** A 4-byte method offset (typeOff or textOff, resolved by the linker). */
     int methodOff(int off, String target) {
-        grow(off + 4);
-        relocs.add(new Reloc(off, 4, Kind.METHODOFF, target, 0));
-        return off + 4;
+        relocs.add(new Reloc(off, Integer.BYTES, Kind.METHODOFF, target, 0));
+        return u32(off, 0);
     }
 
-    void pad(int size) { grow(size); }
+    /** Declares the size without writing the bytes up to it (the compiler's trailing padding). */
+    void pad(int size) { declared = Math.max(declared, size); }
 
     private void grow(int n) {
         if (n > data.length) {

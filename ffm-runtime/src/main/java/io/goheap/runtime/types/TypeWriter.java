@@ -173,7 +173,7 @@ public final class TypeWriter {
             return false;
         }
         if (tbase instanceof GoType.Named n) {
-            return n.pkg().equals(local);
+            return n.pkg().equals(local); // not error (builtin), not another package's types
         }
         return true;
     }
@@ -249,6 +249,14 @@ public final class TypeWriter {
         s.u8((int) _type.fieldAlign$offset(), t.align());
         s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0));
         String eq = geneq(t);
+        if (eq != null && eq.startsWith("type..eqfunc.")) {
+            // the closure of the generated type..eq.T function: one word pointing at it (dupok)
+            if (!syms.containsKey(eq)) {
+                ObjSym c = new ObjSym(eq, true);
+                c.addr(0, "type..eq." + t.linkString(), 0, false);
+                syms.put(eq, c);
+            }
+        }
         if (eq != null) {
             s.addr((int) _type.equal$offset(), eq, 0, false);
         } else {
@@ -413,7 +421,8 @@ public final class TypeWriter {
             }
             return "type..eqfunc" + size;
         }
-        throw new UnsupportedOperationException("generated equality function (type..eq) for " + t.string());
+        // not plain memory: the compiler generates type..eq.T (field by field) and its closure
+        return "type..eqfunc." + t.linkString();
     }
 
     private static boolean isExported(String name) {

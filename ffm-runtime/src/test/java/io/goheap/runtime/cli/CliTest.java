@@ -90,6 +90,38 @@ class CliTest extends NativeMemoryTest {
     }
 
     @Test
+    void imageOfXerPrintsTheCompilersItab() throws Exception {
+        String xer = io.goheap.runtime.testing.NativeDir.get().resolve("fixtures/xer/main.go").toString();
+        Result r = run("image", xer, "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode itab = new ObjectMapper().readTree(r.out()).get("symbols").valueStream()
+                .filter(s -> s.get("name").asText().equals("go.itab.main.data,main.Xer")).findFirst().orElseThrow();
+        assertEquals(40, itab.get("size").asInt());
+        assertEquals(".rodata", itab.get("section").asText());
+        assertEquals("0000000000000000000000000000000016a4cf450000000000000000000000000000000000000000", itab.get("bytes").asText());
+        List<String> relocs = itab.get("relocs").valueStream().map(x -> x.get("off").asInt() + "+" + x.get("size").asInt() + " "
+                + x.get("kind").asText() + " " + x.get("target").asText() + (x.has("weak") ? " weak" : "")).toList();
+        assertEquals(List.of("0+8 addr type.main.Xer", "8+8 addr type.main.data", "24+8 addr main.(*data).A weak",
+                "32+8 addr main.(*data).B weak"), relocs);
+        Result text = run("image", xer);
+        assertTrue(text.out().contains("go.itab.main.data,main.Xer SRODATA dupok size=40\n\t0x0000 00 00"), text.out());
+        assertTrue(text.out().contains("\trel 24+8 t=-32767 main.(*data).A+0\n"), text.out());
+    }
+
+    @Test
+    void imageErrorsAreOneLine() throws Exception {
+        Result missing = run("image", "no/such/file.go");
+        assertEquals(1, missing.rc());
+        assertEquals("goheap: no/such/file.go: no such file\n", missing.err());
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".go");
+        java.nio.file.Files.writeString(bad, "package main\ntype M map[int]int\n");
+        Result syntax = run("image", bad.toString());
+        assertEquals(1, syntax.rc());
+        assertEquals("goheap: " + bad + ":2:8: unsupported: map types\n", syntax.err());
+        java.nio.file.Files.delete(bad);
+    }
+
+    @Test
     void demoJson() throws Exception {
         Result r = run("demo", "--json");
         assertEquals(0, r.rc(), r.err());

@@ -1,0 +1,81 @@
+package io.goheap.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.goheap.runtime.gosrc.GoSource;
+import io.goheap.runtime.types.ObjSym;
+import io.goheap.runtime.types.PackageImage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code goheap image FILE.go... [--json]}: the type.* and go.itab.* symbols Go 1.19's compiler emits
+ * for a package, in the {@code -S} listing's format (diffable with {@code go build -gcflags=-S}) or as
+ * JSON.
+ */
+@Command(name = "image", description = "Print the type descriptors and static itabs Go 1.19 emits for a package "
+        + "(a Go subset: types, methods, var I = T{...}), as go build -gcflags=-S prints them, or as JSON.")
+final class ImageCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE.go", description = "the files of one package")
+    List<Path> files;
+
+    @Option(names = "--json", description = "{\"symbols\":[{\"name\",\"section\",\"size\",\"bytes\",\"relocs\":[...]}]}")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Path f : files) {
+            try {
+                sources.put(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException(f + ": no such file");
+            } catch (IOException e) {
+                throw new IllegalArgumentException(f + ": cannot read: " + e.getMessage());
+            }
+        }
+        List<ObjSym> syms = PackageImage.compile(GoSource.parse(sources));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper om = Json.mapper();
+            ObjectNode root = om.createObjectNode();
+            ArrayNode arr = root.putArray("symbols");
+            for (ObjSym s : syms) {
+                ObjectNode o = arr.addObject();
+                o.put("name", s.name()).put("section", ".rodata").put("size", s.size())
+                        .put("bytes", HexFormat.of().formatHex(s.bytes()));
+                ArrayNode rs = o.putArray("relocs");
+                for (ObjSym.Reloc r : s.relocs()) {
+                    ObjectNode ro = rs.addObject().put("off", r.off()).put("size", r.size()).put("kind", r.kind().json)
+                            .put("target", r.target()).put("add", r.add());
+                    if (r.kind().weak) {
+                        ro.put("weak", true);
+                    }
+                }
+            }
+            out.println(om.writeValueAsString(root));
+        } else {
+            syms.forEach(s -> out.print(PackageImage.listing(s)));
+        }
+        return 0;
+    }
+}

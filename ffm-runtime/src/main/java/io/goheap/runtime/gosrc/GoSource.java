@@ -1,0 +1,660 @@
+package io.goheap.runtime.gosrc;
+
+import io.goheap.runtime.types.GoType;
+import io.goheap.runtime.types.Pkg;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A front end for the subset of Go that describes types: the package clause; type declarations
+ * (defined types over basic types, pointers, funcs, structs with tags and embedded fields, interfaces
+ * with embedded interfaces); method declarations (bodies skipped); plain functions (skipped); and
+ * package-level {@code var X I = T{...}} / {@code &T{...}} / {@code T(...)} conversions to an interface
+ * type, which give static itabs (a blank {@code var _ I = ...} gives none, as in Go: without side
+ * effects the compiler drops it).
+ *
+ * <p>Everything else is refused with {@code file:line:col: unsupported ...} ({@link GoSyntaxException}):
+ * imports, generics, aliases, arrays, slices, maps, chans, promoted methods. The package is compiled in
+ * module mode as {@code main} (path and name {@code main}) unless it is not package main, in which case
+ * its path is its name.
+ */
+public final class GoSource {
+    /** A compile-time conversion of a concrete type to an interface type, held in variable {@code var}. */
+    public record Conversion(String var, GoType concrete, GoType iface) {
+    }
+
+    /** The package: its named types in declaration order and its static conversions. */
+    public record Package(Pkg pkg, List<GoType.Named> types, List<Conversion> conversions) {
+    }
+
+    private GoSource() {
+    }
+
+    /** Parses one file of a package. @throws GoSyntaxException for anything outside the subset */
+    public static Package parse(String file, String src) {
+        return parse(Map.of(file, src));
+    }
+
+    /**
+     * Parses the files of one package (file name to source, in iteration order).
+     *
+     * @throws GoSyntaxException for anything outside the subset, or files of different packages
+     */
+    public static Package parse(Map<String, String> files) {
+        Parser p = new Parser();
+        files.forEach((f, src) -> p.parseFile(f, new Lexer(f, src).tokens()));
+        return p.resolve();
+    }
+
+    /** A type expression with its position, resolved after all declarations are known. */
+    sealed interface TExpr permits TName, TPtr, TFunc, TStruct, TInterface {
+    }
+
+    record TName(String name, Lexer.Token at) implements TExpr {
+    }
+
+    record TPtr(TExpr elem) implements TExpr {
+    }
+
+    record TParam(String name, TExpr type, boolean variadic) {
+    }
+
+    record TFunc(List<TParam> params, List<TParam> results) implements TExpr {
+    }
+
+    record TField(String name, TExpr type, boolean embedded, String tag, Lexer.Token at) {
+    }
+
+    record TStruct(List<TField> fields) implements TExpr {
+    }
+
+    record TMethodSpec(String name, TFunc sig, Lexer.Token at) {
+    }
+
+    record TInterface(List<TMethodSpec> methods, List<TName> embedded) implements TExpr {
+    }
+
+    static final class Parser {
+        private String file;
+        private List<Lexer.Token> toks;
+        private int i;
+        private Pkg pkg;
+        private final Map<String, TExpr> typeDecls = new LinkedHashMap<>();
+        private final Map<String, Lexer.Token> typeAt = new LinkedHashMap<>();
+        private final List<Object[]> methodDecls = new ArrayList<>(); // {recvType, pointer, name, TFunc, token}
+        private final List<Object[]> varDecls = new ArrayList<>();    // {name, TExpr type, concrete TExpr, pointer, token}
+        private final Map<String, GoType.Named> named = new LinkedHashMap<>();
+        private final Map<TExpr, GoType> resolving = new java.util.IdentityHashMap<>();
+
+        void parseFile(String f, List<Lexer.Token> tokens) {
+            this.file = f;
+            this.toks = tokens;
+            this.i = 0;
+            expect("package");
+            Lexer.Token at = peek();
+            String name = ident();
+            Pkg p = name.equals("main") ? Pkg.MAIN : new Pkg(name, name);
+            if (pkg != null && !pkg.equals(p)) {
+                throw error(at, "package " + name + "; expected " + pkg.name());
+            }
+            pkg = p;
+            semi();
+            while (!peek().kind().equals(Lexer.Kind.EOF)) {
+                Lexer.Token t = peek();
+                if (t.is("import")) {
+                    throw unsupported(t, "imports (one package at a time for now)");
+                } else if (t.is("type")) {
+                    next();
+                    group(this::typeSpec);
+                } else if (t.is("func")) {
+                    funcDecl();
+                } else if (t.is("var")) {
+                    next();
+                    group(this::varSpec);
+                } else if (t.is("const")) {
+                    next();
+                    skipDecl();
+                } else {
+                    throw error(t, "unexpected " + show(t) + " at package level");
+                }
+                semi();
+            }
+        }
+
+        // ---- declarations ----
+
+        private void group(Runnable spec) {
+            if (peek().is("(")) {
+                next();
+                while (!peek().is(")")) {
+                    spec.run();
+                    if (!peek().is(")")) {
+                        semi();
+                    }
+                }
+                next();
+            } else {
+                spec.run();
+            }
+        }
+
+        private void typeSpec() {
+            Lexer.Token at = peek();
+            String name = ident();
+            if (peek().is("[") && peekAt(1).kind() == Lexer.Kind.IDENT && !peekAt(2).is("]")) {
+                throw unsupported(peek(), "generic type " + name);
+            }
+            if (peek().is("=")) {
+                throw unsupported(peek(), "type alias " + name);
+            }
+            if (typeDecls.containsKey(name)) {
+                throw error(at, name + " redeclared in this block");
+            }
+            typeDecls.put(name, type());
+            typeAt.put(name, at);
+        }
+
+        private void funcDecl() {
+            Lexer.Token at = expect("func");
+            if (peek().is("(")) {
+                next();
+                if (peek().kind() == Lexer.Kind.IDENT && !peekAt(1).is(")")) {
+                    next(); // receiver name
+                }
+                boolean pointer = false;
+                if (peek().is("*")) {
+                    next();
+                    pointer = true;
+                }
+                Lexer.Token recvAt = peek();
+                String recv = ident();
+                if (peek().is("[")) {
+                    throw unsupported(peek(), "generic receiver");
+                }
+                expect(")");
+                Lexer.Token nameAt = peek();
+                String name = ident();
+                TFunc sig = signature();
+                methodDecls.add(new Object[] {recv, pointer, name, sig, nameAt, recvAt});
+            } else {
+                ident();
+                if (peek().is("[")) {
+                    throw unsupported(peek(), "generic function");
+                }
+                signature();
+            }
+            if (peek().is("{")) {
+                skipBalanced();
+            }
+            if (at == null) {
+                throw new IllegalStateException();
+            }
+        }
+
+        private void varSpec() {
+            Lexer.Token at = peek();
+            String name = ident();
+            if (peek().is(",")) {
+                throw unsupported(peek(), "several variables in one var spec");
+            }
+            TExpr type = null;
+            if (!peek().is("=") && !peek().kind().equals(Lexer.Kind.SEMI) && !peek().is(")")) {
+                type = type();
+            }
+            if (!peek().is("=")) {
+                return;
+            }
+            next();
+            boolean pointer = false;
+            if (peek().is("&")) {
+                next();
+                pointer = true;
+            }
+            TExpr concrete = null;
+            if (peek().is("new") && peekAt(1).is("(")) {
+                next();
+                next();
+                concrete = new TPtr(type()); // new(T) is a *T
+                expect(")");
+            } else if (peek().kind() == Lexer.Kind.IDENT && (peekAt(1).is("{") || peekAt(1).is("("))) {
+                concrete = new TName(peek().text(), peek());
+                next();
+                skipBalanced();
+            } else if (type != null) {
+                throw unsupported(peek(), "initializer of " + name + " (write T{...}, &T{...} or T(...))");
+            }
+            skipToEndOfSpec();
+            if (type != null && concrete != null) {
+                varDecls.add(new Object[] {name, type, concrete, pointer, at});
+            }
+        }
+
+        // ---- types ----
+
+        TExpr type() {
+            Lexer.Token t = peek();
+            if (t.is("*")) {
+                next();
+                return new TPtr(type());
+            }
+            if (t.is("(")) {
+                next();
+                TExpr e = type();
+                expect(")");
+                return e;
+            }
+            if (t.is("func")) {
+                next();
+                return signature();
+            }
+            if (t.is("struct")) {
+                next();
+                return struct();
+            }
+            if (t.is("interface")) {
+                next();
+                return iface();
+            }
+            if (t.is("[")) {
+                throw unsupported(t, peekAt(1).is("]") ? "slice types" : "array types");
+            }
+            if (t.is("map")) {
+                throw unsupported(t, "map types");
+            }
+            if (t.is("chan") || t.is("<-")) {
+                throw unsupported(t, "channel types");
+            }
+            if (t.kind() == Lexer.Kind.IDENT) {
+                next();
+                if (peek().is(".")) {
+                    next();
+                    String sel = ident();
+                    if (t.text().equals("unsafe") && sel.equals("Pointer")) {
+                        return new TName("unsafe.Pointer", t);
+                    }
+                    throw unsupported(t, "qualified type " + t.text() + "." + sel);
+                }
+                if (peek().is("[")) {
+                    throw unsupported(peek(), "generic type instantiation");
+                }
+                return new TName(t.text(), t);
+            }
+            throw error(t, "expected type, found " + show(t));
+        }
+
+        private TFunc signature() {
+            List<TParam> params = params();
+            List<TParam> results = List.of();
+            if (peek().is("(")) {
+                results = params();
+            } else if (startsType(peek())) {
+                results = List.of(new TParam("", type(), false));
+            }
+            return new TFunc(params, results);
+        }
+
+        private boolean startsType(Lexer.Token t) {
+            return t.kind() == Lexer.Kind.IDENT && !t.is("func") ? true
+                    : t.is("*") || t.is("[") || t.is("func") || t.is("map") || t.is("chan") || t.is("struct") || t.is("interface");
+        }
+
+        /** A parameter list: either all named ({@code a, b int}) or all types ({@code int, string}). */
+        private List<TParam> params() {
+            expect("(");
+            List<Object[]> items = new ArrayList<>(); // {name or null, type or null, variadic}
+            while (!peek().is(")")) {
+                String nm = null;
+                if (peek().kind() == Lexer.Kind.IDENT && !peek().is("func") && !peek().is("struct") && !peek().is("interface")
+                        && !peek().is("map") && !peek().is("chan") && !peekAt(1).is(",") && !peekAt(1).is(")") && !peekAt(1).is(".")) {
+                    nm = ident();
+                }
+                boolean variadic = false;
+                if (peek().is("...")) {
+                    next();
+                    variadic = true;
+                    throw unsupported(peek(), "variadic parameters (their ...T is a slice type)");
+                }
+                items.add(new Object[] {nm, type(), variadic});
+                if (!peek().is(")")) {
+                    expect(",");
+                }
+            }
+            next();
+            boolean anyNamed = items.stream().anyMatch(x -> x[0] != null);
+            List<TParam> out = new ArrayList<>();
+            if (!anyNamed) {
+                for (Object[] x : items) {
+                    out.add(new TParam("", (TExpr) x[1], (Boolean) x[2]));
+                }
+                return out;
+            }
+            // grouped names: a lone identifier "a" in "a, b int" was parsed as a type name
+            List<String> pending = new ArrayList<>();
+            for (Object[] x : items) {
+                if (x[0] == null) {
+                    if (!(x[1] instanceof TName n)) {
+                        throw error(peek(), "mixed named and unnamed parameters");
+                    }
+                    pending.add(n.name());
+                } else {
+                    for (String p : pending) {
+                        out.add(new TParam(p, (TExpr) x[1], false));
+                    }
+                    pending.clear();
+                    out.add(new TParam((String) x[0], (TExpr) x[1], (Boolean) x[2]));
+                }
+            }
+            if (!pending.isEmpty()) {
+                throw error(peek(), "mixed named and unnamed parameters");
+            }
+            return out;
+        }
+
+        private TStruct struct() {
+            expect("{");
+            List<TField> fields = new ArrayList<>();
+            while (!peek().is("}")) {
+                Lexer.Token at = peek();
+                if (peek().is("*") || (peek().kind() == Lexer.Kind.IDENT && (peekAt(1).kind() == Lexer.Kind.SEMI
+                        || peekAt(1).kind() == Lexer.Kind.STRING || peekAt(1).is("}") || peekAt(1).is(".")))) {
+                    TExpr t = type(); // embedded field
+                    String nm = t instanceof TPtr p ? ((TName) p.elem()).name() : ((TName) t).name();
+                    fields.add(new TField(nm.contains(".") ? nm.substring(nm.indexOf('.') + 1) : nm, t, true, tag(), at));
+                } else {
+                    List<Lexer.Token> names = new ArrayList<>();
+                    names.add(peek());
+                    ident();
+                    while (peek().is(",")) {
+                        next();
+                        names.add(peek());
+                        ident();
+                    }
+                    TExpr t = type();
+                    String tag = tag();
+                    for (Lexer.Token n : names) {
+                        fields.add(new TField(n.text(), t, false, tag, n));
+                    }
+                }
+                if (!peek().is("}")) {
+                    semi();
+                }
+            }
+            next();
+            return new TStruct(fields);
+        }
+
+        private String tag() {
+            if (peek().kind() != Lexer.Kind.STRING) {
+                return "";
+            }
+            return unquote(next());
+        }
+
+        private TInterface iface() {
+            expect("{");
+            List<TMethodSpec> methods = new ArrayList<>();
+            List<TName> embedded = new ArrayList<>();
+            while (!peek().is("}")) {
+                Lexer.Token at = peek();
+                if (peek().kind() == Lexer.Kind.IDENT && peekAt(1).is("(")) {
+                    String nm = ident();
+                    methods.add(new TMethodSpec(nm, signature(), at));
+                } else if (peek().kind() == Lexer.Kind.IDENT && (peekAt(1).kind() == Lexer.Kind.SEMI || peekAt(1).is("}"))) {
+                    embedded.add(new TName(ident(), at));
+                } else {
+                    throw unsupported(at, "interface element " + show(at) + " (type sets and constraints)");
+                }
+                if (!peek().is("}")) {
+                    semi();
+                }
+            }
+            next();
+            return new TInterface(methods, embedded);
+        }
+
+        // ---- resolution ----
+
+        Package resolve() {
+            for (Map.Entry<String, TExpr> e : typeDecls.entrySet()) {
+                named.put(e.getKey(), new GoType.Named(pkg, e.getKey()));
+            }
+            for (Map.Entry<String, TExpr> e : typeDecls.entrySet()) {
+                named.get(e.getKey()).underlying(resolveType(e.getValue(), e.getKey()));
+            }
+            for (Object[] m : methodDecls) {
+                String recv = (String) m[0];
+                GoType.Named n = named.get(recv);
+                Lexer.Token recvAt = (Lexer.Token) m[5];
+                if (n == null) {
+                    throw error(recvAt, "undefined: " + recv);
+                }
+                if (n.underlying() instanceof GoType.Interface || n.underlying() instanceof GoType.Pointer) {
+                    throw error(recvAt, "invalid receiver type " + recv);
+                }
+                String name = (String) m[2];
+                if (n.methods().stream().anyMatch(x -> x.name().equals(name))) {
+                    throw error((Lexer.Token) m[4], "method " + recv + "." + name + " already declared");
+                }
+                n.method(name, (GoType.Func) resolveType((TFunc) m[3], null), (Boolean) m[1]);
+            }
+            for (GoType.Named n : named.values()) {
+                if (n.underlying() instanceof GoType.Struct st) {
+                    for (GoType.Field f : st.fields()) {
+                        GoType base = f.type() instanceof GoType.Pointer p ? p.elem() : f.type();
+                        if (f.embedded() && base instanceof GoType.Named en && (!en.methods().isEmpty()
+                                || en.underlying() instanceof GoType.Interface)) {
+                            throw unsupported(typeAt.get(n.name()), "promoted methods through embedded field " + f.name() + " of " + n.name());
+                        }
+                    }
+                }
+            }
+            List<Conversion> convs = new ArrayList<>();
+            for (Object[] v : varDecls) {
+                String var = (String) v[0];
+                GoType target = resolveType((TExpr) v[1], null);
+                if (!(target.underlying() instanceof GoType.Interface it) || it.methods().isEmpty() || var.equals("_")) {
+                    continue; // no itab: not a non-empty interface, or a blank var the compiler drops
+                }
+                GoType concrete = resolveType((TExpr) v[2], null);
+                if (concrete.underlying() instanceof GoType.Interface) {
+                    continue; // an interface-to-interface conversion makes no static itab
+                }
+                if ((Boolean) v[3]) {
+                    concrete = new GoType.Pointer(concrete);
+                }
+                convs.add(new Conversion(var, concrete, target));
+            }
+            return new Package(pkg, List.copyOf(named.values()), convs);
+        }
+
+        private GoType resolveType(TExpr e, String declaring) {
+            if (e instanceof TName n) {
+                GoType.Named d = named.get(n.name());
+                if (d != null) {
+                    return d;
+                }
+                if (n.name().equals("error")) {
+                    GoType.Named err = new GoType.Named(Pkg.BUILTIN, "error");
+                    GoType.Basic str = GoType.Basic.of("string");
+                    err.underlying(new GoType.Interface(List.of(new GoType.IMethod("Error",
+                            new GoType.Func(List.of(), List.of(str), false), Pkg.BUILTIN))));
+                    return err;
+                }
+                if (n.name().equals("any")) {
+                    return new GoType.Interface(List.of());
+                }
+                try {
+                    return GoType.Basic.of(n.name());
+                } catch (IllegalArgumentException x) {
+                    throw error(n.at(), "undefined: " + n.name());
+                }
+            }
+            if (e instanceof TPtr p) {
+                return new GoType.Pointer(resolveType(p.elem(), null));
+            }
+            if (e instanceof TFunc f) {
+                List<GoType> ps = new ArrayList<>();
+                for (TParam x : f.params()) {
+                    ps.add(resolveType(x.type(), null));
+                }
+                List<GoType> rs = new ArrayList<>();
+                for (TParam x : f.results()) {
+                    rs.add(resolveType(x.type(), null));
+                }
+                return new GoType.Func(ps, rs, false);
+            }
+            if (e instanceof TStruct s) {
+                List<GoType.Field> fs = new ArrayList<>();
+                for (TField f : s.fields()) {
+                    GoType ft = resolveType(f.type(), null);
+                    if (declaring != null && ft instanceof GoType.Named n && n.name().equals(declaring) && n.pkg().equals(pkg)) {
+                        throw error(f.at(), "invalid recursive type " + declaring);
+                    }
+                    fs.add(new GoType.Field(f.name(), ft, f.embedded(), f.tag(), pkg));
+                }
+                return new GoType.Struct(fs);
+            }
+            TInterface i = (TInterface) e;
+            Map<String, GoType.IMethod> ms = new LinkedHashMap<>();
+            for (TMethodSpec m : i.methods()) {
+                if (ms.put(m.name(), new GoType.IMethod(m.name(), (GoType.Func) resolveType(m.sig(), null), pkg)) != null) {
+                    throw error(m.at(), "duplicate method " + m.name());
+                }
+            }
+            for (TName emb : i.embedded()) {
+                GoType t = resolveType(emb, null);
+                if (!(t.underlying() instanceof GoType.Interface ei)) {
+                    throw error(emb.at(), emb.name() + " is not an interface");
+                }
+                for (GoType.IMethod m : ei.methods()) {
+                    GoType.IMethod old = ms.putIfAbsent(m.name(), m);
+                    if (old != null && !old.sig().equals(m.sig())) {
+                        throw error(emb.at(), "duplicate method " + m.name());
+                    }
+                }
+            }
+            return new GoType.Interface(List.copyOf(ms.values()));
+        }
+
+        // ---- token helpers ----
+
+        private Lexer.Token peek() {
+            return toks.get(i);
+        }
+
+        private Lexer.Token peekAt(int k) {
+            return toks.get(Math.min(i + k, toks.size() - 1));
+        }
+
+        private Lexer.Token next() {
+            Lexer.Token t = toks.get(i);
+            if (t.kind() != Lexer.Kind.EOF) {
+                i++;
+            }
+            return t;
+        }
+
+        private Lexer.Token expect(String s) {
+            Lexer.Token t = peek();
+            if (!t.is(s)) {
+                throw error(t, "expected " + s + ", found " + show(t));
+            }
+            return next();
+        }
+
+        private String ident() {
+            Lexer.Token t = peek();
+            if (t.kind() != Lexer.Kind.IDENT) {
+                throw error(t, "expected name, found " + show(t));
+            }
+            next();
+            return t.text();
+        }
+
+        private void semi() {
+            Lexer.Token t = peek();
+            if (t.kind() == Lexer.Kind.SEMI) {
+                next();
+            } else if (t.kind() != Lexer.Kind.EOF && !t.is(")") && !t.is("}")) {
+                throw error(t, "expected ; or newline, found " + show(t));
+            }
+        }
+
+        private void skipBalanced() {
+            Lexer.Token open = next();
+            String close = open.is("{") ? "}" : open.is("(") ? ")" : "]";
+            int depth = 1;
+            while (depth > 0) {
+                Lexer.Token t = next();
+                if (t.kind() == Lexer.Kind.EOF) {
+                    throw error(open, "unclosed " + open.text());
+                }
+                if (t.is(open.text())) {
+                    depth++;
+                } else if (t.is(close)) {
+                    depth--;
+                }
+            }
+        }
+
+        private void skipToEndOfSpec() {
+            while (peek().kind() != Lexer.Kind.SEMI && !peek().is(")") && peek().kind() != Lexer.Kind.EOF) {
+                if (peek().is("(") || peek().is("{") || peek().is("[")) {
+                    skipBalanced();
+                } else {
+                    next();
+                }
+            }
+        }
+
+        private void skipDecl() {
+            if (peek().is("(")) {
+                skipBalanced();
+            } else {
+                skipToEndOfSpec();
+            }
+        }
+
+        private String unquote(Lexer.Token t) {
+            String s = t.text();
+            if (s.startsWith("`")) {
+                return s.substring(1, s.length() - 1);
+            }
+            StringBuilder b = new StringBuilder();
+            for (int k = 1; k < s.length() - 1; k++) {
+                char c = s.charAt(k);
+                if (c == '\\') {
+                    char d = s.charAt(++k);
+                    switch (d) {
+                        case 'n' -> b.append('\n');
+                        case 't' -> b.append('\t');
+                        case '\\', '"', '\'' -> b.append(d);
+                        default -> throw unsupported(t, "escape \\" + d + " in a string literal");
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
+        }
+
+        private static String show(Lexer.Token t) {
+            return switch (t.kind()) {
+                case EOF -> "EOF";
+                case SEMI -> "newline";
+                default -> "'" + t.text() + "'";
+            };
+        }
+
+        private GoSyntaxException error(Lexer.Token t, String msg) {
+            return new GoSyntaxException(file, t.line(), t.col(), msg);
+        }
+
+        private GoSyntaxException unsupported(Lexer.Token t, String what) {
+            return error(t, "unsupported: " + what);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.goheap.runtime.types;
+
+import io.goheap.runtime.gosrc.GoSource;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the compiler emits for a package's types: the descriptor of every declared named type (and all
+ * they need), and a static itab {@code go.itab.T,I} for every compile-time conversion, as symbols in
+ * {@code .rodata} ({@link ObjSym}, the {@code -S} listing's data blocks).
+ */
+public final class PackageImage {
+    private PackageImage() {
+    }
+
+    /** The symbols of {@code p}, sorted by name. */
+    public static List<ObjSym> compile(GoSource.Package p) {
+        TypeWriter w = new TypeWriter(p.pkg());
+        for (GoType.Named t : p.types()) {
+            w.writeType(t);
+        }
+        for (GoSource.Conversion c : p.conversions()) {
+            w.writeItab(c.concrete(), c.iface());
+        }
+        Map<String, ObjSym> syms = w.symbols();
+        List<ObjSym> out = new ArrayList<>(syms.values());
+        out.sort(Comparator.comparing(ObjSym::name));
+        return out;
+    }
+
+    /** One symbol as {@code go build -gcflags=-S} prints it: header, hex rows with ASCII, relocations. */
+    public static String listing(ObjSym s) {
+        StringBuilder b = new StringBuilder();
+        b.append(s.name()).append(" SRODATA ").append(s.dupok() ? "dupok " : "").append("size=").append(s.size()).append('\n');
+        byte[] d = s.bytes();
+        for (int row = 0; row < d.length; row += 16) {
+            b.append(String.format("\t0x%04x ", row));
+            StringBuilder ascii = new StringBuilder();
+            for (int k = 0; k < 16; k++) {
+                if (row + k < d.length) {
+                    int v = d[row + k] & 0xff;
+                    b.append(String.format("%02x ", v));
+                    ascii.append(v >= 0x20 && v < 0x7f ? (char) v : '.');
+                } else {
+                    b.append("   ");
+                }
+            }
+            b.append(' ').append(ascii).append('\n');
+        }
+        for (ObjSym.Reloc r : s.relocs()) {
+            b.append(String.format("\trel %d+%d t=%d %s+%d%n", r.off(), r.size(), r.kind().t, r.target(), r.add()));
+        }
+        return b.toString();
+    }
+}

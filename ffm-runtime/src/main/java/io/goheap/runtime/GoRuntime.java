@@ -4,6 +4,10 @@ import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
+import io.goheap.runtime.image.Linker;
+import io.goheap.runtime.types.ObjSym;
+
+import java.util.List;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
 
@@ -39,6 +43,7 @@ public final class GoRuntime implements AutoCloseable {
     private final Heap heap;
     private final Procs procs;
     private final PersistentAlloc persistent;
+    private Linker linked;
 
     private GoRuntime(int gomaxprocs) {
         try {
@@ -85,6 +90,21 @@ public final class GoRuntime implements AutoCloseable {
     public Procs procs() {
         ensureOpen();
         return procs;
+    }
+
+    /**
+     * Links one package's compiled symbols into this runtime's image: type descriptors and itabs in
+     * {@code .rodata}, code in {@code .text}, {@code runtime.firstmoduledata} (see {@link Linker}).
+     *
+     * @throws IllegalStateException if closed, or a package was linked already
+     */
+    public synchronized Linker link(List<ObjSym> symbols) {
+        ensureOpen();
+        if (linked != null) {
+            throw new IllegalStateException("this runtime already holds a linked package");
+        }
+        linked = new Linker(image).link(symbols);
+        return linked;
     }
 
     /** {@code persistentalloc}. @throws IllegalStateException if closed */

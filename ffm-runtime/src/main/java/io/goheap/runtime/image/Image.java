@@ -86,6 +86,11 @@ public final class Image {
         return List.copyOf(symbols);
     }
 
+    /** Bytes of {@code section} taken by symbols so far. */
+    public synchronized long used(Section section) {
+        return cursors.get(section);
+    }
+
     /** The mapping of a section. */
     public Mapping mapping(Section section) {
         return sections.get(section);

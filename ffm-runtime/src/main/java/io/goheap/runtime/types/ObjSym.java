@@ -30,10 +30,19 @@ public final class ObjSym {
 
     private final String name;
     private final boolean dupok;
+    /** the linker lists this type in moduledata.typelinks (set by the writer: reflect may look it up) */
+    private boolean typelink;
     private byte[] data = new byte[0];
     /** the declared size; the content may stop short of it (Go's objw.Global(sym, ot) after a skipped pad) */
     private int declared;
     private final List<Reloc> relocs = new ArrayList<>();
+
+    /** A closure symbol {@code name} (e.g. runtime.memequal64·f): one word pointing at function {@code fn}. */
+    public static ObjSym closure(String name, String fn) {
+        ObjSym c = new ObjSym(name, true);
+        c.addr(0, fn, 0, false);
+        return c;
+    }
 
     ObjSym(String name, boolean dupok) {
         this.name = name;
@@ -41,6 +50,8 @@ public final class ObjSym {
     }
 
     public String name() { return name; }
+    public boolean typelink() { return typelink; }
+    void typelink(boolean t) { typelink = t; }
     public boolean dupok() { return dupok; }
     /** The symbol's size, as {@code size=} in the listing. */
     public int size() { return Math.max(declared, data.length); }

@@ -41,8 +41,19 @@ public final class TypeWriter {
     private final Map<String, ObjSym> syms = new LinkedHashMap<>();
     private final Map<String, Boolean> siggen = new LinkedHashMap<>();
 
+    private final boolean runtime;
+
     public TypeWriter(Pkg local) {
+        this(local, false);
+    }
+
+    /**
+     * @param runtime true to write as package runtime does: the predeclared basic types too
+     *                ({@code type.int}, ...), which every other package only refers to
+     */
+    public TypeWriter(Pkg local, boolean runtime) {
         this.local = local;
+        this.runtime = runtime;
     }
 
     /** Every symbol written so far, in writing order. */
@@ -139,6 +150,9 @@ public final class TypeWriter {
             throw new UnsupportedOperationException("type descriptors of " + t.string());
         }
         dextratypeData(s, ot, t);
+        // typelinks: unnamed types reflect can construct at run time (PtrTo, SliceOf, FuncOf, ...)
+        s.typelink(!(t instanceof GoType.Named) && (u instanceof GoType.Pointer || u instanceof GoType.Func
+                || u instanceof GoType.Struct));
         return sym;
     }
 
@@ -170,7 +184,7 @@ public final class TypeWriter {
 
     private boolean needEmit(GoType tbase) {
         if (tbase instanceof GoType.Basic) {
-            return false;
+            return runtime;
         }
         if (tbase instanceof GoType.Named n) {
             return n.pkg().equals(local); // not error (builtin), not another package's types

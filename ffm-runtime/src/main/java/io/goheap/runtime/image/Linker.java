@@ -1,0 +1,233 @@
+package io.goheap.runtime.image;
+
+import io.goheap.layouts.go119.moduledata;
+import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.abi.Module;
+import io.goheap.runtime.abi.Regions;
+import io.goheap.runtime.sys.Mapping;
+import io.goheap.runtime.sys.Mman;
+import io.goheap.runtime.types.GoType;
+import io.goheap.runtime.types.ObjSym;
+import io.goheap.runtime.types.Pkg;
+import io.goheap.runtime.types.TypeWriter;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Links a package's symbols ({@link ObjSym}) into an {@link Image} as cmd/link would, far enough for the
+ * runtime's view of types and itabs:
+ * <ul>
+ *   <li>{@code .rodata} starts with {@code moduledata.types}: namedata, type descriptors, itabs, the
+ *       closures and basic types of package runtime they refer to; then the typelinks (int32 offsets
+ *       from types, sorted by type string) and itablinks (itab pointers) arrays;</li>
+ *   <li>{@code .text} gets a 32-byte-aligned function for every code symbol referred to (methods, their
+ *       wrappers, runtime's equality functions): {@code mov eax, N; ret}, N the function's index in
+ *       {@link #functions()}, so a call through {@code itab.fun[k]} shows which method ran; the section
+ *       is then made read+execute;</li>
+ *   <li>relocations: R_ADDR writes the target's address + add, R_ADDROFF its offset from types,
+ *       R_METHODOFF its offset from types (a type) or from text (code); weak ones resolve like strong
+ *       ones, as every target is kept;</li>
+ *   <li>{@code runtime.firstmoduledata} in {@code .noptrdata}: text/etext, the section bounds,
+ *       types/etypes, typelinks, itablinks, hasmain (the pclntab and GC fields stay zero: goheap has no
+ *       pclntab).</li>
+ * </ul>
+ * Not thread-safe; link once, then read through {@link #module()}.
+ */
+public final class Linker {
+    /** cmd/link/internal/amd64 funcAlign. */
+    public static final int FUNC_ALIGN = 32;
+
+    private final Image image;
+    private final Map<String, Long> addr = new LinkedHashMap<>();
+    private final List<String> functions = new ArrayList<>();
+    private Module module;
+    private Symbol moduledataSym;
+
+    public Linker(Image image) {
+        this.image = image;
+    }
+
+    /**
+     * Links {@code syms} (one package's, as {@link io.goheap.runtime.types.PackageImage} compiles them).
+     *
+     * @throws IllegalStateException if called twice, or a section is full
+     */
+    public Linker link(List<ObjSym> syms) {
+        if (module != null) {
+            throw new IllegalStateException("already linked");
+        }
+        Map<String, ObjSym> all = new LinkedHashMap<>();
+        syms.forEach(s -> all.put(s.name(), s));
+        addRuntimeSymbols(all);
+        Section ro = Section.RODATA;
+        // nothing at types+0: nameOff/typeOff 0 mean "none"
+        image.define(ro, "runtime.types", 8, 8);
+        List<ObjSym> order = new ArrayList<>(all.values());
+        order.sort(Comparator.comparing((ObjSym s) -> rank(s.name())).thenComparing(ObjSym::name));
+        for (ObjSym s : order) {
+            long align = s.name().startsWith("type..namedata.") || s.name().startsWith("type..importpath.")
+                    || s.name().startsWith("runtime.gcbits.") ? 1 : 8;
+            addr.put(s.name(), image.define(ro, s.name(), s.size(), align).address());
+        }
+        // code symbols referred to but not defined
+        for (ObjSym s : order) {
+            for (ObjSym.Reloc r : s.relocs()) {
+                if (!addr.containsKey(r.target()) && !functions.contains(r.target())) {
+                    functions.add(r.target());
+                }
+            }
+        }
+        Mapping text = image.mapping(Section.TEXT);
+        for (int i = 0; i < functions.size(); i++) {
+            Symbol f = image.define(Section.TEXT, functions.get(i), FUNC_ALIGN, FUNC_ALIGN);
+            MemorySegment code = image.segment(f);
+            code.set(ValueLayout.JAVA_BYTE, 0, (byte) 0xb8);              // mov eax, imm32
+            code.set(ValueLayout.JAVA_INT_UNALIGNED, 1, i);
+            code.set(ValueLayout.JAVA_BYTE, 5, (byte) 0xc3);              // ret
+            addr.put(functions.get(i), f.address());
+        }
+        long types = image.lookup("runtime.types").address();
+        long textBase = text.address();
+        for (ObjSym s : order) {
+            MemorySegment seg = image.segment(image.lookup(s.name()));
+            MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, seg, 0, s.bytes().length);
+            for (ObjSym.Reloc r : s.relocs()) {
+                long target = addr.get(r.target()) + r.add();
+                boolean code = functions.contains(r.target());
+                switch (r.kind()) {
+                    case ADDR, WEAKADDR -> seg.set(ValueLayout.JAVA_LONG_UNALIGNED, r.off(), target);
+                    case ADDROFF, WEAKADDROFF -> seg.set(ValueLayout.JAVA_INT_UNALIGNED, r.off(), Math.toIntExact(target - types));
+                    case METHODOFF -> seg.set(ValueLayout.JAVA_INT_UNALIGNED, r.off(),
+                            Math.toIntExact(target - (code ? textBase : types)));
+                }
+            }
+        }
+        // typelinks: sorted by the type's string, as the linker sorts them
+        List<ObjSym> tl = order.stream().filter(ObjSym::typelink).sorted(Comparator.comparing(s -> typeString(s.name()))).toList();
+        Symbol typelinks = image.define(ro, "runtime.typelink", 4L * tl.size(), 4);
+        for (int i = 0; i < tl.size(); i++) {
+            image.segment(typelinks).set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, Math.toIntExact(addr.get(tl.get(i).name()) - types));
+        }
+        List<ObjSym> itabs = order.stream().filter(s -> s.name().startsWith("go.itab.")).toList();
+        Symbol itablinks = image.define(ro, "runtime.itablink", 8L * itabs.size(), 8);
+        for (int i = 0; i < itabs.size(); i++) {
+            image.segment(itablinks).set(ValueLayout.JAVA_LONG_UNALIGNED, 8L * i, addr.get(itabs.get(i).name()));
+        }
+        long etypes = image.mapping(ro).address() + image.used(ro);
+        image.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
+
+        moduledataSym = image.define(Section.NOPTRDATA, "runtime.firstmoduledata", moduledata.sizeof(), 8);
+        MemorySegment md = image.segment(moduledataSym);
+        long etext = textBase + image.used(Section.TEXT);
+        md.set(ValueLayout.JAVA_LONG, moduledata.minpc$offset(), textBase);
+        md.set(ValueLayout.JAVA_LONG, moduledata.maxpc$offset(), etext);
+        md.set(ValueLayout.JAVA_LONG, moduledata.text$offset(), textBase);
+        md.set(ValueLayout.JAVA_LONG, moduledata.etext$offset(), etext);
+        bounds(md, Section.NOPTRDATA, moduledata.noptrdata$offset(), moduledata.enoptrdata$offset());
+        bounds(md, Section.DATA, moduledata.data$offset(), moduledata.edata$offset());
+        bounds(md, Section.BSS, moduledata.bss$offset(), moduledata.ebss$offset());
+        bounds(md, Section.NOPTRBSS, moduledata.noptrbss$offset(), moduledata.enoptrbss$offset());
+        md.set(ValueLayout.JAVA_LONG, moduledata.end$offset(), image.mapping(Section.NOPTRBSS).end());
+        md.set(ValueLayout.JAVA_LONG, moduledata.types$offset(), types);
+        md.set(ValueLayout.JAVA_LONG, moduledata.etypes$offset(), etypes);
+        md.set(ValueLayout.JAVA_LONG, moduledata.rodata$offset(), image.mapping(ro).address());
+        sliceAt(md, moduledata.typelinks$offset(), typelinks.address(), tl.size());
+        sliceAt(md, moduledata.itablinks$offset(), itablinks.address(), itabs.size());
+        md.set(ValueLayout.JAVA_BYTE, moduledata.hasmain$offset(), (byte) 1);
+
+        List<Regions.Region> regions = new ArrayList<>();
+        for (Section s : Section.values()) {
+            Mapping m = image.mapping(s);
+            regions.add(new Regions.Region(s.elfName(), m.address(), m.segment()));
+        }
+        module = new Module(new Regions("linked image", regions), types, etypes, textBase, etext);
+        return this;
+    }
+
+    /** The address of a linked symbol. @throws IllegalArgumentException if none */
+    public long address(String symbol) {
+        Long a = addr.get(symbol);
+        if (a == null) {
+            throw new IllegalArgumentException("no symbol " + symbol);
+        }
+        return a;
+    }
+
+    /** The module to decode the linked image with (types, text and the address space of all sections). */
+    public Module module() {
+        if (module == null) {
+            throw new IllegalStateException("not linked yet");
+        }
+        return module;
+    }
+
+    /** The functions placed in .text, by index (the value each returns in EAX). */
+    public List<String> functions() {
+        return List.copyOf(functions);
+    }
+
+    /** {@code runtime.firstmoduledata}. */
+    public Symbol moduledata() {
+        return moduledataSym;
+    }
+
+    /** Package runtime's part: the basic types and equality closures the package's symbols refer to. */
+    private static void addRuntimeSymbols(Map<String, ObjSym> all) {
+        TypeWriter rt = new TypeWriter(new Pkg("runtime", "runtime"), true);
+        for (ObjSym s : List.copyOf(all.values())) {
+            for (ObjSym.Reloc r : s.relocs()) {
+                String t = r.target();
+                if (t.startsWith("type.") && !t.startsWith("type..") && !all.containsKey(t)) {
+                    try {
+                        rt.writeType(GoType.Basic.of(t.substring("type.".length())));
+                    } catch (IllegalArgumentException notBasic) {
+                        // another package's type (type.*int and the like): linked as a function-less gap
+                    }
+                }
+            }
+        }
+        rt.symbols().forEach(all::putIfAbsent);
+        for (ObjSym s : List.copyOf(all.values())) {
+            for (ObjSym.Reloc r : s.relocs()) {
+                if (r.target().endsWith("·f") && !all.containsKey(r.target())) {
+                    all.put(r.target(), ObjSym.closure(r.target(), r.target().substring(0, r.target().length() - 2)));
+                }
+            }
+        }
+    }
+
+    private static int rank(String name) {
+        if (name.startsWith("type..namedata.") || name.startsWith("type..importpath.")) {
+            return 0;
+        }
+        if (name.startsWith("type.")) {
+            return 1;
+        }
+        if (name.startsWith("go.itab.")) {
+            return 2;
+        }
+        return 3;
+    }
+
+    private static String typeString(String sym) {
+        return sym.substring("type.".length());
+    }
+
+    private void bounds(MemorySegment md, Section s, long startOff, long endOff) {
+        Mapping m = image.mapping(s);
+        md.set(ValueLayout.JAVA_LONG, startOff, m.address());
+        md.set(ValueLayout.JAVA_LONG, endOff, m.address() + image.used(s));
+    }
+
+    private static void sliceAt(MemorySegment md, long off, long array, long len) {
+        md.set(ValueLayout.JAVA_LONG, off + slice.array$offset(), array);
+        md.set(ValueLayout.JAVA_LONG, off + slice.len$offset(), len);
+        md.set(ValueLayout.JAVA_LONG, off + slice.cap$offset(), len);
+    }
+}

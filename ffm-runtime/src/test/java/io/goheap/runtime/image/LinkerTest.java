@@ -1,0 +1,86 @@
+package io.goheap.runtime.image;
+
+import io.goheap.layouts.go119.moduledata;
+import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.ItabView;
+import io.goheap.runtime.abi.Module;
+import io.goheap.runtime.abi.TypeView;
+import io.goheap.runtime.gosrc.GoSource;
+import io.goheap.runtime.testing.NativeDir;
+import io.goheap.runtime.testing.NativeMemoryTest;
+import io.goheap.runtime.types.PackageImage;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * From source to a linked image in native memory, read back the way the runtime reads its own module:
+ * through runtime.firstmoduledata's typelinks and itablinks, with the abi views; and a real native call
+ * through itab.fun[0].
+ */
+class LinkerTest extends NativeMemoryTest {
+    static Linker linkShapes(GoRuntime rt, String program) throws Exception {
+        Path src = NativeDir.get().resolve("fixtures/" + program + "/main.go");
+        return rt.link(PackageImage.compile(GoSource.parse(src.toString(), Files.readString(src))));
+    }
+
+    @Test
+    void moduledataLeadsToEveryItabAndTypelink() throws Throwable {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            Linker l = linkShapes(rt, "shapes");
+            Module m = l.module();
+            long md = l.moduledata().address();
+            assertEquals(m.types(), m.space().u64(md + moduledata.types$offset()));
+            assertEquals(m.text(), m.space().u64(md + moduledata.text$offset()));
+            long itabs = m.space().u64(md + moduledata.itablinks$offset() + slice.array$offset());
+            long n = m.space().u64(md + moduledata.itablinks$offset() + slice.len$offset());
+            List<String> pairs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ItabView it = new ItabView(m, m.space().u64(itabs + 8L * i));
+                pairs.add(it.type().string() + "," + it.inter().type().string());
+                assertEquals(it.type().hash(), it.hash(), "a static itab carries the type's hash");
+                assertEquals(it.inter().methods().size(), it.funs().size());
+            }
+            assertEquals(List.of("*main.Counter,main.IncValuer", "*main.Point,main.Shape", "main.Celsius,main.Stringer",
+                    "main.Counter,main.Valuer", "main.Point,main.Stringer"), pairs);
+            long tl = m.space().u64(md + moduledata.typelinks$offset() + slice.array$offset());
+            long tn = m.space().u64(md + moduledata.typelinks$offset() + slice.len$offset());
+            List<String> typelinks = new ArrayList<>();
+            for (int i = 0; i < tn; i++) {
+                typelinks.add(m.type(m.space().u32(tl + 4L * i)).string());
+            }
+            assertTrue(typelinks.contains("*main.Point") && typelinks.contains("func(int) error"), typelinks.toString());
+            assertEquals(typelinks.stream().sorted().toList().size(), typelinks.size());
+            TypeView point = m.typeAt(l.address("type.main.Point"));
+            assertEquals(List.of("X", "Y", "tag"), point.fields().stream().map(f -> f.name().name()).toList());
+            assertEquals("json:\"x\"", point.fields().getFirst().name().tag());
+            assertEquals("int64", point.fields().getFirst().type().string(), "type.int64 linked from package runtime");
+        }
+    }
+
+    @Test
+    void aNativeCallThroughFunRunsTheMethodsCode() throws Throwable {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            Linker l = linkShapes(rt, "xer");
+            ItabView it = new ItabView(l.module(), l.address("go.itab.main.data,main.Xer"));
+            MethodHandle call = java.lang.foreign.Linker.nativeLinker().downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            for (int k = 0; k < 2; k++) {
+                int ran = (int) call.invokeExact(MemorySegment.ofAddress(it.fun(k)));
+                assertEquals(k == 0 ? "main.(*data).A" : "main.(*data).B", l.functions().get(ran));
+            }
+            assertTrue(rt.sys().mappings().stream().anyMatch(mp -> mp.purpose().equals(".text")
+                    && (mp.prot() & io.goheap.runtime.sys.Mman.PROT_EXEC) != 0), ".text is executable");
+        }
+    }
+}

@@ -86,10 +86,9 @@ public final class Linker {
         Mapping text = image.mapping(Section.TEXT);
         for (int i = 0; i < functions.size(); i++) {
             Symbol f = image.define(Section.TEXT, functions.get(i), FUNC_ALIGN, FUNC_ALIGN);
-            MemorySegment code = image.segment(f);
-            code.set(ValueLayout.JAVA_BYTE, 0, (byte) 0xb8);              // mov eax, imm32
-            code.set(ValueLayout.JAVA_INT_UNALIGNED, 1, i);
-            code.set(ValueLayout.JAVA_BYTE, 5, (byte) 0xc3);              // ret
+            // mov eax, imm32 (b8 + 4 bytes little endian); ret (c3)
+            byte[] stub = {(byte) 0xb8, (byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24), (byte) 0xc3};
+            MemorySegment.copy(MemorySegment.ofArray(stub), 0, image.segment(f), 0, stub.length);
             addr.put(functions.get(i), f.address());
         }
         long types = image.lookup("runtime.types").address();

@@ -44,6 +44,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void text(PrintWriter out, GoRuntime rt, XerDemo demo, AllocDemo alloc) {
         out.printf("goheap demo: the seed's Xer/data example in %s linux/amd64 layouts%n%n", GoRuntime.GO_VERSION);
+        out.printf("source %s -> goheap image: %d symbols, linked into the runtime's sections%n", XerDemo.SOURCE, demo.symbols.size());
+        for (String n : java.util.List.of("type.main.Xer", "type.main.data", "type.*main.data", "go.itab.main.data,main.Xer",
+                "runtime.firstmoduledata", "main.(*data).A", "main.(*data).B")) {
+            io.goheap.runtime.image.Symbol sym = rt.image().lookup(n);
+            out.printf("  %s%n", sym);
+        }
+        out.println();
         out.println("mappings (sysAlloc -> mmap):");
         for (Mapping m : rt.sys().mappings()) {
             out.printf("  %s%n", m);
@@ -57,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println();
         }
+        for (XerDemo.Call c : demo.calls) {
+            out.printf("native call through itab.fun[%d] = 0x%x: ran %s%n", c.k(), c.address(), c.function());
+        }
+        out.println();
         out.println("persistentalloc:");
         for (AllocDemo.Step st : alloc.steps) {
             out.printf("  0x%x  %-5s %s%n", st.address(), st.inPersistentAlloc() ? "chunk" : "-", st.what());
@@ -102,6 +113,10 @@ final class DemoCommand implements Callable<Integer> {
                 fields.addObject().put("name", l.field()).put("offset", l.offset()).put("size", l.size())
                         .put("bytes", l.hex().replace(" ", "")).put("value", hex(l.value())).put("note", l.note());
             }
+        }
+        ArrayNode calls = root.putArray("calls");
+        for (XerDemo.Call c : demo.calls) {
+            calls.addObject().put("fun", c.k()).put("address", hex(c.address())).put("ran", c.function());
         }
         ArrayNode steps = root.putArray("persistentalloc");
         for (AllocDemo.Step st : alloc.steps) {

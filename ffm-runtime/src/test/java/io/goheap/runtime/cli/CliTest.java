@@ -141,6 +141,7 @@ class CliTest extends NativeMemoryTest {
         assertTrue(ps.valueStream().anyMatch(p -> p.get("palloc").get("off").asLong() > 0), "a P allocated: " + ps);
         assertEquals(0, ps.get(0).get("id").asInt());
         List<String> purposes = j.get("mappings").valueStream().map(m -> m.get("purpose").asText()).toList();
-        assertTrue(purposes.contains(".text") && purposes.contains(".rodata (types)"), purposes.toString());
+        assertTrue(purposes.contains(".text") && purposes.contains(".rodata"), purposes.toString());
+        assertEquals("main.(*data).A", j.get("calls").get(0).get("ran").asText());
     }
 }

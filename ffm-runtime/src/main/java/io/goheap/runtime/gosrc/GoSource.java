@@ -26,8 +26,8 @@ public final class GoSource {
     public record Conversion(String var, GoType concrete, GoType iface) {
     }
 
-    /** The package: its named types in declaration order and its static conversions. */
-    public record Package(Pkg pkg, List<GoType.Named> types, List<Conversion> conversions) {
+    /** The package: its imports, its named types in declaration order and its static conversions. */
+    public record Package(Pkg pkg, List<String> imports, List<GoType.Named> types, List<Conversion> conversions) {
     }
 
     private GoSource() {
@@ -50,7 +50,16 @@ public final class GoSource {
     }
 
     /** A type expression with its position, resolved after all declarations are known. */
-    sealed interface TExpr permits TName, TPtr, TFunc, TStruct, TInterface {
+    sealed interface TExpr permits TName, TPtr, TFunc, TStruct, TInterface, TSlice, TArray, TChan {
+    }
+
+    record TSlice(TExpr elem) implements TExpr {
+    }
+
+    record TArray(long len, TExpr elem) implements TExpr {
+    }
+
+    record TChan(int dir, TExpr elem) implements TExpr {
     }
 
     record TName(String name, Lexer.Token at) implements TExpr {
@@ -87,6 +96,7 @@ public final class GoSource {
         private final List<Object[]> methodDecls = new ArrayList<>(); // {recvType, pointer, name, TFunc, token}
         private final List<Object[]> varDecls = new ArrayList<>();    // {name, TExpr type, concrete TExpr, pointer, token}
         private final Map<String, GoType.Named> named = new LinkedHashMap<>();
+        private final List<String> imports = new ArrayList<>();
         private final Map<TExpr, GoType> resolving = new java.util.IdentityHashMap<>();
 
         void parseFile(String f, List<Lexer.Token> tokens) {
@@ -105,7 +115,8 @@ public final class GoSource {
             while (!peek().kind().equals(Lexer.Kind.EOF)) {
                 Lexer.Token t = peek();
                 if (t.is("import")) {
-                    throw unsupported(t, "imports (one package at a time for now)");
+                    next();
+                    group(this::importSpec);
                 } else if (t.is("type")) {
                     next();
                     group(this::typeSpec);
@@ -138,6 +149,18 @@ public final class GoSource {
                 next();
             } else {
                 spec.run();
+            }
+        }
+
+        /** import "unsafe" is understood (unsafe.Pointer); any other import is refused for now. */
+        private void importSpec() {
+            Lexer.Token at = peek();
+            if (at.kind() != Lexer.Kind.STRING || !unquote(at).equals("unsafe")) {
+                throw unsupported(at, "imports other than \"unsafe\" (one package at a time for now)");
+            }
+            next();
+            if (!imports.contains("unsafe")) {
+                imports.add("unsafe");
             }
         }
 
@@ -259,13 +282,40 @@ public final class GoSource {
                 return iface();
             }
             if (t.is("[")) {
-                throw unsupported(t, peekAt(1).is("]") ? "slice types" : "array types");
+                next();
+                if (peek().is("]")) {
+                    next();
+                    return new TSlice(type());
+                }
+                Lexer.Token n = peek();
+                if (n.kind() != Lexer.Kind.INT) {
+                    throw unsupported(n, "array length " + show(n) + " (an integer literal is needed)");
+                }
+                next();
+                expect("]");
+                long len;
+                try {
+                    len = Long.decode(n.text().replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw error(n, "invalid array length " + n.text());
+                }
+                return new TArray(len, type());
             }
             if (t.is("map")) {
                 throw unsupported(t, "map types");
             }
-            if (t.is("chan") || t.is("<-")) {
-                throw unsupported(t, "channel types");
+            if (t.is("<-")) {
+                next();
+                expect("chan");
+                return new TChan(GoType.Chan.RECV, type());
+            }
+            if (t.is("chan")) {
+                next();
+                if (peek().is("<-")) {
+                    next();
+                    return new TChan(GoType.Chan.SEND, type());
+                }
+                return new TChan(GoType.Chan.BOTH, type());
             }
             if (t.kind() == Lexer.Kind.IDENT) {
                 next();
@@ -297,8 +347,7 @@ public final class GoSource {
         }
 
         private boolean startsType(Lexer.Token t) {
-            return t.kind() == Lexer.Kind.IDENT && !t.is("func") ? true
-                    : t.is("*") || t.is("[") || t.is("func") || t.is("map") || t.is("chan") || t.is("struct") || t.is("interface");
+            return t.kind() == Lexer.Kind.IDENT || t.is("*") || t.is("[") || t.is("<-");
         }
 
         /** A parameter list: either all named ({@code a, b int}) or all types ({@code int, string}). */
@@ -315,9 +364,9 @@ public final class GoSource {
                 if (peek().is("...")) {
                     next();
                     variadic = true;
-                    throw unsupported(peek(), "variadic parameters (their ...T is a slice type)");
                 }
-                items.add(new Object[] {nm, type(), variadic});
+                TExpr pt = type();
+                items.add(new Object[] {nm, variadic ? new TSlice(pt) : pt, variadic});
                 if (!peek().is(")")) {
                     expect(",");
                 }
@@ -341,7 +390,7 @@ public final class GoSource {
                     pending.add(n.name());
                 } else {
                     for (String p : pending) {
-                        out.add(new TParam(p, (TExpr) x[1], false));
+                        out.add(new TParam(p, (TExpr) x[1], (Boolean) x[2]));
                     }
                     pending.clear();
                     out.add(new TParam((String) x[0], (TExpr) x[1], (Boolean) x[2]));
@@ -467,7 +516,7 @@ public final class GoSource {
                 }
                 convs.add(new Conversion(var, concrete, target));
             }
-            return new Package(pkg, List.copyOf(named.values()), convs);
+            return new Package(pkg, List.copyOf(imports), List.copyOf(named.values()), convs);
         }
 
         private GoType resolveType(TExpr e, String declaring) {
@@ -497,14 +546,29 @@ public final class GoSource {
             }
             if (e instanceof TFunc f) {
                 List<GoType> ps = new ArrayList<>();
-                for (TParam x : f.params()) {
+                boolean variadic = false;
+                for (int k = 0; k < f.params().size(); k++) {
+                    TParam x = f.params().get(k);
+                    if (x.variadic() && k != f.params().size() - 1) {
+                        throw unsupported(peek(), "... on a parameter that is not the last");
+                    }
+                    variadic |= x.variadic();
                     ps.add(resolveType(x.type(), null));
                 }
                 List<GoType> rs = new ArrayList<>();
                 for (TParam x : f.results()) {
                     rs.add(resolveType(x.type(), null));
                 }
-                return new GoType.Func(ps, rs, false);
+                return new GoType.Func(ps, rs, variadic);
+            }
+            if (e instanceof TSlice sl) {
+                return new GoType.Slice(resolveType(sl.elem(), null));
+            }
+            if (e instanceof TArray ar) {
+                return new GoType.Array(resolveType(ar.elem(), declaring), ar.len());
+            }
+            if (e instanceof TChan ch) {
+                return new GoType.Chan(resolveType(ch.elem(), null), ch.dir());
             }
             if (e instanceof TStruct s) {
                 List<GoType.Field> fs = new ArrayList<>();

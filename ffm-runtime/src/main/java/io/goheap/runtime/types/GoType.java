@@ -15,7 +15,8 @@ import java.util.Locale;
  * <p>Two types are the same type when their link strings are equal (the compiler's type symbols are
  * named by them), which is how {@link TypeWriter} deduplicates.
  */
-public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct, GoType.Interface {
+public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
+        GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan {
     static final int PTR = Go119.GO_PTR_SIZE();
 
     /** Bytes of a value. */
@@ -73,6 +74,102 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     @Override
     public String toString() {
         return string();
+    }
+
+    /** {@code []elem}: a 24-byte header whose first word points at the elements. */
+    public static final class Slice extends GoType {
+        private final GoType elem;
+
+        public Slice(GoType elem) {
+            this.elem = elem;
+        }
+
+        public GoType elem() { return elem; }
+
+        @Override public long size() { return 3L * PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return PTR; }
+        @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
+        @Override public int kind() { return Go119.GO_KIND_SLICE(); }
+        @Override public String string() { return "[]" + elem.string(); }
+        @Override public String linkString() { return "[]" + elem.linkString(); }
+        @Override public boolean regularMemory() { return false; }
+        @Override public boolean comparable() { return false; }
+    }
+
+    /** {@code [len]elem}. */
+    public static final class Array extends GoType {
+        private final GoType elem;
+        private final long len;
+
+        public Array(GoType elem, long len) {
+            if (len < 0) {
+                throw new IllegalArgumentException("len=" + len);
+            }
+            this.elem = elem;
+            this.len = len;
+        }
+
+        public GoType elem() { return elem; }
+        public long len() { return len; }
+
+        @Override public long size() { return len * elem.size(); }
+        @Override public int align() { return elem.align(); }
+        @Override public long ptrdata() { return len == 0 || elem.ptrdata() == 0 ? 0 : (len - 1) * elem.size() + elem.ptrdata(); }
+        @Override void pointerWords(boolean[] bits, int word) {
+            if (elem.ptrdata() > 0) {
+                for (long i = 0; i < len; i++) {
+                    elem.pointerWords(bits, word + (int) (i * elem.size() / PTR));
+                }
+            }
+        }
+        @Override public int kind() { return Go119.GO_KIND_ARRAY(); }
+        @Override public String string() { return "[" + len + "]" + elem.string(); }
+        @Override public String linkString() { return "[" + len + "]" + elem.linkString(); }
+        @Override public boolean directIface() { return len == 1 && elem.directIface(); }
+        @Override public boolean regularMemory() { return elem.regularMemory(); }
+        @Override public boolean comparable() { return elem.comparable(); }
+    }
+
+    /** {@code chan elem}, {@code <-chan elem} (receive only) or {@code chan<- elem} (send only). */
+    public static final class Chan extends GoType {
+        /** reflect.ChanDir values, as chantype.dir stores them. */
+        public static final int RECV = 1;
+        public static final int SEND = 2;
+        public static final int BOTH = 3;
+
+        private final GoType elem;
+        private final int dir;
+
+        public Chan(GoType elem, int dir) {
+            if (dir < RECV || dir > BOTH) {
+                throw new IllegalArgumentException("dir=" + dir);
+            }
+            this.elem = elem;
+            this.dir = dir;
+        }
+
+        public GoType elem() { return elem; }
+        public int dir() { return dir; }
+
+        @Override public long size() { return PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return PTR; }
+        @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
+        @Override public int kind() { return Go119.GO_KIND_CHAN(); }
+        @Override public String string() { return render(elem.string()); }
+        @Override public String linkString() { return render(elem.linkString()); }
+        @Override public boolean directIface() { return true; }
+        @Override public boolean regularMemory() { return true; }
+        @Override public boolean comparable() { return true; }
+
+        private String render(String e) {
+            return switch (dir) {
+                case RECV -> "<-chan " + e;
+                case SEND -> "chan<- " + e;
+                default -> elem instanceof Chan c && c.dir == RECV ? "chan (" + e + ")" : "chan " + e;
+            };
+        }
     }
 
     /** A predeclared type of the universe block (int, string, ...): emitted by package runtime only. */
@@ -253,7 +350,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private String render(boolean link) {
             StringBuilder b = new StringBuilder("func(");
             for (int i = 0; i < params.size(); i++) {
-                b.append(i > 0 ? ", " : "").append(link ? params.get(i).linkString() : params.get(i).string());
+                b.append(i > 0 ? ", " : "");
+                GoType p = params.get(i);
+                if (variadic && i == params.size() - 1 && p instanceof Slice sl) {
+                    b.append("...").append(link ? sl.elem().linkString() : sl.elem().string());
+                } else {
+                    b.append(link ? p.linkString() : p.string());
+                }
             }
             b.append(')');
             if (results.size() == 1) {

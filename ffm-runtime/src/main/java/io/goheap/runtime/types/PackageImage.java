@@ -19,8 +19,12 @@ public final class PackageImage {
     /** The symbols of {@code p}, sorted by name. */
     public static List<ObjSym> compile(GoSource.Package p) {
         TypeWriter w = new TypeWriter(p.pkg());
+        for (String imp : p.imports()) {
+            w.importPath(new Pkg(imp, imp.substring(imp.lastIndexOf('/') + 1)));
+        }
         for (GoType.Named t : p.types()) {
             w.writeType(t);
+            w.writeType(new GoType.Pointer(t)); // *T of every declared T, also when T is a pointer type
         }
         for (GoSource.Conversion c : p.conversions()) {
             w.writeItab(c.concrete(), c.iface());

@@ -30,9 +30,8 @@ import java.util.Map;
  * the signatures of its methods with and without receiver.
  *
  * <p>Supported now: predeclared basic types, named types with value and pointer methods, pointers,
- * funcs, structs with comparable regular-memory or not comparable fields, interfaces with exported
- * methods. Anything else (arrays, slices, maps, chans, embedded promotion, generated equality
- * functions, unexported interface methods of another package) is an {@link UnsupportedOperationException}
+ * funcs (variadic too), structs, interfaces, slices, arrays and chans. Anything else (maps, promoted
+ * methods, GC programs for huge arrays, unexported interface methods of another package) is refused
  * naming the construct. Not thread-safe; one writer per package.
  */
 public final class TypeWriter {
@@ -56,6 +55,14 @@ public final class TypeWriter {
         this.runtime = runtime;
     }
 
+    /**
+     * {@code dimportpath}: the {@code type..importpath.P.} symbol of an imported package (the compiler
+     * writes one for every import).
+     */
+    public String importPath(Pkg pkg) {
+        return dimportpath(pkg);
+    }
+
     /** Every symbol written so far, in writing order. */
     public Map<String, ObjSym> symbols() {
         return Map.copyOf(syms);
@@ -75,7 +82,9 @@ public final class TypeWriter {
         if (siggen.putIfAbsent(sym, Boolean.TRUE) != null) {
             return sym;
         }
-        GoType tbase = t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named ? p.elem() : t;
+        // a pointer to a type with a name (defined or predeclared) belongs to that type's package
+        GoType tbase = t instanceof GoType.Pointer p && (p.elem() instanceof GoType.Named || p.elem() instanceof GoType.Basic)
+                ? p.elem() : t;
         if (!needEmit(tbase)) {
             return sym;
         }
@@ -143,6 +152,25 @@ public final class TypeWriter {
                 ot = s.addrOff(ot, dname(m.name(), "", m.exported(), false), false);
                 ot = s.addrOff(ot, writeType(m.sig()), false);
             }
+        } else if (u instanceof GoType.Slice sl) {
+            String elem = writeType(sl.elem());
+            ot = dcommontype(s, t);
+            ot = s.addr(ot, elem, 0, false);
+            ot = dextratype(s, ot, t, 0);
+        } else if (u instanceof GoType.Array ar) {
+            String elem = writeType(ar.elem());
+            String sliceOf = writeType(new GoType.Slice(ar.elem()));
+            ot = dcommontype(s, t);
+            ot = s.addr(ot, elem, 0, false);
+            ot = s.addr(ot, sliceOf, 0, false);
+            ot = s.u64(ot, ar.len());
+            ot = dextratype(s, ot, t, 0);
+        } else if (u instanceof GoType.Chan ch) {
+            String elem = writeType(ch.elem());
+            ot = dcommontype(s, t);
+            ot = s.addr(ot, elem, 0, false);
+            ot = s.u64(ot, ch.dir());
+            ot = dextratype(s, ot, t, 0);
         } else if (u instanceof GoType.Basic) {
             ot = dcommontype(s, t);
             ot = dextratype(s, ot, t, 0);
@@ -152,7 +180,7 @@ public final class TypeWriter {
         dextratypeData(s, ot, t);
         // typelinks: unnamed types reflect can construct at run time (PtrTo, SliceOf, FuncOf, ...)
         s.typelink(!(t instanceof GoType.Named) && (u instanceof GoType.Pointer || u instanceof GoType.Func
-                || u instanceof GoType.Struct));
+                || u instanceof GoType.Struct || u instanceof GoType.Slice || u instanceof GoType.Array || u instanceof GoType.Chan));
         return sym;
     }
 
@@ -263,6 +291,13 @@ public final class TypeWriter {
         s.u8((int) _type.fieldAlign$offset(), t.align());
         s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0));
         String eq = geneq(t);
+        if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
+            // memequal_varlen's closure: the function, then the size it compares
+            ObjSym c = new ObjSym(eq, true);
+            c.addr(0, "runtime.memequal_varlen", 0, false);
+            c.u64(PTR, t.size());
+            syms.put(eq, c);
+        }
         if (eq != null && eq.startsWith("type..eqfunc.")) {
             // the closure of the generated type..eq.T function: one word pointing at it (dupok)
             if (!syms.containsKey(eq)) {

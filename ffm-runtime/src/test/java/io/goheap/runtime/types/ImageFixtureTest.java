@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ImageFixtureTest {
     @ParameterizedTest
-    @ValueSource(strings = {"xer", "shapes"})
+    @ValueSource(strings = {"xer", "shapes", "kinds"})
     void sourceGivesTheCompilersSymbols(String program) throws Exception {
         Path dir = NativeDir.get().resolve("fixtures");
         Map<String, SrodataFixture.Symbol> go = SrodataFixture.parse(dir.resolve(program + ".srodata.txt"));

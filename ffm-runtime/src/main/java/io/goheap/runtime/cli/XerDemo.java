@@ -109,6 +109,7 @@ final class XerDemo {
                 case ADDR, WEAKADDR -> "-> ";
                 case ADDROFF, WEAKADDROFF -> "off -> ";
                 case METHODOFF -> "methodoff -> ";
+                case KEEP -> "keeps ";
             };
             String target = r.target() + (r.add() != 0 ? "+" + r.add() : "");
             String decoded = decode(r.target());

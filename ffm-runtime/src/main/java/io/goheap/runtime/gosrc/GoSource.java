@@ -50,7 +50,10 @@ public final class GoSource {
     }
 
     /** A type expression with its position, resolved after all declarations are known. */
-    sealed interface TExpr permits TName, TPtr, TFunc, TStruct, TInterface, TSlice, TArray, TChan {
+    sealed interface TExpr permits TName, TPtr, TFunc, TStruct, TInterface, TSlice, TArray, TChan, TMap {
+    }
+
+    record TMap(TExpr key, TExpr elem, Lexer.Token at) implements TExpr {
     }
 
     record TSlice(TExpr elem) implements TExpr {
@@ -302,7 +305,11 @@ public final class GoSource {
                 return new TArray(len, type());
             }
             if (t.is("map")) {
-                throw unsupported(t, "map types");
+                next();
+                expect("[");
+                TExpr k = type();
+                expect("]");
+                return new TMap(k, type(), t);
             }
             if (t.is("<-")) {
                 next();
@@ -569,6 +576,13 @@ public final class GoSource {
             }
             if (e instanceof TChan ch) {
                 return new GoType.Chan(resolveType(ch.elem(), null), ch.dir());
+            }
+            if (e instanceof TMap mp) {
+                try {
+                    return new GoType.MapType(resolveType(mp.key(), null), resolveType(mp.elem(), null));
+                } catch (IllegalArgumentException x) {
+                    throw error(mp.at(), x.getMessage());
+                }
             }
             if (e instanceof TStruct s) {
                 List<GoType.Field> fs = new ArrayList<>();

@@ -102,6 +102,7 @@ public final class Linker {
                 switch (r.kind()) {
                     case ADDR, WEAKADDR -> seg.set(ValueLayout.JAVA_LONG_UNALIGNED, r.off(), target);
                     case ADDROFF, WEAKADDROFF -> seg.set(ValueLayout.JAVA_INT_UNALIGNED, r.off(), Math.toIntExact(target - types));
+                    case KEEP -> { } // no bytes: only keeps the target linked
                     case METHODOFF -> seg.set(ValueLayout.JAVA_INT_UNALIGNED, r.off(),
                             Math.toIntExact(target - (code ? textBase : types)));
                 }

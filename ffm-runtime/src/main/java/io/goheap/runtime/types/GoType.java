@@ -16,7 +16,7 @@ import java.util.Locale;
  * named by them), which is how {@link TypeWriter} deduplicates.
  */
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
-        GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan {
+        GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
     static final int PTR = Go119.GO_PTR_SIZE();
 
     /** Bytes of a value. */
@@ -56,19 +56,19 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         return this;
     }
 
-    /** The compiler's symbol for the descriptor: {@code type.} + link string. */
+    /** The compiler's symbol for the descriptor: {@code type.} + link string (+ {@code noalg.} for noalg types). */
     public String symbol() {
         return "type." + linkString();
     }
 
     @Override
     public final boolean equals(Object o) {
-        return o instanceof GoType t && t.linkString().equals(linkString());
+        return o instanceof GoType t && t.symbol().equals(symbol());
     }
 
     @Override
     public final int hashCode() {
-        return linkString().hashCode();
+        return symbol().hashCode();
     }
 
     @Override
@@ -97,18 +97,26 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public boolean comparable() { return false; }
     }
 
-    /** {@code [len]elem}. */
+    /** {@code [len]elem}; a noalg array (a map bucket's keys/elems) has no equality and links as {@code noalg.[N]T}. */
     public static final class Array extends GoType {
         private final GoType elem;
         private final long len;
+        private final boolean noalg;
 
         public Array(GoType elem, long len) {
+            this(elem, len, false);
+        }
+
+        Array(GoType elem, long len, boolean noalg) {
             if (len < 0) {
                 throw new IllegalArgumentException("len=" + len);
             }
             this.elem = elem;
             this.len = len;
+            this.noalg = noalg;
         }
+
+        public boolean noalg() { return noalg; }
 
         public GoType elem() { return elem; }
         public long len() { return len; }
@@ -126,9 +134,11 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int kind() { return Go119.GO_KIND_ARRAY(); }
         @Override public String string() { return "[" + len + "]" + elem.string(); }
         @Override public String linkString() { return "[" + len + "]" + elem.linkString(); }
+        /** TypeSymName: a noalg type gets a symbol of its own, {@code type.noalg.[N]T} (hash and strings omit it). */
+        @Override public String symbol() { return "type." + (noalg ? "noalg." : "") + linkString(); }
         @Override public boolean directIface() { return len == 1 && elem.directIface(); }
-        @Override public boolean regularMemory() { return elem.regularMemory(); }
-        @Override public boolean comparable() { return elem.comparable(); }
+        @Override public boolean regularMemory() { return !noalg && elem.regularMemory(); }
+        @Override public boolean comparable() { return !noalg && elem.comparable(); }
     }
 
     /** {@code chan elem}, {@code <-chan elem} (receive only) or {@code chan<- elem} (send only). */
@@ -170,6 +180,56 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 default -> elem instanceof Chan c && c.dir == RECV ? "chan (" + e + ")" : "chan " + e;
             };
         }
+    }
+
+    /** {@code map[key]elem}: a pointer to the runtime's hmap; its buckets have their own struct type. */
+    public static final class MapType extends GoType {
+        /** reflectdata MAXKEYSIZE / MAXELEMSIZE: larger keys and elems are stored indirectly. */
+        public static final long MAX_INLINE = 128;
+        /** BUCKETSIZE: slots per bucket. */
+        public static final int BUCKET_SIZE = 8;
+
+        private final GoType key;
+        private final GoType elem;
+        private Struct bucket;
+
+        public MapType(GoType key, GoType elem) {
+            if (!key.comparable()) {
+                throw new IllegalArgumentException("invalid map key type " + key.string());
+            }
+            this.key = key;
+            this.elem = elem;
+        }
+
+        public GoType key() { return key; }
+        public GoType elem() { return elem; }
+
+        /** MapBucketType: {topbits [8]uint8; keys noalg [8]K; elems noalg [8]V; overflow unsafe.Pointer or uintptr}. */
+        public Struct bucket() {
+            if (bucket == null) {
+                GoType k = key.size() > MAX_INLINE ? new Pointer(key) : key;
+                GoType v = elem.size() > MAX_INLINE ? new Pointer(elem) : elem;
+                GoType overflow = Basic.of(k.ptrdata() == 0 && v.ptrdata() == 0 ? "uintptr" : "unsafe.Pointer");
+                Pkg none = Pkg.BUILTIN;
+                bucket = new Struct(List.of(
+                        new Field("topbits", new Array(Basic.of("uint8"), BUCKET_SIZE), false, "", none),
+                        new Field("keys", new Array(k, BUCKET_SIZE, true), false, "", none),
+                        new Field("elems", new Array(v, BUCKET_SIZE, true), false, "", none),
+                        new Field("overflow", overflow, false, "", none)), this);
+            }
+            return bucket;
+        }
+
+        @Override public long size() { return PTR; }
+        @Override public int align() { return PTR; }
+        @Override public long ptrdata() { return PTR; }
+        @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
+        @Override public int kind() { return Go119.GO_KIND_MAP(); }
+        @Override public String string() { return "map[" + key.string() + "]" + elem.string(); }
+        @Override public String linkString() { return "map[" + key.linkString() + "]" + elem.linkString(); }
+        @Override public boolean directIface() { return true; }
+        @Override public boolean regularMemory() { return false; }
+        @Override public boolean comparable() { return false; }
     }
 
     /** A predeclared type of the universe block (int, string, ...): emitted by package runtime only. */
@@ -385,8 +445,15 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final long[] offsets;
         private final long size;
         private final int align;
+        /** the map whose bucket this is (noalg, printed {@code map.bucket[K]V}), or null */
+        private final MapType bucketOf;
 
         public Struct(List<Field> fields) {
+            this(fields, null);
+        }
+
+        Struct(List<Field> fields, MapType bucketOf) {
+            this.bucketOf = bucketOf;
             this.fields = List.copyOf(fields);
             this.offsets = new long[fields.size()];
             long off = 0;
@@ -429,12 +496,24 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             }
         }
         @Override public int kind() { return Go119.GO_KIND_STRUCT(); }
-        @Override public String string() { return render(false); }
-        @Override public String linkString() { return render(true); }
+        @Override public String string() {
+            return bucketOf != null ? "map.bucket[" + bucketOf.key().string() + "]" + bucketOf.elem().string() : render(false);
+        }
+        @Override public String linkString() {
+            return bucketOf != null ? "map.bucket[" + bucketOf.key().linkString() + "]" + bucketOf.elem().linkString() : render(true);
+        }
+        @Override public String symbol() { return "type." + (bucketOf != null ? "noalg." : "") + linkString(); }
         @Override public boolean directIface() {
             return fields.size() == 1 && fields.getFirst().type().directIface();
         }
+        /** True for a map bucket: no equality, no typelink. */
+        public boolean noalg() {
+            return bucketOf != null;
+        }
         @Override public boolean regularMemory() {
+            if (bucketOf != null) {
+                return false;
+            }
             long end = 0;
             for (int i = 0; i < fields.size(); i++) {
                 Field f = fields.get(i);
@@ -446,7 +525,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             return end == size;
         }
         @Override public boolean comparable() {
-            return fields.stream().allMatch(f -> f.type().comparable());
+            return bucketOf == null && fields.stream().allMatch(f -> f.type().comparable());
         }
 
         private String render(boolean link) {

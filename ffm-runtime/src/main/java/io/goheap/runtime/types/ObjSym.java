@@ -11,7 +11,9 @@ public final class ObjSym {
     /** Relocation kinds of cmd/internal/objabi as {@code -S} prints them ({@code t=}). */
     public enum Kind {
         ADDR(1, "addr", false), ADDROFF(5, "addroff", false), METHODOFF(26, "methodoff", false),
-        WEAKADDR(-32767, "addr", true), WEAKADDROFF(-32763, "addroff", true);
+        WEAKADDR(-32767, "addr", true), WEAKADDROFF(-32763, "addroff", true),
+        /** R_KEEP (27): no bytes; keeps the target alive while this symbol is (a named map keeps its map type). */
+        KEEP(27, "keep", false);
 
         public final int t;
         public final String json;
@@ -94,6 +96,11 @@ public final class ObjSym {
 
     /** Declares the size without writing the bytes up to it (the compiler's trailing padding). */
     void pad(int size) { declared = Math.max(declared, size); }
+
+    /** An R_KEEP relocation to {@code target}. */
+    void keep(String target) {
+        relocs.add(new Reloc(0, 0, Kind.KEEP, target, 0));
+    }
 
     private void grow(int n) {
         if (n > data.length) {

@@ -171,6 +171,44 @@ public final class TypeWriter {
             ot = s.addr(ot, elem, 0, false);
             ot = s.u64(ot, ch.dir());
             ot = dextratype(s, ot, t, 0);
+        } else if (u instanceof GoType.MapType mt) {
+            String key = writeType(mt.key());
+            String elem = writeType(mt.elem());
+            String bucket = writeType(mt.bucket());
+            String hasher = genhash(mt.key());
+            ot = dcommontype(s, t);
+            ot = s.addr(ot, key, 0, false);
+            ot = s.addr(ot, elem, 0, false);
+            ot = s.addr(ot, bucket, 0, false);
+            ot = s.addr(ot, hasher, 0, false);
+            int flags = 0;
+            if (mt.key().size() > GoType.MapType.MAX_INLINE) {
+                ot = s.u8(ot, PTR);
+                flags |= 1; // indirect key
+            } else {
+                ot = s.u8(ot, (int) mt.key().size());
+            }
+            if (mt.elem().size() > GoType.MapType.MAX_INLINE) {
+                ot = s.u8(ot, PTR);
+                flags |= 2; // indirect elem
+            } else {
+                ot = s.u8(ot, (int) mt.elem().size());
+            }
+            ot = s.u16(ot, (int) mt.bucket().size());
+            if (reflexive(mt.key())) {
+                flags |= 4;
+            }
+            if (needKeyUpdate(mt.key())) {
+                flags |= 8;
+            }
+            if (hashMightPanic(mt.key())) {
+                flags |= 16;
+            }
+            ot = s.u32(ot, flags);
+            ot = dextratype(s, ot, t, 0);
+            if (t instanceof GoType.Named) {
+                s.keep(writeType(u)); // keep the map type itself: reflect must find the same hasher
+            }
         } else if (u instanceof GoType.Basic) {
             ot = dcommontype(s, t);
             ot = dextratype(s, ot, t, 0);
@@ -179,8 +217,10 @@ public final class TypeWriter {
         }
         dextratypeData(s, ot, t);
         // typelinks: unnamed types reflect can construct at run time (PtrTo, SliceOf, FuncOf, ...)
-        s.typelink(!(t instanceof GoType.Named) && (u instanceof GoType.Pointer || u instanceof GoType.Func
-                || u instanceof GoType.Struct || u instanceof GoType.Slice || u instanceof GoType.Array || u instanceof GoType.Chan));
+        boolean noalg = u instanceof GoType.Array a && a.noalg() || u instanceof GoType.Struct st2 && st2.noalg();
+        s.typelink(!(t instanceof GoType.Named) && !noalg && (u instanceof GoType.Pointer || u instanceof GoType.Func
+                || u instanceof GoType.Struct || u instanceof GoType.Slice || u instanceof GoType.Array
+                || u instanceof GoType.Chan || u instanceof GoType.MapType));
         return sym;
     }
 
@@ -444,6 +484,98 @@ public final class TypeWriter {
             syms.put(name, s);
         }
         return name;
+    }
+
+    /** {@code genhash}: the hash closure of a map key type. */
+    private String genhash(GoType t) {
+        GoType u = t.underlying();
+        if (u instanceof GoType.Interface i) {
+            return i.methods().isEmpty() ? "runtime.nilinterhash·f" : "runtime.interhash·f";
+        }
+        if (u instanceof GoType.Basic b) {
+            int k = b.kind();
+            if (k == Go119.GO_KIND_STRING()) return "runtime.strhash·f";
+            if (k == Go119.GO_KIND_FLOAT32()) return "runtime.f32hash·f";
+            if (k == Go119.GO_KIND_FLOAT64()) return "runtime.f64hash·f";
+            if (k == Go119.GO_KIND_COMPLEX64()) return "runtime.c64hash·f";
+            if (k == Go119.GO_KIND_COMPLEX128()) return "runtime.c128hash·f";
+        }
+        if (t.regularMemory()) {
+            long size = t.size();
+            if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
+                return "runtime.memhash" + (size * 8) + "·f";
+            }
+            String name = "type..hashfunc" + size;
+            if (!syms.containsKey(name)) {
+                ObjSym c = new ObjSym(name, true);
+                c.addr(0, "runtime.memhash_varlen", 0, false);
+                c.u64(PTR, size);
+                syms.put(name, c);
+            }
+            return name;
+        }
+        String name = "type..hashfunc." + t.linkString();
+        if (!syms.containsKey(name)) {
+            ObjSym c = new ObjSym(name, true);
+            c.addr(0, "type..hash." + t.linkString(), 0, false);
+            syms.put(name, c);
+        }
+        return name;
+    }
+
+    /** {@code types.IsReflexive}: k == k for every key (not so for NaN floats and interfaces holding them). */
+    private static boolean reflexive(GoType t) {
+        GoType u = t.underlying();
+        if (u instanceof GoType.Basic b) {
+            int k = b.kind();
+            return k != Go119.GO_KIND_FLOAT32() && k != Go119.GO_KIND_FLOAT64() && k != Go119.GO_KIND_COMPLEX64()
+                    && k != Go119.GO_KIND_COMPLEX128();
+        }
+        if (u instanceof GoType.Interface) {
+            return false;
+        }
+        if (u instanceof GoType.Array a) {
+            return reflexive(a.elem());
+        }
+        if (u instanceof GoType.Struct st) {
+            return st.fields().stream().allMatch(f -> reflexive(f.type()));
+        }
+        return true;
+    }
+
+    /** {@code needkeyupdate}: an assignment to an existing key must overwrite the stored key (+0/-0, strings). */
+    private static boolean needKeyUpdate(GoType t) {
+        GoType u = t.underlying();
+        if (u instanceof GoType.Basic b) {
+            int k = b.kind();
+            return k == Go119.GO_KIND_FLOAT32() || k == Go119.GO_KIND_FLOAT64() || k == Go119.GO_KIND_COMPLEX64()
+                    || k == Go119.GO_KIND_COMPLEX128() || k == Go119.GO_KIND_STRING();
+        }
+        if (u instanceof GoType.Interface) {
+            return true;
+        }
+        if (u instanceof GoType.Array a) {
+            return needKeyUpdate(a.elem());
+        }
+        if (u instanceof GoType.Struct st) {
+            return st.fields().stream().anyMatch(f -> needKeyUpdate(f.type()));
+        }
+        return false;
+    }
+
+    /** {@code hashMightPanic}: hashing may panic (an interface holding an unhashable value). */
+    private static boolean hashMightPanic(GoType t) {
+        GoType u = t.underlying();
+        if (u instanceof GoType.Interface) {
+            return true;
+        }
+        if (u instanceof GoType.Array a) {
+            return hashMightPanic(a.elem());
+        }
+        if (u instanceof GoType.Struct st) {
+            return st.fields().stream().anyMatch(f -> hashMightPanic(f.type()));
+        }
+        return false;
     }
 
     /** {@code geneq}: the equality closure, or null for a type == cannot compare. */

@@ -45,7 +45,8 @@ class GoSourceTest {
 
     @Test
     void errorsNameFileLineAndColumn() {
-        assertEquals("t.go:2:8: unsupported: map types", error("package main\ntype M map[string]int\n"));
+        assertEquals("t.go:2:8: unsupported: type alias M", error("package main\ntype M = map[string]int\n"));
+        assertEquals("t.go:2:8: invalid map key type []int", error("package main\ntype M map[[]int]int\n"));
         assertEquals("t.go:2:8: unsupported: imports other than \"unsafe\" (one package at a time for now)", error("package main\nimport \"fmt\"\n"));
         assertEquals("t.go:2:9: unsupported: array length N (an integer literal is needed)", error("package main\ntype A [N]int\n").replace("'N'", "N"));
         assertEquals("t.go:2:19: undefined: U", error("package main\ntype T struct { u U }\n"));

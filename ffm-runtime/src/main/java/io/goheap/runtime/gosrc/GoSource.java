@@ -10,14 +10,15 @@ import java.util.Map;
 
 /**
  * A front end for the subset of Go that describes types: the package clause; type declarations
- * (defined types over basic types, pointers, funcs, structs with tags and embedded fields, interfaces
- * with embedded interfaces); method declarations (bodies skipped); plain functions (skipped); and
+ * (defined types over basic types, pointers, arrays, slices, maps, chans, funcs, structs with tags and
+ * embedded fields, interfaces with embedded interfaces); method declarations (bodies skipped); plain
+ * functions (skipped); and
  * package-level {@code var X I = T{...}} / {@code &T{...}} / {@code T(...)} conversions to an interface
  * type, which give static itabs (a blank {@code var _ I = ...} gives none, as in Go: without side
  * effects the compiler drops it).
  *
  * <p>Everything else is refused with {@code file:line:col: unsupported ...} ({@link GoSyntaxException}):
- * imports, generics, aliases, arrays, slices, maps, chans, promoted methods. The package is compiled in
+ * imports other than "unsafe", generics, aliases, array lengths other than literals. The package is compiled in
  * module mode as {@code main} (path and name {@code main}) unless it is not package main, in which case
  * its path is its name.
  */
@@ -495,17 +496,6 @@ public final class GoSource {
                     throw error((Lexer.Token) m[4], "method " + recv + "." + name + " already declared");
                 }
                 n.method(name, (GoType.Func) resolveType((TFunc) m[3], null), (Boolean) m[1]);
-            }
-            for (GoType.Named n : named.values()) {
-                if (n.underlying() instanceof GoType.Struct st) {
-                    for (GoType.Field f : st.fields()) {
-                        GoType base = f.type() instanceof GoType.Pointer p ? p.elem() : f.type();
-                        if (f.embedded() && base instanceof GoType.Named en && (!en.methods().isEmpty()
-                                || en.underlying() instanceof GoType.Interface)) {
-                            throw unsupported(typeAt.get(n.name()), "promoted methods through embedded field " + f.name() + " of " + n.name());
-                        }
-                    }
-                }
             }
             List<Conversion> convs = new ArrayList<>();
             for (Object[] v : varDecls) {

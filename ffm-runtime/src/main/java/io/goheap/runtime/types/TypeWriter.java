@@ -274,9 +274,9 @@ public final class TypeWriter {
             return List.of();
         }
         List<Sig> out = new ArrayList<>();
-        for (GoType.Method m : n.methods()) {
-            if (m.pointerReceiver() && !ptr) {
-                continue; // not in T's method set
+        for (MethodSet.Entry m : MethodSet.of(n)) {
+            if (!ptr && !m.valueApplicable()) {
+                continue; // IsMethodApplicable: a pointer-receiver method is not in T's method set
             }
             String value = n.pkg().path() + "." + n.name() + "." + m.name();
             String pointer = n.pkg().path() + ".(*" + n.name() + ")." + m.name();
@@ -486,41 +486,79 @@ public final class TypeWriter {
         return name;
     }
 
-    /** {@code genhash}: the hash closure of a map key type. */
+    /** {@code genhash}: the hash closure of a map key type, by its algorithm kind. */
     private String genhash(GoType t) {
+        String a = alg(t);
+        switch (a) {
+            case "string" -> { return "runtime.strhash·f"; }
+            case "inter" -> { return "runtime.interhash·f"; }
+            case "nilinter" -> { return "runtime.nilinterhash·f"; }
+            case "f32", "f64", "c64", "c128" -> { return "runtime." + a + "hash·f"; }
+            case "mem" -> {
+                long size = t.size();
+                if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
+                    return "runtime.memhash" + (size * 8) + "·f";
+                }
+                String name = "type..hashfunc" + size;
+                if (!syms.containsKey(name)) {
+                    ObjSym c = new ObjSym(name, true);
+                    c.addr(0, "runtime.memhash_varlen", 0, false);
+                    c.u64(PTR, size);
+                    syms.put(name, c);
+                }
+                return name;
+            }
+            default -> {
+                String name = "type..hashfunc." + t.linkString();
+                if (!syms.containsKey(name)) {
+                    ObjSym c = new ObjSym(name, true);
+                    c.addr(0, "type..hash." + t.linkString(), 0, false);
+                    syms.put(name, c);
+                }
+                return name;
+            }
+        }
+    }
+
+    /**
+     * {@code types.AlgType}: how == and hash treat a type: "noeq", "mem" (plain memory), "string",
+     * "inter", "nilinter", "f32", "f64", "c64", "c128", or "special" (a generated function). A
+     * one-field struct and a one-element array take their element's algorithm.
+     */
+    static String alg(GoType t) {
         GoType u = t.underlying();
+        if (!t.comparable()) {
+            return "noeq";
+        }
         if (u instanceof GoType.Interface i) {
-            return i.methods().isEmpty() ? "runtime.nilinterhash·f" : "runtime.interhash·f";
+            return i.methods().isEmpty() ? "nilinter" : "inter";
         }
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
-            if (k == Go119.GO_KIND_STRING()) return "runtime.strhash·f";
-            if (k == Go119.GO_KIND_FLOAT32()) return "runtime.f32hash·f";
-            if (k == Go119.GO_KIND_FLOAT64()) return "runtime.f64hash·f";
-            if (k == Go119.GO_KIND_COMPLEX64()) return "runtime.c64hash·f";
-            if (k == Go119.GO_KIND_COMPLEX128()) return "runtime.c128hash·f";
+            if (k == Go119.GO_KIND_STRING()) return "string";
+            if (k == Go119.GO_KIND_FLOAT32()) return "f32";
+            if (k == Go119.GO_KIND_FLOAT64()) return "f64";
+            if (k == Go119.GO_KIND_COMPLEX64()) return "c64";
+            if (k == Go119.GO_KIND_COMPLEX128()) return "c128";
+            return "mem";
         }
-        if (t.regularMemory()) {
-            long size = t.size();
-            if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
-                return "runtime.memhash" + (size * 8) + "·f";
+        if (u instanceof GoType.Struct st) {
+            if (st.fields().size() == 1 && !st.fields().getFirst().name().equals("_")) {
+                return alg(st.fields().getFirst().type());
             }
-            String name = "type..hashfunc" + size;
-            if (!syms.containsKey(name)) {
-                ObjSym c = new ObjSym(name, true);
-                c.addr(0, "runtime.memhash_varlen", 0, false);
-                c.u64(PTR, size);
-                syms.put(name, c);
+            return t.regularMemory() ? "mem" : "special";
+        }
+        if (u instanceof GoType.Array ar) {
+            if (ar.len() == 0) {
+                return "mem";
             }
-            return name;
+            String a = alg(ar.elem());
+            if (a.equals("mem") || a.equals("noeq")) {
+                return a;
+            }
+            return ar.len() == 1 ? a : "special";
         }
-        String name = "type..hashfunc." + t.linkString();
-        if (!syms.containsKey(name)) {
-            ObjSym c = new ObjSym(name, true);
-            c.addr(0, "type..hash." + t.linkString(), 0, false);
-            syms.put(name, c);
-        }
-        return name;
+        return "mem"; // pointers, chans, unsafe.Pointer
     }
 
     /** {@code types.IsReflexive}: k == k for every key (not so for NaN floats and interfaces holding them). */
@@ -580,30 +618,22 @@ public final class TypeWriter {
 
     /** {@code geneq}: the equality closure, or null for a type == cannot compare. */
     private static String geneq(GoType t) {
-        if (!t.comparable()) {
-            return null;
-        }
-        GoType u = t.underlying();
-        if (u instanceof GoType.Interface i) {
-            return i.methods().isEmpty() ? "runtime.nilinterequal·f" : "runtime.interequal·f";
-        }
-        if (u instanceof GoType.Basic b) {
-            int k = b.kind();
-            if (k == Go119.GO_KIND_STRING()) return "runtime.strequal·f";
-            if (k == Go119.GO_KIND_FLOAT32()) return "runtime.f32equal·f";
-            if (k == Go119.GO_KIND_FLOAT64()) return "runtime.f64equal·f";
-            if (k == Go119.GO_KIND_COMPLEX64()) return "runtime.c64equal·f";
-            if (k == Go119.GO_KIND_COMPLEX128()) return "runtime.c128equal·f";
-        }
-        if (t.regularMemory()) {
-            long size = t.size();
-            if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
-                return "runtime.memequal" + (size * 8 == 0 ? "0" : Long.toString(size * 8)) + "·f";
+        String a = alg(t);
+        return switch (a) {
+            case "noeq" -> null;
+            case "string" -> "runtime.strequal·f";
+            case "inter" -> "runtime.interequal·f";
+            case "nilinter" -> "runtime.nilinterequal·f";
+            case "f32", "f64", "c64", "c128" -> "runtime." + a + "equal·f";
+            case "mem" -> {
+                long size = t.size();
+                if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
+                    yield "runtime.memequal" + (size * 8) + "·f";
+                }
+                yield "type..eqfunc" + size;
             }
-            return "type..eqfunc" + size;
-        }
-        // not plain memory: the compiler generates type..eq.T (field by field) and its closure
-        return "type..eqfunc." + t.linkString();
+            default -> "type..eqfunc." + t.linkString(); // the compiler generates type..eq.T field by field
+        };
     }
 
     private static boolean isExported(String name) {

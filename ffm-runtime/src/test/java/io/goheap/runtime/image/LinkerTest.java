@@ -52,8 +52,9 @@ class LinkerTest extends NativeMemoryTest {
                 assertEquals(it.type().hash(), it.hash(), "a static itab carries the type's hash");
                 assertEquals(it.inter().methods().size(), it.funs().size());
             }
-            assertEquals(List.of("*main.Counter,main.IncValuer", "*main.Point,main.Shape", "main.Celsius,main.Stringer",
-                    "main.Counter,main.Valuer", "main.Point,main.Stringer"), pairs);
+            assertEquals(List.of("*main.Counter,main.IncValuer", "*main.Point,main.Shape", "*main.Service,main.IncValuer",
+                    "main.Celsius,main.Stringer", "main.Counter,main.Valuer", "main.Point,main.Stringer",
+                    "main.Service,main.Valuer", "main.Wrapped,main.Stringer"), pairs);
             long tl = m.space().u64(md + moduledata.typelinks$offset() + slice.array$offset());
             long tn = m.space().u64(md + moduledata.typelinks$offset() + slice.len$offset());
             List<String> typelinks = new ArrayList<>();

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "image", description = "Print the type descriptors and static itabs Go 1.19 emits for a package "
         + "(a Go subset: types, methods, var I = T{...}), as go build -gcflags=-S prints them, or as JSON.")
 final class ImageCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "FILE.go", description = "the files of one package")
+    @Parameters(arity = "1..*", paramLabel = "FILE.go|MODULE", description = "the files of one package, or a module folder "
+            + "(go.mod; every package, imports resolved inside the module)")
     List<Path> files;
 
     @Option(names = "--json", description = "{\"symbols\":[{\"name\",\"section\",\"size\",\"bytes\",\"relocs\":[...]}]}")
@@ -43,6 +44,17 @@ final class ImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<ObjSym> syms;
+        if (files.size() == 1 && Files.isDirectory(files.getFirst())) {
+            syms = PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(files.getFirst()));
+        } else {
+            syms = PackageImage.compile(GoSource.parse(read(files)));
+        }
+        print(syms);
+        return 0;
+    }
+
+    private static Map<String, String> read(List<Path> files) {
         Map<String, String> sources = new LinkedHashMap<>();
         for (Path f : files) {
             try {
@@ -53,7 +65,10 @@ final class ImageCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(f + ": cannot read: " + e.getMessage());
             }
         }
-        List<ObjSym> syms = PackageImage.compile(GoSource.parse(sources));
+        return sources;
+    }
+
+    private void print(List<ObjSym> syms) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper om = Json.mapper();
@@ -76,6 +91,5 @@ final class ImageCommand implements Callable<Integer> {
         } else {
             syms.forEach(s -> out.print(PackageImage.listing(s)));
         }
-        return 0;
     }
 }

@@ -45,9 +45,51 @@ public final class GoSource {
      * @throws GoSyntaxException for anything outside the subset, or files of different packages
      */
     public static Package parse(Map<String, String> files) {
+        return parse(files, null, Map.of());
+    }
+
+    /**
+     * Parses the files of one package whose imports are {@code deps} (by import path).
+     *
+     * @param path the package's import path, or null to use its name ({@code main} for package main)
+     * @throws GoSyntaxException for anything outside the subset, or an import not in {@code deps}
+     */
+    public static Package parse(Map<String, String> files, String path, Map<String, Package> deps) {
         Parser p = new Parser();
+        p.path = path;
+        p.deps = deps;
         files.forEach((f, src) -> p.parseFile(f, new Lexer(f, src).tokens()));
         return p.resolve();
+    }
+
+    /** The import paths a file names (a cheap scan of its import declarations). */
+    static List<String> importsOf(String file, String src) {
+        List<Lexer.Token> toks = new Lexer(file, src).tokens();
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < toks.size(); k++) {
+            if (toks.get(k).is("import")) {
+                int j = k + 1;
+                boolean group = toks.get(j).is("(");
+                if (group) {
+                    j++;
+                }
+                while (j < toks.size()) {
+                    Lexer.Token t = toks.get(j);
+                    if (t.kind() == Lexer.Kind.STRING) {
+                        out.add(t.text().substring(1, t.text().length() - 1));
+                        if (!group) {
+                            break;
+                        }
+                    } else if (group && t.is(")")) {
+                        break;
+                    } else if (!group && t.kind() != Lexer.Kind.IDENT) {
+                        break;
+                    }
+                    j++;
+                }
+            }
+        }
+        return out;
     }
 
     /** A type expression with its position, resolved after all declarations are known. */
@@ -94,6 +136,11 @@ public final class GoSource {
         private String file;
         private List<Lexer.Token> toks;
         private int i;
+        /** the import path (null: the package name) and the packages it may import, by path */
+        String path;
+        Map<String, Package> deps = Map.of();
+        /** imported packages by the name this file refers to them with */
+        private final Map<String, Package> importedAs = new LinkedHashMap<>();
         private Pkg pkg;
         private final Map<String, TExpr> typeDecls = new LinkedHashMap<>();
         private final Map<String, Lexer.Token> typeAt = new LinkedHashMap<>();
@@ -110,7 +157,7 @@ public final class GoSource {
             expect("package");
             Lexer.Token at = peek();
             String name = ident();
-            Pkg p = name.equals("main") ? Pkg.MAIN : new Pkg(name, name);
+            Pkg p = name.equals("main") ? Pkg.MAIN : new Pkg(path != null ? path : name, name);
             if (pkg != null && !pkg.equals(p)) {
                 throw error(at, "package " + name + "; expected " + pkg.name());
             }
@@ -156,15 +203,30 @@ public final class GoSource {
             }
         }
 
-        /** import "unsafe" is understood (unsafe.Pointer); any other import is refused for now. */
+        /**
+         * {@code import "path"} or {@code import name "path"}: "unsafe" (for unsafe.Pointer), or a package
+         * given in {@code deps} (the other packages of the module); anything else is refused.
+         */
         private void importSpec() {
-            Lexer.Token at = peek();
-            if (at.kind() != Lexer.Kind.STRING || !unquote(at).equals("unsafe")) {
-                throw unsupported(at, "imports other than \"unsafe\" (one package at a time for now)");
+            String alias = null;
+            if (peek().kind() == Lexer.Kind.IDENT) {
+                alias = ident();
             }
+            Lexer.Token at = peek();
+            if (at.kind() != Lexer.Kind.STRING) {
+                throw error(at, "expected import path, found " + show(at));
+            }
+            String ip = unquote(at);
             next();
-            if (!imports.contains("unsafe")) {
-                imports.add("unsafe");
+            if (!ip.equals("unsafe")) {
+                Package dep = deps.get(ip);
+                if (dep == null) {
+                    throw unsupported(at, "import \"" + ip + "\" (only unsafe and the packages of the module being read)");
+                }
+                importedAs.put(alias != null ? alias : dep.pkg().name(), dep);
+            }
+            if (!imports.contains(ip)) {
+                imports.add(ip);
             }
         }
 
@@ -333,7 +395,10 @@ public final class GoSource {
                     if (t.text().equals("unsafe") && sel.equals("Pointer")) {
                         return new TName("unsafe.Pointer", t);
                     }
-                    throw unsupported(t, "qualified type " + t.text() + "." + sel);
+                    if (!importedAs.containsKey(t.text())) {
+                        throw error(t, "undefined: " + t.text());
+                    }
+                    return new TName(t.text() + "." + sel, t);
                 }
                 if (peek().is("[")) {
                     throw unsupported(peek(), "generic type instantiation");
@@ -521,6 +586,14 @@ public final class GoSource {
                 GoType.Named d = named.get(n.name());
                 if (d != null) {
                     return d;
+                }
+                int dot = n.name().indexOf('.');
+                if (dot > 0 && importedAs.containsKey(n.name().substring(0, dot))) {
+                    String sel = n.name().substring(dot + 1);
+                    Package dep = importedAs.get(n.name().substring(0, dot));
+                    return dep.types().stream().filter(x -> x.name().equals(sel)).findFirst()
+                            .filter(x -> Character.isUpperCase(sel.codePointAt(0)))
+                            .orElseThrow(() -> error(n.at(), "undefined: " + n.name()));
                 }
                 if (n.name().equals("error")) {
                     GoType.Named err = new GoType.Named(Pkg.BUILTIN, "error");

@@ -35,6 +35,25 @@ public final class PackageImage {
         return out;
     }
 
+    /**
+     * The symbols of every package of a module (dependencies first), as a build of the whole module
+     * emits them: a symbol two packages both emit (dupok: an unnamed type, a namedata) must be the same.
+     *
+     * @throws IllegalStateException if two packages emit different bytes under one name
+     */
+    public static List<ObjSym> compileAll(List<GoSource.Package> packages) {
+        Map<String, ObjSym> all = new java.util.TreeMap<>();
+        for (GoSource.Package p : packages) {
+            for (ObjSym s : compile(p)) {
+                ObjSym old = all.putIfAbsent(s.name(), s);
+                if (old != null && (!java.util.Arrays.equals(old.bytes(), s.bytes()) || !old.relocs().equals(s.relocs()))) {
+                    throw new IllegalStateException("packages disagree on " + s.name());
+                }
+            }
+        }
+        return List.copyOf(all.values());
+    }
+
     /** One symbol as {@code go build -gcflags=-S} prints it: header, hex rows with ASCII, relocations. */
     public static String listing(ObjSym s) {
         StringBuilder b = new StringBuilder();

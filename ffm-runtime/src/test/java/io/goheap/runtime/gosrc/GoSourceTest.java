@@ -47,7 +47,8 @@ class GoSourceTest {
     void errorsNameFileLineAndColumn() {
         assertEquals("t.go:2:8: unsupported: type alias M", error("package main\ntype M = map[string]int\n"));
         assertEquals("t.go:2:8: invalid map key type []int", error("package main\ntype M map[[]int]int\n"));
-        assertEquals("t.go:2:8: unsupported: imports other than \"unsafe\" (one package at a time for now)", error("package main\nimport \"fmt\"\n"));
+        assertEquals("t.go:2:8: unsupported: import \"fmt\" (only unsafe and the packages of the module being read)",
+                error("package main\nimport \"fmt\"\n"));
         assertEquals("t.go:2:9: unsupported: array length N (an integer literal is needed)", error("package main\ntype A [N]int\n").replace("'N'", "N"));
         assertEquals("t.go:2:19: undefined: U", error("package main\ntype T struct { u U }\n"));
         assertEquals("t.go:2:7: unsupported: generic type T", error("package main\ntype T[P any] struct{}\n").replace(":7:", ":7:"));

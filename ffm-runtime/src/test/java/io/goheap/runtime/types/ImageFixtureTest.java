@@ -1,12 +1,11 @@
 package io.goheap.runtime.types;
 
-import io.goheap.runtime.gosrc.GoSource;
+import io.goheap.runtime.gosrc.GoModule;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.SrodataFixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ImageFixtureTest {
     @ParameterizedTest
-    @ValueSource(strings = {"xer", "shapes", "kinds"})
+    @ValueSource(strings = {"xer", "shapes", "kinds", "twopkg"})
     void sourceGivesTheCompilersSymbols(String program) throws Exception {
         Path dir = NativeDir.get().resolve("fixtures");
         Map<String, SrodataFixture.Symbol> go = SrodataFixture.parse(dir.resolve(program + ".srodata.txt"));
-        Path src = dir.resolve(program).resolve("main.go");
-        Map<String, ObjSym> ours = PackageImage.compile(GoSource.parse(src.toString(), Files.readString(src))).stream()
+        // the whole module, as the fixture's build compiled it (twopkg: main and its geom package)
+        Map<String, ObjSym> ours = PackageImage.compileAll(GoModule.load(dir.resolve(program))).stream()
                 .collect(Collectors.toMap(ObjSym::name, Function.identity()));
         assertEquals(new TreeSet<>(go.keySet()), new TreeSet<>(ours.keySet()), "the set of symbols");
         List<String> diffs = new ArrayList<>();

@@ -59,6 +59,8 @@ final class ImageCommand implements Callable<Integer> {
         for (Path f : files) {
             try {
                 sources.put(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new IllegalArgumentException(f + ": invalid UTF-8 encoding");
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException(f + ": no such file");
             } catch (IOException e) {

@@ -36,11 +36,17 @@ public final class GoModule {
                 .orElseThrow(() -> new IOException(mod + ": no module line"));
         Map<String, Map<String, String>> byPath = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(x -> x.toString().endsWith(".go") && !x.toString().endsWith("_test.go")).sorted().toList()) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".go") && !x.toString().endsWith("_test.go")
+                    && ignoredByGo(root.relativize(x))).sorted().toList()) {
                 String rel = root.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '/');
                 String path = rel.isEmpty() ? module : module + "/" + rel;
-                byPath.computeIfAbsent(path, k -> new LinkedHashMap<>())
-                        .put(root.relativize(f).toString(), Files.readString(f, StandardCharsets.UTF_8));
+                String src;
+                try {
+                    src = Files.readString(f, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.MalformedInputException e) {
+                    throw new IOException(root.relativize(f) + ": invalid UTF-8 encoding");
+                }
+                byPath.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(root.relativize(f).toString(), src);
             }
         }
         Map<String, GoSource.Package> done = new LinkedHashMap<>();
@@ -48,6 +54,17 @@ public final class GoModule {
             load(path, byPath, done, new ArrayList<>());
         }
         return List.copyOf(done.values());
+    }
+
+    /** True unless the go command ignores the file: under testdata, or a folder or file named _* or .*. */
+    private static boolean ignoredByGo(Path rel) {
+        for (Path part : rel) {
+            String n = part.toString();
+            if (n.equals("testdata") || n.startsWith("_") || n.startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void load(String path, Map<String, Map<String, String>> byPath, Map<String, GoSource.Package> done,

@@ -102,7 +102,7 @@ public final class GoSource {
     record TSlice(TExpr elem) implements TExpr {
     }
 
-    record TArray(long len, TExpr elem) implements TExpr {
+    record TArray(long len, TExpr elem, Lexer.Token at) implements TExpr {
     }
 
     record TChan(int dir, TExpr elem) implements TExpr {
@@ -323,7 +323,20 @@ public final class GoSource {
 
         // ---- types ----
 
+        private int depth;
+
         TExpr type() {
+            if (++depth > 200) {
+                throw error(peek(), "type nesting too deep (more than 200 levels)");
+            }
+            try {
+                return type0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private TExpr type0() {
             Lexer.Token t = peek();
             if (t.is("*")) {
                 next();
@@ -361,11 +374,16 @@ public final class GoSource {
                 expect("]");
                 long len;
                 try {
-                    len = Long.decode(n.text().replace("_", ""));
+                    String d = n.text().replace("_", "").toLowerCase(java.util.Locale.ROOT);
+                    len = d.startsWith("0b") ? Long.parseLong(d.substring(2), 2)
+                            : d.startsWith("0o") ? Long.parseLong(d.substring(2), 8)
+                            : d.startsWith("0x") ? Long.parseLong(d.substring(2), 16)
+                            : d.length() > 1 && d.startsWith("0") ? Long.parseLong(d.substring(1), 8)
+                            : Long.parseLong(d);
                 } catch (NumberFormatException e) {
                     throw error(n, "invalid array length " + n.text());
                 }
-                return new TArray(len, type());
+                return new TArray(len, type(), t);
             }
             if (t.is("map")) {
                 next();
@@ -482,8 +500,12 @@ public final class GoSource {
                 Lexer.Token at = peek();
                 if (peek().is("*") || (peek().kind() == Lexer.Kind.IDENT && (peekAt(1).kind() == Lexer.Kind.SEMI
                         || peekAt(1).kind() == Lexer.Kind.STRING || peekAt(1).is("}") || peekAt(1).is(".")))) {
-                    TExpr t = type(); // embedded field
-                    String nm = t instanceof TPtr p ? ((TName) p.elem()).name() : ((TName) t).name();
+                    TExpr t = type(); // embedded field: T, *T, pkg.T or *pkg.T
+                    TExpr base = t instanceof TPtr p ? p.elem() : t;
+                    if (!(base instanceof TName bn) || bn.name().equals("unsafe.Pointer")) {
+                        throw error(at, "embedded field type must be a type name");
+                    }
+                    String nm = bn.name();
                     fields.add(new TField(nm.contains(".") ? nm.substring(nm.indexOf('.') + 1) : nm, t, true, tag(), at));
                 } else {
                     List<Lexer.Token> names = new ArrayList<>();
@@ -526,6 +548,9 @@ public final class GoSource {
                     methods.add(new TMethodSpec(nm, signature(), at));
                 } else if (peek().kind() == Lexer.Kind.IDENT && (peekAt(1).kind() == Lexer.Kind.SEMI || peekAt(1).is("}"))) {
                     embedded.add(new TName(ident(), at));
+                } else if (peek().kind() == Lexer.Kind.IDENT && peekAt(1).is(".") && peekAt(2).kind() == Lexer.Kind.IDENT
+                        && (peekAt(3).kind() == Lexer.Kind.SEMI || peekAt(3).is("}"))) {
+                    embedded.add((TName) type());
                 } else {
                     throw unsupported(at, "interface element " + show(at) + " (type sets and constraints)");
                 }
@@ -539,12 +564,40 @@ public final class GoSource {
 
         // ---- resolution ----
 
+        /** 1 while a declared type's underlying type is being resolved, 2 once it is */
+        private final Map<String, Integer> state = new java.util.HashMap<>();
+
+        /**
+         * Resolves the underlying type of declared type {@code name} (forward references allowed). Its
+         * size must be known where a value of it is embedded (struct field, array element), so meeting it
+         * again while it is in progress is Go's "invalid recursive type".
+         */
+        private void ensure(String name, Lexer.Token at) {
+            int st = state.getOrDefault(name, 0);
+            if (st == 2) {
+                return;
+            }
+            if (st == 1) {
+                throw error(at, "invalid recursive type " + name);
+            }
+            state.put(name, 1);
+            Lexer.Token declAt = typeAt.get(name);
+            try {
+                named.get(name).underlying(resolveType(typeDecls.get(name), name));
+            } catch (UnsupportedOperationException e) {
+                throw error(declAt, "unsupported: " + e.getMessage());
+            } catch (IllegalArgumentException | ArithmeticException | IllegalStateException e) {
+                throw error(declAt, e.getMessage());
+            }
+            state.put(name, 2);
+        }
+
         Package resolve() {
             for (Map.Entry<String, TExpr> e : typeDecls.entrySet()) {
                 named.put(e.getKey(), new GoType.Named(pkg, e.getKey()));
             }
-            for (Map.Entry<String, TExpr> e : typeDecls.entrySet()) {
-                named.get(e.getKey()).underlying(resolveType(e.getValue(), e.getKey()));
+            for (String name : typeDecls.keySet()) {
+                ensure(name, typeAt.get(name));
             }
             for (Object[] m : methodDecls) {
                 String recv = (String) m[0];
@@ -560,7 +613,20 @@ public final class GoSource {
                 if (n.methods().stream().anyMatch(x -> x.name().equals(name))) {
                     throw error((Lexer.Token) m[4], "method " + recv + "." + name + " already declared");
                 }
+                if (n.underlying() instanceof GoType.Struct st && st.fields().stream().anyMatch(f -> f.name().equals(name))) {
+                    throw error((Lexer.Token) m[4], "field and method with the same name " + name);
+                }
                 n.method(name, (GoType.Func) resolveType((TFunc) m[3], null), (Boolean) m[1]);
+            }
+            for (GoType.Named n : named.values()) {
+                try {
+                    // lay the type out once: what the writer cannot do is reported at the declaration
+                    new io.goheap.runtime.types.TypeWriter(pkg).writeType(n);
+                } catch (UnsupportedOperationException e) {
+                    throw error(typeAt.get(n.name()), "unsupported: " + e.getMessage());
+                } catch (ArithmeticException e) {
+                    throw error(typeAt.get(n.name()), "type too large: " + e.getMessage());
+                }
             }
             List<Conversion> convs = new ArrayList<>();
             for (Object[] v : varDecls) {
@@ -576,15 +642,26 @@ public final class GoSource {
                 if ((Boolean) v[3]) {
                     concrete = new GoType.Pointer(concrete);
                 }
+                try {
+                    new io.goheap.runtime.types.TypeWriter(pkg).writeItab(concrete, target); // does concrete implement it?
+                } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                    throw error((Lexer.Token) v[4], "cannot use " + concrete + " as " + target + " in " + var + ": " + e.getMessage());
+                }
                 convs.add(new Conversion(var, concrete, target));
             }
             return new Package(pkg, List.copyOf(imports), List.copyOf(named.values()), convs);
         }
 
+        /** marker for resolveType: the type's size is needed (its named types must be resolved first) */
+        private static final String SIZED = "";
+
         private GoType resolveType(TExpr e, String declaring) {
             if (e instanceof TName n) {
                 GoType.Named d = named.get(n.name());
                 if (d != null) {
+                    if (declaring != null) {
+                        ensure(n.name(), n.at()); // its size is needed here (field, element, map key, embedded interface)
+                    }
                     return d;
                 }
                 int dot = n.name().indexOf('.');
@@ -612,7 +689,7 @@ public final class GoSource {
                 }
             }
             if (e instanceof TPtr p) {
-                return new GoType.Pointer(resolveType(p.elem(), null));
+                return new GoType.Pointer(resolveType(p.elem(), null)); // a pointer needs no size of its elem
             }
             if (e instanceof TFunc f) {
                 List<GoType> ps = new ArrayList<>();
@@ -635,28 +712,40 @@ public final class GoSource {
                 return new GoType.Slice(resolveType(sl.elem(), null));
             }
             if (e instanceof TArray ar) {
-                return new GoType.Array(resolveType(ar.elem(), declaring), ar.len());
+                GoType elem = resolveType(ar.elem(), SIZED);
+                try {
+                    return new GoType.Array(elem, ar.len());
+                } catch (ArithmeticException | IllegalArgumentException x) {
+                    throw error(ar.at(), "type too large: " + x.getMessage());
+                } catch (UnsupportedOperationException x) {
+                    throw error(ar.at(), "unsupported: " + x.getMessage());
+                }
             }
             if (e instanceof TChan ch) {
                 return new GoType.Chan(resolveType(ch.elem(), null), ch.dir());
             }
             if (e instanceof TMap mp) {
                 try {
-                    return new GoType.MapType(resolveType(mp.key(), null), resolveType(mp.elem(), null));
+                    return new GoType.MapType(resolveType(mp.key(), SIZED), resolveType(mp.elem(), null));
                 } catch (IllegalArgumentException x) {
                     throw error(mp.at(), x.getMessage());
                 }
             }
             if (e instanceof TStruct s) {
                 List<GoType.Field> fs = new ArrayList<>();
+                java.util.Set<String> names = new java.util.HashSet<>();
                 for (TField f : s.fields()) {
-                    GoType ft = resolveType(f.type(), null);
-                    if (declaring != null && ft instanceof GoType.Named n && n.name().equals(declaring) && n.pkg().equals(pkg)) {
-                        throw error(f.at(), "invalid recursive type " + declaring);
+                    if (!f.name().equals("_") && !names.add(f.name())) {
+                        throw error(f.at(), "duplicate field " + f.name());
                     }
+                    GoType ft = resolveType(f.type(), SIZED);
                     fs.add(new GoType.Field(f.name(), ft, f.embedded(), f.tag(), pkg));
                 }
-                return new GoType.Struct(fs);
+                try {
+                    return new GoType.Struct(fs);
+                } catch (ArithmeticException x) {
+                    throw error(s.fields().isEmpty() ? peek() : s.fields().getFirst().at(), "type too large");
+                }
             }
             TInterface i = (TInterface) e;
             Map<String, GoType.IMethod> ms = new LinkedHashMap<>();
@@ -666,7 +755,7 @@ public final class GoSource {
                 }
             }
             for (TName emb : i.embedded()) {
-                GoType t = resolveType(emb, null);
+                GoType t = resolveType(emb, SIZED);
                 if (!(t.underlying() instanceof GoType.Interface ei)) {
                     throw error(emb.at(), emb.name() + " is not an interface");
                 }
@@ -791,7 +880,7 @@ public final class GoSource {
         }
 
         private GoSyntaxException error(Lexer.Token t, String msg) {
-            return new GoSyntaxException(file, t.line(), t.col(), msg);
+            return new GoSyntaxException(t.file(), t.line(), t.col(), msg);
         }
 
         private GoSyntaxException unsupported(Lexer.Token t, String what) {

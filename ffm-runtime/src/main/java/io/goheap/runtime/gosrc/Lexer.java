@@ -12,7 +12,7 @@ import java.util.List;
 final class Lexer {
     enum Kind { IDENT, INT, FLOAT, STRING, CHAR, OP, SEMI, EOF }
 
-    record Token(Kind kind, String text, int line, int col) {
+    record Token(Kind kind, String text, int line, int col, String file) {
         boolean is(String s) {
             return (kind == Kind.OP || kind == Kind.IDENT || kind == Kind.SEMI) && text.equals(s);
         }
@@ -34,6 +34,9 @@ final class Lexer {
     Lexer(String file, String src) {
         this.file = file;
         this.src = src;
+        if (src.startsWith("\uFEFF")) {
+            pos = 1; // a leading byte order mark is ignored, as by the Go compiler
+        }
     }
 
     List<Token> tokens() {
@@ -41,13 +44,13 @@ final class Lexer {
         while (true) {
             boolean newline = skipSpace();
             if (newline && needsSemi(out)) {
-                out.add(new Token(Kind.SEMI, "\n", nlLine, nlCol)); // where the newline was, as Go reports it
+                out.add(new Token(Kind.SEMI, "\n", nlLine, nlCol, file)); // where the newline was, as Go reports it
             }
             if (pos >= src.length()) {
                 if (needsSemi(out)) {
-                    out.add(new Token(Kind.SEMI, "\n", line, col));
+                    out.add(new Token(Kind.SEMI, "\n", line, col, file));
                 }
-                out.add(new Token(Kind.EOF, "", line, col));
+                out.add(new Token(Kind.EOF, "", line, col, file));
                 return out;
             }
             out.add(next());
@@ -119,16 +122,16 @@ final class Lexer {
             while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
                 advance();
             }
-            return new Token(Kind.IDENT, src.substring(start, pos), l, c);
+            return new Token(Kind.IDENT, src.substring(start, pos), l, c, file);
         }
-        if (Character.isDigit(ch) || (ch == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
+        if ((ch >= '0' && ch <= '9') || (ch == '.' && pos + 1 < src.length() && src.charAt(pos + 1) >= '0' && src.charAt(pos + 1) <= '9')) {
             int start = pos;
             boolean flt = false;
             while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_' || src.charAt(pos) == '.')) {
                 flt |= src.charAt(pos) == '.';
                 advance();
             }
-            return new Token(flt ? Kind.FLOAT : Kind.INT, src.substring(start, pos), l, c);
+            return new Token(flt ? Kind.FLOAT : Kind.INT, src.substring(start, pos), l, c, file);
         }
         if (ch == '"' || ch == '`' || ch == '\'') {
             int start = pos;
@@ -136,6 +139,9 @@ final class Lexer {
             while (pos < src.length() && src.charAt(pos) != ch) {
                 if (src.charAt(pos) == '\\' && ch != '`') {
                     advance();
+                    if (pos >= src.length()) {
+                        break;
+                    }
                 } else if (src.charAt(pos) == '\n' && ch != '`') {
                     throw new GoSyntaxException(file, l, c, "string literal not terminated");
                 }
@@ -145,14 +151,14 @@ final class Lexer {
                 throw new GoSyntaxException(file, l, c, "string literal not terminated");
             }
             advance();
-            return new Token(ch == '\'' ? Kind.CHAR : Kind.STRING, src.substring(start, pos), l, c);
+            return new Token(ch == '\'' ? Kind.CHAR : Kind.STRING, src.substring(start, pos), l, c, file);
         }
         for (String op : OPS) {
             if (src.startsWith(op, pos)) {
                 for (int i = 0; i < op.length(); i++) {
                     advance();
                 }
-                return new Token(op.equals(";") ? Kind.SEMI : Kind.OP, op, l, c);
+                return new Token(op.equals(";") ? Kind.SEMI : Kind.OP, op, l, c, file);
             }
         }
         throw new GoSyntaxException(file, l, c, "unexpected character " + describe(ch));

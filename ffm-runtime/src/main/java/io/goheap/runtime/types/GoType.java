@@ -18,6 +18,10 @@ import java.util.Locale;
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
         GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
     static final int PTR = Go119.GO_PTR_SIZE();
+    /** Largest type size goheap lays out (Go's limit on amd64 is 1<<50 or so; a larger one is "too large"). */
+    static final long MAX_SIZE = 1L << 48;
+    /** reflectdata maxPtrmaskBytes (2048) * 8 words: larger pointerful types use GC programs, not supported. */
+    static final long MAX_PTRMASK_WORDS = 2048 * 8;
 
     /** Bytes of a value. */
     public abstract long size();
@@ -111,6 +115,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             if (len < 0) {
                 throw new IllegalArgumentException("len=" + len);
             }
+            if (elem.size() != 0 && len > MAX_SIZE / elem.size()) {
+                throw new ArithmeticException("type [" + len + "]" + elem.string() + " too large");
+            }
+            if (elem.ptrdata() > 0 && len * elem.size() / PTR > MAX_PTRMASK_WORDS) {
+                throw new UnsupportedOperationException("[" + len + "]" + elem.string() + " needs a GC program (pointer mask over "
+                        + MAX_PTRMASK_WORDS + " words)");
+            }
             this.elem = elem;
             this.len = len;
             this.noalg = noalg;
@@ -121,7 +132,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         public GoType elem() { return elem; }
         public long len() { return len; }
 
-        @Override public long size() { return len * elem.size(); }
+        @Override public long size() { return Math.multiplyExact(len, elem.size()); }
         @Override public int align() { return elem.align(); }
         @Override public long ptrdata() { return len == 0 || elem.ptrdata() == 0 ? 0 : (len - 1) * elem.size() + elem.ptrdata(); }
         @Override void pointerWords(boolean[] bits, int word) {
@@ -462,7 +473,10 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 GoType t = fields.get(i).type();
                 off = (off + t.align() - 1) / t.align() * t.align();
                 offsets[i] = off;
-                off += t.size();
+                off = Math.addExact(off, t.size());
+                if (off > MAX_SIZE) {
+                    throw new ArithmeticException("struct too large");
+                }
                 a = Math.max(a, t.align());
             }
             // a final zero-size field gets a byte of padding so &s.f is not past the object

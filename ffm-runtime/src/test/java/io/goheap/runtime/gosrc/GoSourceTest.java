@@ -29,7 +29,7 @@ class GoSourceTest {
                 func (t T) O() {}
                 func helper(s string) int { return len(s) }
                 var v1 I = &T{a: 1}
-                var v2 J = T{}
+                var v2 J = &T{}
                 var _ I = &T{}
                 var v3 I = new(T)
                 """);
@@ -39,8 +39,37 @@ class GoSourceTest {
         assertEquals("func(int, int) (bool, error)", j.methods().getFirst().sig().string());
         GoType.Struct s = (GoType.Struct) p.types().getFirst().underlying();
         assertEquals("k:\"v\"", s.fields().get(2).tag());
-        assertEquals(List.of("v1 *main.T main.I", "v2 main.T main.J", "v3 *main.T main.I"),
+        assertEquals(List.of("v1 *main.T main.I", "v2 *main.T main.J", "v3 *main.T main.I"),
                 p.conversions().stream().map(c -> c.var() + " " + c.concrete() + " " + c.iface()).toList(), "no itab for var _");
+    }
+
+    @Test
+    void forwardReferencesAndRecursionAsGoHasThem() {
+        GoSource.Package p = GoSource.parse("t.go", """
+                package main
+                type A struct { b B; m M; e E }
+                type B struct { x int; next *A }
+                type M map[K]int
+                type K int
+                type E interface { D }
+                type D interface { M() }
+                """);
+        assertEquals(List.of("A", "B", "M", "K", "E", "D"), p.types().stream().map(GoType.Named::name).toList());
+        assertEquals(40, p.types().getFirst().size(), "A: B (16) + M (8) + E (16), B resolved before A's layout");
+        assertEquals("t.go:2:11: invalid recursive type T", error("package main\ntype T [2]T\n"));
+        assertEquals("t.go:3:18: invalid recursive type A", error("package main\ntype A struct{ b B }\ntype B struct{ a A }\n"));
+        assertEquals("t.go:2:19: invalid recursive type I", error("package main\ntype I interface{ I }\n"));
+    }
+
+    @Test
+    void invalidGoIsRefusedWithAPosition() {
+        assertEquals("t.go:2:23: duplicate field a", error("package main\ntype T struct{ a int; a string }\n"));
+        assertEquals("t.go:3:10: field and method with the same name M", error("package main\ntype T struct{ M int }\nfunc (T) M() {}\n"));
+        assertEquals("t.go:2:16: embedded field type must be a type name", error("package main\ntype T struct{ *[]int }\n"));
+        assertEquals("t.go:4:5: cannot use main.T as main.I in x: main.T does not implement main.I (missing method M)",
+                error("package main\ntype I interface{ M() }\ntype T struct{}\nvar x I = T{}\n"));
+        assertTrue(error("package main\ntype A [9223372036854775807]int64\n").startsWith("t.go:2:8: type too large"));
+        assertEquals("t.go:2:9: string literal not terminated", error("package main\nvar s = \"abc\\"));
     }
 
     @Test

@@ -45,10 +45,15 @@ final class ImageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ObjSym> syms;
-        if (files.size() == 1 && Files.isDirectory(files.getFirst())) {
-            syms = PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(files.getFirst()));
-        } else {
-            syms = PackageImage.compile(GoSource.parse(read(files)));
+        try {
+            if (files.size() == 1 && Files.isDirectory(files.getFirst())) {
+                syms = PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(files.getFirst()));
+            } else {
+                syms = PackageImage.compile(GoSource.parse(read(files)));
+            }
+        } catch (StackOverflowError e) {
+            // a chain of thousands of type declarations each naming the next: refuse, one line
+            throw new IllegalArgumentException(files + ": type declarations nested too deep for goheap");
         }
         print(syms);
         return 0;

@@ -29,15 +29,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The seed example, from Go source to native memory: {@code xer.go} (the same program as
- * native/fixtures/xer) is read by goheap's front end, its symbols written as Go 1.19's compiler writes
+ * The seed example, from Go source to native memory: {@code xer/main.go} (native/fixtures/xer, bundled
+ * into the jar by the build) is read by goheap's front end, its symbols written as Go 1.19's compiler writes
  * them, linked into the runtime's image, and read back field by field through the layouts. Each
  * field's note comes from the relocation that filled it and from the abi views; finally the demo calls
  * through {@code itab.fun[k]} natively.
  */
 final class XerDemo {
-    /** The Go program, bundled: the seed's Xer/data example. */
-    static final String SOURCE = "xer.go";
+    /** The Go program, bundled from native/fixtures/xer/main.go: the seed's Xer/data example. */
+    static final String SOURCE = "xer/main.go";
 
     /** One struct of the image: symbol (or part of one), its Go struct, address, bytes shown, notes by field. */
     record Placed(String symbol, GoStructs.Struct struct, long address, long size, Map<String, String> notes) {

@@ -23,7 +23,7 @@ class XerDemoTest extends NativeMemoryTest {
     @Test
     void theLinkedImageHoldsTheCompilersBytes() throws Exception {
         String bundled = new String(XerDemo.class.getResourceAsStream(XerDemo.SOURCE).readAllBytes());
-        assertEquals(Files.readString(NativeDir.get().resolve("fixtures/xer/main.go")), bundled, "xer.go = native/fixtures/xer/main.go");
+        assertEquals(Files.readString(NativeDir.get().resolve("fixtures/xer/main.go")), bundled, "the bundled program is the fixture");
         Map<String, Symbol> go = SrodataFixture.parse(NativeDir.get().resolve("fixtures/xer.srodata.txt"));
         try (GoRuntime rt = GoRuntime.start(1)) {
             XerDemo demo = new XerDemo(rt);

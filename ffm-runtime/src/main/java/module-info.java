@@ -12,5 +12,10 @@ module io.goheap.runtime {
     exports io.goheap.runtime.sys;
     exports io.goheap.runtime.abi;
     exports io.goheap.runtime.cli;
+    exports io.goheap.runtime.alloc;
+    exports io.goheap.runtime.image;
+    exports io.goheap.runtime.iface;
+    exports io.goheap.runtime.types;
+    exports io.goheap.runtime.gosrc;
     opens io.goheap.runtime.cli to info.picocli;
 }

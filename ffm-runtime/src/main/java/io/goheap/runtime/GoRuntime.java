@@ -5,6 +5,11 @@ import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Linker;
+import io.goheap.runtime.iface.ItabTable;
+import io.goheap.runtime.iface.Itabs;
+import io.goheap.runtime.abi.Module;
+import io.goheap.layouts.go119.moduledata;
+import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.types.ObjSym;
 
 import java.util.List;
@@ -44,6 +49,8 @@ public final class GoRuntime implements AutoCloseable {
     private final Procs procs;
     private final PersistentAlloc persistent;
     private Linker linked;
+    private final ItabTable itabTable;
+    private Itabs itabs;
 
     private GoRuntime(int gomaxprocs) {
         try {
@@ -51,6 +58,7 @@ public final class GoRuntime implements AutoCloseable {
             heap = new Heap(image);
             procs = new Procs(image, heap, gomaxprocs);
             persistent = new PersistentAlloc(image, memStats, procs);
+            itabTable = new ItabTable(image, heap);
         } catch (RuntimeException | Error e) {
             sys.close();
             throw e;
@@ -104,7 +112,31 @@ public final class GoRuntime implements AutoCloseable {
             throw new IllegalStateException("this runtime already holds a linked package");
         }
         linked = new Linker(image).link(symbols);
+        // itabsinit: the module's static itabs go into the table, as at runtime start-up
+        Module m = linked.module();
+        long md = linked.moduledata().address();
+        long array = m.space().u64(md + moduledata.itablinks$offset() + slice.array$offset());
+        long n = m.space().u64(md + moduledata.itablinks$offset() + slice.len$offset());
+        List<Long> links = new java.util.ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            links.add(m.space().u64(array + 8 * i));
+        }
+        itabs = new Itabs(m, sys, itabTable, persistent);
+        itabs.itabsinit(links);
         return linked;
+    }
+
+    /**
+     * {@code getitab} and the itab table of the linked package.
+     *
+     * @throws IllegalStateException if closed, or no package is linked yet
+     */
+    public synchronized Itabs itabs() {
+        ensureOpen();
+        if (itabs == null) {
+            throw new IllegalStateException("no package linked: link one with link(...) first");
+        }
+        return itabs;
     }
 
     /** {@code persistentalloc}. @throws IllegalStateException if closed */

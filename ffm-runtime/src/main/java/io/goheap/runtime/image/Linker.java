@@ -3,7 +3,6 @@ package io.goheap.runtime.image;
 import io.goheap.layouts.go119.moduledata;
 import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.abi.Module;
-import io.goheap.runtime.abi.Regions;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Mman;
 import io.goheap.runtime.types.GoType;
@@ -141,12 +140,8 @@ public final class Linker {
         sliceAt(md, moduledata.itablinks$offset(), itablinks.address(), itabs.size());
         md.set(ValueLayout.JAVA_BYTE, moduledata.hasmain$offset(), (byte) 1);
 
-        List<Regions.Region> regions = new ArrayList<>();
-        for (Section s : Section.values()) {
-            Mapping m = image.mapping(s);
-            regions.add(new Regions.Region(s.elfName(), m.address(), m.segment()));
-        }
-        module = new Module(new Regions("linked image", regions), types, etypes, textBase, etext);
+        // the whole live runtime memory: itabs built later live in persistentalloc chunks, tables in the heap
+        module = new Module(image.sys().addressSpace(), types, etypes, textBase, etext);
         return this;
     }
 

@@ -76,6 +76,12 @@ public final class SysMemory implements AutoCloseable {
     private final Object lock = new Object();
     /** live mappings by address; guarded by lock */
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
+    /**
+     * The live mappings sorted by address, republished (volatile write) under the lock whenever the set
+     * changes; {@link #lookup} reads it with one volatile read and no lock: a reader sees a complete
+     * array whose mappings were all registered.
+     */
+    private volatile Mapping[] index = new Mapping[0];
     /** live reservations by address; guarded by lock */
     private final TreeMap<Long, Reservation> reservations = new TreeMap<>();
     /** set by the first close; no new mapping is made after it. Guarded by lock */
@@ -122,6 +128,7 @@ public final class SysMemory implements AutoCloseable {
             m.openView(RW);
             m.ready = n;
             mappings.put(p, m);
+            reindexLocked();
             LIVE_MAPPINGS.incrementAndGet();
             LIVE_BYTES.addAndGet(n);
             stats.add(stat, n);
@@ -238,6 +245,7 @@ public final class SysMemory implements AutoCloseable {
             Mapping m = new Mapping(purpose, addr, n, stat, RW, r);
             m.openView(RW);
             mappings.put(addr, m);
+            reindexLocked();
             LIVE_MAPPINGS.incrementAndGet();
             stats.add(stat, n);
             return m;
@@ -316,6 +324,56 @@ public final class SysMemory implements AutoCloseable {
             m.openView(prot);
             return m;
         }
+    }
+
+    /**
+     * The live mapping that contains {@code addr}, or null, without a lock or an allocation: a binary
+     * search of the published index (for fast paths that follow native pointers into memory this runtime
+     * mapped). A mapping freed after the lookup still throws {@link IllegalStateException} on access.
+     */
+    public Mapping lookup(long addr) {
+        Mapping[] ix = index;
+        int lo = 0;
+        int hi = ix.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Mapping m = ix[mid];
+            if (Long.compareUnsigned(addr, m.address()) < 0) {
+                hi = mid - 1;
+            } else if (Long.compareUnsigned(addr, m.end()) >= 0) {
+                lo = mid + 1;
+            } else {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * All of this layer's live memory as an {@link io.goheap.runtime.abi.AddressSpace}: every read goes
+     * through {@link #lookup} and the owning mapping's bounded segment, so a pointer outside every mapping
+     * (or a range running past one) is a {@link io.goheap.runtime.abi.BadAddressException}.
+     */
+    public io.goheap.runtime.abi.AddressSpace addressSpace() {
+        return new io.goheap.runtime.abi.AddressSpace() {
+            @Override
+            public java.lang.foreign.MemorySegment slice(long addr, long len) {
+                Mapping m = lookup(addr);
+                if (m == null || len < 0 || len > m.end() - addr) {
+                    throw new io.goheap.runtime.abi.BadAddressException(addr, len, describe());
+                }
+                return m.segment().asSlice(addr - m.address(), len);
+            }
+
+            @Override
+            public String describe() {
+                return "live runtime memory";
+            }
+        };
+    }
+
+    private void reindexLocked() {
+        index = mappings.values().toArray(new Mapping[0]);
     }
 
     /** The live mapping that contains {@code addr}, or null. */
@@ -406,6 +464,7 @@ public final class SysMemory implements AutoCloseable {
                     it.remove();
                 }
             }
+            reindexLocked();
             for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
                 Reservation r = it.next();
                 if (held.stream().anyMatch(m -> m.within() == r)) {
@@ -434,6 +493,7 @@ public final class SysMemory implements AutoCloseable {
     /** After its view is closed: gives the memory back and moves the counters. Caller holds the lock. */
     private void release(Mapping m) {
         mappings.remove(m.address());
+        reindexLocked();
         try {
             releaseMemory(m);
         } finally {

@@ -1,0 +1,177 @@
+package io.goheap.runtime.iface;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.runtime.abi.InterfaceTypeView;
+import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.abi.Module;
+import io.goheap.runtime.abi.NameView;
+import io.goheap.runtime.abi.TypeView;
+import io.goheap.runtime.abi.UncommonTypeView;
+import io.goheap.runtime.alloc.PersistentAlloc;
+import io.goheap.runtime.sys.GoThrow;
+import io.goheap.runtime.sys.Mapping;
+import io.goheap.runtime.sys.SysMemory;
+import io.goheap.runtime.sys.SysStat;
+
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+/**
+ * {@code getitab}, {@code itab.init} and {@code itabsinit} (iface.go) over a linked module, with the
+ * {@link ItabTable}.
+ *
+ * <p>Thread-safe: the hit path is {@link ItabTable#find} (lock-free); a miss takes {@code itabLock},
+ * looks again, builds the itab in persistentalloc memory ({@code 24 + 8*ni} bytes, as Go's
+ * {@code persistentalloc(..., &memstats.other_sys)}), fills it with {@link #init} and adds it. A failed
+ * match is cached too ({@code fun[0] == 0}), as in Go, so a repeated failing assertion finds it.
+ */
+public final class Itabs {
+    private final Module module;
+    private final SysMemory sys;
+    private final ItabTable table;
+    private final PersistentAlloc persistent;
+
+    public Itabs(Module module, SysMemory sys, ItabTable table, PersistentAlloc persistent) {
+        this.module = module;
+        this.sys = sys;
+        this.table = table;
+        this.persistent = persistent;
+    }
+
+    /**
+     * {@code itabsinit}: adds every itab of the module's itablinks to the table, as the runtime does at
+     * start-up.
+     */
+    public void itabsinit(List<Long> itablinks) {
+        table.lockItabs();
+        try {
+            for (long m : itablinks) {
+                table.add(m);
+            }
+        } finally {
+            table.unlockItabs();
+        }
+    }
+
+    /**
+     * {@code getitab(inter, typ, canfail)}: the itab of (inter, typ), found or built.
+     *
+     * @return the itab's address, or 0 if {@code typ} does not implement {@code inter} and {@code canfail}
+     * @throws TypeAssertionError if it does not and not {@code canfail}
+     * @throws GoThrow if {@code inter} has no methods (Go: "internal error - misuse of itab")
+     */
+    public long getitab(long inter, long typ, boolean canfail) {
+        InterfaceTypeView iv = new InterfaceTypeView(module, inter);
+        int ni = iv.methods().size();
+        if (ni == 0) {
+            throw GoThrow.of("internal error - misuse of itab");
+        }
+        TypeView tv = module.typeAt(typ);
+        if ((tv.tflag() & Go119.GO_TFLAG_UNCOMMON()) == 0) {
+            if (canfail) {
+                return 0;
+            }
+            throw new TypeAssertionError(tv.string(), iv.type().string(), iv.methods().getFirst().name().name());
+        }
+        long m = table.find(inter, typ);
+        if (m == 0) {
+            table.lockItabs();
+            try {
+                m = table.find(inter, typ);
+                if (m == 0) {
+                    m = persistent.alloc(ItabDescriptor.sizeOf(ni), 0, SysStat.OTHER_SYS);
+                    setWord(m + ItabDescriptor.INTER_OFFSET, inter);
+                    setWord(m + ItabDescriptor.TYPE_OFFSET, typ);
+                    // hash 0: only static itabs carry the type's hash (type switches on them use it)
+                    init(m);
+                    table.add(m);
+                }
+            } finally {
+                table.unlockItabs();
+            }
+        }
+        if (word(m + ItabDescriptor.funOffset(0)) != 0) {
+            return m;
+        }
+        if (canfail) {
+            return 0;
+        }
+        throw new TypeAssertionError(tv.string(), iv.type().string(), init(m));
+    }
+
+    /**
+     * {@code itab.init}: fills fun[] by walking the interface's and the type's sorted method lists in
+     * lock step (O(ni + nt)); a method matches on the same func type (typeOff identity), the same name,
+     * and being exported or of the interface's package. On a miss fun[0] = 0.
+     *
+     * @return the name of the first missing method, or "" if all were found
+     */
+    String init(long m) {
+        InterfaceTypeView iv = new InterfaceTypeView(module, word(m + ItabDescriptor.INTER_OFFSET));
+        TypeView tv = module.typeAt(word(m + ItabDescriptor.TYPE_OFFSET));
+        UncommonTypeView x = tv.uncommon();
+        List<InterfaceTypeView.IMethod> imethods = iv.methods();
+        List<UncommonTypeView.Method> tmethods = x.methods();
+        long fun0 = 0;
+        int j = 0;
+        outer:
+        for (int k = 0; k < imethods.size(); k++) {
+            InterfaceTypeView.IMethod im = imethods.get(k);
+            String iname = im.name().name();
+            String ipkg = pkgPath(im.name());
+            if (ipkg.isEmpty()) {
+                ipkg = iv.pkgPath();
+            }
+            for (; j < tmethods.size(); j++) {
+                UncommonTypeView.Method tm = tmethods.get(j);
+                if (tm.type() != null && im.type() != null && tm.type().address() == im.type().address()
+                        && tm.name().name().equals(iname)) {
+                    String pkgPath = pkgPath(tm.name());
+                    if (pkgPath.isEmpty()) {
+                        pkgPath = x.pkgPath();
+                    }
+                    if (tm.name().isExported() || pkgPath.equals(ipkg)) {
+                        if (k == 0) {
+                            fun0 = tm.ifn(); // fun[0] is set last: a nonzero fun[0] means the itab is complete
+                        } else {
+                            setWord(m + ItabDescriptor.funOffset(k), tm.ifn());
+                        }
+                        continue outer;
+                    }
+                }
+            }
+            setWord(m + ItabDescriptor.funOffset(0), 0);
+            return iname;
+        }
+        setWord(m + ItabDescriptor.funOffset(0), fun0);
+        return "";
+    }
+
+    private String pkgPath(NameView n) {
+        NameView p = module.name(n.pkgPathOff());
+        return p == null ? "" : p.name();
+    }
+
+    /** The table. */
+    public ItabTable table() {
+        return table;
+    }
+
+    private long word(long addr) {
+        Mapping mp = mapping(addr);
+        return mp.segment().get(ValueLayout.JAVA_LONG, addr - mp.address());
+    }
+
+    private void setWord(long addr, long v) {
+        Mapping mp = mapping(addr);
+        mp.segment().set(ValueLayout.JAVA_LONG, addr - mp.address(), v);
+    }
+
+    private Mapping mapping(long addr) {
+        Mapping mp = sys.lookup(addr);
+        if (mp == null) {
+            throw GoThrow.of("itab: pointer 0x" + Long.toHexString(addr) + " outside this runtime's memory");
+        }
+        return mp;
+    }
+}

@@ -45,6 +45,8 @@ public final class Linker {
     private final Image image;
     private final Map<String, Long> addr = new LinkedHashMap<>();
     private final List<String> functions = new ArrayList<>();
+    /** function name -> index in functions (the lookup the relocation pass needs, in O(1)) */
+    private final Map<String, Integer> functionIndex = new java.util.HashMap<>();
     private Module module;
     private Symbol moduledataSym;
 
@@ -77,7 +79,8 @@ public final class Linker {
         // code symbols referred to but not defined
         for (ObjSym s : order) {
             for (ObjSym.Reloc r : s.relocs()) {
-                if (!addr.containsKey(r.target()) && !functions.contains(r.target())) {
+                if (!addr.containsKey(r.target()) && !functionIndex.containsKey(r.target())) {
+                    functionIndex.put(r.target(), functions.size());
                     functions.add(r.target());
                 }
             }
@@ -97,7 +100,7 @@ public final class Linker {
             MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, seg, 0, s.bytes().length);
             for (ObjSym.Reloc r : s.relocs()) {
                 long target = addr.get(r.target()) + r.add();
-                boolean code = functions.contains(r.target());
+                boolean code = functionIndex.containsKey(r.target());
                 switch (r.kind()) {
                     case ADDR, WEAKADDR -> seg.set(ValueLayout.JAVA_LONG_UNALIGNED, r.off(), target);
                     case ADDROFF, WEAKADDROFF -> seg.set(ValueLayout.JAVA_INT_UNALIGNED, r.off(), Math.toIntExact(target - types));

@@ -5,8 +5,8 @@ package io.goheap.runtime.image;
  * one {@code sysAlloc} region of the simulated image, mapped read-write while the image is laid out.
  */
 public enum Section {
-    TEXT(".text", 1 << 20),
-    RODATA(".rodata", 4 << 20),
+    TEXT(".text", 64 << 20),
+    RODATA(".rodata", 64 << 20),
     NOPTRDATA(".noptrdata", 1 << 20),
     DATA(".data", 1 << 20),
     BSS(".bss", 1 << 20),

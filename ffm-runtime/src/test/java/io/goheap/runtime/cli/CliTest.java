@@ -122,6 +122,20 @@ class CliTest extends NativeMemoryTest {
     }
 
     @Test
+    void stressJson() throws Exception {
+        Result r = run("stress", "--threads", "2", "--types", "40", "--interfaces", "20", "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(800, j.get("count").asInt());
+        assertEquals(800, j.get("distinct").asInt());
+        assertEquals(0, j.get("duplicates").asInt());
+        assertEquals(0, j.get("missing").asInt());
+        assertEquals(2048, j.get("size").asInt());
+        assertEquals(2, j.get("grows").asInt());
+        assertTrue(j.get("probeLengths").has("1"));
+    }
+
+    @Test
     void demoJson() throws Exception {
         Result r = run("demo", "--json");
         assertEquals(0, r.rc(), r.err());

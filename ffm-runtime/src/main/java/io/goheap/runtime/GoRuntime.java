@@ -5,6 +5,7 @@ import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Linker;
+import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
 import io.goheap.runtime.abi.Module;
@@ -50,6 +51,7 @@ public final class GoRuntime implements AutoCloseable {
     private final PersistentAlloc persistent;
     private Linker linked;
     private final ItabTable itabTable;
+    private final Conv conv;
     private Itabs itabs;
 
     private GoRuntime(int gomaxprocs) {
@@ -59,6 +61,7 @@ public final class GoRuntime implements AutoCloseable {
             procs = new Procs(image, heap, gomaxprocs);
             persistent = new PersistentAlloc(image, memStats, procs);
             itabTable = new ItabTable(image, heap);
+            conv = new Conv(image, heap, procs);
         } catch (RuntimeException | Error e) {
             sys.close();
             throw e;
@@ -137,6 +140,12 @@ public final class GoRuntime implements AutoCloseable {
             throw new IllegalStateException("no package linked: link one with link(...) first");
         }
         return itabs;
+    }
+
+    /** {@code convT*}: boxing values for interfaces. @throws IllegalStateException if closed */
+    public Conv conv() {
+        ensureOpen();
+        return conv;
     }
 
     /** {@code persistentalloc}. @throws IllegalStateException if closed */

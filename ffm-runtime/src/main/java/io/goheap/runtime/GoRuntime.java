@@ -5,6 +5,7 @@ import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Linker;
+import io.goheap.runtime.iface.Assert;
 import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
@@ -53,6 +54,7 @@ public final class GoRuntime implements AutoCloseable {
     private final ItabTable itabTable;
     private final Conv conv;
     private Itabs itabs;
+    private Assert asserts;
 
     private GoRuntime(int gomaxprocs) {
         try {
@@ -126,7 +128,18 @@ public final class GoRuntime implements AutoCloseable {
         }
         itabs = new Itabs(m, sys, itabTable, persistent);
         itabs.itabsinit(links);
+        asserts = new Assert(itabs, m);
         return linked;
+    }
+
+    /**
+     * The assertion entry points and type switches over the linked package.
+     *
+     * @throws IllegalStateException if closed, or no package is linked yet
+     */
+    public synchronized Assert asserts() {
+        itabs();
+        return asserts;
     }
 
     /**

@@ -47,6 +47,10 @@ final class XerDemo {
     record Line(String field, long offset, long size, String hex, long value, String note) {
     }
 
+    /** The user type {@code main.data}: {@code struct { x, y int }}, two words as Go lays it out. */
+    static final java.lang.foreign.StructLayout DATA = java.lang.foreign.MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("x"), ValueLayout.JAVA_LONG.withName("y"));
+
     /** A native call through {@code fun[k]}: which function ran. */
     record Call(int k, long address, String function) {
     }
@@ -55,6 +59,8 @@ final class XerDemo {
     final List<ObjSym> symbols;
     final List<Placed> placed = new ArrayList<>();
     final List<Call> calls = new ArrayList<>();
+    /** the boxed data{1, 2} the calls got as receiver */
+    long receiver;
     private final Module module;
 
     XerDemo(GoRuntime rt) throws IOException {
@@ -87,16 +93,19 @@ final class XerDemo {
         placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), linker.address("type.main.data"),
                 io.goheap.layouts.go119._type.sizeof(), notes("type.main.data", 0)));
 
+        // var sink Xer = data{1, 2}: box the value (convT: a 16-byte scan-free struct), take the static itab
+        // through the itab table (getitab finds it: itabsinit added it), and call through fun[k]
         ItabView it = new ItabView(module, linker.address(itab));
-        MethodHandle call = java.lang.foreign.Linker.nativeLinker().downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        long data = rt.heap().mallocgc(null, DATA.byteSize(), true, true);
+        MemorySegment d = rt.heap().segment(data, DATA.byteSize());
+        d.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("x")), 1);
+        d.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("y")), 2);
+        long tab = rt.itabs().getitab(linker.address("type.main.Xer"), linker.address("type.main.data"), false);
+        receiver = data;
+        io.goheap.runtime.iface.Calls via = new io.goheap.runtime.iface.Calls(module);
         for (int k = 0; k < it.funs().size(); k++) {
-            int ran;
-            try {
-                ran = (int) call.invokeExact(MemorySegment.ofAddress(it.fun(k)));
-            } catch (Throwable t) {
-                throw new IllegalStateException("native call through fun[" + k + "]", t);
-            }
-            calls.add(new Call(k, it.fun(k), linker.functions().get(ran)));
+            io.goheap.runtime.iface.Calls.Result r = via.callMethod(tab, data, k);
+            calls.add(new Call(k, it.fun(k), linker.functions().get((int) r.function()) + " on receiver 0x" + Long.toHexString(r.receiver())));
         }
     }
 

@@ -26,9 +26,10 @@ import java.util.Map;
  *       closures and basic types of package runtime they refer to; then the typelinks (int32 offsets
  *       from types, sorted by type string) and itablinks (itab pointers) arrays;</li>
  *   <li>{@code .text} gets a 32-byte-aligned function for every code symbol referred to (methods, their
- *       wrappers, runtime's equality functions): {@code mov eax, N; ret}, N the function's index in
- *       {@link #functions()}, so a call through {@code itab.fun[k]} shows which method ran; the section
- *       is then made read+execute;</li>
+ *       wrappers, runtime's equality functions): {@code mov eax, N; mov rdx, rdi; ret}, N the function's
+ *       index in {@link #functions()}: called with the SysV ABI it returns {N, its first argument} in
+ *       RAX:RDX, so a call through {@code itab.fun[k]} shows which method ran on which receiver; the
+ *       section is then made read+execute;</li>
  *   <li>relocations: R_ADDR writes the target's address + add, R_ADDROFF its offset from types,
  *       R_METHODOFF its offset from types (a type) or from text (code); weak ones resolve like strong
  *       ones, as every target is kept;</li>
@@ -88,8 +89,10 @@ public final class Linker {
         Mapping text = image.mapping(Section.TEXT);
         for (int i = 0; i < functions.size(); i++) {
             Symbol f = image.define(Section.TEXT, functions.get(i), FUNC_ALIGN, FUNC_ALIGN);
-            // mov eax, imm32 (b8 + 4 bytes little endian); ret (c3)
-            byte[] stub = {(byte) 0xb8, (byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24), (byte) 0xc3};
+            // mov eax, imm32 (b8 + 4 bytes little endian); mov rdx, rdi (48 89 fa); ret (c3):
+            // returns {index, receiver} in RAX:RDX under the SysV ABI (receiver = first argument)
+            byte[] stub = {(byte) 0xb8, (byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24),
+                    0x48, (byte) 0x89, (byte) 0xfa, (byte) 0xc3};
             MemorySegment.copy(MemorySegment.ofArray(stub), 0, image.segment(f), 0, stub.length);
             addr.put(functions.get(i), f.address());
         }

@@ -156,6 +156,6 @@ class CliTest extends NativeMemoryTest {
         assertEquals(0, ps.get(0).get("id").asInt());
         List<String> purposes = j.get("mappings").valueStream().map(m -> m.get("purpose").asText()).toList();
         assertTrue(purposes.contains(".text") && purposes.contains(".rodata"), purposes.toString());
-        assertEquals("main.(*data).A", j.get("calls").get(0).get("ran").asText());
+        assertTrue(j.get("calls").get(0).get("ran").asText().startsWith("main.(*data).A on receiver 0xc0"), j.get("calls").toString());
     }
 }

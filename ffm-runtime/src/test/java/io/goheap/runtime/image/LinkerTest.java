@@ -75,10 +75,11 @@ class LinkerTest extends NativeMemoryTest {
         try (GoRuntime rt = GoRuntime.start(1)) {
             Linker l = linkShapes(rt, "xer");
             ItabView it = new ItabView(l.module(), l.address("go.itab.main.data,main.Xer"));
-            MethodHandle call = java.lang.foreign.Linker.nativeLinker().downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            io.goheap.runtime.iface.Calls calls = new io.goheap.runtime.iface.Calls(l.module());
             for (int k = 0; k < 2; k++) {
-                int ran = (int) call.invokeExact(MemorySegment.ofAddress(it.fun(k)));
-                assertEquals(k == 0 ? "main.(*data).A" : "main.(*data).B", l.functions().get(ran));
+                io.goheap.runtime.iface.Calls.Result r = calls.callMethod(it.address(), 0xc0ffee00L + k, k);
+                assertEquals(k == 0 ? "main.(*data).A" : "main.(*data).B", l.functions().get((int) r.function()));
+                assertEquals(0xc0ffee00L + k, r.receiver(), "the receiver reached the method");
             }
             assertTrue(rt.sys().mappings().stream().anyMatch(mp -> mp.purpose().equals(".text")
                     && (mp.prot() & io.goheap.runtime.sys.Mman.PROT_EXEC) != 0), ".text is executable");

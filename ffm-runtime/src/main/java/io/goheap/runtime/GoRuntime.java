@@ -192,10 +192,20 @@ public final class GoRuntime implements AutoCloseable {
         return sys.isOpen();
     }
 
-    /** Unmaps everything this runtime mapped. Idempotent. */
+    /** Unmaps everything this runtime mapped, and frees the upcall stubs of Java-implemented methods. Idempotent. */
     @Override
     public void close() {
-        sys.close();
+        try {
+            sys.close();
+        } finally {
+            Linker l;
+            synchronized (this) {
+                l = linked;
+            }
+            if (l != null) {
+                l.close();
+            }
+        }
     }
 
     private void ensureOpen() {

@@ -50,6 +50,8 @@ public final class Linker {
     private final Map<String, Integer> functionIndex = new java.util.HashMap<>();
     private Module module;
     private Symbol moduledataSym;
+    /** upcall stubs of functions implemented in Java; closed with the runtime */
+    private java.lang.foreign.Arena upcalls;
 
     public Linker(Image image) {
         this.image = image;
@@ -149,6 +151,49 @@ public final class Linker {
         // the whole live runtime memory: itabs built later live in persistentalloc chunks, tables in the heap
         module = new Module(image.sys().addressSpace(), types, etypes, textBase, etext);
         return this;
+    }
+
+    /**
+     * Implements function {@code function} in Java: an upcall stub for {@code target} (with signature
+     * {@code fd}) is made, and the function's code in {@code .text} becomes
+     * {@code movabs rax, stub; jmp rax}, so a native call through {@code itab.fun[k]} lands in Java.
+     * {@code .text} is made writable for the patch and read+execute again after. The stub lives until
+     * {@link #close()} (called by the runtime's close).
+     *
+     * @throws IllegalArgumentException if {@code function} is not a linked function
+     */
+    public synchronized void bindJava(String function, java.lang.invoke.MethodHandle target, java.lang.foreign.FunctionDescriptor fd) {
+        Integer i = functionIndex.get(function);
+        if (i == null) {
+            throw new IllegalArgumentException("no linked function " + function);
+        }
+        if (upcalls == null) {
+            upcalls = java.lang.foreign.Arena.ofShared();
+        }
+        long stub = java.lang.foreign.Linker.nativeLinker().upcallStub(target, fd, upcalls).address();
+        byte[] code = new byte[12];
+        code[0] = 0x48;
+        code[1] = (byte) 0xb8;                 // movabs rax, imm64
+        for (int b = 0; b < 8; b++) {
+            code[2 + b] = (byte) (stub >>> (8 * b));
+        }
+        code[10] = (byte) 0xff;
+        code[11] = (byte) 0xe0;                // jmp rax
+        Mapping text = image.mapping(Section.TEXT);
+        image.sys().protect(text, Mman.PROT_READ | Mman.PROT_WRITE);
+        try {
+            MemorySegment.copy(MemorySegment.ofArray(code), 0, image.segment(image.lookup(function)), 0, code.length);
+        } finally {
+            image.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
+        }
+    }
+
+    /** Frees the upcall stubs. Idempotent; the runtime calls it when it closes. */
+    public synchronized void close() {
+        if (upcalls != null) {
+            upcalls.close();
+            upcalls = null;
+        }
     }
 
     /** The address of a linked symbol. @throws IllegalArgumentException if none */

@@ -70,6 +70,31 @@ class LinkerTest extends NativeMemoryTest {
         }
     }
 
+    /** A Go method implemented in Java: returns {42, receiver * 2}. */
+    static MemorySegment javaA(long receiver) {
+        MemorySegment r = java.lang.foreign.Arena.ofAuto().allocate(io.goheap.runtime.iface.Calls.RESULT);
+        r.set(ValueLayout.JAVA_LONG, 0, 42);
+        r.set(ValueLayout.JAVA_LONG, 8, receiver * 2);
+        return r;
+    }
+
+    @Test
+    void aMethodImplementedInJavaIsReachedThroughFun() throws Throwable {
+        try (GoRuntime rt = GoRuntime.start(1)) {
+            Linker l = linkShapes(rt, "xer");
+            MethodHandle impl = java.lang.invoke.MethodHandles.lookup().findStatic(LinkerTest.class, "javaA",
+                    java.lang.invoke.MethodType.methodType(MemorySegment.class, long.class));
+            l.bindJava("main.(*data).A", impl, FunctionDescriptor.of(io.goheap.runtime.iface.Calls.RESULT, ValueLayout.JAVA_LONG));
+            ItabView it = new ItabView(l.module(), l.address("go.itab.main.data,main.Xer"));
+            io.goheap.runtime.iface.Calls calls = new io.goheap.runtime.iface.Calls(l.module());
+            io.goheap.runtime.iface.Calls.Result a = calls.callMethod(it.address(), 21, 0);
+            assertEquals(42, a.function(), "the Java implementation answered");
+            assertEquals(42, a.receiver());
+            io.goheap.runtime.iface.Calls.Result b = calls.callMethod(it.address(), 21, 1);
+            assertEquals("main.(*data).B", l.functions().get((int) b.function()), "B still runs its native body");
+        }
+    }
+
     @Test
     void aNativeCallThroughFunRunsTheMethodsCode() throws Throwable {
         try (GoRuntime rt = GoRuntime.start(1)) {

@@ -59,6 +59,9 @@ public final class ItabTable {
 
     private final SysMemory sys;
     private final Heap heap;
+    /** address of the itabTable pointer word; of itabTableInit */
+    private final long tablePtrAddr;
+    private final long initAddr;
     private final Symbol tablePtr;
     private final Symbol init;
     /** Go's itabLock; the native key word mirrors it (1 while held) for dumps */
@@ -72,6 +75,8 @@ public final class ItabTable {
         this.heap = heap;
         this.init = image.define(Section.DATA, "runtime.itabTableInit", itabTableType.sizeof(), PTR);
         this.tablePtr = image.define(Section.DATA, "runtime.itabTable", PTR, PTR);
+        this.initAddr = init.address();
+        this.tablePtrAddr = tablePtr.address();
         Symbol lockSym = image.define(Section.NOPTRBSS, "runtime.itabLock", mutex.sizeof(), PTR);
         this.lockWord = image.segment(lockSym);
         image.segment(init).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
@@ -80,10 +85,28 @@ public final class ItabTable {
     }
 
     /**
+     * A second, private table in the heap of a runtime (for tests of the publication protocol, such as
+     * the jcstress ones): its pointer word, lock word and initial 512-entry table are heap objects.
+     * Publishing this object to other threads must itself be safe (a final field or a start()).
+     */
+    public ItabTable(SysMemory sys, Heap heap) {
+        this.sys = sys;
+        this.heap = heap;
+        this.init = null;
+        this.tablePtr = null;
+        this.initAddr = heap.mallocgc(null, itabTableType.sizeof(), false, true);
+        this.tablePtrAddr = heap.mallocgc(null, PTR, false, true);
+        long lockAddr = heap.mallocgc(null, mutex.sizeof(), true, true);
+        this.lockWord = heap.segment(lockAddr, mutex.sizeof());
+        heap.segment(initAddr, itabTableType.sizeof()).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
+        heap.segment(tablePtrAddr, PTR).set(ValueLayout.JAVA_LONG, 0, initAddr);
+    }
+
+    /**
      * {@code itabTableType.find}: the itab for (inter, typ), or 0. Lock-free and allocation-free.
      */
     public long find(long inter, long typ) {
-        long t = (long) WORD.getAcquire(segmentOf(tablePtr.address()), offsetIn(tablePtr.address()));
+        long t = (long) WORD.getAcquire(segmentOf(tablePtrAddr), offsetIn(tablePtrAddr));
         Mapping tm = mapping(t);
         MemorySegment ts = tm.segment();
         long base = t - tm.address();
@@ -132,8 +155,8 @@ public final class ItabTable {
                 throw GoThrow.of("mismatched count during itab table copy");
             }
             // publish: the CAS releases every write to t2 above; under the lock it cannot fail
-            MemorySegment ps = segmentOf(tablePtr.address());
-            if (!WORD.compareAndSet(ps, offsetIn(tablePtr.address()), t, t2)) {
+            MemorySegment ps = segmentOf(tablePtrAddr);
+            if (!WORD.compareAndSet(ps, offsetIn(tablePtrAddr), t, t2)) {
                 throw GoThrow.of("itabTable changed under itabLock");
             }
             grows++;
@@ -187,7 +210,7 @@ public final class ItabTable {
 
     /** The current table's address (acquire). */
     public long current() {
-        return (long) WORD.getAcquire(segmentOf(tablePtr.address()), offsetIn(tablePtr.address()));
+        return (long) WORD.getAcquire(segmentOf(tablePtrAddr), offsetIn(tablePtrAddr));
     }
 
     /** The current table's size (a power of two). */
@@ -229,7 +252,7 @@ public final class ItabTable {
         }
     }
 
-    /** The symbols: runtime.itabTable, runtime.itabTableInit. */
+    /** The symbols: runtime.itabTable, runtime.itabTableInit (null for a private table). */
     public Symbol tableSymbol() {
         return tablePtr;
     }

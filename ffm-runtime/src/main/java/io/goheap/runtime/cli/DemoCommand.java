@@ -64,8 +64,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println();
         }
+        out.println("interface machinery:");
+        for (String step : demo.steps) {
+            out.printf("  %s%n", step);
+        }
         for (XerDemo.Call c : demo.calls) {
-            out.printf("native call through itab.fun[%d] = 0x%x: ran %s%n", c.k(), c.address(), c.function());
+            out.printf("  native call through itab.fun[%d] = 0x%x: ran %s%n", c.k(), c.address(), c.function());
         }
         out.println();
         out.println("persistentalloc:");
@@ -114,6 +118,8 @@ final class DemoCommand implements Callable<Integer> {
                         .put("bytes", l.hex().replace(" ", "")).put("value", hex(l.value())).put("note", l.note());
             }
         }
+        ArrayNode stepsJson = root.putArray("steps");
+        demo.steps.forEach(stepsJson::add);
         ArrayNode calls = root.putArray("calls");
         for (XerDemo.Call c : demo.calls) {
             calls.addObject().put("fun", c.k()).put("address", hex(c.address())).put("ran", c.function());

@@ -59,6 +59,8 @@ final class XerDemo {
     final List<ObjSym> symbols;
     final List<Placed> placed = new ArrayList<>();
     final List<Call> calls = new ArrayList<>();
+    /** the interface machinery, step by step */
+    final List<String> steps = new ArrayList<>();
     /** the boxed data{1, 2} the calls got as receiver */
     long receiver;
     private final Module module;
@@ -93,18 +95,35 @@ final class XerDemo {
         placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), linker.address("type.main.data"),
                 io.goheap.layouts.go119._type.sizeof(), notes("type.main.data", 0)));
 
-        // var sink Xer = data{1, 2}: box the value (convT: a 16-byte scan-free struct), take the static itab
-        // through the itab table (getitab finds it: itabsinit added it), and call through fun[k]
-        ItabView it = new ItabView(module, linker.address(itab));
-        long data = rt.heap().mallocgc(null, DATA.byteSize(), true, true);
-        MemorySegment d = rt.heap().segment(data, DATA.byteSize());
-        d.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("x")), 1);
-        d.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("y")), 2);
-        long tab = rt.itabs().getitab(linker.address("type.main.Xer"), linker.address("type.main.data"), false);
-        receiver = data;
+        // var sink Xer = data{1, 2}, step by step as the compiled program does it
+        io.goheap.runtime.iface.Conv conv = rt.conv();
+        long xerType = linker.address("type.main.Xer");
+        long dataType = linker.address("type.main.data");
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment value = a.allocate(DATA);
+            value.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("x")), 1);
+            value.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("y")), 2);
+            receiver = conv.convT(value, true);
+        }
+        steps.add(String.format("convTnoptr(type.main.data, &data{1, 2}) = 0x%x   (a %d-byte heap object)", receiver, DATA.byteSize()));
+        long tab = rt.itabs().getitab(xerType, dataType, false);
+        steps.add(String.format("getitab(main.Xer, main.data) = 0x%x   (found lock-free: itabsinit added the static itab)", tab));
+        long sinkAddr = conv.newIface(tab, receiver);
+        steps.add(String.format("sink = iface{tab: 0x%x, data: 0x%x} @ 0x%x", tab, receiver, sinkAddr));
+        long e = conv.newEface(dataType, receiver);
+        steps.add(String.format("any(data{1, 2}) = eface{_type: 0x%x, data: 0x%x} @ 0x%x", dataType, receiver, e));
+        io.goheap.runtime.iface.Assert asserts = rt.asserts();
+        steps.add(String.format("assertE2I(main.Xer, main.data) = 0x%x   (any(x).(Xer): the same itab)", asserts.assertE2I(xerType, dataType)));
+        steps.add(String.format("switch any(x).(type) { case main.data: } -> case %d   (hash 0x%x, then the type)",
+                asserts.typeSwitchE(dataType, List.of(dataType)), module.typeAt(dataType).hash()));
+        steps.add(String.format("convT64(7) = 0x%x = &runtime.staticuint64s[7];  convT64(1000) = 0x%x (heap)",
+                conv.convT64(7), conv.convT64(1000)));
+        steps.add(String.format("convTstring(\"\") = 0x%x = &runtime.zeroVal", conv.convTstring(0, 0)));
+
+        ItabView it = new ItabView(module, tab);
         io.goheap.runtime.iface.Calls via = new io.goheap.runtime.iface.Calls(module);
         for (int k = 0; k < it.funs().size(); k++) {
-            io.goheap.runtime.iface.Calls.Result r = via.callMethod(tab, data, k);
+            io.goheap.runtime.iface.Calls.Result r = via.callMethod(tab, receiver, k);
             calls.add(new Call(k, it.fun(k), linker.functions().get((int) r.function()) + " on receiver 0x" + Long.toHexString(r.receiver())));
         }
     }

@@ -135,6 +135,15 @@ public final class Conv {
         return e;
     }
 
+    /** A new {@code iface{tab, data}} in the heap; its address. */
+    public long newIface(long tab, long data) {
+        long i = malloc(io.goheap.layouts.go119.iface.sizeof(), false);
+        MemorySegment s = heap.segment(i, io.goheap.layouts.go119.iface.sizeof());
+        io.goheap.layouts.go119.iface.tab(s, MemorySegment.ofAddress(tab));
+        io.goheap.layouts.go119.iface.data(s, MemorySegment.ofAddress(data));
+        return i;
+    }
+
     /** {@code runtime.staticuint64s}. */
     public Symbol staticuint64s() {
         return staticuint64s;

@@ -157,5 +157,9 @@ class CliTest extends NativeMemoryTest {
         List<String> purposes = j.get("mappings").valueStream().map(m -> m.get("purpose").asText()).toList();
         assertTrue(purposes.contains(".text") && purposes.contains(".rodata"), purposes.toString());
         assertTrue(j.get("calls").get(0).get("ran").asText().startsWith("main.(*data).A on receiver 0xc0"), j.get("calls").toString());
+        List<String> steps = j.get("steps").valueStream().map(JsonNode::asText).toList();
+        assertTrue(steps.stream().anyMatch(x -> x.startsWith("getitab(main.Xer, main.data) = ")), steps.toString());
+        assertTrue(steps.stream().anyMatch(x -> x.contains("= &runtime.staticuint64s[7]")), steps.toString());
+        assertTrue(steps.stream().anyMatch(x -> x.startsWith("switch any(x).(type) { case main.data: } -> case 0")), steps.toString());
     }
 }

@@ -25,13 +25,14 @@ class BenchmarksSmokeTest {
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true")
                 .param("size", "24")
+                .param("pairs", "557")
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(200))
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(opt).run();
-        assertEquals(4 + 7 + 2, results.size(), "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2");
+        assertEquals(4 + 7 + 2 + 10, results.size(), "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2, Iface 10 (557 pairs)");
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);

@@ -26,6 +26,10 @@ import java.util.List;
  * match is cached too ({@code fun[0] == 0}), as in Go, so a repeated failing assertion finds it.
  */
 public final class Itabs {
+    private static final long MHDR_LEN = io.goheap.layouts.go119.interfacetype.mhdr$offset()
+            + io.goheap.layouts.go119.slice.len$offset();
+    private static final long TFLAG = io.goheap.layouts.go119._type.tflag$offset();
+
     private final Module module;
     private final SysMemory sys;
     private final ItabTable table;
@@ -61,17 +65,17 @@ public final class Itabs {
      * @throws GoThrow if {@code inter} has no methods (Go: "internal error - misuse of itab")
      */
     public long getitab(long inter, long typ, boolean canfail) {
-        InterfaceTypeView iv = new InterfaceTypeView(module, inter);
-        int ni = iv.methods().size();
+        // the fast path reads words in place (no views, no allocation), as Go's getitab does
+        long ni = word(inter + MHDR_LEN);
         if (ni == 0) {
             throw GoThrow.of("internal error - misuse of itab");
         }
-        TypeView tv = module.typeAt(typ);
-        if ((tv.tflag() & Go119.GO_TFLAG_UNCOMMON()) == 0) {
+        if ((byteAt(typ + TFLAG) & Go119.GO_TFLAG_UNCOMMON()) == 0) {
             if (canfail) {
                 return 0;
             }
-            throw new TypeAssertionError(tv.string(), iv.type().string(), iv.methods().getFirst().name().name());
+            InterfaceTypeView iv = new InterfaceTypeView(module, inter);
+            throw new TypeAssertionError(module.typeAt(typ).string(), iv.type().string(), iv.methods().getFirst().name().name());
         }
         long m = table.find(inter, typ);
         if (m == 0) {
@@ -79,7 +83,7 @@ public final class Itabs {
             try {
                 m = table.find(inter, typ);
                 if (m == 0) {
-                    m = persistent.alloc(ItabDescriptor.sizeOf(ni), 0, SysStat.OTHER_SYS);
+                    m = persistent.alloc(ItabDescriptor.sizeOf((int) ni), 0, SysStat.OTHER_SYS);
                     setWord(m + ItabDescriptor.INTER_OFFSET, inter);
                     setWord(m + ItabDescriptor.TYPE_OFFSET, typ);
                     // hash 0: only static itabs carry the type's hash (type switches on them use it)
@@ -96,7 +100,7 @@ public final class Itabs {
         if (canfail) {
             return 0;
         }
-        throw new TypeAssertionError(tv.string(), iv.type().string(), init(m));
+        throw new TypeAssertionError(module.typeAt(typ).string(), new InterfaceTypeView(module, inter).type().string(), init(m));
     }
 
     /**
@@ -160,6 +164,11 @@ public final class Itabs {
     private long word(long addr) {
         Mapping mp = mapping(addr);
         return mp.segment().get(ValueLayout.JAVA_LONG, addr - mp.address());
+    }
+
+    private int byteAt(long addr) {
+        Mapping mp = mapping(addr);
+        return mp.segment().get(ValueLayout.JAVA_BYTE, addr - mp.address()) & 0xff;
     }
 
     private void setWord(long addr, long v) {

@@ -1,0 +1,3 @@
+module example.com/ifacebench
+
+go 1.19

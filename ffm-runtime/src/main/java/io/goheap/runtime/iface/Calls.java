@@ -65,6 +65,32 @@ public final class Calls {
         }
     }
 
+    /**
+     * {@code Iface.call(k, args)}: calls {@code fun[k]} of itab {@code tab} with the receiver {@code data}
+     * followed by {@code args}, as a C function of signature {@code fd} (its first parameter the
+     * receiver word). The handle is cached per signature; the arguments are boxed (a general, not a
+     * fast, path: {@link #callMethod} is the allocation-light one).
+     *
+     * @throws IllegalStateException if fun[k] is 0
+     */
+    public Object call(long tab, long data, int k, FunctionDescriptor fd, Object... args) {
+        long fn = module.space().u64(tab + ItabDescriptor.funOffset(k));
+        if (fn == 0) {
+            throw new IllegalStateException("itab 0x" + Long.toHexString(tab) + " has no fun[" + k + "]");
+        }
+        Object[] all = new Object[args.length + 2];
+        all[0] = MemorySegment.ofAddress(fn);
+        all[1] = data;
+        System.arraycopy(args, 0, all, 2, args.length);
+        try {
+            return handle(fd).invokeWithArguments(all);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native call through fun[" + k + "]", t);
+        }
+    }
+
     /** The unbound downcall handle for {@code fd}, built once per signature. */
     public static MethodHandle handle(FunctionDescriptor fd) {
         return HANDLES.computeIfAbsent(fd, d -> Linker.nativeLinker().downcallHandle(d));

@@ -106,6 +106,10 @@ class LinkerTest extends NativeMemoryTest {
                 assertEquals(k == 0 ? "main.(*data).A" : "main.(*data).B", l.functions().get((int) r.function()));
                 assertEquals(0xc0ffee00L + k, r.receiver(), "the receiver reached the method");
             }
+            // the general path: any signature, here int(long receiver, int extra) — the body returns its index in EAX
+            Object idx = calls.call(it.address(), 5, 1, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT), 99);
+            assertEquals("main.(*data).B", l.functions().get((Integer) idx));
             assertTrue(rt.sys().mappings().stream().anyMatch(mp -> mp.purpose().equals(".text")
                     && (mp.prot() & io.goheap.runtime.sys.Mman.PROT_EXEC) != 0), ".text is executable");
         }

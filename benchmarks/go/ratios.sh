@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side by side: goheap's IfaceBenchmark (JMH JSON) against Go 1.19's own benchmarks, as ratios.
-#   benchmarks/run.sh IfaceBenchmark -rf json -rff /tmp/iface.json   # goheap
-#   benchmarks/go/bench.sh > /tmp/go.txt                              # Go 1.19
-#   benchmarks/go/ratios.sh /tmp/iface.json /tmp/go.txt
+#   benchmarks/run.sh IfaceBenchmark -rf json -rff iface.json   # goheap
+#   benchmarks/go/bench.sh > go.txt                              # Go 1.19
+#   benchmarks/go/ratios.sh iface.json go.txt
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: ratios.sh IFACE.json GO.txt" >&2; exit 2; }
 python3 - "$1" "$2" <<'PY'

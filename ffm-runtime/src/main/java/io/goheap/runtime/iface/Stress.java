@@ -33,6 +33,36 @@ public final class Stress {
                          double opsPerSecond, long ops, Map<Long, Long> probeLengths) {
     }
 
+    /**
+     * The workload's package: named types {@code T0..} (a struct with one int field) each with methods
+     * {@code M0..M(ifaces-1)} of type {@code func() int}, interfaces {@code I0..} with the one method
+     * {@code Mi} each, and the symbols that {@link TypeWriter} emitted for all of them, ready to link.
+     */
+    public record Synthetic(List<GoType.Named> types, List<GoType.Named> ifaces, List<ObjSym> symbols) {
+        /** Writes the package of {@code types} types and {@code ifaces} interfaces. */
+        public static Synthetic of(int types, int ifaces) {
+            Pkg main = Pkg.MAIN;
+            GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
+            List<GoType.Named> is = new ArrayList<>();
+            for (int i = 0; i < ifaces; i++) {
+                is.add(new GoType.Named(main, "I" + i).underlying(new GoType.Interface(List.of(new GoType.IMethod("M" + i, sig, main)))));
+            }
+            List<GoType.Named> ts = new ArrayList<>();
+            for (int t = 0; t < types; t++) {
+                GoType.Named n = new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
+                        new GoType.Field("x", GoType.Basic.of("int"), false, "", main))));
+                for (int i = 0; i < ifaces; i++) {
+                    n.method("M" + i, sig, false);
+                }
+                ts.add(n);
+            }
+            TypeWriter w = new TypeWriter(main);
+            ts.forEach(w::writeType);
+            is.forEach(w::writeType);
+            return new Synthetic(List.copyOf(ts), List.copyOf(is), List.copyOf(w.symbols().values()));
+        }
+    }
+
     private Stress() {
     }
 
@@ -41,30 +71,12 @@ public final class Stress {
         if (threads < 1 || types < 1 || ifaces < 1 || seconds < 0) {
             throw new IllegalArgumentException("threads=" + threads + " types=" + types + " interfaces=" + ifaces + " seconds=" + seconds);
         }
-        Pkg main = Pkg.MAIN;
-        GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
-        List<GoType.Named> is = new ArrayList<>();
-        for (int i = 0; i < ifaces; i++) {
-            is.add(new GoType.Named(main, "I" + i).underlying(new GoType.Interface(List.of(new GoType.IMethod("M" + i, sig, main)))));
-        }
-        List<GoType.Named> ts = new ArrayList<>();
-        for (int t = 0; t < types; t++) {
-            GoType.Named n = new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
-                    new GoType.Field("x", GoType.Basic.of("int"), false, "", main))));
-            for (int i = 0; i < ifaces; i++) {
-                n.method("M" + i, sig, false);
-            }
-            ts.add(n);
-        }
-        TypeWriter w = new TypeWriter(main);
-        ts.forEach(w::writeType);
-        is.forEach(w::writeType);
-        List<ObjSym> syms = new ArrayList<>(w.symbols().values());
+        Synthetic pkg = Synthetic.of(types, ifaces);
         try (GoRuntime rt = GoRuntime.start(Math.max(1, (threads + 1) / 2))) {
-            Linker l = rt.link(syms);
+            Linker l = rt.link(pkg.symbols());
             Itabs it = rt.itabs();
-            long[] tAddr = ts.stream().mapToLong(t -> l.address(t.symbol())).toArray();
-            long[] iAddr = is.stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            long[] tAddr = pkg.types().stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            long[] iAddr = pkg.ifaces().stream().mapToLong(t -> l.address(t.symbol())).toArray();
             long pairs = (long) types * ifaces;
             AtomicLong ops = new AtomicLong();
             AtomicLong next = new AtomicLong();

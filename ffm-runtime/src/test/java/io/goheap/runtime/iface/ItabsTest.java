@@ -7,10 +7,7 @@ import io.goheap.runtime.gosrc.GoModule;
 import io.goheap.runtime.image.Linker;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.NativeMemoryTest;
-import io.goheap.runtime.types.GoType;
 import io.goheap.runtime.types.PackageImage;
-import io.goheap.runtime.types.Pkg;
-import io.goheap.runtime.types.TypeWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -65,41 +62,17 @@ class ItabsTest extends NativeMemoryTest {
         }
     }
 
-    /** A package of {@code types} named types T0.. with methods M0..M{ifaces-1}, and interfaces I0.. with one method each. */
-    static List<Object> synthetic(int types, int ifaces) {
-        Pkg main = Pkg.MAIN;
-        GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
-        List<GoType.Named> ts = new ArrayList<>();
-        List<GoType.Named> is = new ArrayList<>();
-        for (int i = 0; i < ifaces; i++) {
-            is.add(new GoType.Named(main, "I" + i).underlying(new GoType.Interface(List.of(new GoType.IMethod("M" + i, sig, main)))));
-        }
-        for (int t = 0; t < types; t++) {
-            GoType.Named n = new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
-                    new GoType.Field("x", GoType.Basic.of("int"), false, "", main))));
-            for (int i = 0; i < ifaces; i++) {
-                n.method("M" + i, sig, false);
-            }
-            ts.add(n);
-        }
-        TypeWriter w = new TypeWriter(main);
-        ts.forEach(w::writeType);
-        is.forEach(w::writeType);
-        return List.of(ts, is, new ArrayList<>(w.symbols().values()));
-    }
-
-    @SuppressWarnings("unchecked")
     @Test
     void concurrentGetitabGrowsTheTableAndLosesNothing() throws Exception {
         int types = Integer.getInteger("goheap.stress.itabTypes", 64);
         int ifaces = Integer.getInteger("goheap.stress.itabIfaces", 32);
         int threads = Integer.getInteger("goheap.stress.itabThreads", 4);
-        List<Object> pkg = synthetic(types, ifaces);
+        Stress.Synthetic pkg = Stress.Synthetic.of(types, ifaces);
         try (GoRuntime rt = GoRuntime.start(2)) {
-            Linker l = rt.link((List<io.goheap.runtime.types.ObjSym>) pkg.get(2));
+            Linker l = rt.link(pkg.symbols());
             Itabs it = rt.itabs();
-            long[] tAddr = ((List<GoType.Named>) pkg.get(0)).stream().mapToLong(t -> l.address(t.symbol())).toArray();
-            long[] iAddr = ((List<GoType.Named>) pkg.get(1)).stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            long[] tAddr = pkg.types().stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            long[] iAddr = pkg.ifaces().stream().mapToLong(t -> l.address(t.symbol())).toArray();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> ts = new ArrayList<>();
             for (int k = 0; k < threads; k++) {

@@ -297,31 +297,16 @@ public final class Heap {
      * @throws IndexOutOfBoundsException if the range is not inside one committed region
      */
     public MemorySegment segment(long addr, long size) {
-        Mapping[] view = commitView;
-        int lo = 0;
-        int hi = view.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Mapping m = view[mid];
-            if (Long.compareUnsigned(addr, m.address()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(addr, m.end()) >= 0) {
-                lo = mid + 1;
-            } else {
-                return m.segment().asSlice(addr - m.address(), size);
-            }
+        Mapping m = Mapping.containing(commitView, addr);
+        if (m != null) {
+            return m.segment().asSlice(addr - m.address(), size);
         }
         throw new IndexOutOfBoundsException("address=0x" + Long.toHexString(addr) + " size=" + size + " is not in the heap");
     }
 
     /** True when {@code addr} lies in committed heap memory. */
     public boolean contains(long addr) {
-        for (Mapping m : commitView) {
-            if (m.contains(addr)) {
-                return true;
-            }
-        }
-        return false;
+        return Mapping.containing(commitView, addr) != null;
     }
 
     /** Heap figures: spans, bytes in spans, large objects, committed bytes, arenas. */

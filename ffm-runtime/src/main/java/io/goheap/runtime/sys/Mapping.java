@@ -101,6 +101,28 @@ public final class Mapping {
         return v != null && v.arena().scope().isAlive();
     }
 
+    /**
+     * The mapping of {@code sorted} that contains {@code addr}, or null: a binary search with no lock
+     * and no allocation, for fast paths that read a published snapshot. {@code sorted} holds mappings
+     * that do not overlap, in ascending unsigned address order.
+     */
+    public static Mapping containing(Mapping[] sorted, long addr) {
+        int lo = 0;
+        int hi = sorted.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Mapping m = sorted[mid];
+            if (Long.compareUnsigned(addr, m.address()) < 0) {
+                hi = mid - 1;
+            } else if (Long.compareUnsigned(addr, m.end()) >= 0) {
+                lo = mid + 1;
+            } else {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /** True when {@code addr} is inside {@code [address, end)}. */
     public boolean contains(long addr) {
         return addr - address >= 0 && addr - address < size;

@@ -332,21 +332,7 @@ public final class SysMemory implements AutoCloseable {
      * mapped). A mapping freed after the lookup still throws {@link IllegalStateException} on access.
      */
     public Mapping lookup(long addr) {
-        Mapping[] ix = index;
-        int lo = 0;
-        int hi = ix.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Mapping m = ix[mid];
-            if (Long.compareUnsigned(addr, m.address()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(addr, m.end()) >= 0) {
-                lo = mid + 1;
-            } else {
-                return m;
-            }
-        }
-        return null;
+        return Mapping.containing(index, addr);
     }
 
     /**

@@ -14,13 +14,13 @@ if [ "${1:-}" = "--check" ]; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; f
 structs=(slice string _type uncommontype method imethod name interfacetype
          ptrtype slicetype arraytype chantype functype maptype structfield structtype itab iface eface
          itabTableType persistentAlloc mutex globalAlloc sysmontick pageCache pGFree pMspancache gcWork wbBuf p
-         functab textsect bitvector pcHeader moduledata)
+         functab _func textsect bitvector pcHeader moduledata)
 args=()
 for s in "${structs[@]}"; do args+=(--include-struct "$s"); done
 for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$here/include/goheap/go1_19_amd64.h" | awk '{print $2}'); do
   args+=(--include-constant "$c")
 done
-rm -rf "$out/io/goheap/layouts/go119" "$out/io/goheap/layouts/libc"
+rm -rf "$out/io/goheap/layouts/go119" "$out/io/goheap/layouts/libc" "$out/io/goheap/layouts/elf"
 jextract --output "$out" -t io.goheap.layouts.go119 --header-class-name Go119 \
   -I "$here/include" "${args[@]}" "$here/include/goheap/go1_19_amd64.h"
 
@@ -31,6 +31,14 @@ for c in $(grep -oE '^#define (GOHEAP_[A-Z0-9_]+)' "$here/include/goheap/libc.h"
 done
 jextract --output "$out" -t io.goheap.layouts.libc --header-class-name Libc \
   -I "$here/include" "${largs[@]}" "$here/include/goheap/libc.h"
+
+eargs=()
+for t in Elf64_Ehdr Elf64_Phdr Elf64_Shdr Elf64_Sym Elf64_Nhdr; do eargs+=(--include-typedef "$t"); done
+for c in $(grep -oE '^#define (GOHEAP_[A-Z0-9_]+)' "$here/include/goheap/elf64.h" | awk '{print $2}'); do
+  eargs+=(--include-constant "$c")
+done
+jextract --output "$out" -t io.goheap.layouts.elf --header-class-name Elf \
+  -I "$here/include" "${eargs[@]}" "$here/include/goheap/elf64.h"
 
 if [ "${1:-}" = "--check" ]; then
   diff -r "$out/io/goheap/layouts" "$root/layouts/src/main/java/io/goheap/layouts" \

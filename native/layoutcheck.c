@@ -74,6 +74,9 @@ int main(void) {
                        F(p, timersLock); F(p, timers); F(p, numTimers); F(p, deletedTimers); F(p, timerRaceCtx);
                        F(p, maxStackScanDelta); F(p, scannedStackSize); F(p, scannedStacks); F(p, preempt); end();
     S(functab);        F(functab, entryoff); F(functab, funcoff); end();
+    S(_func);          F(_func, entryoff); F(_func, nameoff); F(_func, args); F(_func, deferreturn); F(_func, pcsp);
+                       F(_func, pcfile); F(_func, pcln); F(_func, npcdata); F(_func, cuOffset); F(_func, funcID);
+                       F(_func, flag); F(_func, _38); F(_func, nfuncdata); end();
     S(textsect);       F(textsect, vaddr); F(textsect, end); F(textsect, baseaddr); end();
     S(bitvector);      F(bitvector, n); F(bitvector, bytedata); end();
     S(pcHeader);       F(pcHeader, magic); F(pcHeader, pad1); F(pcHeader, pad2); F(pcHeader, minLC);

@@ -387,6 +387,23 @@ struct functab {
     uint32_t  funcoff;
 };
 
+/* runtime._func: a function's entry in the pclntab, at moduledata.pclntable + functab.funcoff. 40 bytes. */
+struct _func {
+    uint32_t  entryoff;     /* start pc, relative to moduledata.text */
+    int32_t   nameoff;      /* name: a NUL-terminated string at moduledata.funcnametab + nameoff */
+    int32_t   args;         /* in/out argument bytes */
+    uint32_t  deferreturn;
+    uint32_t  pcsp;
+    uint32_t  pcfile;
+    uint32_t  pcln;
+    uint32_t  npcdata;
+    uint32_t  cuOffset;
+    uint8_t   funcID;       /* runtime.funcID */
+    uint8_t   flag;         /* runtime.funcFlag */
+    uint8_t   _38[1];       /* Go: `_ [1]byte`, padding */
+    uint8_t   nfuncdata;
+};
+
 /* runtime.textsect. 24 bytes. */
 struct textsect {
     uintptr_t  vaddr;

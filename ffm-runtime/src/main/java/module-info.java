@@ -17,5 +17,7 @@ module io.goheap.runtime {
     exports io.goheap.runtime.iface;
     exports io.goheap.runtime.types;
     exports io.goheap.runtime.gosrc;
+    exports io.goheap.runtime.elf;
+    exports io.goheap.runtime.inspect;
     opens io.goheap.runtime.cli to info.picocli;
 }

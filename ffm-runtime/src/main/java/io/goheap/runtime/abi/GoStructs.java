@@ -3,6 +3,7 @@ package io.goheap.runtime.abi;
 import io.goheap.layouts.go119._type;
 import io.goheap.layouts.go119.bitvector;
 import io.goheap.layouts.go119.eface;
+import io.goheap.layouts.go119._func;
 import io.goheap.layouts.go119.functab;
 import io.goheap.layouts.go119.iface;
 import io.goheap.layouts.go119.imethod;
@@ -133,6 +134,10 @@ public final class GoStructs {
             struct("slice", "runtime.slice", slice.layout(), Map.of("array", "unsafe.Pointer", "len", "int", "cap", "int")),
             struct("string", "runtime.stringStruct", string.layout(), Map.of("str", "unsafe.Pointer", "len", "int")),
             struct("functab", "runtime.functab", functab.layout(), Map.of("entryoff", "uint32", "funcoff", "uint32")),
+            struct("_func", "runtime._func", _func.layout(), Map.of(
+                    "entryoff", "uint32", "nameoff", "int32", "args", "int32", "deferreturn", "uint32", "pcsp", "uint32",
+                    "pcfile", "uint32", "pcln", "uint32", "npcdata", "uint32", "cuOffset", "uint32", "funcID", "funcID"),
+                    Map.of("flag", "funcFlag", "_38", "[1]uint8", "nfuncdata", "uint8")),
             struct("textsect", "runtime.textsect", textsect.layout(), Map.of(
                     "vaddr", "uintptr", "end", "uintptr", "baseaddr", "uintptr")),
             struct("bitvector", "runtime.bitvector", bitvector.layout(), Map.of("n", "int32", "bytedata", "*uint8")),

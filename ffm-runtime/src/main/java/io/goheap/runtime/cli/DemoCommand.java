@@ -24,6 +24,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the dump as JSON")
     boolean json;
 
+    @Option(names = "--dump", paramLabel = "FILE", description = "afterwards, write the runtime's whole address space to FILE "
+            + "as an ELF core (read it with: goheap inspect dump FILE, or gdb)")
+    java.nio.file.Path dump;
+
     @Spec
     CommandSpec spec;
 
@@ -37,6 +41,11 @@ final class DemoCommand implements Callable<Integer> {
                 out.println(Json.mapper().writeValueAsString(toJson(rt, demo, alloc)));
             } else {
                 text(out, rt, demo, alloc);
+            }
+            if (dump != null) {
+                io.goheap.runtime.inspect.DumpFile.Written w = io.goheap.runtime.inspect.DumpFile.write(rt, dump);
+                spec.commandLine().getErr().printf("goheap: wrote %s: %d segments, %d bytes of memory, %d symbols%n",
+                        dump, w.segments(), w.bytes(), w.symbols());
             }
         }
         return 0;

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "goheap", mixinStandardHelpOptions = true, versionProvider = GoheapCli.Version.class,
         description = "Go 1.19's interface machinery and persistent allocator, byte for byte, in native memory.",
-        subcommands = {LayoutCommand.class, DemoCommand.class, ImageCommand.class, StressCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LayoutCommand.class, DemoCommand.class, ImageCommand.class, StressCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
 public final class GoheapCli implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -20,7 +20,7 @@ public final class GoheapCli implements Runnable {
     /** {@code goheap} with no command: a usage error. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, layout, image, stress)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, layout, image, stress, inspect)");
     }
 
 

@@ -4,6 +4,7 @@ import io.goheap.layouts.go119.Go119;
 import io.goheap.layouts.go119._type;
 import io.goheap.layouts.go119.itabTableType;
 import io.goheap.layouts.go119.mutex;
+import io.goheap.runtime.abi.AddressSpace;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.image.Image;
@@ -68,6 +69,24 @@ public final class ItabTable {
     private final ReentrantLock lock = new ReentrantLock();
     private final MemorySegment lockWord;
     private int grows;
+    /** This runtime's memory as {@link Words}: a lock-free, allocation-free mapping lookup per load. */
+    private final Words live = new Words() {
+        @Override
+        public long word(long addr) {
+            return ItabTable.this.word(addr);
+        }
+
+        @Override
+        public long wordAcquire(long addr) {
+            Mapping m = mapping(addr);
+            return (long) WORD.getAcquire(m.segment(), addr - m.address());
+        }
+
+        @Override
+        public int u32(long addr) {
+            return ItabTable.this.u32(addr);
+        }
+    };
 
     /** Defines runtime.itabTableInit, runtime.itabTable and runtime.itabLock; itabTable -> itabTableInit. */
     public ItabTable(Image image, Heap heap) {
@@ -103,30 +122,79 @@ public final class ItabTable {
     }
 
     /**
-     * {@code itabTableType.find}: the itab for (inter, typ), or 0. Lock-free and allocation-free.
+     * The memory {@link #probe} reads: 64-bit words (plain and acquire) and 32-bit words at native
+     * addresses. The live table reads this runtime's mappings; {@code goheap inspect --verify-table} reads
+     * a core file or dump through {@link #words(AddressSpace)}.
+     */
+    public interface Words {
+        /** A plain 64-bit load. */
+        long word(long addr);
+
+        /** A 64-bit load with acquire semantics (for memory nothing writes any more, a plain load will do). */
+        long wordAcquire(long addr);
+
+        /** A 32-bit load. */
+        int u32(long addr);
+    }
+
+    /** An address space as {@link Words}: a dump or core is immutable, so its acquire loads are plain. */
+    public static Words words(AddressSpace space) {
+        return new Words() {
+            @Override
+            public long word(long addr) {
+                return space.u64(addr);
+            }
+
+            @Override
+            public long wordAcquire(long addr) {
+                return space.u64(addr);
+            }
+
+            @Override
+            public int u32(long addr) {
+                return space.u32(addr);
+            }
+        };
+    }
+
+    /**
+     * {@code itabTableType.find}: the itab for (inter, typ), or 0. Lock-free and allocation-free: an
+     * acquire load of {@code itabTable}, then {@link #probe}.
      */
     public long find(long inter, long typ) {
-        long t = (long) WORD.getAcquire(segmentOf(tablePtrAddr), offsetIn(tablePtrAddr));
-        Mapping tm = mapping(t);
-        MemorySegment ts = tm.segment();
-        long base = t - tm.address();
-        long mask = ts.get(ValueLayout.JAVA_LONG, base + SIZE) - 1; // written before the table was published
-        long h = hash(inter, typ) & mask;
-        for (long i = 1; ; i++) {
-            // acquire: an itab seen here was fully written before its release store in add
-            long m = (long) WORD.getAcquire(ts, base + ENTRIES + h * PTR);
+        return probe(live, live.wordAcquire(tablePtrAddr), inter, typ);
+    }
+
+    /**
+     * The probe of {@code itabTableType.find} over table {@code t} in {@code mem}: the itab whose
+     * {@code inter} and {@code _type} words equal the arguments, or 0 at the first empty slot. This one
+     * method is both the simulator's lookup and the check {@code goheap inspect core --verify-table} runs
+     * on a real Go process's table, so a real table that it finds every entry of proves the hash and the
+     * probe sequence equal Go's.
+     *
+     * <p>Ordering (live memory): the table's size was written before the table was published, so the
+     * plain load after the caller's acquire load of the table pointer sees it; each entry is an acquire
+     * load, so an itab seen here was fully written before its release store in {@link #add}.
+     */
+    public static long probe(Words mem, long t, long inter, long typ) {
+        long mask = mem.word(t + SIZE) - 1;
+        long h = hash(mem, inter, typ) & mask;
+        for (long i = 1; i <= mask + 1; i++) {
+            long m = mem.wordAcquire(t + ENTRIES + h * PTR);
             if (m == 0) {
                 return 0;
             }
-            Mapping mm = mapping(m);
-            MemorySegment ms = mm.segment();
-            long mo = m - mm.address();
-            if (ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.INTER_OFFSET) == inter
-                    && ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.TYPE_OFFSET) == typ) {
+            if (mem.word(m + ItabDescriptor.INTER_OFFSET) == inter && mem.word(m + ItabDescriptor.TYPE_OFFSET) == typ) {
                 return m;
             }
             h = (h + i) & mask;
         }
+        return 0; // a full table (never live: add grows at 75%) has no empty slot to stop at
+    }
+
+    /** The probe's start: {@code itabHashFunc}, inter.typ.hash ^ typ.hash (interfacetype starts with its _type). */
+    public static long hash(Words mem, long inter, long typ) {
+        return Integer.toUnsignedLong(mem.u32(inter + HASH) ^ mem.u32(typ + HASH));
     }
 
     /**
@@ -187,8 +255,7 @@ public final class ItabTable {
     }
 
     private long hash(long inter, long typ) {
-        // itabHashFunc: inter.typ.hash ^ typ.hash (interfacetype starts with its _type)
-        return Integer.toUnsignedLong(u32(inter + HASH) ^ u32(typ + HASH));
+        return hash(live, inter, typ);
     }
 
     /** itabLock. */

@@ -1,0 +1,400 @@
+package io.goheap.runtime.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.inspect.BuildInfo;
+import io.goheap.runtime.inspect.GoImage;
+import io.goheap.runtime.inspect.RuntimeState;
+import io.goheap.runtime.inspect.Svg;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code goheap inspect binary|core|dump}: itabs, types, the itabTable, persistent chunks and Ps of a
+ * real Go 1.19 binary, a gcore core of one, or a goheap dump. Text in aligned columns, or
+ * {@code --json} (the README documents the fields).
+ */
+@Command(name = "inspect", description = "Inspect a Go 1.19 binary, a core of a Go process, or a goheap dump.",
+        subcommands = {InspectCommand.Binary.class, InspectCommand.Core.class, InspectCommand.Dump.class})
+final class InspectCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing what to inspect (binary, core, dump)");
+    }
+
+    /** Options every inspect command has. */
+    static class Common {
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Option(names = "--itabs", description = "list the itabs (with neither --itabs nor --types: both)")
+        boolean itabs;
+
+        @Option(names = "--types", description = "list the types (with neither --itabs nor --types: both)")
+        boolean types;
+
+        @Option(names = "--svg", paramLabel = "FILE", description = "draw the memory map and the itabTable to FILE")
+        Path svg;
+
+        @Spec
+        CommandSpec spec;
+
+        boolean wantItabs() {
+            return itabs || !types;
+        }
+
+        boolean wantTypes() {
+            return types || !itabs;
+        }
+
+        static ElfFile open(Path p, String what) throws IOException {
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchFileException(p + " (" + what + "): no such file");
+            }
+            if (!Files.isReadable(p)) {
+                throw new IOException(p + " (" + what + "): not readable");
+            }
+            return ElfFile.open(p);
+        }
+
+        int report(GoImage img, boolean runtimeState, boolean verify) throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Report r;
+            try (Progress progress = new Progress(err, "reading " + img.description())) {
+                r = Report.of(img, wantItabs() || runtimeState, wantTypes(), runtimeState, verify, progress);
+            }
+            if (svg != null) {
+                Svg.write(svg, img, r.state(), r.verify());
+            }
+            if (json) {
+                out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes())));
+            } else {
+                r.text(out, wantItabs(), wantTypes());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "binary", description = "Itabs and types of a Go 1.19 executable (stripped too).")
+    static final class Binary extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "the executable")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            ElfFile exe = open(file, "executable");
+            try (GoImage img = GoImage.ofBinary(exe).owning(exe)) {
+                return report(img, false, false);
+            } catch (RuntimeException e) {
+                exe.close();
+                throw e;
+            }
+        }
+    }
+
+    @Command(name = "core", description = "The itabTable, itabs, persistent chunks and Ps of a core of a Go 1.19 process.")
+    static final class Core extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "CORE", description = "the core file (gcore, or the kernel's)")
+        Path file;
+
+        @Option(names = "--binary", required = true, paramLabel = "FILE", description = "the executable the core was taken of")
+        Path binary;
+
+        @Option(names = "--verify-table", description = "run goheap's own itabTable find for every entry of the real table")
+        boolean verifyTable;
+
+        @Override
+        public Integer call() throws Exception {
+            ElfFile core = open(file, "core");
+            ElfFile exe;
+            try {
+                exe = open(binary, "executable");
+            } catch (IOException | RuntimeException e) {
+                core.close();
+                throw e;
+            }
+            try (GoImage img = GoImage.ofCore(core, exe).owning(core, exe)) {
+                return report(img, true, verifyTable);
+            } catch (RuntimeException e) {
+                core.close();
+                exe.close();
+                throw e;
+            }
+        }
+    }
+
+    @Command(name = "dump", description = "A goheap dump (goheap demo --dump FILE): its itabs, types, table, chunks and Ps.")
+    static final class Dump extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "the dump")
+        Path file;
+
+        @Option(names = "--verify-table", description = "run goheap's own itabTable find for every entry of the table")
+        boolean verifyTable;
+
+        @Override
+        public Integer call() throws Exception {
+            ElfFile dump = open(file, "dump");
+            try (GoImage img = GoImage.ofDump(dump).owning(dump)) {
+                return report(img, true, verifyTable);
+            } catch (RuntimeException e) {
+                dump.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Everything one inspection found. */
+    record Report(GoImage image, List<GoImage.ItabInfo> itabs, List<GoImage.TypeInfo> types, RuntimeState state,
+                  RuntimeState.Verify verify) {
+
+        static Report of(GoImage img, boolean itabs, boolean types, boolean runtimeState, boolean verify, Progress progress) {
+            List<GoImage.ItabInfo> its = List.of();
+            List<Long> links = img.itablinks();
+            if (itabs) {
+                List<GoImage.ItabInfo> l = new ArrayList<>();
+                for (long a : links) {
+                    l.add(img.itab(a));
+                    progress.update("itabs", l.size(), links.size());
+                }
+                its = l;
+            }
+            List<GoImage.TypeInfo> ts = types ? img.types(its, n -> progress.update("types", n, 0)) : List.of();
+            RuntimeState st = null;
+            RuntimeState.Verify v = null;
+            if (runtimeState) {
+                progress.update("itabTable", 0, 0);
+                st = new RuntimeState(img);
+                if (itabs && st.table() != null) { // the dynamic itabs: in the table, not in itablinks
+                    java.util.Set<Long> known = new java.util.HashSet<>(links);
+                    List<GoImage.ItabInfo> all = new ArrayList<>(its);
+                    for (RuntimeState.Entry e : st.table().entries()) {
+                        if (known.add(e.itab())) {
+                            all.add(img.itab(e.itab()));
+                        }
+                    }
+                    its = all;
+                }
+                if (verify) {
+                    v = st.verify();
+                }
+            }
+            return new Report(img, its, ts, st, v);
+        }
+
+        private static String hex(long a) {
+            return "0x" + Long.toHexString(a);
+        }
+
+        ObjectNode json(boolean withItabs, boolean withTypes) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("file", image.description());
+            o.put("goVersion", image.goVersion());
+            BuildInfo bi = image.buildInfo();
+            if (bi != null) {
+                ObjectNode b = o.putObject("buildInfo");
+                b.put("path", bi.path());
+                if (bi.main() != null) {
+                    b.putObject("main").put("path", bi.main().path()).put("version", bi.main().version()).put("sum", bi.main().sum());
+                }
+                ArrayNode deps = b.putArray("deps");
+                bi.deps().forEach(d -> deps.addObject().put("path", d.path()).put("version", d.version()).put("sum", d.sum()));
+                ArrayNode settings = b.putArray("settings");
+                bi.settings().forEach(settings::add);
+            }
+            o.put("moduledata", hex(image.moduledata()));
+            o.put("moduledataFoundBy", image.moduledataFoundBy());
+            if (withItabs) {
+                ArrayNode a = o.putArray("itabs");
+                for (GoImage.ItabInfo i : itabs) {
+                    ObjectNode n = a.addObject();
+                    n.put("address", hex(i.address())).put("inter", i.inter()).put("type", i.type())
+                            .put("hash", Integer.toUnsignedLong(i.hash()));
+                    ArrayNode fun = n.putArray("fun");
+                    i.funNames().forEach(fun::add);
+                    ArrayNode funAddr = n.putArray("funAddresses");
+                    i.fun().forEach(f -> funAddr.add(hex(f)));
+                    if (i.error() != null) {
+                        n.put("error", i.error());
+                    }
+                }
+            }
+            if (withTypes) {
+                ArrayNode a = o.putArray("types");
+                for (GoImage.TypeInfo t : types) {
+                    ObjectNode n = a.addObject();
+                    n.put("address", hex(t.address())).put("name", t.name()).put("kind", t.kind()).put("size", t.size())
+                            .put("package", t.pkgPath());
+                    ArrayNode m = n.putArray("methods");
+                    t.methods().forEach(m::add);
+                    if (t.error() != null) {
+                        n.put("error", t.error());
+                    }
+                }
+            }
+            if (state != null) {
+                RuntimeState.Table t = state.table();
+                if (t != null) {
+                    ObjectNode tn = o.putObject("itabTable");
+                    tn.put("address", hex(t.address())).put("size", t.size()).put("count", t.count()).put("foundBy", t.foundBy());
+                    ArrayNode es = tn.putArray("entries");
+                    for (RuntimeState.Entry e : t.entries()) {
+                        es.addObject().put("slot", e.slot()).put("itab", hex(e.itab())).put("inter", e.inter()).put("type", e.type());
+                    }
+                } else {
+                    o.putNull("itabTable");
+                }
+                if (verify != null) {
+                    o.putObject("verify").put("found", verify.found()).put("of", verify.of());
+                }
+                if (state.chunks() != null) {
+                    ArrayNode c = o.putArray("persistentChunks");
+                    state.chunks().forEach(x -> c.add(hex(x)));
+                } else {
+                    o.putNull("persistentChunks");
+                }
+                if (state.ps() != null) {
+                    ArrayNode ps = o.putArray("ps");
+                    for (RuntimeState.PInfo p : state.ps()) {
+                        ps.addObject().put("address", hex(p.address())).put("id", p.id()).put("status", p.status())
+                                .put("pallocBase", hex(p.pallocBase())).put("pallocOff", p.pallocOff());
+                    }
+                } else {
+                    o.putNull("ps");
+                }
+            }
+            ArrayNode f = o.putArray("findings");
+            image.findings().forEach(f::add);
+            if (state != null) {
+                state.findings().forEach(f::add);
+            }
+            return o;
+        }
+
+        void text(PrintWriter out, boolean withItabs, boolean withTypes) {
+            BuildInfo bi = image.buildInfo();
+            out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
+                    bi == null ? "" : ", path " + bi.path());
+            out.printf("moduledata 0x%x (by %s)%n", image.moduledata(), image.moduledataFoundBy());
+            if (withItabs) {
+                out.printf("%nitabs: %d%n", itabs.size());
+                Table tab = new Table("ADDRESS", "HASH", "INTERFACE", "TYPE", "FUN");
+                for (GoImage.ItabInfo i : itabs) {
+                    tab.row(Long.toHexString(i.address()), Long.toString(Integer.toUnsignedLong(i.hash())), String.valueOf(i.inter()),
+                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error() : String.join(" ", names(i)));
+                }
+                tab.print(out);
+            }
+            if (withTypes) {
+                out.printf("%ntypes: %d%n", types.size());
+                Table tab = new Table("ADDRESS", "KIND", "SIZE", "NAME", "METHODS");
+                for (GoImage.TypeInfo t : types) {
+                    tab.row(Long.toHexString(t.address()), String.valueOf(t.kind()), Long.toString(t.size()), String.valueOf(t.name()),
+                            t.error() != null ? "error: " + t.error() : String.join(" ", t.methods()));
+                }
+                tab.print(out);
+            }
+            if (state != null) {
+                RuntimeState.Table t = state.table();
+                if (t != null) {
+                    out.printf("%nitabTable at 0x%x (by %s): size %d, count %d, %d occupied%n", t.address(), t.foundBy(), t.size(),
+                            t.count(), t.entries().size());
+                    Table tab = new Table("SLOT", "ITAB", "INTERFACE", "TYPE");
+                    for (RuntimeState.Entry e : t.entries()) {
+                        tab.row(Long.toString(e.slot()), Long.toHexString(e.itab()), String.valueOf(e.inter()), String.valueOf(e.type()));
+                    }
+                    tab.print(out);
+                }
+                if (verify != null) {
+                    out.printf("%nverify: goheap's find found %d of %d entries%n", verify.found(), verify.of());
+                }
+                if (state.chunks() != null) {
+                    out.printf("%npersistentChunks: %d, newest first%n", state.chunks().size());
+                    for (long c : state.chunks()) {
+                        out.printf("  %x%n", c);
+                    }
+                }
+                if (state.ps() != null) {
+                    out.printf("%nallp: %d%n", state.ps().size());
+                    Table tab = new Table("P", "ADDRESS", "STATUS", "PALLOC.BASE", "PALLOC.OFF");
+                    for (RuntimeState.PInfo p : state.ps()) {
+                        tab.row(Integer.toString(p.id()), Long.toHexString(p.address()), Integer.toString(p.status()),
+                                Long.toHexString(p.pallocBase()), Long.toString(p.pallocOff()));
+                    }
+                    tab.print(out);
+                }
+            }
+            List<String> findings = new ArrayList<>(image.findings());
+            if (state != null) {
+                findings.addAll(state.findings());
+            }
+            if (!findings.isEmpty()) {
+                out.printf("%nfindings: %d%n", findings.size());
+                findings.forEach(f -> out.printf("  %s%n", f));
+            }
+        }
+
+        private static List<String> names(GoImage.ItabInfo i) {
+            List<String> out = new ArrayList<>();
+            for (int k = 0; k < i.fun().size(); k++) {
+                String n = i.funNames().get(k);
+                out.add(n != null ? n : "0x" + Long.toHexString(i.fun().get(k)));
+            }
+            return out;
+        }
+    }
+
+    /** Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out) {
+            int n = rows.get(0).length;
+            int[] w = new int[n];
+            for (String[] r : rows) {
+                for (int i = 0; i < n - 1; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String[] r : rows) {
+                sb.setLength(0);
+                for (int i = 0; i < n; i++) {
+                    boolean right = i < 3 && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0)) && i < 3 && rows.get(0)[i].matches("ADDRESS|HASH|SIZE|SLOT|ITAB|P");
+                    if (i == n - 1) {
+                        sb.append(r[i]);
+                    } else if (right) {
+                        sb.append(" ".repeat(w[i] - r[i].length())).append(r[i]).append("  ");
+                    } else {
+                        sb.append(r[i]).append(" ".repeat(w[i] - r[i].length())).append("  ");
+                    }
+                }
+                out.println(sb.toString().stripTrailing());
+            }
+        }
+    }
+}

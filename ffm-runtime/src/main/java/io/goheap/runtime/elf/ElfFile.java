@@ -1,0 +1,395 @@
+package io.goheap.runtime.elf;
+
+import io.goheap.layouts.elf.Elf;
+import io.goheap.layouts.elf.Elf64_Ehdr;
+import io.goheap.layouts.elf.Elf64_Nhdr;
+import io.goheap.layouts.elf.Elf64_Phdr;
+import io.goheap.layouts.elf.Elf64_Shdr;
+import io.goheap.layouts.elf.Elf64_Sym;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A little-endian ELF64 file (an x86-64 executable or core) read in place: the file is mapped with
+ * {@link FileChannel#map(FileChannel.MapMode, long, long, Arena)} into a shared {@link Arena}, never
+ * copied into the Java heap, so a multi-GB core costs address space, not heap. Offsets come from the
+ * jextract layouts of {@code <elf.h>} ({@code io.goheap.layouts.elf}).
+ *
+ * <p>Every read is checked against the file's size first; a header, table or string that runs past
+ * the end is a {@link MalformedFileException} naming the offset. Headers are parsed once, at open.
+ * Reads are thread-safe; {@link #close()} unmaps the file, after which reads throw
+ * {@link IllegalStateException}.
+ */
+public final class ElfFile implements AutoCloseable {
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** ELF's escape values for more than 0xfff0 sections / 0xffff segments (the real counts sit in section 0). */
+    private static final int PN_XNUM = 0xffff;
+    private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
+
+    /** A program header. */
+    public record Segment(int index, int type, int flags, long offset, long vaddr, long filesz, long memsz) {
+        public boolean isLoad() {
+            return type == Elf.GOHEAP_PT_LOAD();
+        }
+    }
+
+    /** A section header, with its name. */
+    public record Section(int index, String name, int type, long flags, long addr, long offset, long size, int link, long entsize) {
+        /** Occupies memory at run time (SHF_ALLOC). */
+        public boolean isAlloc() {
+            return (flags & Elf.GOHEAP_SHF_ALLOC()) != 0;
+        }
+
+        /** Has bytes in the file (not SHT_NOBITS). */
+        public boolean hasBytes() {
+            return type != Elf.GOHEAP_SHT_NOBITS();
+        }
+    }
+
+    /** A symbol of {@code .symtab}. */
+    public record Symbol(String name, long value, long size, int type, int shndx) {
+    }
+
+    /** A note: owner name, type and its descriptor bytes (a slice of the file). */
+    public record Note(String name, int type, MemorySegment desc, long offset) {
+    }
+
+    private final String name;
+    private final MemorySegment bytes;
+    private final Arena arena;
+    private final int type;
+    private final int machine;
+    private final List<Segment> segments;
+    private final List<Section> sections;
+    private volatile Map<String, Symbol> symbols;
+
+    private ElfFile(String name, MemorySegment bytes, Arena arena) {
+        this.name = name;
+        this.bytes = bytes;
+        this.arena = arena;
+        if (bytes.byteSize() < Elf64_Ehdr.sizeof()) {
+            throw new MalformedFileException(name, 0, "too short for an ELF64 header (" + bytes.byteSize() + " bytes)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes.get(ValueLayout.JAVA_BYTE, i) != MAGIC[i]) {
+                throw new MalformedFileException(name, i, "not an ELF file (bad magic)");
+            }
+        }
+        long ident = Elf64_Ehdr.e_ident$offset();
+        if (u8(ident + Elf.GOHEAP_EI_CLASS()) != Elf.GOHEAP_ELFCLASS64()) {
+            throw new MalformedFileException(name, ident + Elf.GOHEAP_EI_CLASS(), "not a 64-bit ELF file");
+        }
+        if (u8(ident + Elf.GOHEAP_EI_DATA()) != Elf.GOHEAP_ELFDATA2LSB()) {
+            throw new MalformedFileException(name, ident + Elf.GOHEAP_EI_DATA(), "not a little-endian ELF file");
+        }
+        this.type = u16(Elf64_Ehdr.e_type$offset());
+        this.machine = u16(Elf64_Ehdr.e_machine$offset());
+        List<Section> shs = readSections();
+        this.sections = Collections.unmodifiableList(shs);
+        this.segments = Collections.unmodifiableList(readSegments());
+    }
+
+    /**
+     * Maps {@code path} read-only and parses its headers.
+     *
+     * @throws IOException if the file cannot be opened or mapped
+     * @throws MalformedFileException if it is not a well-formed little-endian ELF64 file
+     */
+    public static ElfFile open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            MemorySegment seg = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return new ElfFile(path.getFileName().toString(), seg, arena);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Parses an ELF image already in memory (the caller keeps it alive); for tests and fuzzing. */
+    public static ElfFile of(String name, MemorySegment bytes) {
+        return new ElfFile(name, bytes, null);
+    }
+
+    /** The file name messages use. */
+    public String name() {
+        return name;
+    }
+
+    /** e_type: {@code ET_EXEC}, {@code ET_DYN}, {@code ET_CORE}. */
+    public int type() {
+        return type;
+    }
+
+    public boolean isCore() {
+        return type == Elf.GOHEAP_ET_CORE();
+    }
+
+    /** e_machine ({@code EM_X86_64} = 62). */
+    public int machine() {
+        return machine;
+    }
+
+    /** The file's size in bytes. */
+    public long size() {
+        return bytes.byteSize();
+    }
+
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    public List<Section> sections() {
+        return sections;
+    }
+
+    /** The first section called {@code n}, or null. */
+    public Section section(String n) {
+        for (Section s : sections) {
+            if (s.name().equals(n)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The bytes {@code [offset, offset + len)} of the file, bounded to them.
+     *
+     * @throws MalformedFileException naming {@code offset} and {@code what} if the range leaves the file
+     */
+    public MemorySegment slice(long offset, long len, String what) {
+        check(offset, len, what);
+        return bytes.asSlice(offset, len);
+    }
+
+    /** A section's bytes. @throws MalformedFileException if it has none or they leave the file */
+    public MemorySegment bytes(Section s) {
+        if (!s.hasBytes()) {
+            throw new MalformedFileException(name, s.offset(), "section " + s.name() + " has no bytes in the file");
+        }
+        return slice(s.offset(), s.size(), "section " + s.name());
+    }
+
+    /** A segment's file bytes ({@code filesz} of them). */
+    public MemorySegment bytes(Segment p) {
+        return slice(p.offset(), p.filesz(), "segment " + p.index());
+    }
+
+    /** Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section). */
+    public List<Note> notes() {
+        List<Note> out = new ArrayList<>();
+        boolean any = false;
+        for (Segment p : segments) {
+            if (p.type() == Elf.GOHEAP_PT_NOTE()) {
+                any = true;
+                readNotes(p.offset(), p.filesz(), out);
+            }
+        }
+        if (!any) {
+            for (Section s : sections) {
+                if (s.type() == Elf.GOHEAP_SHT_NOTE()) {
+                    readNotes(s.offset(), s.size(), out);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The symbols of {@code .symtab} by name (empty for a stripped file). The first of equal names wins. */
+    public Map<String, Symbol> symbols() {
+        Map<String, Symbol> m = symbols;
+        if (m == null) {
+            m = Collections.unmodifiableMap(readSymbols());
+            symbols = m; // racy but benign: every thread computes the same immutable map
+        }
+        return m;
+    }
+
+    /** Unmaps the file (when {@link #open} mapped it). Reads afterwards throw IllegalStateException. */
+    @Override
+    public void close() {
+        if (arena != null && arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    // ---- parsing ----
+
+    private List<Section> readSections() {
+        long shoff = u64(Elf64_Ehdr.e_shoff$offset());
+        int shnum = u16(Elf64_Ehdr.e_shnum$offset());
+        int shentsize = u16(Elf64_Ehdr.e_shentsize$offset());
+        if (shoff == 0) {
+            return List.of();
+        }
+        if (shentsize != Elf64_Shdr.sizeof()) {
+            throw new MalformedFileException(name, Elf64_Ehdr.e_shentsize$offset(), "section header size " + shentsize + ", not " + Elf64_Shdr.sizeof());
+        }
+        long count = shnum;
+        if (count == 0) { // extended numbering: the count is section 0's sh_size
+            count = u64(shoff + Elf64_Shdr.sh_size$offset());
+        }
+        check(shoff, count * Elf64_Shdr.sizeof(), count + " section headers");
+        int shstrndx = u16(Elf64_Ehdr.e_shstrndx$offset());
+        long strOff = 0;
+        long strSize = 0;
+        if (shstrndx != 0 && shstrndx < count) {
+            long h = shoff + shstrndx * Elf64_Shdr.sizeof();
+            strOff = u64(h + Elf64_Shdr.sh_offset$offset());
+            strSize = u64(h + Elf64_Shdr.sh_size$offset());
+            check(strOff, strSize, "section name table");
+        }
+        List<Section> out = new ArrayList<>((int) count);
+        for (int i = 0; i < count; i++) {
+            long h = shoff + i * Elf64_Shdr.sizeof();
+            int nameIdx = u32(h + Elf64_Shdr.sh_name$offset());
+            String n = strSize == 0 ? "" : cstring(strOff, strSize, Integer.toUnsignedLong(nameIdx), "section " + i + " name");
+            out.add(new Section(i, n, u32(h + Elf64_Shdr.sh_type$offset()), u64(h + Elf64_Shdr.sh_flags$offset()),
+                    u64(h + Elf64_Shdr.sh_addr$offset()), u64(h + Elf64_Shdr.sh_offset$offset()),
+                    u64(h + Elf64_Shdr.sh_size$offset()), u32(h + Elf64_Shdr.sh_link$offset()),
+                    u64(h + Elf64_Shdr.sh_entsize$offset())));
+        }
+        return out;
+    }
+
+    private List<Segment> readSegments() {
+        long phoff = u64(Elf64_Ehdr.e_phoff$offset());
+        long phnum = u16(Elf64_Ehdr.e_phnum$offset());
+        int phentsize = u16(Elf64_Ehdr.e_phentsize$offset());
+        if (phoff == 0 || phnum == 0) {
+            return List.of();
+        }
+        if (phentsize != Elf64_Phdr.sizeof()) {
+            throw new MalformedFileException(name, Elf64_Ehdr.e_phentsize$offset(), "program header size " + phentsize + ", not " + Elf64_Phdr.sizeof());
+        }
+        if (phnum == PN_XNUM && !sections.isEmpty()) { // the real count is section 0's sh_info
+            long shoff = u64(Elf64_Ehdr.e_shoff$offset());
+            phnum = Integer.toUnsignedLong(u32(shoff + Elf64_Shdr.sh_info$offset()));
+        }
+        check(phoff, phnum * Elf64_Phdr.sizeof(), phnum + " program headers");
+        List<Segment> out = new ArrayList<>((int) phnum);
+        for (int i = 0; i < phnum; i++) {
+            long h = phoff + i * Elf64_Phdr.sizeof();
+            out.add(new Segment(i, u32(h + Elf64_Phdr.p_type$offset()), u32(h + Elf64_Phdr.p_flags$offset()),
+                    u64(h + Elf64_Phdr.p_offset$offset()), u64(h + Elf64_Phdr.p_vaddr$offset()),
+                    u64(h + Elf64_Phdr.p_filesz$offset()), u64(h + Elf64_Phdr.p_memsz$offset())));
+        }
+        return out;
+    }
+
+    private void readNotes(long off, long size, List<Note> out) {
+        check(off, size, "note segment");
+        long at = off;
+        long end = off + size;
+        while (end - at >= Elf64_Nhdr.sizeof()) {
+            long namesz = Integer.toUnsignedLong(u32(at + Elf64_Nhdr.n_namesz$offset()));
+            long descsz = Integer.toUnsignedLong(u32(at + Elf64_Nhdr.n_descsz$offset()));
+            int ntype = u32(at + Elf64_Nhdr.n_type$offset());
+            long nameAt = at + Elf64_Nhdr.sizeof();
+            long descAt = nameAt + align4(namesz);
+            long next = descAt + align4(descsz);
+            if (next > end || next < at) {
+                throw new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz + " bytes) runs past its segment's end 0x" + Long.toHexString(end));
+            }
+            String n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
+            out.add(new Note(n, ntype, bytes.asSlice(descAt, descsz), descAt));
+            at = next;
+        }
+    }
+
+    private Map<String, Symbol> readSymbols() {
+        Map<String, Symbol> out = new HashMap<>();
+        for (Section s : sections) {
+            if (s.type() != Elf.GOHEAP_SHT_SYMTAB()) {
+                continue;
+            }
+            if (s.entsize() != Elf64_Sym.sizeof()) {
+                throw new MalformedFileException(name, s.offset(), ".symtab entry size " + s.entsize() + ", not " + Elf64_Sym.sizeof());
+            }
+            if (s.link() < 0 || s.link() >= sections.size()) {
+                throw new MalformedFileException(name, s.offset(), ".symtab links to section " + s.link() + " of " + sections.size());
+            }
+            Section str = sections.get(s.link());
+            check(str.offset(), str.size(), "symbol name table");
+            check(s.offset(), s.size(), "symbol table");
+            long n = s.size() / Elf64_Sym.sizeof();
+            for (long i = 1; i < n; i++) {
+                long e = s.offset() + i * Elf64_Sym.sizeof();
+                long nameIdx = Integer.toUnsignedLong(u32(e + Elf64_Sym.st_name$offset()));
+                if (nameIdx == 0) {
+                    continue;
+                }
+                String sn = cstring(str.offset(), str.size(), nameIdx, "symbol " + i + " name");
+                int info = u8(e + Elf64_Sym.st_info$offset());
+                out.putIfAbsent(sn, new Symbol(sn, u64(e + Elf64_Sym.st_value$offset()), u64(e + Elf64_Sym.st_size$offset()),
+                        info & 0xf, u16(e + Elf64_Sym.st_shndx$offset())));
+            }
+        }
+        return out;
+    }
+
+    /** The NUL-terminated string at {@code table + index}, within {@code [table, table + tableSize)}. */
+    private String cstring(long table, long tableSize, long index, String what) {
+        if (index >= tableSize) {
+            throw new MalformedFileException(name, table + index, what + ": index " + index + " outside its string table (" + tableSize + " bytes)");
+        }
+        long start = table + index;
+        long limit = table + tableSize;
+        long end = start;
+        while (end < limit && bytes.get(ValueLayout.JAVA_BYTE, end) != 0) {
+            end++;
+        }
+        if (end == limit) {
+            throw new MalformedFileException(name, start, what + ": string not terminated inside its table");
+        }
+        return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    private static long align4(long n) {
+        return (n + 3) & ~3L;
+    }
+
+    private void check(long offset, long len, String what) {
+        if (offset < 0 || len < 0 || offset > bytes.byteSize() || len > bytes.byteSize() - offset) {
+            throw new MalformedFileException(name, offset, what + " (" + len + " bytes) runs past the end of the file ("
+                    + bytes.byteSize() + " bytes)");
+        }
+    }
+
+    private int u8(long off) {
+        check(off, 1, "byte");
+        return bytes.get(ValueLayout.JAVA_BYTE, off) & 0xff;
+    }
+
+    private int u16(long off) {
+        check(off, 2, "uint16");
+        return bytes.get(U16, off) & 0xffff;
+    }
+
+    private int u32(long off) {
+        check(off, 4, "uint32");
+        return bytes.get(U32, off);
+    }
+
+    private long u64(long off) {
+        check(off, 8, "uint64");
+        return bytes.get(U64, off);
+    }
+}

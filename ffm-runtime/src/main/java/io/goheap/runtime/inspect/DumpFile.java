@@ -1,0 +1,256 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.layouts.elf.Elf;
+import io.goheap.layouts.elf.Elf64_Ehdr;
+import io.goheap.layouts.elf.Elf64_Nhdr;
+import io.goheap.layouts.elf.Elf64_Phdr;
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.elf.MalformedFileException;
+import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.sys.Mman;
+import io.goheap.runtime.sys.Mapping;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * goheap's dump format: the whole simulated address space as an ELF64 core file ({@code ET_CORE},
+ * x86-64), so {@code readelf -l} lists it and gdb opens it ({@code core-file}, {@code x/5gx}):
+ * <ul>
+ *   <li>one {@code PT_LOAD} per live mapping, at its real address, with its protection as flags and
+ *       its bytes page-aligned in the file;</li>
+ *   <li>one {@code PT_NOTE} with three notes of owner {@code "GOHEAP"}: {@link #NT_GO_VERSION} (the Go
+ *       version simulated), {@link #NT_REGIONS} (one line {@code 0xADDR 0xSIZE name} per mapping) and
+ *       {@link #NT_SYMBOLS} (one line {@code 0xADDR 0xSIZE name} per symbol of the image).</li>
+ * </ul>
+ * The dump is a snapshot: write it from a quiescent runtime (as gcore stops a process first), or
+ * words that other threads change meanwhile may be torn between mappings.
+ */
+public final class DumpFile {
+    /** Note owner. */
+    public static final String OWNER = "GOHEAP";
+    public static final int NT_GO_VERSION = 1;
+    public static final int NT_REGIONS = 2;
+    public static final int NT_SYMBOLS = 3;
+    private static final long PAGE = 4096;
+
+    private DumpFile() {
+    }
+
+    /** What {@link #write} wrote. */
+    public record Written(int segments, long bytes, int symbols) {
+    }
+
+    /** What the notes say. */
+    public record Notes(String goVersion, Map<Long, String> regionNames, SymbolTable symbols) {
+    }
+
+    /**
+     * Writes every live mapping of {@code rt} to {@code out} as an ELF core.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static Written write(GoRuntime rt, Path out) throws IOException {
+        List<Mapping> maps = new ArrayList<>();
+        for (Mapping m : rt.sys().mappings()) {
+            if (m.isAlive() && m.prot() != 0) {
+                maps.add(m);
+            }
+        }
+        StringBuilder regions = new StringBuilder();
+        for (Mapping m : maps) {
+            regions.append(String.format("0x%x 0x%x %s%n", m.address(), m.size(), m.purpose()));
+        }
+        List<Symbol> syms = rt.image().symbols();
+        StringBuilder symbols = new StringBuilder();
+        for (Symbol s : syms) {
+            symbols.append(String.format("0x%x 0x%x %s%n", s.address(), s.size(), s.name()));
+        }
+        byte[][] notes = {
+            note(NT_GO_VERSION, GoRuntime.GO_VERSION.getBytes(StandardCharsets.UTF_8)),
+            note(NT_REGIONS, regions.toString().getBytes(StandardCharsets.UTF_8)),
+            note(NT_SYMBOLS, symbols.toString().getBytes(StandardCharsets.UTF_8)),
+        };
+        long noteSize = 0;
+        for (byte[] n : notes) {
+            noteSize += n.length;
+        }
+        int phnum = 1 + maps.size();
+        if (phnum >= 0xffff) {
+            throw new IllegalStateException("too many mappings for one dump: " + maps.size());
+        }
+        long noteOff = Elf64_Ehdr.sizeof() + (long) phnum * Elf64_Phdr.sizeof();
+        long dataOff = align(noteOff + noteSize, PAGE);
+
+        try (Arena arena = Arena.ofConfined();
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            MemorySegment head = arena.allocate(noteOff + noteSize);
+            head.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x7f);
+            head.set(ValueLayout.JAVA_BYTE, 1, (byte) 'E');
+            head.set(ValueLayout.JAVA_BYTE, 2, (byte) 'L');
+            head.set(ValueLayout.JAVA_BYTE, 3, (byte) 'F');
+            long ident = Elf64_Ehdr.e_ident$offset();
+            head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_CLASS(), (byte) Elf.GOHEAP_ELFCLASS64());
+            head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_DATA(), (byte) Elf.GOHEAP_ELFDATA2LSB());
+            head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_VERSION(), (byte) Elf.GOHEAP_EV_CURRENT());
+            head.set(ValueLayout.JAVA_SHORT_UNALIGNED, Elf64_Ehdr.e_type$offset(), (short) Elf.GOHEAP_ET_CORE());
+            head.set(ValueLayout.JAVA_SHORT_UNALIGNED, Elf64_Ehdr.e_machine$offset(), (short) Elf.GOHEAP_EM_X86_64());
+            head.set(ValueLayout.JAVA_INT_UNALIGNED, Elf64_Ehdr.e_version$offset(), Elf.GOHEAP_EV_CURRENT());
+            head.set(ValueLayout.JAVA_LONG_UNALIGNED, Elf64_Ehdr.e_phoff$offset(), Elf64_Ehdr.sizeof());
+            head.set(ValueLayout.JAVA_SHORT_UNALIGNED, Elf64_Ehdr.e_ehsize$offset(), (short) Elf64_Ehdr.sizeof());
+            head.set(ValueLayout.JAVA_SHORT_UNALIGNED, Elf64_Ehdr.e_phentsize$offset(), (short) Elf64_Phdr.sizeof());
+            head.set(ValueLayout.JAVA_SHORT_UNALIGNED, Elf64_Ehdr.e_phnum$offset(), (short) phnum);
+
+            long ph = Elf64_Ehdr.sizeof();
+            phdr(head, ph, Elf.GOHEAP_PT_NOTE(), Elf.GOHEAP_PF_R(), noteOff, 0, noteSize, 0, 1);
+            long off = dataOff;
+            for (Mapping m : maps) {
+                ph += Elf64_Phdr.sizeof();
+                phdr(head, ph, Elf.GOHEAP_PT_LOAD(), flags(m.prot()), off, m.address(), m.size(), m.size(), PAGE);
+                off = align(off + m.size(), PAGE);
+            }
+            long at = noteOff;
+            for (byte[] n : notes) {
+                MemorySegment.copy(MemorySegment.ofArray(n), 0, head, at, n.length);
+                at += n.length;
+            }
+            writeFully(ch, head.asByteBuffer(), 0);
+            off = dataOff;
+            long bytes = 0;
+            for (Mapping m : maps) {
+                writeFully(ch, m.segment().asByteBuffer(), off);
+                bytes += m.size();
+                off = align(off + m.size(), PAGE);
+            }
+            return new Written(maps.size(), bytes, syms.size());
+        }
+    }
+
+    private static int flags(int prot) {
+        int f = 0;
+        if ((prot & Mman.PROT_READ) != 0) {
+            f |= Elf.GOHEAP_PF_R();
+        }
+        if ((prot & Mman.PROT_WRITE) != 0) {
+            f |= Elf.GOHEAP_PF_W();
+        }
+        if ((prot & Mman.PROT_EXEC) != 0) {
+            f |= Elf.GOHEAP_PF_X();
+        }
+        return f;
+    }
+
+    private static void phdr(MemorySegment s, long at, int type, int flags, long offset, long vaddr, long filesz, long memsz, long align) {
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, at + Elf64_Phdr.p_type$offset(), type);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, at + Elf64_Phdr.p_flags$offset(), flags);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, at + Elf64_Phdr.p_offset$offset(), offset);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, at + Elf64_Phdr.p_vaddr$offset(), vaddr);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, at + Elf64_Phdr.p_filesz$offset(), filesz);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, at + Elf64_Phdr.p_memsz$offset(), memsz);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, at + Elf64_Phdr.p_align$offset(), align);
+    }
+
+    /** An ELF note: header, owner name and descriptor, each padded to 4 bytes. */
+    private static byte[] note(int type, byte[] desc) {
+        byte[] owner = (OWNER + "\0").getBytes(StandardCharsets.US_ASCII);
+        int size = (int) (Elf64_Nhdr.sizeof() + align(owner.length, 4) + align(desc.length, 4));
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt((int) Elf64_Nhdr.n_namesz$offset(), owner.length);
+        b.putInt((int) Elf64_Nhdr.n_descsz$offset(), desc.length);
+        b.putInt((int) Elf64_Nhdr.n_type$offset(), type);
+        b.position((int) Elf64_Nhdr.sizeof());
+        b.put(owner);
+        b.position((int) (Elf64_Nhdr.sizeof() + align(owner.length, 4)));
+        b.put(desc);
+        return b.array();
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    private static long align(long n, long a) {
+        return (n + a - 1) & -a;
+    }
+
+    /**
+     * Reads the GOHEAP notes of a dump.
+     *
+     * @throws MalformedFileException if a note is missing or a line is malformed (naming its offset)
+     */
+    public static Notes readNotes(ElfFile dump) {
+        if (!dump.isCore()) {
+            throw new MalformedFileException(dump.name(), 0, "is not a goheap dump (ELF type " + dump.type() + ", not ET_CORE)");
+        }
+        String version = null;
+        Map<Long, String> names = null;
+        List<SymbolTable.Sym> syms = null;
+        for (ElfFile.Note n : dump.notes()) {
+            if (!OWNER.equals(n.name())) {
+                continue;
+            }
+            String text = new String(n.desc().toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            switch (n.type()) {
+                case NT_GO_VERSION -> version = text;
+                case NT_REGIONS -> {
+                    names = new HashMap<>();
+                    for (String[] f : lines(dump, n, text)) {
+                        names.put(f[0].isEmpty() ? 0 : Long.parseUnsignedLong(f[0], 16), f[2]);
+                    }
+                }
+                case NT_SYMBOLS -> {
+                    syms = new ArrayList<>();
+                    for (String[] f : lines(dump, n, text)) {
+                        syms.add(new SymbolTable.Sym(f[2], Long.parseUnsignedLong(f[0], 16), Long.parseUnsignedLong(f[1], 16)));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (version == null || names == null || syms == null) {
+            throw new MalformedFileException(dump.name(), 0, "not a goheap dump: no GOHEAP version, regions and symbols notes"
+                    + " (for a core of a Go process use: inspect core CORE --binary FILE)");
+        }
+        return new Notes(version, names, new SymbolTable(syms));
+    }
+
+    /** The lines {@code 0xADDR 0xSIZE name} of a note, as {hex addr, hex size, name}. */
+    private static List<String[]> lines(ElfFile f, ElfFile.Note n, String text) {
+        List<String[]> out = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] p = line.split(" ", 3);
+            if (p.length != 3 || !p[0].startsWith("0x") || !p[1].startsWith("0x")) {
+                throw new MalformedFileException(f.name(), n.offset(), "GOHEAP note " + n.type() + " line " + lineNo + " is not '0xADDR 0xSIZE name'");
+            }
+            try {
+                Long.parseUnsignedLong(p[0].substring(2), 16);
+                Long.parseUnsignedLong(p[1].substring(2), 16);
+            } catch (NumberFormatException e) {
+                throw new MalformedFileException(f.name(), n.offset(), "GOHEAP note " + n.type() + " line " + lineNo + ": bad hex number");
+            }
+            out.add(new String[] {p[0].substring(2), p[1].substring(2), p[2]});
+        }
+        return out;
+    }
+}

@@ -1,0 +1,611 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.layouts.elf.Elf;
+import io.goheap.layouts.go119.Go119;
+import io.goheap.layouts.go119.moduledata;
+import io.goheap.layouts.go119.pcHeader;
+import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.AddressSpace;
+import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.abi.InterfaceTypeView;
+import io.goheap.runtime.abi.ItabView;
+import io.goheap.runtime.abi.Module;
+import io.goheap.runtime.abi.Regions;
+import io.goheap.runtime.abi.TypeView;
+import io.goheap.runtime.abi.UncommonTypeView;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.elf.MalformedFileException;
+import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.sys.Mapping;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * One Go program's memory, whatever holds it: an executable's sections, a core file laid over its
+ * executable, a goheap dump, or a live {@link GoRuntime}. All four give the same things through the
+ * same code: the {@code moduledata} (by the {@code runtime.firstmoduledata} symbol, or in a stripped
+ * binary through its pclntab and a scan for the moduledata that points at it), the itabs of
+ * {@code itablinks}, every type reachable from {@code typelinks} and the itabs, function names from
+ * the pclntab (or the symbol table), and the build info.
+ *
+ * <p>Every read goes through a bounds-checked {@link AddressSpace}; files are mapped, never read into
+ * the heap. Decoding problems that leave the rest readable (one corrupt itab, a type pointer outside
+ * every region) are {@link #findings()}, not exceptions.
+ */
+public final class GoImage implements AutoCloseable {
+    /** Where the memory came from. */
+    public enum Kind {
+        BINARY, CORE, DUMP, LIVE
+    }
+
+    /** A readable range of the address space: a section, a core segment, a mapping. */
+    public record Area(String name, long base, long size, boolean writable) {
+        public long end() {
+            return base + size;
+        }
+    }
+
+    /** An itab as read: its words and what they name. {@code error} is set (the rest partial) when decoding failed. */
+    public record ItabInfo(long address, String inter, String type, int hash, List<Long> fun, List<String> funNames, String error) {
+    }
+
+    /** A type as read. */
+    public record TypeInfo(long address, String name, String kind, long size, String pkgPath, List<String> methods, String error) {
+    }
+
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Most itablinks/typelinks entries believed before the length is taken as corrupt. */
+    static final long MAX_LINKS = 1 << 24;
+    /** Most types the reachability walk visits. */
+    static final int MAX_TYPES = 1 << 21;
+
+    private final Kind kind;
+    private final String description;
+    private final AddressSpace space;
+    private final List<Area> areas;
+    private final SymbolTable symbols;
+    private final List<AutoCloseable> owned;
+    private final List<String> findings = new ArrayList<>();
+    private final String goVersionHint;
+    private final long moduledataAddr;
+    private final String moduledataFoundBy;
+    private final Module module;
+    private final Pclntab pclntab;
+    private final BuildInfo buildInfo;
+    private final Set<Long> outsideTypes = new HashSet<>();
+
+    private GoImage(Kind kind, String description, AddressSpace space, List<Area> areas, SymbolTable symbols,
+                    List<AutoCloseable> owned, String goVersionHint, ElfFile exe) {
+        this.kind = kind;
+        this.description = description;
+        this.space = space;
+        this.areas = List.copyOf(areas);
+        this.symbols = symbols;
+        this.owned = owned;
+        this.goVersionHint = goVersionHint;
+        long[] md = new long[1];
+        this.moduledataFoundBy = locateModuledata(exe, md);
+        this.moduledataAddr = md[0];
+        this.module = new Module(space, word(moduledata.types$offset()), word(moduledata.etypes$offset()),
+                word(moduledata.text$offset()), word(moduledata.etext$offset()));
+        Pclntab p = null;
+        if (word(moduledata.pcHeader$offset()) != 0) {
+            try {
+                p = new Pclntab(space, moduledataAddr);
+            } catch (BadAddressException | IllegalStateException e) {
+                findings.add("pclntab unreadable: " + e.getMessage());
+            }
+        }
+        this.pclntab = p;
+        this.buildInfo = readBuildInfo(exe);
+    }
+
+    // ---- opening ----
+
+    /**
+     * An executable: its allocated sections with bytes in the file, at their addresses.
+     *
+     * @throws MalformedFileException if the file is not a well-formed ELF executable
+     * @throws IllegalStateException if no Go 1.18/1.19 moduledata is found
+     */
+    public static GoImage ofBinary(ElfFile exe) {
+        if (exe.isCore()) {
+            throw new MalformedFileException(exe.name(), 0, "is a core file, not an executable (use inspect core)");
+        }
+        List<Regions.Region> regions = new ArrayList<>();
+        List<Area> areas = new ArrayList<>();
+        executableRegions(exe, List.of(), regions, areas);
+        Regions space = regions(exe, "executable " + exe.name(), regions);
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe), List.of(), null, exe);
+    }
+
+    /**
+     * A core file over its executable: the core's PT_LOAD segments first, the executable's sections for
+     * what the core left out (a kernel core omits read-only file mappings; gcore keeps them).
+     */
+    public static GoImage ofCore(ElfFile core, ElfFile exe) {
+        if (!core.isCore()) {
+            throw new MalformedFileException(core.name(), 0, "is not a core file (ELF type " + core.type() + ")");
+        }
+        if (exe.isCore()) {
+            throw new MalformedFileException(exe.name(), 0, "is a core file, not the executable");
+        }
+        if (exe.type() == Elf.GOHEAP_ET_DYN()) {
+            throw new MalformedFileException(exe.name(), 0, "is position-independent; its load address in the core is not read (build without -buildmode=pie)");
+        }
+        List<Regions.Region> regions = new ArrayList<>();
+        List<Area> areas = new ArrayList<>();
+        coreRegions(core, regions, areas, null);
+        executableRegions(exe, List.copyOf(regions), regions, areas);
+        Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
+        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe), List.of(), null, exe);
+    }
+
+    /** A goheap dump ({@link DumpFile}): its segments, with the region names and symbols of its note. */
+    public static GoImage ofDump(ElfFile dump) {
+        DumpFile.Notes notes = DumpFile.readNotes(dump);
+        List<Regions.Region> regions = new ArrayList<>();
+        List<Area> areas = new ArrayList<>();
+        coreRegions(dump, regions, areas, notes.regionNames());
+        Regions space = regions(dump, "dump " + dump.name(), regions);
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), List.of(), notes.goVersion(), null);
+    }
+
+    /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
+    public static GoImage ofLive(GoRuntime rt) {
+        List<Area> areas = new ArrayList<>();
+        for (Mapping m : rt.sys().mappings()) {
+            areas.add(new Area(m.purpose(), m.address(), m.size(), true));
+        }
+        List<SymbolTable.Sym> syms = new ArrayList<>();
+        for (Symbol s : rt.image().symbols()) {
+            syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
+        }
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().addressSpace(), areas, new SymbolTable(syms), List.of(),
+                GoRuntime.GO_VERSION, null);
+    }
+
+    /** This image also owns {@code files}: closing it closes them. */
+    public GoImage owning(AutoCloseable... files) {
+        List<AutoCloseable> all = new ArrayList<>(owned);
+        all.addAll(List.of(files));
+        return new GoImage(this, all);
+    }
+
+    private GoImage(GoImage o, List<AutoCloseable> owned) {
+        this.kind = o.kind;
+        this.description = o.description;
+        this.space = o.space;
+        this.areas = o.areas;
+        this.symbols = o.symbols;
+        this.owned = List.copyOf(owned);
+        this.goVersionHint = o.goVersionHint;
+        this.moduledataAddr = o.moduledataAddr;
+        this.moduledataFoundBy = o.moduledataFoundBy;
+        this.module = o.module;
+        this.pclntab = o.pclntab;
+        this.buildInfo = o.buildInfo;
+        this.findings.addAll(o.findings);
+    }
+
+    private static void executableRegions(ElfFile exe, List<Regions.Region> covered, List<Regions.Region> out, List<Area> areas) {
+        List<ElfFile.Section> secs = new ArrayList<>();
+        for (ElfFile.Section s : exe.sections()) {
+            if (s.isAlloc() && s.hasBytes() && s.size() > 0 && s.addr() != 0) {
+                secs.add(s);
+            }
+        }
+        if (secs.isEmpty()) { // no section headers: the PT_LOAD segments' file bytes
+            for (ElfFile.Segment p : exe.segments()) {
+                if (p.isLoad() && p.filesz() > 0) {
+                    addUncovered(covered, "segment " + p.index() + " of " + exe.name(), p.vaddr(), exe.bytes(p),
+                            (p.flags() & Elf.GOHEAP_PF_W()) != 0, out, areas);
+                }
+            }
+            return;
+        }
+        for (ElfFile.Section s : secs) {
+            addUncovered(covered, s.name(), s.addr(), exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
+        }
+    }
+
+    /** Adds the parts of {@code [base, base + bytes.size)} that no region of {@code covered} holds. */
+    private static void addUncovered(List<Regions.Region> covered, String name, long base, MemorySegment bytes, boolean writable,
+                                     List<Regions.Region> out, List<Area> areas) {
+        long lo = base;
+        long hi = base + bytes.byteSize();
+        List<Regions.Region> sorted = new ArrayList<>(covered);
+        sorted.sort(Comparator.comparingLong(Regions.Region::base));
+        for (Regions.Region c : sorted) {
+            if (Long.compareUnsigned(c.end(), lo) <= 0 || Long.compareUnsigned(c.base(), hi) >= 0) {
+                continue;
+            }
+            if (Long.compareUnsigned(c.base(), lo) > 0) {
+                out.add(new Regions.Region(name, lo, bytes.asSlice(lo - base, c.base() - lo)));
+                areas.add(new Area(name, lo, c.base() - lo, writable));
+            }
+            lo = Long.compareUnsigned(c.end(), lo) > 0 ? c.end() : lo;
+        }
+        if (Long.compareUnsigned(lo, hi) < 0) {
+            out.add(new Regions.Region(name, lo, bytes.asSlice(lo - base, hi - lo)));
+            areas.add(new Area(name, lo, hi - lo, writable));
+        }
+    }
+
+    private static void coreRegions(ElfFile core, List<Regions.Region> out, List<Area> areas, java.util.Map<Long, String> names) {
+        for (ElfFile.Segment p : core.segments()) {
+            if (!p.isLoad() || p.filesz() == 0) {
+                continue;
+            }
+            String name = names != null && names.containsKey(p.vaddr()) ? names.get(p.vaddr()) : "load " + p.index();
+            out.add(new Regions.Region(name, p.vaddr(), core.bytes(p)));
+            areas.add(new Area(name, p.vaddr(), p.filesz(), (p.flags() & Elf.GOHEAP_PF_W()) != 0));
+        }
+    }
+
+    private static Regions regions(ElfFile f, String description, List<Regions.Region> regions) {
+        try {
+            return new Regions(description, regions);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFileException(f.name(), 0, e.getMessage());
+        }
+    }
+
+    private static SymbolTable symbols(ElfFile exe) {
+        List<SymbolTable.Sym> out = new ArrayList<>();
+        for (ElfFile.Symbol s : exe.symbols().values()) {
+            out.add(new SymbolTable.Sym(s.name(), s.value(), s.size()));
+        }
+        return new SymbolTable(out);
+    }
+
+    // ---- moduledata ----
+
+    private String locateModuledata(ElfFile exe, long[] out) {
+        SymbolTable.Sym s = symbols.get("runtime.firstmoduledata");
+        if (s != null) {
+            out[0] = s.address();
+            return "symbol runtime.firstmoduledata";
+        }
+        long pcln = 0;
+        String via = null;
+        ElfFile.Section sec = exe == null ? null : exe.section(".gopclntab");
+        if (sec != null && Pclntab.isHeader(space, sec.addr())) {
+            pcln = sec.addr();
+            via = "section .gopclntab";
+        }
+        if (pcln == 0) {
+            pcln = scan(false, 4, (seg, off) -> seg.get(U32, off) == Go119.GO_PCHEADER_MAGIC_1_18(), a -> Pclntab.isHeader(space, a));
+            via = "a scan for the pcHeader magic 0xfffffff0";
+        }
+        if (pcln == 0) {
+            throw new IllegalStateException(description + ": no Go 1.18/1.19 moduledata: no runtime.firstmoduledata symbol and no pclntab"
+                    + " (magic 0xfffffff0) found; is it a Go 1.18 or 1.19 program?");
+        }
+        long pc = pcln;
+        long md = scan(true, 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc));
+        if (md == 0) {
+            throw new IllegalStateException(String.format("%s: pclntab at 0x%x (by %s), but no moduledata points at it", description, pcln, via));
+        }
+        out[0] = md;
+        return String.format("pclntab at 0x%x (%s) and a scan of the data for the moduledata that points at it", pcln, via);
+    }
+
+    private boolean isModuledataFor(long md, long pcln) {
+        try {
+            return space.u64(md + moduledata.text$offset()) == space.u64(pcln + pcHeader.textStart$offset())
+                    && space.u64(md + moduledata.funcnametab$offset() + slice.array$offset())
+                    == pcln + space.u64(pcln + pcHeader.funcnameOffset$offset());
+        } catch (BadAddressException e) {
+            return false;
+        }
+    }
+
+    interface Probe {
+        boolean test(MemorySegment seg, long off);
+    }
+
+    interface Check {
+        boolean test(long addr);
+    }
+
+    /** The first address, {@code step}-aligned, in a (writable or read-only) area where both tests pass; 0 if none. */
+    private long scan(boolean writable, int step, Probe quick, Check full) {
+        for (Area a : areas) {
+            if (a.writable() != writable) {
+                continue;
+            }
+            MemorySegment seg = space.slice(a.base(), a.size());
+            long first = (step - (a.base() % step)) % step;
+            for (long off = first; off + 8 <= a.size(); off += step) {
+                if (quick.test(seg, off) && full.test(a.base() + off)) {
+                    return a.base() + off;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private long word(long off) {
+        return space.u64(moduledataAddr + off);
+    }
+
+    // ---- build info ----
+
+    private BuildInfo readBuildInfo(ElfFile exe) {
+        try {
+            long at = 0;
+            ElfFile.Section s = exe == null ? null : exe.section(".go.buildinfo");
+            if (s != null && BuildInfo.isHeader(space, s.addr())) {
+                at = s.addr();
+            } else if (symbols.get("go.buildinfo") != null) {
+                at = symbols.get("go.buildinfo").address();
+            } else if (kind != Kind.DUMP && kind != Kind.LIVE) {
+                byte first = BuildInfo.MAGIC[0];
+                at = scan(true, BuildInfo.HEADER / 2, (seg, off) -> seg.get(ValueLayout.JAVA_BYTE, off) == first, a -> BuildInfo.isHeader(space, a));
+            }
+            return at == 0 ? null : BuildInfo.read(space, at);
+        } catch (BadAddressException | IllegalStateException e) {
+            findings.add("build info unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- accessors ----
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public AddressSpace space() {
+        return space;
+    }
+
+    public List<Area> areas() {
+        return areas;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    public long moduledata() {
+        return moduledataAddr;
+    }
+
+    /** How the moduledata was found: by symbol or by the pclntab scan. */
+    public String moduledataFoundBy() {
+        return moduledataFoundBy;
+    }
+
+    public Module module() {
+        return module;
+    }
+
+    /** The pclntab, or null (goheap's own images have none). */
+    public Pclntab pclntab() {
+        return pclntab;
+    }
+
+    /** The build info, or null. */
+    public BuildInfo buildInfo() {
+        return buildInfo;
+    }
+
+    /** The Go version: the build info's, else the dump's note, else null. */
+    public String goVersion() {
+        return buildInfo != null ? buildInfo.goVersion() : goVersionHint;
+    }
+
+    /** Problems met while decoding; the image is still usable. */
+    public List<String> findings() {
+        return List.copyOf(findings);
+    }
+
+    void finding(String f) {
+        findings.add(f);
+    }
+
+    /** The function holding {@code pc}: the pclntab's name, else the symbol's, else null. */
+    public String funcName(long pc) {
+        if (pc == 0) {
+            return null;
+        }
+        if (pclntab != null) {
+            try {
+                String n = pclntab.funcName(pc);
+                if (n != null) {
+                    return n;
+                }
+            } catch (BadAddressException e) {
+                findings.add("function at 0x" + Long.toHexString(pc) + ": " + e.getMessage());
+            }
+        }
+        SymbolTable.Sym s = symbols.at(pc);
+        return s == null ? null : s.name();
+    }
+
+    /** The entries of a {@code []T} slice header in moduledata, bounded. */
+    private long[] sliceOf(long field, long elemSize, String what) {
+        long array = word(field + slice.array$offset());
+        long len = word(field + slice.len$offset());
+        if (len < 0 || len > MAX_LINKS) {
+            throw new BadAddressException(array, len, description + " (" + what + " length " + len + ")");
+        }
+        space.slice(array, len * elemSize);
+        return new long[] {array, len};
+    }
+
+    /** The itab addresses of {@code moduledata.itablinks}. */
+    public List<Long> itablinks() {
+        long[] s = sliceOf(moduledata.itablinks$offset(), Go119.GO_PTR_SIZE(), "itablinks");
+        List<Long> out = new ArrayList<>((int) s[1]);
+        for (long i = 0; i < s[1]; i++) {
+            out.add(space.u64(s[0] + i * Go119.GO_PTR_SIZE()));
+        }
+        return out;
+    }
+
+    /** The type addresses of {@code moduledata.typelinks} (int32 offsets from {@code types}). */
+    public List<Long> typelinks() {
+        long[] s = sliceOf(moduledata.typelinks$offset(), Integer.BYTES, "typelinks");
+        List<Long> out = new ArrayList<>((int) s[1]);
+        for (long i = 0; i < s[1]; i++) {
+            out.add(module.types() + Integer.toUnsignedLong(space.u32(s[0] + i * Integer.BYTES)));
+        }
+        return out;
+    }
+
+    /** Decodes the itab at {@code addr}; a failure is an ItabInfo with {@code error} set and a finding. */
+    public ItabInfo itab(long addr) {
+        String inter = null;
+        String type = null;
+        int hash = 0;
+        List<Long> fun = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try {
+            ItabView v = new ItabView(module, addr);
+            hash = v.hash();
+            InterfaceTypeView it = v.inter();
+            inter = it.type().string();
+            TypeView t = v.type();
+            type = t == null ? null : t.string();
+            for (long f : v.funs()) {
+                fun.add(f);
+                names.add(funcName(f));
+            }
+            return new ItabInfo(addr, inter, type, hash, fun, names, null);
+        } catch (BadAddressException | IllegalStateException e) {
+            findings.add(String.format("itab at 0x%x: %s", addr, e.getMessage()));
+            return new ItabInfo(addr, inter, type, hash, fun, names, e.getMessage());
+        }
+    }
+
+    /** Every itab of itablinks, decoded. */
+    public List<ItabInfo> itabs() {
+        List<ItabInfo> out = new ArrayList<>();
+        for (long a : itablinks()) {
+            out.add(itab(a));
+        }
+        return out;
+    }
+
+    /** Decodes the type at {@code addr}. */
+    public TypeInfo type(long addr) {
+        TypeView t = module.typeAt(addr);
+        String name = null;
+        String kindName = null;
+        long size = 0;
+        String pkg = "";
+        List<String> methods = new ArrayList<>();
+        try {
+            name = t.string();
+            kindName = t.kindName();
+            size = t.size();
+            UncommonTypeView u = t.uncommon();
+            if (u != null) {
+                pkg = u.pkgPath();
+                for (UncommonTypeView.Method m : u.methods()) {
+                    methods.add(m.name() == null ? "" : m.name().name());
+                }
+            }
+            if (t.kind() == Go119.GO_KIND_INTERFACE()) {
+                InterfaceTypeView it = t.asInterface();
+                if (pkg.isEmpty()) {
+                    pkg = it.pkgPath();
+                }
+                for (InterfaceTypeView.IMethod m : it.methods()) {
+                    methods.add(m.name() == null ? "" : m.name().name());
+                }
+            }
+            return new TypeInfo(addr, name, kindName, size, pkg, methods, null);
+        } catch (BadAddressException | IllegalStateException e) {
+            findings.add(String.format("type at 0x%x: %s", addr, e.getMessage()));
+            return new TypeInfo(addr, name, kindName, size, pkg, methods, e.getMessage());
+        }
+    }
+
+    /**
+     * Every type reachable from typelinks and the itabs' interface and concrete types, through
+     * element, key, field, parameter, result, method and pointer-to-this links; in address order.
+     */
+    public List<TypeInfo> types(List<ItabInfo> itabs, LongConsumer progress) {
+        Set<Long> seen = new HashSet<>();
+        ArrayDeque<Long> work = new ArrayDeque<>();
+        for (long a : typelinks()) {
+            push(a, seen, work);
+        }
+        for (long a : itablinks()) {
+            try {
+                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET), seen, work);
+                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET), seen, work);
+            } catch (BadAddressException e) {
+                // already a finding of itabs()
+            }
+        }
+        while (!work.isEmpty() && seen.size() < MAX_TYPES) {
+            long a = work.poll();
+            try {
+                for (long c : TypeLinks.children(module, a)) {
+                    push(c, seen, work);
+                }
+            } catch (BadAddressException | IllegalStateException e) {
+                // the type itself is decoded (and its problem reported) below
+            }
+            if (progress != null) {
+                progress.accept(seen.size());
+            }
+        }
+        if (seen.size() >= MAX_TYPES) {
+            findings.add("type walk stopped at " + MAX_TYPES + " types");
+        }
+        List<Long> sorted = new ArrayList<>(seen);
+        sorted.sort(Long::compareUnsigned);
+        List<TypeInfo> out = new ArrayList<>(sorted.size());
+        for (long a : sorted) {
+            out.add(type(a));
+        }
+        return out;
+    }
+
+    private void push(long a, Set<Long> seen, ArrayDeque<Long> work) {
+        if (a == 0 || seen.contains(a)) {
+            return;
+        }
+        if (Long.compareUnsigned(a, module.types()) < 0 || Long.compareUnsigned(a, module.etypes()) >= 0) {
+            if (outsideTypes.add(a)) {
+                findings.add(String.format("type pointer 0x%x outside the module's types [0x%x, 0x%x)", a, module.types(), module.etypes()));
+            }
+            return;
+        }
+        seen.add(a);
+        work.add(a);
+    }
+
+    /** Closes the files this image maps. */
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a read-only mapping cannot lose data; nothing to report
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.layouts.go119.Go119;
+import io.goheap.layouts.go119.itabTableType;
+import io.goheap.layouts.go119.p;
+import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.abi.AddressSpace;
+import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.iface.ItabTable;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The runtime state of a process image (a core, a goheap dump, a live runtime): the global
+ * {@code itabTable} with every entry, the {@code persistentChunks} chain and each P's
+ * {@code palloc} through {@code allp}. Found by the runtime's symbols; in a core of a stripped binary
+ * the table is found by a scan of the data for a pointer to a table that holds every itab of
+ * itablinks (which {@code itabsinit} put there), and the chain and Ps are reported as not located.
+ *
+ * <p>Inconsistencies (a count that disagrees with the entries, an entry or chunk outside every
+ * region, a chain that loops) are {@link #findings()}, never exceptions.
+ */
+public final class RuntimeState {
+    /** One occupied slot of the table. */
+    public record Entry(long slot, long itab, String inter, String type) {
+    }
+
+    /** The table: where the {@code itabTable} pointer points, its size and count, its occupied slots. */
+    public record Table(long address, long size, long count, List<Entry> entries, String foundBy) {
+    }
+
+    /** {@code --verify-table}: how many entries goheap's own {@link ItabTable#probe} finds at their itab. */
+    public record Verify(int found, int of, List<Integer> probeLengths) {
+    }
+
+    /** One P: its address, id, status and persistentalloc state. */
+    public record PInfo(long address, int id, int status, long pallocBase, long pallocOff) {
+    }
+
+    /** Longest chunk chain followed before it is taken as corrupt. */
+    static final int MAX_CHUNKS = 1 << 20;
+
+    private final GoImage image;
+    private final AddressSpace space;
+    private final List<String> findings = new ArrayList<>();
+    private final Table table;
+    private final List<Long> chunks;
+    private final List<PInfo> ps;
+
+    public RuntimeState(GoImage image) {
+        this.image = image;
+        this.space = image.space();
+        this.table = readTable();
+        this.chunks = readChunks();
+        this.ps = readPs();
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    /** The chunks of {@code persistentChunks}, newest first; null if the head could not be located. */
+    public List<Long> chunks() {
+        return chunks;
+    }
+
+    /** The Ps of {@code allp}; null if it could not be located. */
+    public List<PInfo> ps() {
+        return ps;
+    }
+
+    public List<String> findings() {
+        return List.copyOf(findings);
+    }
+
+    /**
+     * Runs {@link ItabTable#probe} (the simulator's own find) for every entry: found when it returns the
+     * entry's itab. Also records each entry's probe length (slots visited).
+     */
+    public Verify verify() {
+        if (table == null) {
+            return new Verify(0, 0, List.of());
+        }
+        ItabTable.Words words = ItabTable.words(space);
+        int found = 0;
+        List<Integer> lengths = new ArrayList<>();
+        for (Entry e : table.entries()) {
+            try {
+                long inter = space.u64(e.itab() + ItabDescriptor.INTER_OFFSET);
+                long typ = space.u64(e.itab() + ItabDescriptor.TYPE_OFFSET);
+                if (ItabTable.probe(words, table.address(), inter, typ) == e.itab()) {
+                    found++;
+                }
+                lengths.add(probeLength(words, inter, typ, e.slot()));
+            } catch (BadAddressException ex) {
+                findings.add(String.format("verify: slot %d (itab 0x%x): %s", e.slot(), e.itab(), ex.getMessage()));
+                lengths.add(-1);
+            }
+        }
+        if (found != table.entries().size()) {
+            findings.add("verify: goheap's find found " + found + " of " + table.entries().size() + " entries at their slot");
+        }
+        return new Verify(found, table.entries().size(), lengths);
+    }
+
+    /** Slots the probe sequence visits from the hash to {@code slot}: 1 when the entry sits at its hash. */
+    private int probeLength(ItabTable.Words words, long inter, long typ, long slot) {
+        long mask = table.size() - 1;
+        long h = ItabTable.hash(words, inter, typ) & mask;
+        for (int i = 1; i <= table.size(); i++) {
+            if (h == slot) {
+                return i;
+            }
+            h = (h + i) & mask;
+        }
+        return -1;
+    }
+
+    // ---- itabTable ----
+
+    private Table readTable() {
+        SymbolTable.Sym sym = image.symbols().get("runtime.itabTable");
+        long t;
+        String by;
+        try {
+            if (sym != null) {
+                t = space.u64(sym.address());
+                by = "symbol runtime.itabTable";
+            } else {
+                t = scanForTable();
+                by = "a scan of the data for a pointer to a table holding every itab of itablinks";
+                if (t == 0) {
+                    findings.add("itabTable not located: no runtime.itabTable symbol (stripped binary?) and no table found by scanning");
+                    return null;
+                }
+            }
+            return decodeTable(t, by);
+        } catch (BadAddressException e) {
+            findings.add("itabTable unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Table decodeTable(long t, String by) {
+        long size = space.u64(t + itabTableType.size$offset());
+        long count = space.u64(t + itabTableType.count$offset());
+        if (size <= 0 || Long.bitCount(size) != 1 || size > (1L << 30)) {
+            findings.add(String.format("itabTable at 0x%x: size %d is not a power of two", t, size));
+            return new Table(t, size, count, List.of(), by);
+        }
+        long entries = t + itabTableType.entries$offset();
+        var seg = space.slice(entries, size * Go119.GO_PTR_SIZE());
+        List<Entry> out = new ArrayList<>();
+        for (long i = 0; i < size; i++) {
+            long m = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * Go119.GO_PTR_SIZE());
+            if (m == 0) {
+                continue;
+            }
+            String inter = null;
+            String type = null;
+            try {
+                GoImage.ItabInfo info = image.itab(m);
+                inter = info.inter();
+                type = info.type();
+            } catch (BadAddressException e) {
+                findings.add(String.format("itabTable slot %d: itab 0x%x: %s", i, m, e.getMessage()));
+            }
+            if (!space.contains(m, ItabDescriptor.INTER_OFFSET + Go119.GO_PTR_SIZE())) {
+                findings.add(String.format("itabTable slot %d: itab pointer 0x%x is outside every region", i, m));
+            }
+            out.add(new Entry(i, m, inter, type));
+        }
+        if (out.size() != count) {
+            findings.add(String.format("itabTable at 0x%x: count %d but %d occupied slots", t, count, out.size()));
+        }
+        return new Table(t, size, count, List.copyOf(out), by);
+    }
+
+    private long scanForTable() {
+        List<Long> links;
+        try {
+            links = image.itablinks();
+        } catch (BadAddressException e) {
+            return 0;
+        }
+        ItabTable.Words words = ItabTable.words(space);
+        for (GoImage.Area a : image.areas()) {
+            if (!a.writable()) {
+                continue;
+            }
+            var seg = space.slice(a.base(), a.size());
+            for (long off = (8 - a.base() % 8) % 8; off + 8 <= a.size(); off += 8) {
+                long t = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off);
+                if (t != 0 && (t & 7) == 0 && holdsAll(words, t, links)) {
+                    return t;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private boolean holdsAll(ItabTable.Words words, long t, List<Long> links) {
+        try {
+            long size = space.u64(t + itabTableType.size$offset());
+            long count = space.u64(t + itabTableType.count$offset());
+            if (size < Go119.GO_ITAB_INIT_SIZE() || Long.bitCount(size) != 1 || count < links.size() || count > size
+                    || !space.contains(t + itabTableType.entries$offset(), size * Go119.GO_PTR_SIZE())) {
+                return false;
+            }
+            for (long m : links) {
+                long inter = space.u64(m + ItabDescriptor.INTER_OFFSET);
+                long typ = space.u64(m + ItabDescriptor.TYPE_OFFSET);
+                if (ItabTable.probe(words, t, inter, typ) != m) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (BadAddressException e) {
+            return false;
+        }
+    }
+
+    // ---- persistentChunks ----
+
+    private List<Long> readChunks() {
+        SymbolTable.Sym sym = image.symbols().get("runtime.persistentChunks");
+        if (sym == null) {
+            findings.add("persistentChunks not located: no runtime.persistentChunks symbol (stripped binary?)");
+            return null;
+        }
+        List<Long> out = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        try {
+            long c = space.u64(sym.address());
+            while (c != 0) {
+                if (!seen.add(c)) {
+                    findings.add(String.format("persistentChunks: chain loops back to 0x%x after %d chunks", c, out.size()));
+                    break;
+                }
+                if (out.size() >= MAX_CHUNKS) {
+                    findings.add("persistentChunks: chain longer than " + MAX_CHUNKS + " chunks; stopped");
+                    break;
+                }
+                out.add(c);
+                if (!space.contains(c, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
+                    findings.add(String.format("persistentChunks: chunk 0x%x (%d KiB) is not inside one region", c,
+                            Go119.GO_PERSISTENT_CHUNK_SIZE() >> 10));
+                }
+                c = space.u64(c); // the first word links to the previous chunk
+            }
+        } catch (BadAddressException e) {
+            findings.add("persistentChunks: " + e.getMessage());
+        }
+        return List.copyOf(out);
+    }
+
+    // ---- allp ----
+
+    private List<PInfo> readPs() {
+        SymbolTable.Sym sym = image.symbols().get("runtime.allp");
+        if (sym == null) {
+            findings.add("allp not located: no runtime.allp symbol (stripped binary?)");
+            return null;
+        }
+        List<PInfo> out = new ArrayList<>();
+        try {
+            long array = space.u64(sym.address() + slice.array$offset());
+            long len = space.u64(sym.address() + slice.len$offset());
+            if (len < 0 || len > (1 << 16)) {
+                findings.add("allp: implausible length " + len);
+                return List.of();
+            }
+            for (long i = 0; i < len; i++) {
+                long pp = space.u64(array + i * Go119.GO_PTR_SIZE());
+                try {
+                    long pa = pp + p.palloc$offset();
+                    out.add(new PInfo(pp, space.u32(pp + p.id$offset()), space.u32(pp + p.status$offset()),
+                            space.u64(pa + persistentAlloc.base$offset()), space.u64(pa + persistentAlloc.off$offset())));
+                } catch (BadAddressException e) {
+                    findings.add(String.format("allp[%d] = 0x%x: %s", i, pp, e.getMessage()));
+                }
+            }
+        } catch (BadAddressException e) {
+            findings.add("allp: " + e.getMessage());
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,127 @@
+package io.goheap.runtime.inspect;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code --svg FILE}: two pictures in one SVG.
+ * <ol>
+ *   <li>The memory map: one row per region, in address order, its bar as long as log2 of its size
+ *       (regions span bytes to gigabytes), read-only grey and writable blue, with each persistent
+ *       chunk inside it marked in orange at its place.</li>
+ *   <li>The itabTable: one cell per slot (or per group of slots for tables over 8192 entries), empty
+ *       white, occupied coloured by probe length: green at its hash, then yellow, orange and red for
+ *       2, 3 and 4+ slots visited.</li>
+ * </ol>
+ */
+public final class Svg {
+    private static final int MAX_CELLS = 8192;
+    private static final int COLS = 128;
+    private static final int CELL = 6;
+
+    private Svg() {
+    }
+
+    public static void write(Path out, GoImage img, RuntimeState state, RuntimeState.Verify verify) throws IOException {
+        Files.writeString(out, render(img, state, verify), StandardCharsets.UTF_8);
+    }
+
+    static String render(GoImage img, RuntimeState state, RuntimeState.Verify verify) {
+        StringBuilder b = new StringBuilder();
+        List<GoImage.Area> areas = new ArrayList<>(img.areas());
+        areas.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
+        List<Long> chunks = state == null || state.chunks() == null ? List.of() : state.chunks();
+        int rowH = 16;
+        int mapTop = 40;
+        int mapH = areas.size() * rowH;
+        int barX = 330;
+        int barW = 600;
+        int tableTop = mapTop + mapH + 50;
+        RuntimeState.Table t = state == null ? null : state.table();
+        long slots = t == null ? 0 : Math.max(0, t.size());
+        long per = Math.max(1, (slots + MAX_CELLS - 1) / MAX_CELLS);
+        long cells = slots == 0 ? 0 : (slots + per - 1) / per;
+        int tableH = (int) ((cells + COLS - 1) / COLS) * CELL;
+        int height = tableTop + tableH + 60;
+        int width = barX + barW + 40;
+        b.append(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" font-size=\"11\">%n",
+                width, height));
+        b.append(String.format("<text x=\"10\" y=\"20\" font-size=\"14\">%s: memory map (%d regions, %d persistent chunks)</text>%n",
+                esc(img.description()), areas.size(), chunks.size()));
+        double maxLog = 1;
+        for (GoImage.Area a : areas) {
+            maxLog = Math.max(maxLog, log2(a.size()));
+        }
+        for (int i = 0; i < areas.size(); i++) {
+            GoImage.Area a = areas.get(i);
+            int y = mapTop + i * rowH;
+            double w = Math.max(2, barW * log2(a.size()) / maxLog);
+            b.append(String.format("<text x=\"10\" y=\"%d\">%x %-12s %s</text>%n", y + 11, a.base(), size(a.size()), esc(trim(a.name()))));
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s 0x%x-0x%x</title></rect>%n",
+                    barX, y + 2, w, rowH - 4, a.writable() ? "#6fa8dc" : "#bbbbbb", esc(a.name()), a.base(), a.end()));
+            for (long c : chunks) {
+                if (Long.compareUnsigned(c - a.base(), a.size()) < 0) {
+                    double x = barX + w * (double) (c - a.base()) / a.size();
+                    b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"#e69138\"><title>chunk 0x%x</title></rect>%n",
+                            x, y, rowH, c));
+                }
+            }
+        }
+        if (t != null) {
+            int[] lengths = new int[(int) Math.min(slots, Integer.MAX_VALUE)];
+            if (verify != null && verify.probeLengths().size() == t.entries().size()) {
+                for (int i = 0; i < t.entries().size(); i++) {
+                    lengths[(int) t.entries().get(i).slot()] = verify.probeLengths().get(i);
+                }
+            } else {
+                for (RuntimeState.Entry e : t.entries()) {
+                    lengths[(int) e.slot()] = 1;
+                }
+            }
+            b.append(String.format("<text x=\"10\" y=\"%d\" font-size=\"14\">itabTable 0x%x: size %d, count %d%s; one cell = %d slot%s</text>%n",
+                    tableTop - 12, t.address(), t.size(), t.count(),
+                    verify == null ? "" : ", verify " + verify.found() + "/" + verify.of(), per, per == 1 ? "" : "s"));
+            for (long c = 0; c < cells; c++) {
+                int used = 0;
+                int worst = 0;
+                for (long s = c * per; s < Math.min(slots, (c + 1) * per); s++) {
+                    if (lengths[(int) s] != 0) {
+                        used++;
+                        worst = Math.max(worst, lengths[(int) s]);
+                    }
+                }
+                String fill = used == 0 ? "#ffffff" : worst <= 1 ? "#6aa84f" : worst == 2 ? "#f1c232" : worst == 3 ? "#e69138" : "#cc0000";
+                b.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#dddddd\" stroke-width=\"0.5\"/>%n",
+                        10 + (c % COLS) * CELL, tableTop + (c / COLS) * CELL, CELL, CELL, fill));
+            }
+            b.append(String.format("<text x=\"10\" y=\"%d\">white empty, green at its hash, yellow/orange/red: 2/3/4+ slots probed</text>%n",
+                    tableTop + tableH + 20));
+        }
+        b.append("</svg>\n");
+        return b.toString();
+    }
+
+    private static double log2(long n) {
+        return Math.log(Math.max(2, n)) / Math.log(2);
+    }
+
+    private static String size(long n) {
+        if (n >= 1 << 20) {
+            return (n >> 20) + " MiB";
+        }
+        return n >= 1 << 10 ? (n >> 10) + " KiB" : n + " B";
+    }
+
+    private static String trim(String s) {
+        return s.length() > 24 ? s.substring(0, 23) + "…" : s;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,69 @@
+package io.goheap.runtime.inspect;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named addresses of an inspected program: an executable's {@code .symtab}, the symbols note of a
+ * goheap dump, or a live image's symbols. Lookup by name is a hash map; by address, a binary search
+ * over the symbols sorted by address (for naming code addresses when there is no pclntab).
+ */
+public final class SymbolTable {
+    /** One symbol. */
+    public record Sym(String name, long address, long size) {
+    }
+
+    private final Map<String, Sym> byName;
+    private final Sym[] byAddress;
+
+    public SymbolTable(List<Sym> syms) {
+        Map<String, Sym> m = new HashMap<>();
+        for (Sym s : syms) {
+            m.putIfAbsent(s.name(), s);
+        }
+        this.byName = Collections.unmodifiableMap(m);
+        this.byAddress = syms.toArray(new Sym[0]);
+        Arrays.sort(byAddress, (a, b) -> Long.compareUnsigned(a.address(), b.address()));
+    }
+
+    /** No symbols (a stripped binary). */
+    public static SymbolTable empty() {
+        return new SymbolTable(List.of());
+    }
+
+    public Sym get(String name) {
+        return byName.get(name);
+    }
+
+    public boolean isEmpty() {
+        return byName.isEmpty();
+    }
+
+    public int size() {
+        return byName.size();
+    }
+
+    /** The symbol whose {@code [address, address + max(size, 1))} holds {@code addr}, or null. */
+    public Sym at(long addr) {
+        int lo = 0;
+        int hi = byAddress.length - 1;
+        int best = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(byAddress[mid].address(), addr) <= 0) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (best < 0) {
+            return null;
+        }
+        Sym s = byAddress[best];
+        return Long.compareUnsigned(addr - s.address(), Math.max(s.size(), 1)) < 0 ? s : null;
+    }
+}

@@ -46,6 +46,8 @@ public final class DumpFile {
     public static final int NT_REGIONS = 2;
     public static final int NT_SYMBOLS = 3;
     private static final long PAGE = 4096;
+    /** ELFMAG: the first four bytes of e_ident. */
+    private static final byte[] ELFMAG = {0x7f, 'E', 'L', 'F'};
 
     private DumpFile() {
     }
@@ -98,11 +100,8 @@ public final class DumpFile {
         try (Arena arena = Arena.ofConfined();
              FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             MemorySegment head = arena.allocate(noteOff + noteSize);
-            head.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x7f);
-            head.set(ValueLayout.JAVA_BYTE, 1, (byte) 'E');
-            head.set(ValueLayout.JAVA_BYTE, 2, (byte) 'L');
-            head.set(ValueLayout.JAVA_BYTE, 3, (byte) 'F');
             long ident = Elf64_Ehdr.e_ident$offset();
+            MemorySegment.copy(MemorySegment.ofArray(ELFMAG), 0, head, ident, ELFMAG.length);
             head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_CLASS(), (byte) Elf.GOHEAP_ELFCLASS64());
             head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_DATA(), (byte) Elf.GOHEAP_ELFDATA2LSB());
             head.set(ValueLayout.JAVA_BYTE, ident + Elf.GOHEAP_EI_VERSION(), (byte) Elf.GOHEAP_EV_CURRENT());

@@ -23,6 +23,8 @@ public final class Svg {
     private static final int MAX_CELLS = 8192;
     private static final int COLS = 128;
     private static final int CELL = 6;
+    /** Pixels between the memory map and the table. */
+    private static final int GAP = 50;
 
     private Svg() {
     }
@@ -41,13 +43,13 @@ public final class Svg {
         int mapH = areas.size() * rowH;
         int barX = 330;
         int barW = 600;
-        int tableTop = mapTop + mapH + 50;
+        int gridTop = mapH + mapTop + GAP;
         RuntimeState.Table t = state == null ? null : state.table();
         long slots = t == null ? 0 : Math.max(0, t.size());
         long per = Math.max(1, (slots + MAX_CELLS - 1) / MAX_CELLS);
         long cells = slots == 0 ? 0 : (slots + per - 1) / per;
-        int tableH = (int) ((cells + COLS - 1) / COLS) * CELL;
-        int height = tableTop + tableH + 60;
+        int gridH = (int) ((cells + COLS - 1) / COLS) * CELL;
+        int height = gridTop + gridH + 60;
         int width = barX + barW + 40;
         b.append(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" font-size=\"11\">%n",
                 width, height));
@@ -84,7 +86,7 @@ public final class Svg {
                 }
             }
             b.append(String.format("<text x=\"10\" y=\"%d\" font-size=\"14\">itabTable 0x%x: size %d, count %d%s; one cell = %d slot%s</text>%n",
-                    tableTop - 12, t.address(), t.size(), t.count(),
+                    gridTop - 12, t.address(), t.size(), t.count(),
                     verify == null ? "" : ", verify " + verify.found() + "/" + verify.of(), per, per == 1 ? "" : "s"));
             for (long c = 0; c < cells; c++) {
                 int used = 0;
@@ -97,10 +99,10 @@ public final class Svg {
                 }
                 String fill = used == 0 ? "#ffffff" : worst <= 1 ? "#6aa84f" : worst == 2 ? "#f1c232" : worst == 3 ? "#e69138" : "#cc0000";
                 b.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#dddddd\" stroke-width=\"0.5\"/>%n",
-                        10 + (c % COLS) * CELL, tableTop + (c / COLS) * CELL, CELL, CELL, fill));
+                        10 + (c % COLS) * CELL, gridTop + (c / COLS) * CELL, CELL, CELL, fill));
             }
             b.append(String.format("<text x=\"10\" y=\"%d\">white empty, green at its hash, yellow/orange/red: 2/3/4+ slots probed</text>%n",
-                    tableTop + tableH + 20));
+                    gridTop + gridH + 20));
         }
         b.append("</svg>\n");
         return b.toString();

@@ -1,0 +1,165 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.testing.InspectFixtures;
+import io.goheap.runtime.testing.InspectFixtures.NmSymbol;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * goheap inspect on real Go 1.19 binaries (native/fixtures/inspect, plain and stripped) against what
+ * the Go toolchain's own {@code go tool nm} listed for them.
+ */
+class InspectBinaryTest {
+    static GoImage plain;
+    static GoImage stripped;
+    static List<NmSymbol> nm;
+
+    @BeforeAll
+    static void open() throws Exception {
+        ElfFile a = ElfFile.open(InspectFixtures.file("inspect"));
+        plain = GoImage.ofBinary(a).owning(a);
+        ElfFile b = ElfFile.open(InspectFixtures.file("inspect-stripped"));
+        stripped = GoImage.ofBinary(b).owning(b);
+        nm = InspectFixtures.nm();
+    }
+
+    @AfterAll
+    static void close() {
+        plain.close();
+        stripped.close();
+    }
+
+    /** {@code go.itab.*main.data,main.Xer} -> {"*main.data", "main.Xer"}, package paths cut to their last element as Go's type strings have them. */
+    static String[] itabNames(String sym) {
+        String s = sym.substring("go.itab.".length());
+        int comma = s.lastIndexOf(',');
+        return new String[] {shortPkg(s.substring(0, comma)), shortPkg(s.substring(comma + 1))};
+    }
+
+    static String shortPkg(String s) {
+        return s.replaceAll("[\\w.\\-]+/", "");
+    }
+
+    @Test
+    void everyItabNmListsIsListedWithTheSameInterfaceAndType() {
+        List<NmSymbol> goItabs = nm.stream().filter(s -> s.name().startsWith("go.itab.")).toList();
+        assertEquals(14, goItabs.size(), "the fixture's go.itab symbols");
+        Map<Long, GoImage.ItabInfo> ours = plain.itabs().stream().collect(Collectors.toMap(GoImage.ItabInfo::address, i -> i));
+        assertEquals(goItabs.size(), ours.size(), "itablinks has one entry per go.itab symbol");
+        for (NmSymbol s : goItabs) {
+            GoImage.ItabInfo i = ours.get(s.address());
+            assertNotNull(i, "no itab at " + s);
+            String[] want = itabNames(s.name());
+            assertEquals(want[0], i.type(), s.name());
+            assertEquals(want[1], i.inter(), s.name());
+            assertEquals(8 + 8 + 4 + 4 + 8L * i.fun().size(), s.size(), "itab size = 24 + 8 per method: " + s.name());
+            assertNull(i.error());
+        }
+        assertTrue(plain.findings().isEmpty(), plain.findings().toString());
+    }
+
+    @Test
+    void funTargetsAreTheFunctionsNmNames() {
+        Map<String, Long> text = new HashMap<>();
+        nm.stream().filter(s -> s.kind() == 'T' || s.kind() == 't').forEach(s -> text.putIfAbsent(s.name(), s.address()));
+        GoImage.ItabInfo xer = plain.itabs().stream().filter(i -> i.inter().equals("main.Xer")).findFirst().orElseThrow();
+        assertEquals(List.of("main.(*data).A", "main.(*data).B"), xer.funNames());
+        assertEquals(List.of(text.get("main.(*data).A"), text.get("main.(*data).B")), xer.fun());
+        assertEquals(nm.stream().filter(s -> s.name().equals("go.itab.*main.data,main.Xer")).findFirst().orElseThrow().address(), xer.address());
+        // and the hash is *main.data's type hash, as the linker writes it
+        long typ = plain.space().u64(xer.address() + io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET);
+        assertEquals(plain.module().typeAt(typ).hash(), xer.hash());
+    }
+
+    @Test
+    void thePclntabNamesEveryFunctionNmLists() {
+        int checked = 0;
+        List<String> wrong = new ArrayList<>();
+        for (NmSymbol s : nm) {
+            if ((s.kind() == 'T' || s.kind() == 't') && s.size() > 0) {
+                checked++;
+                // the pclntab spells names as runtime.FuncForPC reports them: no ABI suffix (nm's
+                // ".abi0" on assembly functions) and array lengths in generated names as "[...]"
+                String want = s.name().replaceFirst("\\.abi0$", "").replaceAll("\\[\\d+\\]", "[...]");
+                String n = plain.funcName(s.address());
+                if (!want.equals(n)) {
+                    wrong.add(s.name() + " @" + Long.toHexString(s.address()) + " -> " + n);
+                }
+                String mid = stripped.funcName(s.address() + s.size() / 2);
+                if (!want.equals(mid)) {
+                    wrong.add("stripped, mid " + s.name() + " -> " + mid);
+                }
+            }
+        }
+        assertTrue(checked > 1000, "functions checked: " + checked);
+        assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 10)), wrong.size() + " names differ");
+    }
+
+    @Test
+    void aStrippedBinaryFindsModuledataThroughThePclntab() {
+        assertTrue(stripped.symbols().isEmpty(), "-s -w leaves no .symtab");
+        assertTrue(stripped.moduledataFoundBy().startsWith("pclntab at 0x"), stripped.moduledataFoundBy());
+        assertEquals("symbol runtime.firstmoduledata", plain.moduledataFoundBy());
+        NmSymbol md = nm.stream().filter(s -> s.name().equals("runtime.firstmoduledata")).findFirst().orElseThrow();
+        assertEquals(md.address(), plain.moduledata());
+        assertEquals(md.address(), stripped.moduledata(), "same layout: -s -w drops no loaded section");
+        List<String> a = plain.itabs().stream().map(i -> i.inter() + " " + i.type() + " " + i.hash() + " " + i.funNames()).toList();
+        List<String> b = stripped.itabs().stream().map(i -> i.inter() + " " + i.type() + " " + i.hash() + " " + i.funNames()).toList();
+        assertEquals(a, b);
+        assertEquals(plain.types(List.of(), null).size(), stripped.types(List.of(), null).size());
+    }
+
+    @Test
+    void typesCarryKindSizeNameAndMethods() {
+        Map<String, GoImage.TypeInfo> byName = new HashMap<>();
+        List<GoImage.TypeInfo> types = plain.types(List.of(), null);
+        types.forEach(t -> byName.putIfAbsent(t.name(), t));
+        assertTrue(types.size() > 300, "types: " + types.size());
+        assertTrue(types.stream().allMatch(t -> t.error() == null), types.stream().filter(t -> t.error() != null).toList().toString());
+        GoImage.TypeInfo pdata = byName.get("*main.data");
+        assertEquals("ptr", pdata.kind());
+        assertEquals(8, pdata.size());
+        assertEquals(List.of("A", "B"), pdata.methods());
+        GoImage.TypeInfo data = byName.get("main.data");
+        assertEquals("struct", data.kind());
+        assertEquals("main", data.pkgPath());
+        GoImage.TypeInfo xer = byName.get("main.Xer");
+        assertEquals("interface", xer.kind());
+        assertEquals(16, xer.size());
+        assertEquals(List.of("A", "B"), xer.methods());
+        GoImage.TypeInfo square = byName.get("main.square");
+        assertEquals(List.of("Area", "Name"), square.methods());
+        assertEquals(8, square.size());
+        assertEquals("map", byName.values().stream().filter(t -> t.name().startsWith("map[")).findFirst().orElseThrow().kind());
+        assertTrue(plain.findings().isEmpty(), plain.findings().toString());
+    }
+
+    @Test
+    void buildInfoIsWhatGoVersionMPrints() throws Exception {
+        // inspect.buildinfo.txt: `go version -m inspect`, first line the version, then tab-separated rows
+        List<String> lines = java.nio.file.Files.readAllLines(io.goheap.runtime.testing.NativeDir.get().resolve("fixtures/inspect.buildinfo.txt"));
+        List<String> settings = lines.stream().filter(l -> l.startsWith("\tbuild\t")).map(l -> l.substring("\tbuild\t".length())).toList();
+        for (GoImage img : List.of(plain, stripped)) {
+            BuildInfo bi = img.buildInfo();
+            assertEquals(lines.get(0).trim(), bi.goVersion());
+            assertEquals("go1.19.8", img.goVersion());
+            assertTrue(lines.contains("\tpath\t" + bi.path()), bi.path());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tmod\t" + bi.main().path() + "\t" + bi.main().version())), bi.main().toString());
+            assertEquals(settings, bi.settings());
+            assertEquals(List.of(), bi.deps());
+        }
+    }
+}

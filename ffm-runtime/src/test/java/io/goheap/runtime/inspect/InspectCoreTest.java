@@ -1,0 +1,164 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.testing.InspectFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.goheap.runtime.testing.InspectFixtures.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * goheap inspect on real gcore cores of a Go 1.19 process (native/fixtures/inspect*.core.gz): the
+ * itabTable, the persistentChunks chain and allp against what gdb read from the same core through
+ * DWARF (inspect.gdb.txt), goheap's own find over the real table, and corrupted cores.
+ */
+class InspectCoreTest {
+
+    static GoImage open(String core, String binary) throws Exception {
+        ElfFile c = ElfFile.open(InspectFixtures.file(core));
+        ElfFile b = ElfFile.open(InspectFixtures.file(binary));
+        return GoImage.ofCore(c, b).owning(c, b);
+    }
+
+    @Test
+    void theTableChunksAndPsAreWhatGdbReads() throws Exception {
+        Map<String, String[]> gdb = InspectFixtures.gdb();
+        try (GoImage img = open("inspect.core", "inspect")) {
+            RuntimeState st = new RuntimeState(img);
+            RuntimeState.Table t = st.table();
+            assertEquals(number(gdb.get("itabTable")[0]), t.address());
+            assertEquals(number(gdb.get("itabTable.size")[0]), t.size());
+            assertEquals(number(gdb.get("itabTable.count")[0]), t.count());
+            assertEquals(t.count(), t.entries().size());
+            assertEquals(number(gdb.get("persistentChunks")[0]), st.chunks().get(0), "the head is the newest chunk");
+            assertEquals(number(gdb.get("allp.len")[0]), st.ps().size());
+            for (int i = 0; i < st.ps().size(); i++) {
+                String[] pa = gdb.get("p" + i + ".palloc");
+                assertEquals(number(pa[0]), st.ps().get(i).pallocBase(), "p" + i + ".palloc.base");
+                assertEquals(number(pa[1]), st.ps().get(i).pallocOff(), "p" + i + ".palloc.off");
+                assertEquals(i, st.ps().get(i).id());
+            }
+            assertTrue(st.findings().isEmpty(), st.findings().toString());
+            assertTrue(img.findings().isEmpty(), img.findings().toString());
+        }
+    }
+
+    @Test
+    void goheapsOwnFindFindsEveryEntryOfTheRealTable() throws Exception {
+        for (String[] f : List.of(new String[] {"inspect.core", "inspect"}, new String[] {"inspect-stripped.core", "inspect-stripped"})) {
+            try (GoImage img = open(f[0], f[1])) {
+                RuntimeState st = new RuntimeState(img);
+                RuntimeState.Verify v = st.verify();
+                assertEquals(34, v.of(), f[0]);
+                assertEquals(v.of(), v.found(), f[0] + ": " + st.findings());
+                // itabsinit put every itab of itablinks in the table; getitab added the dynamic ones
+                Set<Long> entries = new HashSet<>();
+                st.table().entries().forEach(e -> entries.add(e.itab()));
+                assertTrue(entries.containsAll(img.itablinks()), f[0]);
+                long dynamic = st.table().entries().stream().filter(e -> !img.itablinks().contains(e.itab())).count();
+                assertEquals(34 - 14, dynamic, "the itabs getitab built at run time: every entry but the 14 static ones");
+                for (RuntimeState.Entry e : st.table().entries()) {
+                    GoImage.ItabInfo i = img.itab(e.itab());
+                    assertNull(i.error());
+                    if (!img.itablinks().contains(e.itab())) {
+                        assertEquals(0, i.hash(), "getitab's itabs carry hash 0 (" + i.inter() + ", " + i.type() + ")");
+                        assertTrue(st.chunks() == null || st.chunks().stream().anyMatch(c -> Long.compareUnsigned(e.itab() - c, 256 << 10) < 0),
+                                "built in a persistentalloc chunk");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStrippedBinarysCoreFindsTheTableByScanningAndSaysWhatItCannotFind() throws Exception {
+        try (GoImage img = open("inspect-stripped.core", "inspect-stripped")) {
+            RuntimeState st = new RuntimeState(img);
+            assertTrue(st.table().foundBy().startsWith("a scan"), st.table().foundBy());
+            assertEquals(512, st.table().size());
+            assertEquals(34, st.table().count());
+            assertNull(st.chunks());
+            assertNull(st.ps());
+            assertTrue(st.findings().stream().anyMatch(f -> f.startsWith("persistentChunks not located")), st.findings().toString());
+        }
+    }
+
+    /** A copy of the core in native memory, with {@code word} written at {@code addr}, opened with the binary. */
+    static GoImage corrupted(Arena arena, long addr, long word) throws Exception {
+        Path core = InspectFixtures.file("inspect.core");
+        MemorySegment copy;
+        try (FileChannel ch = FileChannel.open(core, StandardOpenOption.READ)) {
+            copy = arena.allocate(ch.size(), 8);
+            copy.copyFrom(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
+        }
+        ElfFile c = ElfFile.of("corrupted.core", copy);
+        for (ElfFile.Segment s : c.segments()) {
+            if (s.isLoad() && Long.compareUnsigned(addr - s.vaddr(), s.filesz()) < 0) {
+                copy.set(ValueLayout.JAVA_LONG_UNALIGNED, s.offset() + (addr - s.vaddr()), word);
+            }
+        }
+        ElfFile b = ElfFile.open(InspectFixtures.file("inspect"));
+        return GoImage.ofCore(c, b).owning(b);
+    }
+
+    @Test
+    void inconsistenciesAreFindingsNotCrashes() throws Exception {
+        Map<String, String[]> gdb = InspectFixtures.gdb();
+        long table = number(gdb.get("itabTable")[0]);
+        long countAddr = table + io.goheap.layouts.go119.itabTableType.count$offset();
+        try (Arena arena = Arena.ofConfined()) {
+            try (GoImage img = corrupted(arena, countAddr, 33)) {
+                RuntimeState st = new RuntimeState(img);
+                assertTrue(st.findings().stream().anyMatch(f -> f.contains("count 33 but 34 occupied slots")), st.findings().toString());
+            }
+            // an entry pointing nowhere
+            long slot0 = -1;
+            try (GoImage img = open("inspect.core", "inspect")) {
+                slot0 = new RuntimeState(img).table().entries().get(0).slot();
+            }
+            long entryAddr = table + io.goheap.layouts.go119.itabTableType.entries$offset() + slot0 * 8;
+            try (GoImage img = corrupted(arena, entryAddr, 0xdead0000L)) {
+                RuntimeState st = new RuntimeState(img);
+                assertTrue(st.findings().stream().anyMatch(f -> f.contains("itab pointer 0xdead0000 is outside every region")), st.findings().toString());
+                RuntimeState.Verify v = st.verify();
+                assertEquals(33, v.found());
+                assertTrue(st.findings().stream().anyMatch(f -> f.contains("bad address 0xdead0000")), st.findings().toString());
+            }
+            // a chunk chain that loops
+            long head = number(gdb.get("persistentChunks")[0]);
+            try (GoImage img = corrupted(arena, head, head)) {
+                RuntimeState st = new RuntimeState(img);
+                assertEquals(List.of(head), st.chunks());
+                assertTrue(st.findings().stream().anyMatch(f -> f.contains("chain loops back")), st.findings().toString());
+            }
+            // a dynamic itab whose interface pointer is corrupt: that entry is reported, the rest still decoded
+            long dyn;
+            try (GoImage img = open("inspect.core", "inspect")) {
+                dyn = new RuntimeState(img).table().entries().stream().filter(e -> !img.itablinks().contains(e.itab()))
+                        .findFirst().orElseThrow().itab();
+            }
+            try (GoImage img = corrupted(arena, dyn + ItabDescriptor.INTER_OFFSET, 0x10)) {
+                RuntimeState st = new RuntimeState(img);
+                assertEquals(34, st.table().entries().size());
+                RuntimeState.Entry bad = st.table().entries().stream().filter(e -> e.itab() == dyn).findFirst().orElseThrow();
+                assertNull(bad.inter());
+                assertEquals(33, st.table().entries().stream().filter(e -> e.inter() != null).count());
+                assertTrue(img.findings().stream().anyMatch(f -> f.contains(String.format("itab at 0x%x: bad address 0x", dyn))), img.findings().toString());
+            }
+        }
+    }
+}

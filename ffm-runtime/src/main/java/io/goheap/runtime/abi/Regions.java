@@ -2,7 +2,6 @@ package io.goheap.runtime.abi;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -30,9 +29,10 @@ public final class Regions implements AddressSpace {
     public Regions(String description, List<Region> regions) {
         this.description = description;
         List<Region> sorted = new ArrayList<>(regions);
-        sorted.sort(Comparator.comparingLong(Region::base));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
         for (int i = 1; i < sorted.size(); i++) {
-            if (sorted.get(i).base() < sorted.get(i - 1).end()) {
+            Region prev = sorted.get(i - 1);
+            if (Long.compareUnsigned(sorted.get(i).base() - prev.base(), prev.bytes().byteSize()) < 0) {
                 throw new IllegalArgumentException("regions overlap: " + sorted.get(i - 1).name() + " and " + sorted.get(i).name());
             }
         }
@@ -41,37 +41,36 @@ public final class Regions implements AddressSpace {
 
     @Override
     public MemorySegment slice(long addr, long len) {
-        if (len < 0) {
-            throw new BadAddressException(addr, len, description);
-        }
-        int lo = 0;
-        int hi = regions.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Region r = regions[mid];
-            if (Long.compareUnsigned(addr, r.base()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(addr, r.end()) >= 0) {
-                lo = mid + 1;
-            } else {
-                long off = addr - r.base();
-                if (len > r.bytes().byteSize() - off) {
-                    break;
-                }
+        Region r = regionAt(addr);
+        if (r != null && len >= 0) {
+            long off = addr - r.base();
+            // unsigned offset arithmetic: a region may end at the top of the address space (end() wraps to 0)
+            if (len <= r.bytes().byteSize() - off) {
                 return r.bytes().asSlice(off, len);
             }
         }
         throw new BadAddressException(addr, len, description);
     }
 
-    /** The region holding {@code addr}, or null. */
+    /** The region holding {@code addr}, or null: a binary search for the last region starting at or below it. */
     public Region regionAt(long addr) {
-        for (Region r : regions) {
-            if (Long.compareUnsigned(addr, r.base()) >= 0 && Long.compareUnsigned(addr, r.end()) < 0) {
-                return r;
+        int lo = 0;
+        int hi = regions.length - 1;
+        int best = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(regions[mid].base(), addr) <= 0) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
             }
         }
-        return null;
+        if (best < 0) {
+            return null;
+        }
+        Region r = regions[best];
+        return Long.compareUnsigned(addr - r.base(), r.bytes().byteSize()) < 0 ? r : null;
     }
 
     /** Every region, by address. */

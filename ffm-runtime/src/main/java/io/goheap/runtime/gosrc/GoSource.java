@@ -673,11 +673,7 @@ public final class GoSource {
                             .orElseThrow(() -> error(n.at(), "undefined: " + n.name()));
                 }
                 if (n.name().equals("error")) {
-                    GoType.Named err = new GoType.Named(Pkg.BUILTIN, "error");
-                    GoType.Basic str = GoType.Basic.of("string");
-                    err.underlying(new GoType.Interface(List.of(new GoType.IMethod("Error",
-                            new GoType.Func(List.of(), List.of(str), false), Pkg.BUILTIN))));
-                    return err;
+                    return GoType.Named.universeError();
                 }
                 if (n.name().equals("any")) {
                     return new GoType.Interface(List.of());

@@ -229,7 +229,9 @@ public final class Linker {
         for (ObjSym s : List.copyOf(all.values())) {
             for (ObjSym.Reloc r : s.relocs()) {
                 String t = r.target();
-                if (t.startsWith("type.") && !t.startsWith("type..") && !all.containsKey(t)) {
+                if (t.equals("type.error") && !all.containsKey(t)) {
+                    rt.writeType(GoType.Named.universeError()); // as package runtime emits it: a data symbol, not code
+                } else if (t.startsWith("type.") && !t.startsWith("type..") && !all.containsKey(t)) {
                     try {
                         rt.writeType(GoType.Basic.of(t.substring("type.".length())));
                     } catch (IllegalArgumentException notBasic) {

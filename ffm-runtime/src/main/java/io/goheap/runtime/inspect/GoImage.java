@@ -548,12 +548,12 @@ public final class GoImage implements AutoCloseable {
         Set<Long> seen = new HashSet<>();
         ArrayDeque<Long> work = new ArrayDeque<>();
         for (long a : typelinks()) {
-            push(a, seen, work);
+            push(a, seen, work, 0);
         }
         for (long a : itablinks()) {
             try {
-                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET), seen, work);
-                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET), seen, work);
+                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET), seen, work, a);
+                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET), seen, work, a);
             } catch (BadAddressException e) {
                 // already a finding of itabs()
             }
@@ -562,7 +562,7 @@ public final class GoImage implements AutoCloseable {
             long a = work.poll();
             try {
                 for (long c : TypeLinks.children(module, a)) {
-                    push(c, seen, work);
+                    push(c, seen, work, a);
                 }
             } catch (BadAddressException | IllegalStateException e) {
                 // the type itself is decoded (and its problem reported) below
@@ -583,13 +583,15 @@ public final class GoImage implements AutoCloseable {
         return out;
     }
 
-    private void push(long a, Set<Long> seen, ArrayDeque<Long> work) {
+    /** Queues type {@code a}, reached from {@code from} (a type or itab address, 0 for typelinks). */
+    private void push(long a, Set<Long> seen, ArrayDeque<Long> work, long from) {
         if (a == 0 || seen.contains(a)) {
             return;
         }
         if (Long.compareUnsigned(a, module.types()) < 0 || Long.compareUnsigned(a, module.etypes()) >= 0) {
             if (outsideTypes.add(a)) {
-                findings.add(String.format("type pointer 0x%x outside the module's types [0x%x, 0x%x)", a, module.types(), module.etypes()));
+                findings.add(String.format("type pointer 0x%x (from 0x%x) outside the module's types [0x%x, 0x%x)", a, from,
+                        module.types(), module.etypes()));
             }
             return;
         }

@@ -317,6 +317,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.name = name;
         }
 
+        /** The universe block's {@code error}: {@code interface { Error() string }}, emitted by package runtime. */
+        public static Named universeError() {
+            Named err = new Named(Pkg.BUILTIN, "error");
+            err.underlying(new Interface(List.of(new IMethod("Error", new Func(List.of(), List.of(Basic.of("string")), false), Pkg.BUILTIN))));
+            return err;
+        }
+
         /** Sets the underlying type (after declaration, so types can refer to each other). */
         public Named underlying(GoType u) {
             if (u instanceof Named n) {

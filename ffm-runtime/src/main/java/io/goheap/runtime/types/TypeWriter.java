@@ -255,7 +255,8 @@ public final class TypeWriter {
             return runtime;
         }
         if (tbase instanceof GoType.Named n) {
-            return n.pkg().equals(local); // not error (builtin), not another package's types
+            // the universe's error is predeclared: package runtime emits it, as it does int and string
+            return n.pkg().equals(Pkg.BUILTIN) ? runtime : n.pkg().equals(local);
         }
         return true;
     }
@@ -289,7 +290,15 @@ public final class TypeWriter {
     }
 
     private long uncommonSize(GoType t) {
-        return (t instanceof GoType.Named || !methods(t).isEmpty()) ? uncommontype.sizeof() : 0;
+        return (hasSym(t) || !methods(t).isEmpty()) ? uncommontype.sizeof() : 0;
+    }
+
+    /**
+     * The compiler's {@code t.Sym() != nil}: defined types and the predeclared ones (int, string, error
+     * have a name in the universe block). Such a type is tflagNamed and has an uncommontype.
+     */
+    private static boolean hasSym(GoType t) {
+        return t instanceof GoType.Named || t instanceof GoType.Basic;
     }
 
     private int dcommontype(ObjSym s, GoType t) {
@@ -297,7 +306,7 @@ public final class TypeWriter {
         boolean sptrWeak = true;
         if (!(t.underlying() instanceof GoType.Pointer)) { // Go: !t.IsPtr() (|| t.IsPtrElem(), not modelled)
             GoType.Pointer tptr = new GoType.Pointer(t);
-            if (t instanceof GoType.Named || !methods(tptr).isEmpty()) {
+            if (hasSym(t) || !methods(tptr).isEmpty()) {
                 sptrWeak = false;
             }
             sptr = writeType(tptr);
@@ -311,7 +320,7 @@ public final class TypeWriter {
         if (uncommonSize(t) != 0) {
             tflag |= Go119.GO_TFLAG_UNCOMMON();
         }
-        if (t instanceof GoType.Named) {
+        if (hasSym(t)) {
             tflag |= Go119.GO_TFLAG_NAMED();
         }
         if (t.regularMemory()) {
@@ -363,7 +372,7 @@ public final class TypeWriter {
 
     private int dextratype(ObjSym s, int ot, GoType t, int dataAdd) {
         List<Sig> m = methods(t);
-        if (!(t instanceof GoType.Named) && m.isEmpty()) {
+        if (!hasSym(t) && m.isEmpty()) {
             return ot;
         }
         for (Sig a : m) {
@@ -389,13 +398,13 @@ public final class TypeWriter {
     }
 
     private static Pkg typePkg(GoType t) {
+        Pkg p = null;
         if (t instanceof GoType.Named n) {
-            return n.pkg();
+            p = n.pkg();
+        } else if (t instanceof GoType.Pointer ptr && ptr.elem() instanceof GoType.Named n) {
+            p = n.pkg();
         }
-        if (t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named n) {
-            return n.pkg();
-        }
-        return null;
+        return Pkg.BUILTIN.equals(p) ? null : p; // the universe's types (error) have no package path
     }
 
     private int dgopkgpath(ObjSym s, int ot, Pkg pkg) {

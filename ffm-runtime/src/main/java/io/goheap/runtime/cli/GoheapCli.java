@@ -50,7 +50,9 @@ public final class GoheapCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int rc = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // stdout is buffered (a listing of thousands of lines would otherwise cost a write call per line) and
+        // flushed by run(); stderr flushes per line so progress and errors appear at once
+        int rc = run(new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out), 1 << 16)), new PrintWriter(System.err, true), args);
         System.exit(rc);
     }
 

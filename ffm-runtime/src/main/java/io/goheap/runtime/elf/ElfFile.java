@@ -222,6 +222,60 @@ public final class ElfFile implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The symbol called {@code n}, or null: a scan of {@code .symtab} comparing names in place, without
+     * decoding the table (a large binary has tens of thousands of symbols; a lookup needs one).
+     */
+    public Symbol symbol(String n) {
+        Map<String, Symbol> m = symbols;
+        if (m != null) {
+            return m.get(n);
+        }
+        byte[] want = n.getBytes(StandardCharsets.UTF_8);
+        for (Section s : sections) {
+            if (s.type() != Elf.GOHEAP_SHT_SYMTAB() || s.entsize() != Elf64_Sym.sizeof() || s.link() < 0 || s.link() >= sections.size()) {
+                continue;
+            }
+            Section str = sections.get(s.link());
+            check(str.offset(), str.size(), "symbol name table");
+            check(s.offset(), s.size(), "symbol table");
+            long count = s.size() / Elf64_Sym.sizeof();
+            for (long i = 1; i < count; i++) {
+                long e = s.offset() + i * Elf64_Sym.sizeof();
+                long idx = Integer.toUnsignedLong(u32(e + Elf64_Sym.st_name$offset()));
+                if (idx != 0 && nameEquals(str.offset(), str.size(), idx, want)) {
+                    int info = u8(e + Elf64_Sym.st_info$offset());
+                    return new Symbol(n, u64(e + Elf64_Sym.st_value$offset()), u64(e + Elf64_Sym.st_size$offset()), info & 0xf,
+                            u16(e + Elf64_Sym.st_shndx$offset()));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether the file has a non-empty {@code .symtab} (a stripped binary has none). */
+    public boolean hasSymbols() {
+        for (Section s : sections) {
+            if (s.type() == Elf.GOHEAP_SHT_SYMTAB() && s.size() > Elf64_Sym.sizeof()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean nameEquals(long table, long tableSize, long index, byte[] want) {
+        if (index >= tableSize || tableSize - index < want.length + 1L) {
+            return false;
+        }
+        long at = table + index;
+        for (int i = 0; i < want.length; i++) {
+            if (bytes.get(ValueLayout.JAVA_BYTE, at + i) != want[i]) {
+                return false;
+            }
+        }
+        return bytes.get(ValueLayout.JAVA_BYTE, at + want.length) == 0;
+    }
+
     /** Unmaps the file (when {@link #open} mapped it). Reads afterwards throw IllegalStateException. */
     @Override
     public void close() {

@@ -263,11 +263,16 @@ public final class GoImage implements AutoCloseable {
     }
 
     private static SymbolTable symbols(ElfFile exe) {
-        List<SymbolTable.Sym> out = new ArrayList<>();
-        for (ElfFile.Symbol s : exe.symbols().values()) {
-            out.add(new SymbolTable.Sym(s.name(), s.value(), s.size()));
-        }
-        return new SymbolTable(out);
+        return SymbolTable.lazy(() -> {
+            List<SymbolTable.Sym> out = new ArrayList<>();
+            for (ElfFile.Symbol s : exe.symbols().values()) {
+                out.add(new SymbolTable.Sym(s.name(), s.value(), s.size()));
+            }
+            return out;
+        }, n -> {
+            ElfFile.Symbol s = exe.symbol(n);
+            return s == null ? null : new SymbolTable.Sym(s.name(), s.value(), s.size());
+        }, !exe.hasSymbols());
     }
 
     // ---- moduledata ----

@@ -11,13 +11,65 @@ import java.util.Map;
  * goheap dump, or a live image's symbols. Lookup by name is a hash map; by address, a binary search
  * over the symbols sorted by address (for naming code addresses when there is no pclntab).
  */
-public final class SymbolTable {
+public class SymbolTable {
     /** One symbol. */
     public record Sym(String name, long address, long size) {
     }
 
     private final Map<String, Sym> byName;
     private final Sym[] byAddress;
+
+    /**
+     * A table read only when first needed: {@link #get} answers through {@code quick} until then (one
+     * lookup by name costs a scan, not the decoding of every symbol); {@link #at} loads it.
+     */
+    static SymbolTable lazy(java.util.function.Supplier<List<Sym>> all, java.util.function.Function<String, Sym> quick, boolean empty) {
+        return new Lazy(all, quick, empty);
+    }
+
+    private static final class Lazy extends SymbolTable {
+        private final java.util.function.Supplier<List<Sym>> all;
+        private final java.util.function.Function<String, Sym> quick;
+        private final boolean empty;
+        private volatile SymbolTable loaded;
+
+        Lazy(java.util.function.Supplier<List<Sym>> all, java.util.function.Function<String, Sym> quick, boolean empty) {
+            super(List.of());
+            this.all = all;
+            this.quick = quick;
+            this.empty = empty;
+        }
+
+        private SymbolTable table() {
+            SymbolTable t = loaded;
+            if (t == null) {
+                t = new SymbolTable(all.get());
+                loaded = t; // racy but benign: every thread loads an equal table
+            }
+            return t;
+        }
+
+        @Override
+        public Sym get(String name) {
+            SymbolTable t = loaded;
+            return t != null ? t.get(name) : quick.apply(name);
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return empty;
+        }
+
+        @Override
+        public int size() {
+            return table().size();
+        }
+
+        @Override
+        public Sym at(long addr) {
+            return table().at(addr);
+        }
+    }
 
     public SymbolTable(List<Sym> syms) {
         Map<String, Sym> m = new HashMap<>();

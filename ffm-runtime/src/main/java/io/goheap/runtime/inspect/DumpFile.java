@@ -31,7 +31,9 @@ import java.util.Map;
  * x86-64), so {@code readelf -l} lists it and gdb opens it ({@code core-file}, {@code x/5gx}):
  * <ul>
  *   <li>one {@code PT_LOAD} per live mapping, at its real address, with its protection as flags and
- *       its bytes page-aligned in the file;</li>
+ *       its bytes page-aligned in the file; an image section ({@code .text}, {@code .rodata}, ...) is
+ *       mapped at a fixed capacity, so only its used pages are written ({@code p_filesz}) and the
+ *       zero rest is only counted ({@code p_memsz});</li>
  *   <li>one {@code PT_NOTE} with three notes of owner {@code "GOHEAP"}: {@link #NT_GO_VERSION} (the Go
  *       version simulated), {@link #NT_REGIONS} (one line {@code 0xADDR 0xSIZE name} per mapping) and
  *       {@link #NT_SYMBOLS} (one line {@code 0xADDR 0xSIZE name} per symbol of the image).</li>
@@ -71,6 +73,18 @@ public final class DumpFile {
             if (m.isAlive() && m.prot() != 0) {
                 maps.add(m);
             }
+        }
+        // an image section is mapped at its full capacity (64 MiB for .text); only its used prefix has
+        // bytes worth writing: the rest is zero, which a PT_LOAD says with p_memsz > p_filesz
+        java.util.Map<Mapping, Long> filesz = new java.util.HashMap<>();
+        for (Mapping m : maps) {
+            long n = m.size();
+            for (io.goheap.runtime.image.Section sec : io.goheap.runtime.image.Section.values()) {
+                if (rt.image().mapping(sec) == m) {
+                    n = Math.min(m.size(), align(rt.image().used(sec), PAGE));
+                }
+            }
+            filesz.put(m, n);
         }
         StringBuilder regions = new StringBuilder();
         for (Mapping m : maps) {
@@ -118,8 +132,8 @@ public final class DumpFile {
             long off = dataOff;
             for (Mapping m : maps) {
                 ph += Elf64_Phdr.sizeof();
-                phdr(head, ph, Elf.GOHEAP_PT_LOAD(), flags(m.prot()), off, m.address(), m.size(), m.size(), PAGE);
-                off = align(off + m.size(), PAGE);
+                phdr(head, ph, Elf.GOHEAP_PT_LOAD(), flags(m.prot()), off, m.address(), filesz.get(m), m.size(), PAGE);
+                off = align(off + filesz.get(m), PAGE);
             }
             long at = noteOff;
             for (byte[] n : notes) {
@@ -130,9 +144,10 @@ public final class DumpFile {
             off = dataOff;
             long bytes = 0;
             for (Mapping m : maps) {
-                writeFully(ch, m.segment().asByteBuffer(), off);
-                bytes += m.size();
-                off = align(off + m.size(), PAGE);
+                long n = filesz.get(m);
+                writeFully(ch, m.segment().asSlice(0, n).asByteBuffer(), off);
+                bytes += n;
+                off = align(off + n, PAGE);
             }
             return new Written(maps.size(), bytes, syms.size());
         }

@@ -1,0 +1,174 @@
+package io.goheap.runtime.inspect;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.elf.MalformedFileException;
+import io.goheap.runtime.testing.InspectFixtures;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every reader of {@code goheap inspect} over hostile input: arbitrary ELF bytes, a real Go binary and
+ * a real core with bytes overwritten by the fuzzer, arbitrary dump notes. Each run either decodes or
+ * fails with one of the documented errors, whose message names an offset or address:
+ * {@link MalformedFileException} (the file's structure), {@link BadAddressException} (a pointer into
+ * no region) or {@link IllegalStateException} (a value no Go program has: no moduledata, an
+ * implausible count). Anything else, or a JVM crash, is a finding. Seeds are in
+ * {@code src/test/resources/io/goheap/runtime/inspect/InspectFuzzTestInputs/<method>/}; long runs:
+ * {@code .ci/fuzz.sh InspectFuzzTest}.
+ */
+class InspectFuzzTest {
+    /** The fixture binary, once per JVM; each run patches a copy. */
+    private static byte[] binary;
+    /** The fixture core in native memory, once per JVM; each run patches it and puts the bytes back. */
+    private static MemorySegment core;
+
+    private static synchronized byte[] binary() {
+        if (binary == null) {
+            try {
+                binary = Files.readAllBytes(InspectFixtures.file("inspect"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return binary;
+    }
+
+    private static synchronized MemorySegment core() {
+        if (core == null) {
+            try (FileChannel ch = FileChannel.open(InspectFixtures.file("inspect.core"), StandardOpenOption.READ)) {
+                core = Arena.global().allocate(ch.size(), 8);
+                core.copyFrom(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return core;
+    }
+
+    /** Arbitrary bytes as an ELF file: headers, sections, segments, notes, symbols. */
+    @FuzzTest
+    void elf(byte[] input) {
+        expected(() -> {
+            ElfFile f = ElfFile.of("fuzz.elf", MemorySegment.ofArray(input));
+            f.segments().forEach(p -> {
+                if (p.isLoad()) {
+                    expected(() -> f.bytes(p));
+                }
+            });
+            f.sections().forEach(s -> {
+                if (s.hasBytes()) {
+                    expected(() -> f.bytes(s));
+                }
+            });
+            expected(f::notes);
+            expected(f::symbols);
+            expected(() -> f.symbol("runtime.firstmoduledata"));
+            expected(() -> GoImage.ofBinary(f).itabs());
+            return f;
+        });
+    }
+
+    /** The real binary with up to 16 runs of bytes overwritten (and maybe truncated), then inspected fully. */
+    @FuzzTest
+    void binary(FuzzedDataProvider data) {
+        byte[] b = binary().clone();
+        int len = b.length;
+        if (data.consumeBoolean()) {
+            len = data.consumeInt(0, b.length);
+        }
+        patch(data, MemorySegment.ofArray(b), len);
+        MemorySegment seg = MemorySegment.ofArray(b).asSlice(0, len);
+        expected(() -> {
+            GoImage img = GoImage.ofBinary(ElfFile.of("fuzz-binary", seg));
+            List<GoImage.ItabInfo> itabs = img.itabs();
+            img.types(itabs, null);
+            img.buildInfo();
+            return img;
+        });
+    }
+
+    /** The real core with runs of its bytes overwritten, inspected with its binary: table, verify, chunks, Ps. */
+    @FuzzTest
+    void core(FuzzedDataProvider data) throws Exception {
+        MemorySegment c = core();
+        List<long[]> undo = patch(data, c, c.byteSize());
+        try (ElfFile exe = ElfFile.open(InspectFixtures.file("inspect"))) {
+            expected(() -> {
+                GoImage img = GoImage.ofCore(ElfFile.of("fuzz.core", c), exe);
+                RuntimeState st = new RuntimeState(img);
+                st.verify();
+                img.itabs();
+                return st;
+            });
+        } finally {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                c.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
+            }
+        }
+    }
+
+    /** Arbitrary bytes as a goheap dump: its notes, then the image they describe. */
+    @FuzzTest
+    void dump(byte[] input) {
+        expected(() -> {
+            ElfFile f = ElfFile.of("fuzz.dump", MemorySegment.ofArray(input));
+            DumpFile.Notes n = DumpFile.readNotes(f);
+            GoImage img = GoImage.ofDump(f);
+            new RuntimeState(img).verify();
+            return n;
+        });
+    }
+
+    /**
+     * Overwrites up to 16 runs of 1-8 bytes at offsets the fuzzer picks (below {@code limit}), returning
+     * {offset, old byte} pairs to undo them.
+     */
+    static List<long[]> patch(FuzzedDataProvider data, MemorySegment s, long limit) {
+        List<long[]> undo = new java.util.ArrayList<>();
+        int runs = data.consumeInt(0, 16);
+        for (int r = 0; r < runs && limit > 0; r++) {
+            long at = data.consumeLong(0, limit - 1);
+            byte[] bytes = data.consumeBytes(data.consumeInt(1, 8));
+            for (int i = 0; i < bytes.length && at + i < limit; i++) {
+                undo.add(new long[] {at + i, s.get(ValueLayout.JAVA_BYTE, at + i)});
+                s.set(ValueLayout.JAVA_BYTE, at + i, bytes[i]);
+            }
+        }
+        return undo;
+    }
+
+    interface Body {
+        Object run() throws Exception;
+    }
+
+    /** Runs {@code body}: a result, or one of the documented errors with a message naming where. */
+    static void expected(Body body) {
+        try {
+            body.run(); // any result will do (a missing symbol is null)
+        } catch (MalformedFileException e) {
+            assertTrue(e.getMessage().contains("offset 0x"), e.getMessage());
+        } catch (BadAddressException e) {
+            assertTrue(e.getMessage().contains("0x"), e.getMessage());
+        } catch (IllegalStateException e) {
+            assertNotNull(e.getMessage());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

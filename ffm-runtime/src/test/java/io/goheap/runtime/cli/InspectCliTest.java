@@ -1,0 +1,159 @@
+package io.goheap.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goheap.runtime.testing.InspectFixtures;
+import io.goheap.runtime.testing.NativeMemoryTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.goheap.runtime.testing.InspectFixtures.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code goheap inspect binary|core|dump}: the README's JSON fields, text columns, SVG and bad input. */
+class InspectCliTest extends NativeMemoryTest {
+    @TempDir
+    Path tmp;
+
+    static CliTest.Result run(String... args) {
+        return CliTest.run(args);
+    }
+
+    @Test
+    void binaryJsonHasTheDocumentedFields() throws Exception {
+        CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect").toString(), "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("go1.19.8", j.get("goVersion").asText());
+        assertEquals("example.com/inspect", j.get("buildInfo").get("path").asText());
+        JsonNode xer = null;
+        for (JsonNode i : j.get("itabs")) {
+            if (i.get("inter").asText().equals("main.Xer")) {
+                xer = i;
+            }
+        }
+        assertEquals("*main.data", xer.get("type").asText());
+        assertTrue(xer.get("address").asText().startsWith("0x"));
+        assertEquals(List.of("main.(*data).A", "main.(*data).B"), List.of(xer.get("fun").get(0).asText(), xer.get("fun").get(1).asText()));
+        assertTrue(xer.get("hash").asLong() > 0);
+        JsonNode type = j.get("types").get(0);
+        for (String f : List.of("address", "name", "kind", "size", "methods", "package")) {
+            assertTrue(type.has(f), f);
+        }
+        assertEquals(0, j.get("findings").size());
+        assertFalse(j.has("itabTable"), "a binary has no runtime state");
+    }
+
+    @Test
+    void binaryTextIsAlignedColumns() {
+        CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect-stripped").toString(), "--itabs");
+        assertEquals(0, r.rc(), r.err());
+        List<String> lines = r.out().lines().dropWhile(l -> !l.startsWith("ADDRESS")).takeWhile(l -> !l.isBlank()).toList();
+        assertEquals(15, lines.size(), r.out());
+        int col = lines.get(0).indexOf("INTERFACE");
+        for (String l : lines.subList(1, lines.size())) {
+            assertEquals(' ', l.charAt(col - 1), l);
+            assertNotEquals(' ', l.charAt(col), l);
+        }
+        assertTrue(r.out().contains("by pclntab at 0x"), r.out());
+    }
+
+    @Test
+    void coreJsonHasTheTableVerifyChunksAndPsAndAnSvg() throws Exception {
+        Path svg = tmp.resolve("core.svg");
+        CliTest.Result r = run("inspect", "core", InspectFixtures.file("inspect.core").toString(), "--binary",
+                InspectFixtures.file("inspect").toString(), "--verify-table", "--json", "--svg", svg.toString());
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        Map<String, String[]> gdb = InspectFixtures.gdb();
+        JsonNode t = j.get("itabTable");
+        assertEquals(number(gdb.get("itabTable")[0]), number(t.get("address").asText()));
+        assertEquals(512, t.get("size").asInt());
+        assertEquals(34, t.get("count").asInt());
+        assertEquals(34, t.get("entries").size());
+        JsonNode e = t.get("entries").get(0);
+        for (String f : List.of("slot", "itab", "inter", "type")) {
+            assertTrue(e.has(f), f);
+        }
+        assertEquals(34, j.get("verify").get("found").asInt());
+        assertEquals(34, j.get("verify").get("of").asInt());
+        assertEquals(number(gdb.get("persistentChunks")[0]), number(j.get("persistentChunks").get(0).asText()));
+        assertEquals(2, j.get("ps").size());
+        assertEquals(34, j.get("itabs").size(), "the 14 static itabs and the 20 getitab built");
+        String s = Files.readString(svg);
+        assertTrue(s.startsWith("<svg") && s.contains("itabTable 0x") && s.contains("verify 34/34"), s.substring(0, 200));
+        assertEquals(512, s.split("stroke=\"#dddddd\"", -1).length - 1, "one cell per slot");
+    }
+
+    @Test
+    void aDumpInspectsLikeACore() throws Exception {
+        Path dump = tmp.resolve("demo.core");
+        CliTest.Result d = run("demo", "--dump", dump.toString());
+        assertEquals(0, d.rc(), d.err());
+        assertTrue(d.err().contains("wrote"), d.err());
+        CliTest.Result r = run("inspect", "dump", dump.toString(), "--verify-table", "--json");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("go1.19.8", j.get("goVersion").asText());
+        assertEquals(j.get("verify").get("of").asInt(), j.get("verify").get("found").asInt());
+        assertTrue(j.get("itabTable").get("count").asInt() >= 1);
+        assertTrue(j.get("persistentChunks").size() >= 1);
+        assertEquals(0, j.get("findings").size(), j.get("findings").toString());
+    }
+
+    @Test
+    void badInputIsOneLineOnStderr() throws Exception {
+        Path truncated = tmp.resolve("truncated");
+        byte[] b = Files.readAllBytes(InspectFixtures.file("inspect"));
+        Files.write(truncated, java.util.Arrays.copyOf(b, 3000));
+        Path text = tmp.resolve("text");
+        Files.writeString(text, "not an ELF file\n");
+        List<String[]> cases = List.of(
+                new String[] {"inspect", "binary", tmp.resolve("missing").toString()},
+                new String[] {"inspect", "binary", text.toString()},
+                new String[] {"inspect", "binary", truncated.toString()},
+                new String[] {"inspect", "binary", InspectFixtures.file("inspect.core").toString()},
+                new String[] {"inspect", "core", InspectFixtures.file("inspect").toString(), "--binary", InspectFixtures.file("inspect").toString()},
+                new String[] {"inspect", "dump", InspectFixtures.file("inspect.core").toString()},
+                new String[] {"inspect", "core", InspectFixtures.file("inspect.core").toString()},
+                new String[] {"inspect"});
+        List<String> errs = new ArrayList<>();
+        for (String[] c : cases) {
+            CliTest.Result r = run(c);
+            assertNotEquals(0, r.rc(), String.join(" ", c));
+            assertEquals(1, r.err().lines().count(), String.join(" ", c) + " -> " + r.err());
+            assertTrue(r.err().startsWith("goheap: "), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            errs.add(r.err().trim());
+        }
+        assertTrue(errs.get(2).contains("offset 0x"), "a truncated file names the offset: " + errs.get(2));
+    }
+
+    /** Cut at many lengths, the binary is decoded or refused with the offset or address named: never another error. */
+    @Test
+    void truncatedFilesNameTheOffset() throws Exception {
+        byte[] b = Files.readAllBytes(InspectFixtures.file("inspect"));
+        Path f = tmp.resolve("cut");
+        int refused = 0;
+        for (int i = 1; i <= 40; i++) {
+            int len = (int) ((long) b.length * i / 41);
+            Files.write(f, java.util.Arrays.copyOf(b, len));
+            CliTest.Result r = run("inspect", "binary", f.toString(), "--json");
+            if (r.rc() != 0) {
+                refused++;
+                assertTrue(r.err().matches("(?s)goheap: .*(offset 0x|address 0x|moduledata).*"), len + ": " + r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+            }
+        }
+        assertEquals(40, refused, "the section headers are at the end: every cut loses them");
+    }
+}

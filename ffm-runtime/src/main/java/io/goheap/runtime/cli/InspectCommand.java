@@ -266,6 +266,7 @@ final class InspectCommand implements Runnable {
                 if (state.chunks() != null) {
                     ArrayNode c = o.putArray("persistentChunks");
                     state.chunks().forEach(x -> c.add(hex(x)));
+                    o.put("persistentChunksFoundBy", state.chunksFoundBy());
                 } else {
                     o.putNull("persistentChunks");
                 }
@@ -275,6 +276,7 @@ final class InspectCommand implements Runnable {
                         ps.addObject().put("address", hex(p.address())).put("id", p.id()).put("status", p.status())
                                 .put("pallocBase", hex(p.pallocBase())).put("pallocOff", p.pallocOff());
                     }
+                    o.put("psFoundBy", state.psFoundBy());
                 } else {
                     o.putNull("ps");
                 }
@@ -325,13 +327,13 @@ final class InspectCommand implements Runnable {
                     out.printf("%nverify: goheap's find found %d of %d entries%n", verify.found(), verify.of());
                 }
                 if (state.chunks() != null) {
-                    out.printf("%npersistentChunks: %d, newest first%n", state.chunks().size());
+                    out.printf("%npersistentChunks: %d, newest first (by %s)%n", state.chunks().size(), state.chunksFoundBy());
                     for (long c : state.chunks()) {
                         out.printf("  %x%n", c);
                     }
                 }
                 if (state.ps() != null) {
-                    out.printf("%nallp: %d%n", state.ps().size());
+                    out.printf("%nallp: %d (by %s)%n", state.ps().size(), state.psFoundBy());
                     Table tab = new Table("P", "ADDRESS", "STATUS", "PALLOC.BASE", "PALLOC.OFF");
                     for (RuntimeState.PInfo p : state.ps()) {
                         tab.row(Integer.toString(p.id()), Long.toHexString(p.address()), Integer.toString(p.status()),

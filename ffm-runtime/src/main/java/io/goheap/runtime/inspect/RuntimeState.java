@@ -51,13 +51,15 @@ public final class RuntimeState {
     private final Table table;
     private final List<Long> chunks;
     private final List<PInfo> ps;
+    private String chunksFoundBy;
+    private String psFoundBy;
 
     public RuntimeState(GoImage image) {
         this.image = image;
         this.space = image.space();
         this.table = readTable();
-        this.chunks = readChunks();
         this.ps = readPs();
+        this.chunks = readChunks();
     }
 
     public Table table() {
@@ -72,6 +74,16 @@ public final class RuntimeState {
     /** The Ps of {@code allp}; null if it could not be located. */
     public List<PInfo> ps() {
         return ps;
+    }
+
+    /** How the chunk chain's head was found, or null. */
+    public String chunksFoundBy() {
+        return chunksFoundBy;
+    }
+
+    /** How allp was found, or null. */
+    public String psFoundBy() {
+        return psFoundBy;
     }
 
     public List<String> findings() {
@@ -229,14 +241,32 @@ public final class RuntimeState {
 
     private List<Long> readChunks() {
         SymbolTable.Sym sym = image.symbols().get("runtime.persistentChunks");
-        if (sym == null) {
-            findings.add("persistentChunks not located: no runtime.persistentChunks symbol (stripped binary?)");
-            return null;
+        long head;
+        if (sym != null) {
+            try {
+                head = space.u64(sym.address());
+            } catch (BadAddressException e) {
+                findings.add("persistentChunks: " + e.getMessage());
+                return List.of();
+            }
+            chunksFoundBy = "symbol runtime.persistentChunks";
+        } else {
+            head = scanForChunks();
+            if (head == 0) {
+                findings.add("persistentChunks not located: no runtime.persistentChunks symbol (stripped binary?), and no chain"
+                        + " through every P's palloc chunk found by scanning");
+                return null;
+            }
+            chunksFoundBy = "a scan of the data for the longest chunk chain holding every P's palloc chunk";
         }
+        return walkChunks(head);
+    }
+
+    /** Follows the chain from {@code c}: each chunk's first word links to the one before it. */
+    private List<Long> walkChunks(long c) {
         List<Long> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         try {
-            long c = space.u64(sym.address());
             while (c != 0) {
                 if (!seen.add(c)) {
                     findings.add(String.format("persistentChunks: chain loops back to 0x%x after %d chunks", c, out.size()));
@@ -263,15 +293,23 @@ public final class RuntimeState {
 
     private List<PInfo> readPs() {
         SymbolTable.Sym sym = image.symbols().get("runtime.allp");
-        if (sym == null) {
-            findings.add("allp not located: no runtime.allp symbol (stripped binary?)");
-            return null;
+        long hdr;
+        if (sym != null) {
+            hdr = sym.address();
+            psFoundBy = "symbol runtime.allp";
+        } else {
+            hdr = scanForAllp();
+            if (hdr == 0) {
+                findings.add("allp not located: no runtime.allp symbol (stripped binary?) and no []*p found by scanning");
+                return null;
+            }
+            psFoundBy = String.format("a scan of the data for a []*p whose Ps have ids 0..n-1 (slice header at 0x%x)", hdr);
         }
         List<PInfo> out = new ArrayList<>();
         try {
-            long array = space.u64(sym.address() + slice.array$offset());
-            long len = space.u64(sym.address() + slice.len$offset());
-            if (len < 0 || len > (1 << 16)) {
+            long array = space.u64(hdr + slice.array$offset());
+            long len = space.u64(hdr + slice.len$offset());
+            if (len < 0 || len > MAX_PS) {
                 findings.add("allp: implausible length " + len);
                 return List.of();
             }
@@ -289,5 +327,110 @@ public final class RuntimeState {
             findings.add("allp: " + e.getMessage());
         }
         return List.copyOf(out);
+    }
+
+    /** Most Ps believed: Go 1.19 sets no bound on GOMAXPROCS, this is far past any real machine. */
+    static final int MAX_PS = 1 << 16;
+
+    /**
+     * The address of a slice header {array, len, cap} in writable data whose array holds {@code len}
+     * pointers to Ps with ids 0..len-1 and valid statuses: how a stripped core's {@code runtime.allp}
+     * is recognised. 0 if none.
+     */
+    private long scanForAllp() {
+        for (GoImage.Area a : image.areas()) {
+            if (!a.writable()) {
+                continue;
+            }
+            var seg = space.slice(a.base(), a.size());
+            for (long off = (8 - a.base() % 8) % 8; off + slice.sizeof() <= a.size(); off += 8) {
+                long len = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.len$offset());
+                long cap = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.cap$offset());
+                if (len < 1 || len > MAX_PS || cap < len || cap > MAX_PS) {
+                    continue;
+                }
+                long array = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.array$offset());
+                if (isAllp(array, len)) {
+                    return a.base() + off;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private boolean isAllp(long array, long len) {
+        try {
+            for (long i = 0; i < len; i++) {
+                long pp = space.u64(array + i * Go119.GO_PTR_SIZE());
+                if (pp == 0 || space.u32(pp + p.id$offset()) != i || Integer.toUnsignedLong(space.u32(pp + p.status$offset())) > Go119.GO_P_DEAD()
+                        || Long.compareUnsigned(space.u64(pp + p.palloc$offset() + persistentAlloc.off$offset()), Go119.GO_PERSISTENT_CHUNK_SIZE()) > 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (BadAddressException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A stripped core's {@code runtime.persistentChunks}: the word in writable data that starts the
+     * longest well-formed chain (page-aligned chunks of 256 KiB inside the regions, ending in 0) which
+     * holds every P's current palloc chunk. Without Ps or with no P holding a chunk there is nothing to
+     * tell the head from any other chunk pointer: 0.
+     */
+    private long scanForChunks() {
+        if (ps == null) {
+            return 0;
+        }
+        Set<Long> needed = new HashSet<>();
+        for (PInfo pi : ps) {
+            if (pi.pallocBase() != 0) {
+                needed.add(pi.pallocBase());
+            }
+        }
+        if (needed.isEmpty()) {
+            return 0;
+        }
+        long best = 0;
+        int bestLen = 0;
+        for (GoImage.Area a : image.areas()) {
+            if (!a.writable()) {
+                continue;
+            }
+            var seg = space.slice(a.base(), a.size());
+            for (long off = (8 - a.base() % 8) % 8; off + 8 <= a.size(); off += 8) {
+                long w = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off);
+                if (w == 0 || (w & 0xfff) != 0 || !needed.contains(w) && !space.contains(w, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
+                    continue;
+                }
+                int n = chainHolding(w, needed);
+                if (n > bestLen) {
+                    bestLen = n;
+                    best = w;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The length of the well-formed chain from {@code c} if it holds every chunk of {@code needed}, else 0. */
+    private int chainHolding(long c, Set<Long> needed) {
+        Set<Long> seen = new HashSet<>();
+        int held = 0;
+        try {
+            while (c != 0) {
+                if ((c & 0xfff) != 0 || !seen.add(c) || seen.size() > MAX_CHUNKS || !space.contains(c, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
+                    return 0;
+                }
+                if (needed.contains(c)) {
+                    held++;
+                }
+                c = space.u64(c);
+            }
+        } catch (BadAddressException e) {
+            return 0;
+        }
+        return held == needed.size() ? seen.size() : 0;
     }
 }

@@ -85,15 +85,24 @@ class InspectCoreTest {
     }
 
     @Test
-    void aStrippedBinarysCoreFindsTheTableByScanningAndSaysWhatItCannotFind() throws Exception {
+    void aStrippedBinarysCoreFindsTableChunksAndPsByScanning() throws Exception {
+        List<Long> plainChunks;
+        try (GoImage img = open("inspect.core", "inspect")) {
+            plainChunks = new RuntimeState(img).chunks();
+        }
         try (GoImage img = open("inspect-stripped.core", "inspect-stripped")) {
             RuntimeState st = new RuntimeState(img);
             assertTrue(st.table().foundBy().startsWith("a scan"), st.table().foundBy());
             assertEquals(512, st.table().size());
             assertEquals(34, st.table().count());
-            assertNull(st.chunks());
-            assertNull(st.ps());
-            assertTrue(st.findings().stream().anyMatch(f -> f.startsWith("persistentChunks not located")), st.findings().toString());
+            assertTrue(st.psFoundBy().startsWith("a scan"), st.psFoundBy());
+            assertEquals(2, st.ps().size(), "GOMAXPROCS on the machine that made the fixtures");
+            assertEquals(List.of(0, 1), st.ps().stream().map(RuntimeState.PInfo::id).toList());
+            assertTrue(st.chunksFoundBy().startsWith("a scan"), st.chunksFoundBy());
+            // the same program made the same number of chunks, and the chain holds every P's chunk
+            assertEquals(plainChunks.size(), st.chunks().size());
+            st.ps().stream().filter(p -> p.pallocBase() != 0).forEach(p -> assertTrue(st.chunks().contains(p.pallocBase())));
+            assertTrue(st.findings().isEmpty(), st.findings().toString());
         }
     }
 

@@ -54,18 +54,7 @@ public final class Regions implements AddressSpace {
 
     /** The region holding {@code addr}, or null: a binary search for the last region starting at or below it. */
     public Region regionAt(long addr) {
-        int lo = 0;
-        int hi = regions.length - 1;
-        int best = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(regions[mid].base(), addr) <= 0) {
-                best = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int best = Floor.index(regions.length, k -> regions[k].base(), addr);
         if (best < 0) {
             return null;
         }

@@ -73,6 +73,25 @@ final class InspectCommand implements Runnable {
             return ElfFile.open(p);
         }
 
+        /**
+         * Opens {@code paths} (each described by {@code what} in messages), makes the image of them and
+         * reports it; every file is closed (unmapped) afterwards, whatever happened.
+         */
+        int inspect(boolean runtimeState, boolean verify, java.util.function.Function<ElfFile[], GoImage> make, String[] what,
+                    Path... paths) throws IOException {
+            List<ElfFile> opened = new ArrayList<>();
+            try {
+                for (int i = 0; i < paths.length; i++) {
+                    opened.add(open(paths[i], what[i]));
+                }
+                try (GoImage img = make.apply(opened.toArray(new ElfFile[0]))) {
+                    return report(img, runtimeState, verify);
+                }
+            } finally {
+                opened.forEach(ElfFile::close);
+            }
+        }
+
         int report(GoImage img, boolean runtimeState, boolean verify) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -99,13 +118,7 @@ final class InspectCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ElfFile exe = open(file, "executable");
-            try (GoImage img = GoImage.ofBinary(exe).owning(exe)) {
-                return report(img, false, false);
-            } catch (RuntimeException e) {
-                exe.close();
-                throw e;
-            }
+            return inspect(false, false, f -> GoImage.ofBinary(f[0]), new String[] {"executable"}, file);
         }
     }
 
@@ -122,21 +135,7 @@ final class InspectCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ElfFile core = open(file, "core");
-            ElfFile exe;
-            try {
-                exe = open(binary, "executable");
-            } catch (IOException | RuntimeException e) {
-                core.close();
-                throw e;
-            }
-            try (GoImage img = GoImage.ofCore(core, exe).owning(core, exe)) {
-                return report(img, true, verifyTable);
-            } catch (RuntimeException e) {
-                core.close();
-                exe.close();
-                throw e;
-            }
+            return inspect(true, verifyTable, f -> GoImage.ofCore(f[0], f[1]), new String[] {"core", "executable"}, file, binary);
         }
     }
 
@@ -150,13 +149,7 @@ final class InspectCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ElfFile dump = open(file, "dump");
-            try (GoImage img = GoImage.ofDump(dump).owning(dump)) {
-                return report(img, true, verifyTable);
-            } catch (RuntimeException e) {
-                dump.close();
-                throw e;
-            }
+            return inspect(true, verifyTable, f -> GoImage.ofDump(f[0]), new String[] {"dump"}, file);
         }
     }
 

@@ -232,9 +232,36 @@ public final class ElfFile implements AutoCloseable {
             return m.get(n);
         }
         byte[] want = n.getBytes(StandardCharsets.UTF_8);
+        Symbol[] found = new Symbol[1];
+        eachSymbol((str, e, idx) -> {
+            if (nameEquals(str.offset(), str.size(), idx, want)) {
+                found[0] = symbolAt(n, e);
+                return false;
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    /** Visits one {@code .symtab} entry at file offset {@code e}, its name at {@code idx} in {@code str}; false stops. */
+    private interface SymbolVisitor {
+        boolean visit(Section str, long e, long idx);
+    }
+
+    /**
+     * Walks every named entry of every {@code .symtab}, after checking the table, its entry size and
+     * its string table against the file.
+     */
+    private void eachSymbol(SymbolVisitor v) {
         for (Section s : sections) {
-            if (s.type() != Elf.GOHEAP_SHT_SYMTAB() || s.entsize() != Elf64_Sym.sizeof() || s.link() < 0 || s.link() >= sections.size()) {
+            if (s.type() != Elf.GOHEAP_SHT_SYMTAB()) {
                 continue;
+            }
+            if (s.entsize() != Elf64_Sym.sizeof()) {
+                throw new MalformedFileException(name, s.offset(), ".symtab entry size " + s.entsize() + ", not " + Elf64_Sym.sizeof());
+            }
+            if (s.link() < 0 || s.link() >= sections.size()) {
+                throw new MalformedFileException(name, s.offset(), ".symtab links to section " + s.link() + " of " + sections.size());
             }
             Section str = sections.get(s.link());
             check(str.offset(), str.size(), "symbol name table");
@@ -243,14 +270,17 @@ public final class ElfFile implements AutoCloseable {
             for (long i = 1; i < count; i++) {
                 long e = s.offset() + i * Elf64_Sym.sizeof();
                 long idx = Integer.toUnsignedLong(u32(e + Elf64_Sym.st_name$offset()));
-                if (idx != 0 && nameEquals(str.offset(), str.size(), idx, want)) {
-                    int info = u8(e + Elf64_Sym.st_info$offset());
-                    return new Symbol(n, u64(e + Elf64_Sym.st_value$offset()), u64(e + Elf64_Sym.st_size$offset()), info & 0xf,
-                            u16(e + Elf64_Sym.st_shndx$offset()));
+                if (idx != 0 && !v.visit(str, e, idx)) {
+                    return;
                 }
             }
         }
-        return null;
+    }
+
+    private Symbol symbolAt(String n, long e) {
+        int info = u8(e + Elf64_Sym.st_info$offset());
+        return new Symbol(n, u64(e + Elf64_Sym.st_value$offset()), u64(e + Elf64_Sym.st_size$offset()), info & 0xf,
+                u16(e + Elf64_Sym.st_shndx$offset()));
     }
 
     /** Whether the file has a non-empty {@code .symtab} (a stripped binary has none). */
@@ -370,32 +400,11 @@ public final class ElfFile implements AutoCloseable {
 
     private Map<String, Symbol> readSymbols() {
         Map<String, Symbol> out = new HashMap<>();
-        for (Section s : sections) {
-            if (s.type() != Elf.GOHEAP_SHT_SYMTAB()) {
-                continue;
-            }
-            if (s.entsize() != Elf64_Sym.sizeof()) {
-                throw new MalformedFileException(name, s.offset(), ".symtab entry size " + s.entsize() + ", not " + Elf64_Sym.sizeof());
-            }
-            if (s.link() < 0 || s.link() >= sections.size()) {
-                throw new MalformedFileException(name, s.offset(), ".symtab links to section " + s.link() + " of " + sections.size());
-            }
-            Section str = sections.get(s.link());
-            check(str.offset(), str.size(), "symbol name table");
-            check(s.offset(), s.size(), "symbol table");
-            long n = s.size() / Elf64_Sym.sizeof();
-            for (long i = 1; i < n; i++) {
-                long e = s.offset() + i * Elf64_Sym.sizeof();
-                long nameIdx = Integer.toUnsignedLong(u32(e + Elf64_Sym.st_name$offset()));
-                if (nameIdx == 0) {
-                    continue;
-                }
-                String sn = cstring(str.offset(), str.size(), nameIdx, "symbol " + i + " name");
-                int info = u8(e + Elf64_Sym.st_info$offset());
-                out.putIfAbsent(sn, new Symbol(sn, u64(e + Elf64_Sym.st_value$offset()), u64(e + Elf64_Sym.st_size$offset()),
-                        info & 0xf, u16(e + Elf64_Sym.st_shndx$offset())));
-            }
-        }
+        eachSymbol((str, e, idx) -> {
+            String sn = cstring(str.offset(), str.size(), idx, "symbol name at 0x" + Long.toHexString(e));
+            out.putIfAbsent(sn, symbolAt(sn, e));
+            return true;
+        });
         return out;
     }
 

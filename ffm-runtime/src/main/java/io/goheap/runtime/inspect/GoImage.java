@@ -326,20 +326,36 @@ public final class GoImage implements AutoCloseable {
     }
 
     /** The first address, {@code step}-aligned, in a (writable or read-only) area where both tests pass; 0 if none. */
-    private long scan(boolean writable, int step, Probe quick, Check full) {
+    long scan(boolean writable, int step, Probe quick, Check full) {
+        long[] hit = {0};
+        scanAll(writable, step, quick, a -> {
+            if (full.test(a)) {
+                hit[0] = a;
+                return false;
+            }
+            return true;
+        });
+        return hit[0];
+    }
+
+    /**
+     * Calls {@code visit} with every {@code step}-aligned address of the (writable or read-only) areas
+     * whose bytes pass {@code quick} (a cheap test on the area's segment) until it returns false. The
+     * scans that find what a stripped binary or core has no symbol for are all built on this.
+     */
+    void scanAll(boolean writable, int step, Probe quick, Check visit) {
         for (Area a : areas) {
             if (a.writable() != writable) {
                 continue;
             }
             MemorySegment seg = space.slice(a.base(), a.size());
-            long first = (step - (a.base() % step)) % step;
+            long first = Long.remainderUnsigned(step - Long.remainderUnsigned(a.base(), step), step);
             for (long off = first; off + 8 <= a.size(); off += step) {
-                if (quick.test(seg, off) && full.test(a.base() + off)) {
-                    return a.base() + off;
+                if (quick.test(seg, off) && !visit.test(a.base() + off)) {
+                    return;
                 }
             }
         }
-        return 0;
     }
 
     private long word(long off) {

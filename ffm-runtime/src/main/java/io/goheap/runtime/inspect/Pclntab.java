@@ -89,19 +89,9 @@ public final class Pclntab {
             return null;
         }
         long off = pc - text;
-        long lo = 0;
-        long hi = nftab - 1;
-        long best = -1;
-        while (lo <= hi) {
-            long mid = (lo + hi) >>> 1;
-            long entry = Integer.toUnsignedLong(space.u32(ftab + mid * functab.sizeof() + functab.entryoff$offset()));
-            if (entry <= off) {
-                best = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        // nftab fits an int: the ftab was bounds-checked whole, and a segment of 2^31 entries is no binary
+        long best = io.goheap.runtime.abi.Floor.index((int) Math.min(nftab, Integer.MAX_VALUE),
+                k -> Integer.toUnsignedLong(space.u32(ftab + k * functab.sizeof() + functab.entryoff$offset())), off);
         if (best < 0) {
             return null;
         }

@@ -42,6 +42,7 @@ public final class RuntimeState {
     public record PInfo(long address, int id, int status, long pallocBase, long pallocOff) {
     }
 
+    private static final java.lang.foreign.ValueLayout.OfLong WORD = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
     /** Longest chunk chain followed before it is taken as corrupt. */
     static final int MAX_CHUNKS = 1 << 20;
 
@@ -201,19 +202,11 @@ public final class RuntimeState {
             return 0;
         }
         ItabTable.Words words = ItabTable.words(space);
-        for (GoImage.Area a : image.areas()) {
-            if (!a.writable()) {
-                continue;
-            }
-            var seg = space.slice(a.base(), a.size());
-            for (long off = (8 - a.base() % 8) % 8; off + 8 <= a.size(); off += 8) {
-                long t = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off);
-                if (t != 0 && (t & 7) == 0 && holdsAll(words, t, links)) {
-                    return t;
-                }
-            }
-        }
-        return 0;
+        long at = image.scan(true, 8, (seg, off) -> {
+            long t = seg.get(WORD, off);
+            return t != 0 && (t & 7) == 0;
+        }, a -> holdsAll(words, space.u64(a), links));
+        return at == 0 ? 0 : space.u64(at);
     }
 
     private boolean holdsAll(ItabTable.Words words, long t, List<Long> links) {
@@ -338,24 +331,14 @@ public final class RuntimeState {
      * is recognised. 0 if none.
      */
     private long scanForAllp() {
-        for (GoImage.Area a : image.areas()) {
-            if (!a.writable()) {
-                continue;
+        return image.scan(true, 8, (seg, off) -> {
+            if (off + slice.sizeof() > seg.byteSize()) {
+                return false;
             }
-            var seg = space.slice(a.base(), a.size());
-            for (long off = (8 - a.base() % 8) % 8; off + slice.sizeof() <= a.size(); off += 8) {
-                long len = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.len$offset());
-                long cap = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.cap$offset());
-                if (len < 1 || len > MAX_PS || cap < len || cap > MAX_PS) {
-                    continue;
-                }
-                long array = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off + slice.array$offset());
-                if (isAllp(array, len)) {
-                    return a.base() + off;
-                }
-            }
-        }
-        return 0;
+            long len = seg.get(WORD, off + slice.len$offset());
+            long cap = seg.get(WORD, off + slice.cap$offset());
+            return len >= 1 && len <= MAX_PS && cap >= len && cap <= MAX_PS;
+        }, a -> isAllp(space.u64(a + slice.array$offset()), space.u64(a + slice.len$offset())));
     }
 
     private boolean isAllp(long array, long len) {
@@ -392,26 +375,20 @@ public final class RuntimeState {
         if (needed.isEmpty()) {
             return 0;
         }
-        long best = 0;
-        int bestLen = 0;
-        for (GoImage.Area a : image.areas()) {
-            if (!a.writable()) {
-                continue;
+        long[] best = {0, 0}; // head, chain length
+        image.scanAll(true, 8, (seg, off) -> {
+            long w = seg.get(WORD, off);
+            return w != 0 && (w & 0xfff) == 0;
+        }, a -> {
+            long w = space.u64(a);
+            int n = chainHolding(w, needed);
+            if (n > best[1]) {
+                best[0] = w;
+                best[1] = n;
             }
-            var seg = space.slice(a.base(), a.size());
-            for (long off = (8 - a.base() % 8) % 8; off + 8 <= a.size(); off += 8) {
-                long w = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off);
-                if (w == 0 || (w & 0xfff) != 0 || !needed.contains(w) && !space.contains(w, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
-                    continue;
-                }
-                int n = chainHolding(w, needed);
-                if (n > bestLen) {
-                    bestLen = n;
-                    best = w;
-                }
-            }
-        }
-        return best;
+            return true;
+        });
+        return best[0];
     }
 
     /** The length of the well-formed chain from {@code c} if it holds every chunk of {@code needed}, else 0. */

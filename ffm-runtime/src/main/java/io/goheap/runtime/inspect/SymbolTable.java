@@ -100,18 +100,7 @@ public class SymbolTable {
 
     /** The symbol whose {@code [address, address + max(size, 1))} holds {@code addr}, or null. */
     public Sym at(long addr) {
-        int lo = 0;
-        int hi = byAddress.length - 1;
-        int best = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(byAddress[mid].address(), addr) <= 0) {
-                best = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int best = io.goheap.runtime.abi.Floor.index(byAddress.length, k -> byAddress[k].address(), addr);
         if (best < 0) {
             return null;
         }

@@ -107,6 +107,8 @@ public final class Mapping {
      * that do not overlap, in ascending unsigned address order.
      */
     public static Mapping containing(Mapping[] sorted, long addr) {
+        // The same unsigned floor search as io.goheap.runtime.abi.Floor, kept inline: this is the itab
+        // fast path, and a key function shared with the inspector's callers would not be inlined here.
         int lo = 0;
         int hi = sorted.length - 1;
         while (lo <= hi) {

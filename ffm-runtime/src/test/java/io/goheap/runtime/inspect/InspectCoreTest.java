@@ -57,6 +57,32 @@ class InspectCoreTest {
         }
     }
 
+    /**
+     * The kernel's own core (SIGABRT, GOTRACEBACK=crash) keeps only the first page of the read-only
+     * text mapping and none of rodata: the executable's sections fill in, and everything still reads.
+     */
+    @Test
+    void aKernelCoreIsFilledInFromTheExecutable() throws Exception {
+        try (GoImage img = open("inspect.kernel-core", "inspect")) {
+            ElfFile.Segment text;
+            try (ElfFile f = ElfFile.open(InspectFixtures.file("inspect.kernel-core"))) {
+                text = f.segments().stream().filter(s -> s.isLoad() && s.vaddr() == 0x400000L).findFirst().orElseThrow();
+            }
+            long textFilesz = text.filesz();
+            assertTrue(text.filesz() < text.memsz(), "the kernel wrote only part of .text: " + text);
+            assertTrue(img.areas().stream().anyMatch(a -> a.name().equals(".text") && a.base() == 0x400000L + textFilesz),
+                    img.areas().toString());
+            RuntimeState st = new RuntimeState(img);
+            RuntimeState.Verify v = st.verify();
+            assertEquals(34, v.of());
+            assertEquals(34, v.found());
+            GoImage.ItabInfo xer = img.itabs().stream().filter(i -> "main.Xer".equals(i.inter())).findFirst().orElseThrow();
+            assertEquals(List.of("main.(*data).A", "main.(*data).B"), xer.funNames(), "named through the executable's pclntab");
+            assertEquals(2, st.ps().size());
+            assertTrue(st.findings().isEmpty() && img.findings().isEmpty(), st.findings() + " " + img.findings());
+        }
+    }
+
     @Test
     void goheapsOwnFindFindsEveryEntryOfTheRealTable() throws Exception {
         for (String[] f : List.of(new String[] {"inspect.core", "inspect"}, new String[] {"inspect-stripped.core", "inspect-stripped"})) {

@@ -23,16 +23,21 @@ public final class InspectFixtures {
     private InspectFixtures() {
     }
 
-    /** The unpacked file of {@code native/fixtures/NAME.gz}: inspect, inspect-stripped, inspect.core, inspect-stripped.core. */
+    /**
+     * The unpacked file of {@code native/fixtures/NAME.gz}: inspect, inspect-stripped, inspect.core,
+     * inspect-stripped.core, inspect.kernel-core.
+     */
     public static synchronized Path file(String name) {
         Path out = DIR.resolve(name);
-        if (Files.isRegularFile(out)) {
-            return out;
-        }
+        Path gz = NativeDir.get().resolve("fixtures").resolve(name + ".gz");
         try {
+            // unpacked once, and again when the committed fixture is newer (make-inspect-fixtures.sh ran)
+            if (Files.isRegularFile(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(gz)) >= 0) {
+                return out;
+            }
             Files.createDirectories(DIR);
             Path tmp = Files.createTempFile(DIR, name, ".part");
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(NativeDir.get().resolve("fixtures").resolve(name + ".gz")), 1 << 16);
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
                  OutputStream o = Files.newOutputStream(tmp)) {
                 in.transferTo(o);
             }

@@ -25,12 +25,17 @@ class LauncherIT {
     }
 
     static Run run(List<String> cmd) throws Exception {
+        return run(cmd, java.util.Map.of());
+    }
+
+    static Run run(List<String> cmd, java.util.Map<String, String> env) throws Exception {
         Path out = Files.createTempFile("goheap", ".out");
         Path err = Files.createTempFile("goheap", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().put("GOHEAP_JAVA", JAVA);
+            pb.environment().putAll(env);
             Process p = pb.start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
             return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
@@ -65,5 +70,19 @@ class LauncherIT {
         Run usage = run(List.of("bash", "goheap", "--bogus"));
         assertEquals(2, usage.rc());
         assertEquals(1, usage.err().lines().count(), usage.err());
+    }
+
+    /** A 47 MB core inspected by a JVM with a 24 MB heap: the file is mapped, never read into the heap. */
+    @Test
+    void aCoreLargerThanTheHeapIsMappedNotRead() throws Exception {
+        Path core = io.goheap.runtime.testing.InspectFixtures.file("inspect.core").toAbsolutePath();
+        Path exe = io.goheap.runtime.testing.InspectFixtures.file("inspect").toAbsolutePath();
+        assertTrue(Files.size(core) > 40L << 20);
+        Run r = run(List.of("bash", "goheap", "inspect", "core", core.toString(), "--binary", exe.toString(), "--verify-table", "--json"),
+                java.util.Map.of("JDK_JAVA_OPTIONS", "-Xmx24m"));
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(34, j.get("verify").get("found").asInt());
+        assertEquals(34, j.get("verify").get("of").asInt());
     }
 }

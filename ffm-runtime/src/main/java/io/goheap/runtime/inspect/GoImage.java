@@ -97,6 +97,7 @@ public final class GoImage implements AutoCloseable {
         long[] md = new long[1];
         this.moduledataFoundBy = locateModuledata(exe, md);
         this.moduledataAddr = md[0];
+        requireGo119Layout();
         this.module = new Module(space, word(moduledata.types$offset()), word(moduledata.etypes$offset()),
                 word(moduledata.text$offset()), word(moduledata.etext$offset()));
         Pclntab p = null;
@@ -291,7 +292,8 @@ public final class GoImage implements AutoCloseable {
             via = "section .gopclntab";
         }
         if (pcln == 0) {
-            pcln = scan(false, 4, (seg, off) -> seg.get(U32, off) == Go119.GO_PCHEADER_MAGIC_1_18(), a -> Pclntab.isHeader(space, a));
+            pcln = scan(executableAreas(exe, false), 4, (seg, off) -> seg.get(U32, off) == Go119.GO_PCHEADER_MAGIC_1_18(),
+                    a -> Pclntab.isHeader(space, a));
             via = "a scan for the pcHeader magic 0xfffffff0";
         }
         if (pcln == 0) {
@@ -299,12 +301,91 @@ public final class GoImage implements AutoCloseable {
                     + " (magic 0xfffffff0) found; is it a Go 1.18 or 1.19 program?");
         }
         long pc = pcln;
-        long md = scan(true, 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc));
+        long md = scan(executableAreas(exe, true), 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc));
         if (md == 0) {
             throw new IllegalStateException(String.format("%s: pclntab at 0x%x (by %s), but no moduledata points at it", description, pcln, via));
         }
         out[0] = md;
         return String.format("pclntab at 0x%x (%s) and a scan of the data for the moduledata that points at it", pcln, via);
+    }
+
+    /**
+     * Where the executable's own (writable or read-only) bytes are in this space: for a core, the ranges
+     * of the executable's PT_LOAD segments, clipped to the readable areas; so a scan for the moduledata
+     * or the pclntab never walks a multi-GB heap. Without an executable, every such area.
+     */
+    private List<Area> executableAreas(ElfFile exe, boolean writable) {
+        List<Area> out = new ArrayList<>();
+        if (exe == null || exe.segments().stream().noneMatch(ElfFile.Segment::isLoad)) {
+            for (Area a : areas) {
+                if (a.writable() == writable) {
+                    out.add(a);
+                }
+            }
+            return out;
+        }
+        for (ElfFile.Segment p : exe.segments()) {
+            if (p.isLoad() && ((p.flags() & Elf.GOHEAP_PF_W()) != 0) == writable) {
+                out.addAll(clip(p.vaddr(), p.vaddr() + p.memsz()));
+            }
+        }
+        return out;
+    }
+
+    /** The parts of the readable areas inside {@code [lo, hi)}. */
+    List<Area> clip(long lo, long hi) {
+        List<Area> out = new ArrayList<>();
+        for (Area a : areas) {
+            long from = Long.compareUnsigned(a.base(), lo) > 0 ? a.base() : lo;
+            long to = Long.compareUnsigned(a.end(), hi) < 0 ? a.end() : hi;
+            if (Long.compareUnsigned(from, to) < 0) {
+                out.add(new Area(a.name(), from, to - from, a.writable()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The module's static data, where the runtime's globals live ({@code itabTable}, {@code allp},
+     * {@code persistentChunks}): moduledata's {@code [noptrdata, enoptrbss)} and {@code [data, ebss)}
+     * bounds, clipped to the readable areas. The stripped-core scans look only here.
+     */
+    public List<Area> staticData() {
+        long lo = -1;
+        long hi = 0;
+        for (long[] r : new long[][] {{moduledata.noptrdata$offset(), moduledata.enoptrdata$offset()}, {moduledata.data$offset(), moduledata.edata$offset()},
+                {moduledata.bss$offset(), moduledata.ebss$offset()}, {moduledata.noptrbss$offset(), moduledata.enoptrbss$offset()}}) {
+            long a = word(r[0]);
+            long b = word(r[1]);
+            if (Long.compareUnsigned(a, b) < 0) {
+                lo = Long.compareUnsigned(a, lo) < 0 ? a : lo;
+                hi = Long.compareUnsigned(b, hi) > 0 ? b : hi;
+            }
+        }
+        return Long.compareUnsigned(lo, hi) < 0 ? clip(lo, hi) : List.of();
+    }
+
+    /**
+     * A moduledata of another Go release has other fields at other offsets: refuse it by its pcHeader's
+     * magic (Go 1.2-1.15 0xfffffffb, 1.16-1.17 0xfffffffa, 1.18-1.19 0xfffffff0, 1.20+ 0xfffffff1)
+     * instead of decoding garbage. goheap's own images have no pclntab (pcHeader 0).
+     */
+    private void requireGo119Layout() {
+        long hdr = word(moduledata.pcHeader$offset());
+        if (hdr == 0) {
+            return;
+        }
+        int magic = space.u32(hdr + pcHeader.magic$offset());
+        if (magic != Go119.GO_PCHEADER_MAGIC_1_18()) {
+            String release = switch (magic) {
+                case 0xfffffff1 -> "Go 1.20 or later";
+                case 0xfffffffa -> "Go 1.16 or 1.17";
+                case 0xfffffffb -> "Go 1.2 to 1.15";
+                default -> "not a Go pclntab";
+            };
+            throw new IllegalStateException(String.format("%s: pcHeader at 0x%x has magic 0x%x (%s); goheap reads the Go 1.18/1.19 layouts",
+                    description, hdr, magic, release));
+        }
     }
 
     private boolean isModuledataFor(long md, long pcln) {
@@ -325,10 +406,10 @@ public final class GoImage implements AutoCloseable {
         boolean test(long addr);
     }
 
-    /** The first address, {@code step}-aligned, in a (writable or read-only) area where both tests pass; 0 if none. */
-    long scan(boolean writable, int step, Probe quick, Check full) {
+    /** The first address, {@code step}-aligned, in {@code where} where both tests pass; 0 if none. */
+    long scan(List<Area> where, int step, Probe quick, Check full) {
         long[] hit = {0};
-        scanAll(writable, step, quick, a -> {
+        scanAll(where, step, quick, a -> {
             if (full.test(a)) {
                 hit[0] = a;
                 return false;
@@ -339,15 +420,12 @@ public final class GoImage implements AutoCloseable {
     }
 
     /**
-     * Calls {@code visit} with every {@code step}-aligned address of the (writable or read-only) areas
-     * whose bytes pass {@code quick} (a cheap test on the area's segment) until it returns false. The
+     * Calls {@code visit} with every {@code step}-aligned address of the areas {@code where} whose
+     * bytes pass {@code quick} (a cheap test on the area's segment) until it returns false. The
      * scans that find what a stripped binary or core has no symbol for are all built on this.
      */
-    void scanAll(boolean writable, int step, Probe quick, Check visit) {
-        for (Area a : areas) {
-            if (a.writable() != writable) {
-                continue;
-            }
+    void scanAll(List<Area> where, int step, Probe quick, Check visit) {
+        for (Area a : where) {
             MemorySegment seg = space.slice(a.base(), a.size());
             long first = Long.remainderUnsigned(step - Long.remainderUnsigned(a.base(), step), step);
             for (long off = first; off + 8 <= a.size(); off += step) {
@@ -374,7 +452,8 @@ public final class GoImage implements AutoCloseable {
                 at = symbols.get("go.buildinfo").address();
             } else if (kind != Kind.DUMP && kind != Kind.LIVE) {
                 byte first = BuildInfo.MAGIC[0];
-                at = scan(true, BuildInfo.HEADER / 2, (seg, off) -> seg.get(ValueLayout.JAVA_BYTE, off) == first, a -> BuildInfo.isHeader(space, a));
+                at = scan(executableAreas(exe, true), BuildInfo.HEADER / 2, (seg, off) -> seg.get(ValueLayout.JAVA_BYTE, off) == first,
+                        a -> BuildInfo.isHeader(space, a));
             }
             return at == 0 ? null : BuildInfo.read(space, at);
         } catch (BadAddressException | IllegalStateException e) {

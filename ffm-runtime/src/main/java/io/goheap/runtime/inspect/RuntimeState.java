@@ -194,6 +194,7 @@ public final class RuntimeState {
         return new Table(t, size, count, List.copyOf(out), by);
     }
 
+    /** In the module's static data ({@link GoImage#staticData}), where runtime.itabTable lives. */
     private long scanForTable() {
         List<Long> links;
         try {
@@ -202,7 +203,7 @@ public final class RuntimeState {
             return 0;
         }
         ItabTable.Words words = ItabTable.words(space);
-        long at = image.scan(true, 8, (seg, off) -> {
+        long at = image.scan(image.staticData(), 8, (seg, off) -> {
             long t = seg.get(WORD, off);
             return t != 0 && (t & 7) == 0;
         }, a -> holdsAll(words, space.u64(a), links));
@@ -331,7 +332,7 @@ public final class RuntimeState {
      * is recognised. 0 if none.
      */
     private long scanForAllp() {
-        return image.scan(true, 8, (seg, off) -> {
+        return image.scan(image.staticData(), 8, (seg, off) -> {
             if (off + slice.sizeof() > seg.byteSize()) {
                 return false;
             }
@@ -376,7 +377,7 @@ public final class RuntimeState {
             return 0;
         }
         long[] best = {0, 0}; // head, chain length
-        image.scanAll(true, 8, (seg, off) -> {
+        image.scanAll(image.staticData(), 8, (seg, off) -> {
             long w = seg.get(WORD, off);
             return w != 0 && (w & 0xfff) == 0;
         }, a -> {

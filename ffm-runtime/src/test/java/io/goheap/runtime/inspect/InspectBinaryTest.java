@@ -162,4 +162,16 @@ class InspectBinaryTest {
             assertEquals(List.of(), bi.deps());
         }
     }
+
+    /** Another release's moduledata has other offsets: refused by its pcHeader magic, not decoded as garbage. */
+    @Test
+    void aGo120PclntabIsRefusedByItsMagic() throws Exception {
+        byte[] b = java.nio.file.Files.readAllBytes(InspectFixtures.file("inspect"));
+        ElfFile f = ElfFile.of("copy", java.lang.foreign.MemorySegment.ofArray(b));
+        long at = f.section(".gopclntab").offset();
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) at, 0xfffffff1);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> GoImage.ofBinary(ElfFile.of("go120", java.lang.foreign.MemorySegment.ofArray(b))));
+        assertTrue(e.getMessage().contains("magic 0xfffffff1 (Go 1.20 or later)"), e.getMessage());
+    }
 }

@@ -148,6 +148,7 @@ public final class GoImage implements AutoCloseable {
         List<Regions.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(core, regions, areas, null);
+        requireSameBuild(core, exe, new Regions("core " + core.name(), regions));
         executableRegions(exe, List.copyOf(regions), regions, areas);
         Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
         return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe), List.of(), null, exe);
@@ -198,6 +199,32 @@ public final class GoImage implements AutoCloseable {
         this.pclntab = o.pclntab;
         this.buildInfo = o.buildInfo;
         this.findings.addAll(o.findings);
+    }
+
+    /**
+     * A core read with another program's executable would decode as garbage: when the core holds the
+     * executable's {@code .note.go.buildid} (the first page of text, which gcore and the kernel both
+     * write), its bytes must equal the file's.
+     */
+    private static void requireSameBuild(ElfFile core, ElfFile exe, Regions coreOnly) {
+        ElfFile.Section id = exe.section(".note.go.buildid");
+        if (id == null || !id.hasBytes() || !coreOnly.contains(id.addr(), id.size())) {
+            return;
+        }
+        MemorySegment inCore = coreOnly.slice(id.addr(), id.size());
+        MemorySegment inFile = exe.bytes(id);
+        if (inCore.mismatch(inFile) != -1) {
+            throw new MalformedFileException(core.name(), 0, String.format("was not taken of %s: the Go build ID at 0x%x differs"
+                    + " (core %s, executable %s)", exe.name(), id.addr(), buildId(inCore), buildId(inFile)));
+        }
+    }
+
+    /** The printable part of a Go build ID note (its descriptor is the ID as text). */
+    private static String buildId(MemorySegment note) {
+        String t = new String(note.toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String id = t.replaceAll("[^\\x21-\\x7e]", " ").trim();
+        int sp = id.lastIndexOf(' ');
+        return sp >= 0 ? id.substring(sp + 1) : id;
     }
 
     private static void executableRegions(ElfFile exe, List<Regions.Region> covered, List<Regions.Region> out, List<Area> areas) {

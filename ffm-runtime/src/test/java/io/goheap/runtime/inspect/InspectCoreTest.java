@@ -83,6 +83,14 @@ class InspectCoreTest {
         }
     }
 
+    /** The core of one build read with another's executable is refused, naming both build IDs. */
+    @Test
+    void aCoreWithTheWrongExecutableIsRefused() throws Exception {
+        io.goheap.runtime.elf.MalformedFileException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.goheap.runtime.elf.MalformedFileException.class, () -> open("inspect.core", "inspect-stripped").close());
+        assertTrue(e.getMessage().contains("was not taken of inspect-stripped: the Go build ID at 0x400f9c differs"), e.getMessage());
+    }
+
     @Test
     void goheapsOwnFindFindsEveryEntryOfTheRealTable() throws Exception {
         for (String[] f : List.of(new String[] {"inspect.core", "inspect"}, new String[] {"inspect-stripped.core", "inspect-stripped"})) {

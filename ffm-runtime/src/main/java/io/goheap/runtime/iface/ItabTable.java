@@ -69,6 +69,12 @@ public final class ItabTable {
     private final ReentrantLock lock = new ReentrantLock();
     private final MemorySegment lockWord;
     private int grows;
+    /**
+     * The mapping holding the current table, written when a table is published (construction, growth,
+     * under the lock), read by every probe: volatile, so a reader sees the Mapping of a table it may
+     * already have loaded, or an older one, which only costs a lookup.
+     */
+    private volatile Mapping tableMapping;
     /** This runtime's memory as {@link Words}: a lock-free, allocation-free mapping lookup per load. */
     private final Words live = new Words() {
         @Override
@@ -78,13 +84,27 @@ public final class ItabTable {
 
         @Override
         public long wordAcquire(long addr) {
-            Mapping m = mapping(addr);
+            // the probe's entry loads hit the current table, whose mapping was remembered when the table
+            // was published (a volatile read, no search); any other address takes the lookup
+            Mapping m = tableMapping;
+            if (m == null || !m.contains(addr)) {
+                m = mapping(addr);
+            }
             return (long) WORD.getAcquire(m.segment(), addr - m.address());
         }
 
         @Override
         public int u32(long addr) {
             return ItabTable.this.u32(addr);
+        }
+
+        @Override
+        public boolean isItabFor(long m, long inter, long typ) {
+            Mapping mm = mapping(m); // one lookup for both words
+            MemorySegment ms = mm.segment();
+            long mo = m - mm.address();
+            return ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.INTER_OFFSET) == inter
+                    && ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.TYPE_OFFSET) == typ;
         }
     };
 
@@ -101,6 +121,7 @@ public final class ItabTable {
         image.segment(init).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
         // the linker initializes itabTable = &itabTableInit; nothing can read it before this constructor returns
         image.segment(tablePtr).set(ValueLayout.JAVA_LONG, 0, init.address());
+        tableMapping = mapping(initAddr);
     }
 
     /**
@@ -119,6 +140,7 @@ public final class ItabTable {
         this.lockWord = heap.segment(lockAddr, mutex.sizeof());
         heap.segment(initAddr, itabTableType.sizeof()).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
         heap.segment(tablePtrAddr, PTR).set(ValueLayout.JAVA_LONG, 0, initAddr);
+        tableMapping = mapping(initAddr);
     }
 
     /**
@@ -135,6 +157,11 @@ public final class ItabTable {
 
         /** A 32-bit load. */
         int u32(long addr);
+
+        /** Whether itab {@code m} is the one for (inter, typ): its first two words (plain loads). */
+        default boolean isItabFor(long m, long inter, long typ) {
+            return word(m + ItabDescriptor.INTER_OFFSET) == inter && word(m + ItabDescriptor.TYPE_OFFSET) == typ;
+        }
     }
 
     /** An address space as {@link Words}: a dump or core is immutable, so its acquire loads are plain. */
@@ -184,7 +211,7 @@ public final class ItabTable {
             if (m == 0) {
                 return 0;
             }
-            if (mem.word(m + ItabDescriptor.INTER_OFFSET) == inter && mem.word(m + ItabDescriptor.TYPE_OFFSET) == typ) {
+            if (mem.isItabFor(m, inter, typ)) {
                 return m;
             }
             h = (h + i) & mask;
@@ -228,6 +255,7 @@ public final class ItabTable {
                 throw GoThrow.of("itabTable changed under itabLock");
             }
             grows++;
+            tableMapping = mapping(t2);
             t = t2;
         }
         insert(t, m);

@@ -106,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         out.printf("%nclose(): every mapping above is unmapped; any access after it throws IllegalStateException.%n");
+        out.printf("To keep this address space: goheap demo --dump FILE, then goheap inspect dump FILE (or gdb's core-file).%n");
     }
 
     private static ObjectNode toJson(GoRuntime rt, XerDemo demo, AllocDemo alloc) {

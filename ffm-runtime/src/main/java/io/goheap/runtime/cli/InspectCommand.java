@@ -173,14 +173,16 @@ final class InspectCommand implements Runnable {
             RuntimeState.Verify v = null;
             if (runtimeState) {
                 progress.update("itabTable", 0, 0);
-                st = new RuntimeState(img);
+                st = new RuntimeState(img, (done, size) -> progress.update("itabTable", done, size));
                 if (itabs && st.table() != null) { // the dynamic itabs: in the table, not in itablinks
                     java.util.Set<Long> known = new java.util.HashSet<>(links);
                     List<GoImage.ItabInfo> all = new ArrayList<>(its);
+                    int n = 0;
                     for (RuntimeState.Entry e : st.table().entries()) {
                         if (known.add(e.itab())) {
                             all.add(img.itab(e.itab()));
                         }
+                        progress.update("itabs in the table", ++n, st.table().entries().size());
                     }
                     its = all;
                 }

@@ -52,11 +52,18 @@ public final class RuntimeState {
     private final Table table;
     private final List<Long> chunks;
     private final List<PInfo> ps;
+    private final java.util.function.BiConsumer<Long, Long> progress;
     private String chunksFoundBy;
     private String psFoundBy;
 
     public RuntimeState(GoImage image) {
+        this(image, null);
+    }
+
+    /** As {@link #RuntimeState(GoImage)}, reporting {@code (slots read, table size)} to {@code progress} while the table is read. */
+    public RuntimeState(GoImage image, java.util.function.BiConsumer<Long, Long> progress) {
         this.image = image;
+        this.progress = progress;
         this.space = image.space();
         this.table = readTable();
         this.ps = readPs();
@@ -170,6 +177,9 @@ public final class RuntimeState {
         var seg = space.slice(entries, size * Go119.GO_PTR_SIZE());
         List<Entry> out = new ArrayList<>();
         for (long i = 0; i < size; i++) {
+            if (progress != null && (i & 0xfff) == 0) {
+                progress.accept(i, size);
+            }
             long m = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * Go119.GO_PTR_SIZE());
             if (m == 0) {
                 continue;

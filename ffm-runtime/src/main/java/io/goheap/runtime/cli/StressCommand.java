@@ -28,12 +28,29 @@ final class StressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
+    @Option(names = "--dump", paramLabel = "FILE", description = "afterwards, write the runtime's address space to FILE as an ELF core")
+    java.nio.file.Path dump;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Stress.Report r = Stress.run(threads, types, interfaces, seconds);
+        java.io.IOException[] failed = new java.io.IOException[1];
+        Stress.Report r = Stress.run(threads, types, interfaces, seconds, rt -> {
+            if (dump != null) {
+                try {
+                    io.goheap.runtime.inspect.DumpFile.Written w = io.goheap.runtime.inspect.DumpFile.write(rt, dump);
+                    spec.commandLine().getErr().printf("goheap: wrote %s: %d segments, %d bytes of memory, %d symbols%n",
+                            dump, w.segments(), w.bytes(), w.symbols());
+                } catch (java.io.IOException e) {
+                    failed[0] = e;
+                }
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();

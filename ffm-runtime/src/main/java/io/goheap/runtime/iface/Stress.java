@@ -68,6 +68,12 @@ public final class Stress {
 
     /** Runs it in a fresh runtime of {@code threads} Ps... at least 1. */
     public static Report run(int threads, int types, int ifaces, double seconds) throws InterruptedException {
+        return run(threads, types, ifaces, seconds, rt -> { });
+    }
+
+    /** As {@link #run(int, int, int, double)}, handing the runtime to {@code atEnd} (say, to dump it) before it closes. */
+    public static Report run(int threads, int types, int ifaces, double seconds, java.util.function.Consumer<GoRuntime> atEnd)
+            throws InterruptedException {
         if (threads < 1 || types < 1 || ifaces < 1 || seconds < 0) {
             throw new IllegalArgumentException("threads=" + threads + " types=" + types + " interfaces=" + ifaces + " seconds=" + seconds);
         }
@@ -151,8 +157,10 @@ public final class Stress {
                     }
                 }
             }
-            return new Report(table.size(), table.count(), seen.size(), duplicates, missing, table.grows(),
+            Report report = new Report(table.size(), table.count(), seen.size(), duplicates, missing, table.grows(),
                     ops.get() / secs, ops.get(), new LinkedHashMap<>(probes));
+            atEnd.accept(rt);
+            return report;
         }
     }
 }

@@ -110,6 +110,22 @@ class InspectCliTest extends NativeMemoryTest {
         assertEquals(0, j.get("findings").size(), j.get("findings").toString());
     }
 
+    /** A grown table (in the heap, not itabTableInit) dumped after the getitab stress: every entry verified. */
+    @Test
+    void aStressDumpVerifiesEveryEntryOfItsGrownTable() throws Exception {
+        Path dump = tmp.resolve("stress.core");
+        CliTest.Result s = run("stress", "--threads", "2", "--types", "200", "--interfaces", "10", "--dump", dump.toString());
+        assertEquals(0, s.rc(), s.err());
+        CliTest.Result r = run("inspect", "dump", dump.toString(), "--verify-table", "--json", "--itabs");
+        assertEquals(0, r.rc(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(4096, j.get("itabTable").get("size").asInt(), "2000 itabs: grown 512 -> 4096 at 75%");
+        assertEquals(2000, j.get("itabTable").get("count").asInt());
+        assertEquals(2000, j.get("verify").get("found").asInt());
+        assertEquals(2000, j.get("verify").get("of").asInt());
+        assertEquals(0, j.get("findings").size(), j.get("findings").toString());
+    }
+
     @Test
     void badInputIsOneLineOnStderr() throws Exception {
         Path truncated = tmp.resolve("truncated");

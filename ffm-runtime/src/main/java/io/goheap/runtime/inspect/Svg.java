@@ -16,7 +16,8 @@ import java.util.Locale;
  *       chunk inside it marked in orange at its place.</li>
  *   <li>The itabTable: one cell per slot (or per group of slots for tables over 8192 entries), empty
  *       white, occupied coloured by probe length: green at its hash, then yellow, orange and red for
- *       2, 3 and 4+ slots visited.</li>
+ *       2, 3 and 4+ slots visited (for a group, the mean of its entries, paler the fewer slots it
+ *       uses).</li>
  * </ol>
  */
 public final class Svg {
@@ -90,18 +91,21 @@ public final class Svg {
                     verify == null ? "" : ", verify " + verify.found() + "/" + verify.of(), per, per == 1 ? "" : "s"));
             for (long c = 0; c < cells; c++) {
                 int used = 0;
-                int worst = 0;
+                long sum = 0;
                 for (long s = c * per; s < Math.min(slots, (c + 1) * per); s++) {
                     if (lengths[(int) s] != 0) {
                         used++;
-                        worst = Math.max(worst, lengths[(int) s]);
+                        sum += Math.max(1, lengths[(int) s]);
                     }
                 }
-                String fill = used == 0 ? "#ffffff" : worst <= 1 ? "#6aa84f" : worst == 2 ? "#f1c232" : worst == 3 ? "#e69138" : "#cc0000";
-                b.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#dddddd\" stroke-width=\"0.5\"/>%n",
-                        10 + (c % COLS) * CELL, gridTop + (c / COLS) * CELL, CELL, CELL, fill));
+                // a cell of several slots: coloured by the mean probe length of its entries, as opaque as it is full
+                double mean = used == 0 ? 0 : (double) sum / used;
+                String fill = used == 0 ? "#ffffff" : mean < 1.5 ? "#6aa84f" : mean < 2.5 ? "#f1c232" : mean < 3.5 ? "#e69138" : "#cc0000";
+                double opacity = used == 0 ? 1 : Math.max(0.25, (double) used / per);
+                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"#dddddd\" stroke-width=\"0.5\"/>%n",
+                        10 + (c % COLS) * CELL, gridTop + (c / COLS) * CELL, CELL, CELL, fill, opacity));
             }
-            b.append(String.format("<text x=\"10\" y=\"%d\">white empty, green at its hash, yellow/orange/red: 2/3/4+ slots probed</text>%n",
+            b.append(String.format("<text x=\"10\" y=\"%d\">white empty, green at its hash, yellow/orange/red: 2/3/4+ slots probed (mean of a cell's entries; paler: fewer of its slots used)</text>%n",
                     gridTop + gridH + 20));
         }
         b.append("</svg>\n");

@@ -330,6 +330,11 @@ public final class ElfFile implements AutoCloseable {
         if (count == 0) { // extended numbering: the count is section 0's sh_size
             count = u64(shoff + Elf64_Shdr.sh_size$offset());
         }
+        // before multiplying: a count from the file may be any 64-bit value
+        if (count < 0 || count > bytes.byteSize() / Elf64_Shdr.sizeof()) {
+            throw new MalformedFileException(name, shoff, Long.toUnsignedString(count) + " section headers cannot fit in the file ("
+                    + bytes.byteSize() + " bytes)");
+        }
         check(shoff, count * Elf64_Shdr.sizeof(), count + " section headers");
         int shstrndx = u16(Elf64_Ehdr.e_shstrndx$offset());
         long strOff = 0;
@@ -366,6 +371,9 @@ public final class ElfFile implements AutoCloseable {
         if (phnum == PN_XNUM && !sections.isEmpty()) { // the real count is section 0's sh_info
             long shoff = u64(Elf64_Ehdr.e_shoff$offset());
             phnum = Integer.toUnsignedLong(u32(shoff + Elf64_Shdr.sh_info$offset()));
+        }
+        if (phnum > bytes.byteSize() / Elf64_Phdr.sizeof()) {
+            throw new MalformedFileException(name, phoff, phnum + " program headers cannot fit in the file (" + bytes.byteSize() + " bytes)");
         }
         check(phoff, phnum * Elf64_Phdr.sizeof(), phnum + " program headers");
         List<Segment> out = new ArrayList<>((int) phnum);

@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
  * lengths and the address space.
  */
 public final class Pclntab {
+    /** Most functions believed: the Go toolchain's largest binaries have under a million. */
+    static final long MAX_FUNCS = 1 << 26;
     private final AddressSpace space;
     private final long header;
     private final long text;
@@ -56,6 +58,9 @@ public final class Pclntab {
         this.pclntableLen = space.u64(md + moduledata.pclntable$offset() + slice.len$offset());
         this.funcnametab = space.u64(md + moduledata.funcnametab$offset() + slice.array$offset());
         this.funcnametabLen = space.u64(md + moduledata.funcnametab$offset() + slice.len$offset());
+        if (nftab > MAX_FUNCS) {
+            throw new IllegalStateException(String.format("moduledata at 0x%x: ftab of %d functions (corrupt?)", md, nftab));
+        }
         // the whole function table must be readable: one bounds check here, none per lookup
         space.slice(ftab, (nftab + 1) * functab.sizeof());
     }
@@ -89,8 +94,8 @@ public final class Pclntab {
             return null;
         }
         long off = pc - text;
-        // nftab fits an int: the ftab was bounds-checked whole, and a segment of 2^31 entries is no binary
-        long best = io.goheap.runtime.abi.Floor.index((int) Math.min(nftab, Integer.MAX_VALUE),
+        // nftab fits an int: it was capped at MAX_FUNCS
+        long best = io.goheap.runtime.abi.Floor.index((int) nftab,
                 k -> Integer.toUnsignedLong(space.u32(ftab + k * functab.sizeof() + functab.entryoff$offset())), off);
         if (best < 0) {
             return null;

@@ -22,6 +22,8 @@ import java.util.Locale;
  */
 public final class Svg {
     private static final int MAX_CELLS = 8192;
+    /** Largest table drawn (its per-slot probe lengths are an int array): 16 M slots, 64 MiB. */
+    private static final long MAX_SLOTS = 1 << 24;
     private static final int COLS = 128;
     private static final int CELL = 6;
     /** Pixels between the memory map and the table. */
@@ -75,8 +77,11 @@ public final class Svg {
                 }
             }
         }
-        if (t != null) {
-            int[] lengths = new int[(int) Math.min(slots, Integer.MAX_VALUE)];
+        if (t != null && slots > MAX_SLOTS) {
+            b.append(String.format("<text x=\"10\" y=\"%d\" font-size=\"14\">itabTable 0x%x: size %d, too large to draw</text>%n",
+                    gridTop - 12, t.address(), t.size()));
+        } else if (t != null) {
+            int[] lengths = new int[(int) slots];
             if (verify != null && verify.probeLengths().size() == t.entries().size()) {
                 for (int i = 0; i < t.entries().size(); i++) {
                     lengths[(int) t.entries().get(i).slot()] = verify.probeLengths().get(i);

@@ -25,6 +25,11 @@ public record InterfaceTypeView(Module module, long address) {
         return p == 0 ? "" : new NameView(module.space(), p).name();
     }
 
+    /** How many methods (the length of {@code mhdr}), without decoding them. */
+    public int methodCount() {
+        return TypeView.checkCount(module.space().u64(address + interfacetype.mhdr$offset() + slice.len$offset()));
+    }
+
     /** The methods, in the order itabs use for {@code fun[k]}. */
     public List<IMethod> methods() {
         AddressSpace s = module.space();

@@ -27,7 +27,7 @@ public record ItabView(Module module, long address) {
 
     /** Every {@code fun} word: as many as the interface has methods. */
     public List<Long> funs() {
-        int n = inter().methods().size();
+        int n = inter().methodCount();
         List<Long> out = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             out.add(fun(k));

@@ -73,7 +73,13 @@ public record NameView(AddressSpace space, long address) {
         throw new BadAddressException(at, 4, space.describe() + " (name length varint too long)");
     }
 
+    /** Longest name decoded: Go's type strings stay far below; a longer length is corrupt data. */
+    public static final long MAX_NAME = 1 << 20;
+
     private String string(long at, long len) {
+        if (len > MAX_NAME) {
+            throw new BadAddressException(at, len, space.describe() + " (a name of " + len + " bytes: implausible)");
+        }
         return new String(space.slice(at, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 }

@@ -43,7 +43,14 @@ public final class GoheapCli implements Runnable {
             err.flush();
             return 1;
         });
-        int rc = cl.execute(args);
+        int rc;
+        try {
+            rc = cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) { // picocli passes Errors through: still one line
+            err.println("goheap: " + (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow")
+                    + " (a corrupt or hostile input?): " + oneLine(e));
+            rc = 1;
+        }
         out.flush();
         err.flush();
         return rc;
@@ -56,12 +63,16 @@ public final class GoheapCli implements Runnable {
         System.exit(rc);
     }
 
+    /** Longest message printed: names taken from a hostile file may be long. */
+    private static final int MAX_MESSAGE = 2000;
+
     private static String oneLine(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
-        return m.replace('\n', ' ');
+        m = m.replace('\n', ' ').replace('\r', ' ');
+        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

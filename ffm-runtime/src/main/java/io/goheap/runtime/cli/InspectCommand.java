@@ -159,7 +159,7 @@ final class InspectCommand implements Runnable {
 
         static Report of(GoImage img, boolean itabs, boolean types, boolean runtimeState, boolean verify, Progress progress) {
             List<GoImage.ItabInfo> its = List.of();
-            List<Long> links = img.itablinks();
+            List<Long> links = List.copyOf(new java.util.LinkedHashSet<>(img.itablinks())); // each itab once
             if (itabs) {
                 List<GoImage.ItabInfo> l = new ArrayList<>();
                 for (long a : links) {

@@ -195,22 +195,30 @@ public final class ElfFile implements AutoCloseable {
     /** Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section). */
     public List<Note> notes() {
         List<Note> out = new ArrayList<>();
+        java.util.Set<List<Long>> seen = new java.util.HashSet<>(); // each range once, however many headers name it
         boolean any = false;
         for (Segment p : segments) {
             if (p.type() == Elf.GOHEAP_PT_NOTE()) {
                 any = true;
-                readNotes(p.offset(), p.filesz(), out);
+                if (seen.add(List.of(p.offset(), p.filesz()))) {
+                    readNotes(p.offset(), p.filesz(), out);
+                }
             }
         }
         if (!any) {
             for (Section s : sections) {
-                if (s.type() == Elf.GOHEAP_SHT_NOTE()) {
+                if (s.type() == Elf.GOHEAP_SHT_NOTE() && seen.add(List.of(s.offset(), s.size()))) {
                     readNotes(s.offset(), s.size(), out);
                 }
             }
         }
         return out;
     }
+
+    /** Most notes read from one file: a core has a few per thread; more is a corrupt or hostile file. */
+    public static final int MAX_NOTES = 1 << 16;
+    /** Longest section or symbol name read (Go's longest generic instantiations stay far below). */
+    public static final int MAX_NAME = 1 << 16;
 
     /** The symbols of {@code .symtab} by name (empty for a stripped file). The first of equal names wins. */
     public Map<String, Symbol> symbols() {
@@ -274,6 +282,7 @@ public final class ElfFile implements AutoCloseable {
                     return;
                 }
             }
+            return; // ELF allows one .symtab: further ones are not read
         }
     }
 
@@ -400,6 +409,9 @@ public final class ElfFile implements AutoCloseable {
             if (next > end || next < at) {
                 throw new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz + " bytes) runs past its segment's end 0x" + Long.toHexString(end));
             }
+            if (out.size() >= MAX_NOTES) {
+                throw new MalformedFileException(name, at, "more than " + MAX_NOTES + " notes");
+            }
             String n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
             out.add(new Note(n, ntype, bytes.asSlice(descAt, descsz), descAt));
             at = next;
@@ -408,8 +420,14 @@ public final class ElfFile implements AutoCloseable {
 
     private Map<String, Symbol> readSymbols() {
         Map<String, Symbol> out = new HashMap<>();
+        long[] chars = {0};
         eachSymbol((str, e, idx) -> {
             String sn = cstring(str.offset(), str.size(), idx, "symbol name at 0x" + Long.toHexString(e));
+            // names may overlap in the string table; decoded, they may not grow past a bound on the file
+            chars[0] += sn.length();
+            if (chars[0] > Math.max(1L << 24, 4 * bytes.byteSize())) {
+                throw new MalformedFileException(name, e, "symbol names add up to more than 4x the file's size (overlapping names?)");
+            }
             out.putIfAbsent(sn, symbolAt(sn, e));
             return true;
         });
@@ -422,13 +440,13 @@ public final class ElfFile implements AutoCloseable {
             throw new MalformedFileException(name, table + index, what + ": index " + index + " outside its string table (" + tableSize + " bytes)");
         }
         long start = table + index;
-        long limit = table + tableSize;
+        long limit = Math.min(table + tableSize, start + MAX_NAME + 1);
         long end = start;
         while (end < limit && bytes.get(ValueLayout.JAVA_BYTE, end) != 0) {
             end++;
         }
         if (end == limit) {
-            throw new MalformedFileException(name, start, what + ": string not terminated inside its table");
+            throw new MalformedFileException(name, start, what + ": no terminating NUL inside its table or within " + MAX_NAME + " bytes");
         }
         return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }

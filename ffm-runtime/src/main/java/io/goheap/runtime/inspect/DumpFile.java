@@ -48,6 +48,8 @@ public final class DumpFile {
     public static final int NT_REGIONS = 2;
     public static final int NT_SYMBOLS = 3;
     private static final long PAGE = 4096;
+    /** Largest GOHEAP note read: a million symbols take about 80 MiB of text. */
+    static final long MAX_NOTE = 256L << 20;
     /** ELFMAG: the first four bytes of e_ident. */
     private static final byte[] ELFMAG = {0x7f, 'E', 'L', 'F'};
 
@@ -215,8 +217,12 @@ public final class DumpFile {
         Map<Long, String> names = null;
         List<SymbolTable.Sym> syms = null;
         for (ElfFile.Note n : dump.notes()) {
-            if (!OWNER.equals(n.name())) {
+            if (!OWNER.equals(n.name()) || n.type() < NT_GO_VERSION || n.type() > NT_SYMBOLS) {
                 continue;
+            }
+            if (n.desc().byteSize() > MAX_NOTE) {
+                throw new MalformedFileException(dump.name(), n.offset(), "GOHEAP note " + n.type() + " of " + n.desc().byteSize()
+                        + " bytes (at most " + MAX_NOTE + ")");
             }
             String text = new String(n.desc().toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             switch (n.type()) {

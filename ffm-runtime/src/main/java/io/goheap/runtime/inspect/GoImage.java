@@ -24,7 +24,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -105,7 +104,7 @@ public final class GoImage implements AutoCloseable {
             try {
                 p = new Pclntab(space, moduledataAddr);
             } catch (BadAddressException | IllegalStateException e) {
-                findings.add("pclntab unreadable: " + e.getMessage());
+                addFinding("pclntab unreadable: " + e.getMessage());
             }
         }
         this.pclntab = p;
@@ -148,7 +147,7 @@ public final class GoImage implements AutoCloseable {
         List<Regions.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(core, regions, areas, null);
-        requireSameBuild(core, exe, new Regions("core " + core.name(), regions));
+        requireSameBuild(core, exe, regions(core, "core " + core.name(), regions));
         executableRegions(exe, List.copyOf(regions), regions, areas);
         Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
         return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe), List.of(), null, exe);
@@ -221,7 +220,8 @@ public final class GoImage implements AutoCloseable {
 
     /** The printable part of a Go build ID note (its descriptor is the ID as text). */
     private static String buildId(MemorySegment note) {
-        String t = new String(note.toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.ISO_8859_1);
+        MemorySegment head = note.asSlice(0, Math.min(note.byteSize(), 256)); // a Go build ID note is about 100 bytes
+        String t = new String(head.toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.ISO_8859_1);
         String id = t.replaceAll("[^\\x21-\\x7e]", " ").trim();
         int sp = id.lastIndexOf(' ');
         return sp >= 0 ? id.substring(sp + 1) : id;
@@ -234,28 +234,33 @@ public final class GoImage implements AutoCloseable {
                 secs.add(s);
             }
         }
+        List<Regions.Region> sorted = sortedCovered(covered);
         if (secs.isEmpty()) { // no section headers: the PT_LOAD segments' file bytes
             for (ElfFile.Segment p : exe.segments()) {
                 if (p.isLoad() && p.filesz() > 0) {
-                    addUncovered(covered, "segment " + p.index() + " of " + exe.name(), p.vaddr(), exe.bytes(p),
+                    addUncovered(sorted, "segment " + p.index() + " of " + exe.name(), p.vaddr(), exe.bytes(p),
                             (p.flags() & Elf.GOHEAP_PF_W()) != 0, out, areas);
                 }
             }
             return;
         }
         for (ElfFile.Section s : secs) {
-            addUncovered(covered, s.name(), s.addr(), exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
+            addUncovered(sorted, s.name(), s.addr(), exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
         }
     }
 
-    /** Adds the parts of {@code [base, base + bytes.size)} that no region of {@code covered} holds. */
+    private static List<Regions.Region> sortedCovered(List<Regions.Region> covered) {
+        List<Regions.Region> sorted = new ArrayList<>(covered);
+        sorted.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
+        return sorted;
+    }
+
+    /** Adds the parts of {@code [base, base + bytes.size)} that no region of {@code covered} (sorted) holds. */
     private static void addUncovered(List<Regions.Region> covered, String name, long base, MemorySegment bytes, boolean writable,
                                      List<Regions.Region> out, List<Area> areas) {
         long lo = base;
         long hi = base + bytes.byteSize();
-        List<Regions.Region> sorted = new ArrayList<>(covered);
-        sorted.sort(Comparator.comparingLong(Regions.Region::base));
-        for (Regions.Region c : sorted) {
+        for (Regions.Region c : covered) { // sorted by base, by the caller
             if (Long.compareUnsigned(c.end(), lo) <= 0 || Long.compareUnsigned(c.base(), hi) >= 0) {
                 continue;
             }
@@ -484,7 +489,7 @@ public final class GoImage implements AutoCloseable {
             }
             return at == 0 ? null : BuildInfo.read(space, at);
         } catch (BadAddressException | IllegalStateException e) {
-            findings.add("build info unreadable: " + e.getMessage());
+            addFinding("build info unreadable: " + e.getMessage());
             return null;
         }
     }
@@ -541,11 +546,27 @@ public final class GoImage implements AutoCloseable {
 
     /** Problems met while decoding; the image is still usable. */
     public List<String> findings() {
-        return List.copyOf(findings);
+        synchronized (findings) {
+            List<String> out = new ArrayList<>(findings);
+            if (droppedFindings > 0) {
+                out.add(droppedFindings + " more findings not listed");
+            }
+            return out;
+        }
     }
 
-    void finding(String f) {
-        findings.add(f);
+    /** Most findings kept: past this, only their number grows. */
+    static final int MAX_FINDINGS = 1000;
+    private int droppedFindings;
+
+    private void addFinding(String f) {
+        synchronized (findings) {
+            if (findings.size() < MAX_FINDINGS) {
+                findings.add(f);
+            } else {
+                droppedFindings++;
+            }
+        }
     }
 
     /** The function holding {@code pc}: the pclntab's name, else the symbol's, else null. */
@@ -560,7 +581,7 @@ public final class GoImage implements AutoCloseable {
                     return n;
                 }
             } catch (BadAddressException e) {
-                findings.add("function at 0x" + Long.toHexString(pc) + ": " + e.getMessage());
+                addFinding("function at 0x" + Long.toHexString(pc) + ": " + e.getMessage());
             }
         }
         SymbolTable.Sym s = symbols.at(pc);
@@ -598,6 +619,21 @@ public final class GoImage implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Method and fun entries all itabs and types of one image may decode together: a real binary has
+     * some hundred thousand; a hostile one could point millions of itabs at one interface of 65,536
+     * methods. Past it, decoding stops with an error in each further result.
+     */
+    static final long MAX_ELEMENTS = 1L << 25;
+    private final java.util.concurrent.atomic.AtomicLong elements = new java.util.concurrent.atomic.AtomicLong();
+
+    private void charge(long n) {
+        if (elements.addAndGet(n) > MAX_ELEMENTS) {
+            throw new IllegalStateException("not decoded: this file's itabs and types hold more than " + MAX_ELEMENTS
+                    + " methods in all (corrupt or hostile?)");
+        }
+    }
+
     /** Decodes the itab at {@code addr}; a failure is an ItabInfo with {@code error} set and a finding. */
     public ItabInfo itab(long addr) {
         String inter = null;
@@ -612,13 +648,14 @@ public final class GoImage implements AutoCloseable {
             inter = it.type().string();
             TypeView t = v.type();
             type = t == null ? null : t.string();
+            charge(it.methodCount());
             for (long f : v.funs()) {
                 fun.add(f);
                 names.add(funcName(f));
             }
             return new ItabInfo(addr, inter, type, hash, fun, names, null);
         } catch (BadAddressException | IllegalStateException e) {
-            findings.add(String.format("itab at 0x%x: %s", addr, e.getMessage()));
+            addFinding(String.format("itab at 0x%x: %s", addr, e.getMessage()));
             return new ItabInfo(addr, inter, type, hash, fun, names, e.getMessage());
         }
     }
@@ -647,6 +684,7 @@ public final class GoImage implements AutoCloseable {
             UncommonTypeView u = t.uncommon();
             if (u != null) {
                 pkg = u.pkgPath();
+                charge(u.mcount());
                 for (UncommonTypeView.Method m : u.methods()) {
                     methods.add(m.name() == null ? "" : m.name().name());
                 }
@@ -656,13 +694,14 @@ public final class GoImage implements AutoCloseable {
                 if (pkg.isEmpty()) {
                     pkg = it.pkgPath();
                 }
+                charge(it.methodCount());
                 for (InterfaceTypeView.IMethod m : it.methods()) {
                     methods.add(m.name() == null ? "" : m.name().name());
                 }
             }
             return new TypeInfo(addr, name, kindName, size, pkg, methods, null);
         } catch (BadAddressException | IllegalStateException e) {
-            findings.add(String.format("type at 0x%x: %s", addr, e.getMessage()));
+            addFinding(String.format("type at 0x%x: %s", addr, e.getMessage()));
             return new TypeInfo(addr, name, kindName, size, pkg, methods, e.getMessage());
         }
     }
@@ -699,7 +738,7 @@ public final class GoImage implements AutoCloseable {
             }
         }
         if (seen.size() >= MAX_TYPES) {
-            findings.add("type walk stopped at " + MAX_TYPES + " types");
+            addFinding("type walk stopped at " + MAX_TYPES + " types");
         }
         List<Long> sorted = new ArrayList<>(seen);
         sorted.sort(Long::compareUnsigned);
@@ -717,7 +756,7 @@ public final class GoImage implements AutoCloseable {
         }
         if (Long.compareUnsigned(a, module.types()) < 0 || Long.compareUnsigned(a, module.etypes()) >= 0) {
             if (outsideTypes.add(a)) {
-                findings.add(String.format("type pointer 0x%x (from 0x%x) outside the module's types [0x%x, 0x%x)", a, from,
+                addFinding(String.format("type pointer 0x%x (from 0x%x) outside the module's types [0x%x, 0x%x)", a, from,
                         module.types(), module.etypes()));
             }
             return;

@@ -95,7 +95,44 @@ public final class RuntimeState {
     }
 
     public List<String> findings() {
-        return List.copyOf(findings);
+        List<String> out = new ArrayList<>(findings);
+        if (droppedFindings > 0) {
+            out.add(droppedFindings + " more findings not listed");
+        }
+        return out;
+    }
+
+    private int droppedFindings;
+
+    /**
+     * Work the scans and the verification may do, in words read: a hostile core can make each candidate
+     * of a scan, or each probe, cost as much as the whole table. Past it, the work stops with a finding.
+     */
+    static final long BUDGET = 1L << 28;
+    private long budget = BUDGET;
+
+    /** Thrown (and caught, as a finding) when {@link #budget} runs out. */
+    private static final class OutOfBudget extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfBudget() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void spend(long words) {
+        budget -= words;
+        if (budget < 0) {
+            throw new OutOfBudget();
+        }
+    }
+
+    private void addFinding(String f) {
+        if (findings.size() < GoImage.MAX_FINDINGS) {
+            findings.add(f);
+        } else {
+            droppedFindings++;
+        }
     }
 
     /**
@@ -113,17 +150,23 @@ public final class RuntimeState {
             try {
                 long inter = space.u64(e.itab() + ItabDescriptor.INTER_OFFSET);
                 long typ = space.u64(e.itab() + ItabDescriptor.TYPE_OFFSET);
+                int length = probeLength(words, inter, typ, e.slot());
+                // the probe visits at most the slots up to the entry's (or the table, if it is not on its path)
+                spend(length > 0 ? length : table.size());
                 if (ItabTable.probe(words, table.address(), inter, typ) == e.itab()) {
                     found++;
                 }
-                lengths.add(probeLength(words, inter, typ, e.slot()));
+                lengths.add(length);
             } catch (BadAddressException ex) {
-                findings.add(String.format("verify: slot %d (itab 0x%x): %s", e.slot(), e.itab(), ex.getMessage()));
+                addFinding(String.format("verify: slot %d (itab 0x%x): %s", e.slot(), e.itab(), ex.getMessage()));
                 lengths.add(-1);
+            } catch (OutOfBudget ex) {
+                addFinding("verify: stopped after " + lengths.size() + " of " + table.entries().size() + " entries (probe sequences too long: corrupt table?)");
+                break;
             }
         }
         if (found != table.entries().size()) {
-            findings.add("verify: goheap's find found " + found + " of " + table.entries().size() + " entries at their slot");
+            addFinding("verify: goheap's find found " + found + " of " + table.entries().size() + " entries at their slot");
         }
         return new Verify(found, table.entries().size(), lengths);
     }
@@ -134,10 +177,12 @@ public final class RuntimeState {
         long h = ItabTable.hash(words, inter, typ) & mask;
         for (int i = 1; i <= table.size(); i++) {
             if (h == slot) {
+                spend(i);
                 return i;
             }
             h = (h + i) & mask;
         }
+        spend(table.size());
         return -1;
     }
 
@@ -155,13 +200,13 @@ public final class RuntimeState {
                 t = scanForTable();
                 by = "a scan of the data for a pointer to a table holding every itab of itablinks";
                 if (t == 0) {
-                    findings.add("itabTable not located: no runtime.itabTable symbol (stripped binary?) and no table found by scanning");
+                    addFinding("itabTable not located: no runtime.itabTable symbol (stripped binary?) and no table found by scanning");
                     return null;
                 }
             }
             return decodeTable(t, by);
         } catch (BadAddressException e) {
-            findings.add("itabTable unreadable: " + e.getMessage());
+            addFinding("itabTable unreadable: " + e.getMessage());
             return null;
         }
     }
@@ -170,7 +215,7 @@ public final class RuntimeState {
         long size = space.u64(t + itabTableType.size$offset());
         long count = space.u64(t + itabTableType.count$offset());
         if (size <= 0 || Long.bitCount(size) != 1 || size > (1L << 30)) {
-            findings.add(String.format("itabTable at 0x%x: size %d is not a power of two", t, size));
+            addFinding(String.format("itabTable at 0x%x: size %d is not a power of two", t, size));
             return new Table(t, size, count, List.of(), by);
         }
         long entries = t + itabTableType.entries$offset();
@@ -191,15 +236,15 @@ public final class RuntimeState {
                 inter = info.inter();
                 type = info.type();
             } catch (BadAddressException e) {
-                findings.add(String.format("itabTable slot %d: itab 0x%x: %s", i, m, e.getMessage()));
+                addFinding(String.format("itabTable slot %d: itab 0x%x: %s", i, m, e.getMessage()));
             }
             if (!space.contains(m, ItabDescriptor.INTER_OFFSET + Go119.GO_PTR_SIZE())) {
-                findings.add(String.format("itabTable slot %d: itab pointer 0x%x is outside every region", i, m));
+                addFinding(String.format("itabTable slot %d: itab pointer 0x%x is outside every region", i, m));
             }
             out.add(new Entry(i, m, inter, type));
         }
         if (out.size() != count) {
-            findings.add(String.format("itabTable at 0x%x: count %d but %d occupied slots", t, count, out.size()));
+            addFinding(String.format("itabTable at 0x%x: count %d but %d occupied slots", t, count, out.size()));
         }
         return new Table(t, size, count, List.copyOf(out), by);
     }
@@ -213,11 +258,29 @@ public final class RuntimeState {
             return 0;
         }
         ItabTable.Words words = ItabTable.words(space);
-        long at = image.scan(image.staticData(), 8, (seg, off) -> {
-            long t = seg.get(WORD, off);
-            return t != 0 && (t & 7) == 0;
-        }, a -> holdsAll(words, space.u64(a), links));
-        return at == 0 ? 0 : space.u64(at);
+        java.util.Map<Long, Boolean> tried = new java.util.HashMap<>(); // many words may point at one candidate
+        try {
+            long at = image.scan(image.staticData(), 8, (seg, off) -> {
+                long t = seg.get(WORD, off);
+                return t != 0 && (t & 7) == 0;
+            }, a -> cached(tried, space.u64(a), t -> holdsAll(words, t, links)));
+            return at == 0 ? 0 : space.u64(at);
+        } catch (OutOfBudget e) {
+            addFinding("itabTable scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
+            return 0;
+        }
+    }
+
+    /** {@code test(key)}, remembered for up to 65,536 keys. */
+    private static <V> V cached(java.util.Map<Long, V> cache, long key, java.util.function.LongFunction<V> test) {
+        V v = cache.get(key);
+        if (v == null) {
+            v = test.apply(key);
+            if (cache.size() < (1 << 16)) {
+                cache.put(key, v);
+            }
+        }
+        return v;
     }
 
     private boolean holdsAll(ItabTable.Words words, long t, List<Long> links) {
@@ -228,6 +291,7 @@ public final class RuntimeState {
                     || !space.contains(t + itabTableType.entries$offset(), size * Go119.GO_PTR_SIZE())) {
                 return false;
             }
+            spend(size + 2L * links.size()); // a probe stops at an empty slot; at worst the table is read once per link
             for (long m : links) {
                 long inter = space.u64(m + ItabDescriptor.INTER_OFFSET);
                 long typ = space.u64(m + ItabDescriptor.TYPE_OFFSET);
@@ -250,14 +314,14 @@ public final class RuntimeState {
             try {
                 head = space.u64(sym.address());
             } catch (BadAddressException e) {
-                findings.add("persistentChunks: " + e.getMessage());
+                addFinding("persistentChunks: " + e.getMessage());
                 return List.of();
             }
             chunksFoundBy = "symbol runtime.persistentChunks";
         } else {
             head = scanForChunks();
             if (head == 0) {
-                findings.add("persistentChunks not located: no runtime.persistentChunks symbol (stripped binary?), and no chain"
+                addFinding("persistentChunks not located: no runtime.persistentChunks symbol (stripped binary?), and no chain"
                         + " through every P's palloc chunk found by scanning");
                 return null;
             }
@@ -273,22 +337,22 @@ public final class RuntimeState {
         try {
             while (c != 0) {
                 if (!seen.add(c)) {
-                    findings.add(String.format("persistentChunks: chain loops back to 0x%x after %d chunks", c, out.size()));
+                    addFinding(String.format("persistentChunks: chain loops back to 0x%x after %d chunks", c, out.size()));
                     break;
                 }
                 if (out.size() >= MAX_CHUNKS) {
-                    findings.add("persistentChunks: chain longer than " + MAX_CHUNKS + " chunks; stopped");
+                    addFinding("persistentChunks: chain longer than " + MAX_CHUNKS + " chunks; stopped");
                     break;
                 }
                 out.add(c);
                 if (!space.contains(c, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
-                    findings.add(String.format("persistentChunks: chunk 0x%x (%d KiB) is not inside one region", c,
+                    addFinding(String.format("persistentChunks: chunk 0x%x (%d KiB) is not inside one region", c,
                             Go119.GO_PERSISTENT_CHUNK_SIZE() >> 10));
                 }
                 c = space.u64(c); // the first word links to the previous chunk
             }
         } catch (BadAddressException e) {
-            findings.add("persistentChunks: " + e.getMessage());
+            addFinding("persistentChunks: " + e.getMessage());
         }
         return List.copyOf(out);
     }
@@ -304,7 +368,7 @@ public final class RuntimeState {
         } else {
             hdr = scanForAllp();
             if (hdr == 0) {
-                findings.add("allp not located: no runtime.allp symbol (stripped binary?) and no []*p found by scanning");
+                addFinding("allp not located: no runtime.allp symbol (stripped binary?) and no []*p found by scanning");
                 return null;
             }
             psFoundBy = String.format("a scan of the data for a []*p whose Ps have ids 0..n-1 (slice header at 0x%x)", hdr);
@@ -314,7 +378,7 @@ public final class RuntimeState {
             long array = space.u64(hdr + slice.array$offset());
             long len = space.u64(hdr + slice.len$offset());
             if (len < 0 || len > MAX_PS) {
-                findings.add("allp: implausible length " + len);
+                addFinding("allp: implausible length " + len);
                 return List.of();
             }
             for (long i = 0; i < len; i++) {
@@ -324,11 +388,11 @@ public final class RuntimeState {
                     out.add(new PInfo(pp, space.u32(pp + p.id$offset()), space.u32(pp + p.status$offset()),
                             space.u64(pa + persistentAlloc.base$offset()), space.u64(pa + persistentAlloc.off$offset())));
                 } catch (BadAddressException e) {
-                    findings.add(String.format("allp[%d] = 0x%x: %s", i, pp, e.getMessage()));
+                    addFinding(String.format("allp[%d] = 0x%x: %s", i, pp, e.getMessage()));
                 }
             }
         } catch (BadAddressException e) {
-            findings.add("allp: " + e.getMessage());
+            addFinding("allp: " + e.getMessage());
         }
         return List.copyOf(out);
     }
@@ -342,17 +406,23 @@ public final class RuntimeState {
      * is recognised. 0 if none.
      */
     private long scanForAllp() {
-        return image.scan(image.staticData(), 8, (seg, off) -> {
-            if (off + slice.sizeof() > seg.byteSize()) {
-                return false;
-            }
-            long len = seg.get(WORD, off + slice.len$offset());
-            long cap = seg.get(WORD, off + slice.cap$offset());
-            return len >= 1 && len <= MAX_PS && cap >= len && cap <= MAX_PS;
-        }, a -> isAllp(space.u64(a + slice.array$offset()), space.u64(a + slice.len$offset())));
+        try {
+            return image.scan(image.staticData(), 8, (seg, off) -> {
+                if (off + slice.sizeof() > seg.byteSize()) {
+                    return false;
+                }
+                long len = seg.get(WORD, off + slice.len$offset());
+                long cap = seg.get(WORD, off + slice.cap$offset());
+                return len >= 1 && len <= MAX_PS && cap >= len && cap <= MAX_PS;
+            }, a -> isAllp(space.u64(a + slice.array$offset()), space.u64(a + slice.len$offset())));
+        } catch (OutOfBudget e) {
+            addFinding("allp scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
+            return 0;
+        }
     }
 
     private boolean isAllp(long array, long len) {
+        spend(len);
         try {
             for (long i = 0; i < len; i++) {
                 long pp = space.u64(array + i * Go119.GO_PTR_SIZE());
@@ -387,18 +457,24 @@ public final class RuntimeState {
             return 0;
         }
         long[] best = {0, 0}; // head, chain length
-        image.scanAll(image.staticData(), 8, (seg, off) -> {
-            long w = seg.get(WORD, off);
-            return w != 0 && (w & 0xfff) == 0;
-        }, a -> {
-            long w = space.u64(a);
-            int n = chainHolding(w, needed);
-            if (n > best[1]) {
-                best[0] = w;
-                best[1] = n;
-            }
-            return true;
-        });
+        java.util.Map<Long, Integer> tried = new java.util.HashMap<>();
+        try {
+            image.scanAll(image.staticData(), 8, (seg, off) -> {
+                long w = seg.get(WORD, off);
+                return w != 0 && (w & 0xfff) == 0;
+            }, a -> {
+                long w = space.u64(a);
+                int n = cached(tried, w, x -> chainHolding(x, needed));
+                if (n > best[1]) {
+                    best[0] = w;
+                    best[1] = n;
+                }
+                return true;
+            });
+        } catch (OutOfBudget e) {
+            addFinding("persistentChunks scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
+            return 0;
+        }
         return best[0];
     }
 
@@ -414,6 +490,7 @@ public final class RuntimeState {
                 if (needed.contains(c)) {
                     held++;
                 }
+                spend(1);
                 c = space.u64(c);
             }
         } catch (BadAddressException e) {

@@ -41,6 +41,8 @@ public final class Svg {
         List<GoImage.Area> areas = new ArrayList<>(img.areas());
         areas.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
         List<Long> chunks = state == null || state.chunks() == null ? List.of() : state.chunks();
+        // chunk addresses in unsigned order: each region's chunks are found by a binary search
+        long[] sortedChunks = chunks.stream().sorted(Long::compareUnsigned).mapToLong(Long::longValue).toArray();
         int rowH = 16;
         int mapTop = 40;
         int mapH = areas.size() * rowH;
@@ -69,7 +71,9 @@ public final class Svg {
             b.append(String.format("<text x=\"10\" y=\"%d\">%x %-12s %s</text>%n", y + 11, a.base(), size(a.size()), esc(trim(a.name()))));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s 0x%x-0x%x</title></rect>%n",
                     barX, y + 2, w, rowH - 4, a.writable() ? "#6fa8dc" : "#bbbbbb", esc(a.name()), a.base(), a.end()));
-            for (long c : chunks) {
+            int from = io.goheap.runtime.abi.Floor.index(sortedChunks.length, k -> sortedChunks[k], a.base() - 1);
+            for (int k = Math.max(0, from); k < sortedChunks.length && Long.compareUnsigned(sortedChunks[k], a.end()) < 0; k++) {
+                long c = sortedChunks[k];
                 if (Long.compareUnsigned(c - a.base(), a.size()) < 0) {
                     double x = barX + w * (double) (c - a.base()) / a.size();
                     b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"#e69138\"><title>chunk 0x%x</title></rect>%n",

@@ -141,6 +141,38 @@ public final class ElfFile implements AutoCloseable {
         return type == Elf.GOHEAP_ET_CORE();
     }
 
+    /** e_entry: the entry point's link-time address. */
+    public long entry() {
+        return u64(Elf64_Ehdr.e_entry$offset());
+    }
+
+    /**
+     * The value of {@code key} in a core's {@code NT_AUXV} note (the auxiliary vector the kernel gave
+     * the process: AT_ENTRY 9 is where the executable's entry point was loaded), or null.
+     */
+    public Long auxv(long key) {
+        for (Note n : notes()) {
+            if (n.type() == NT_AUXV && "CORE".equals(n.name())) {
+                MemorySegment d = n.desc();
+                for (long at = 0; at + 2 * Long.BYTES <= d.byteSize(); at += 2 * Long.BYTES) {
+                    long k = d.get(U64, at);
+                    if (k == key) {
+                        return d.get(U64, at + Long.BYTES);
+                    }
+                    if (k == 0) { // AT_NULL ends the vector
+                        break;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** NT_AUXV: a core's note holding the auxiliary vector ({@code <elf.h>}). */
+    static final int NT_AUXV = 6;
+    /** AT_ENTRY: the key of the loaded entry point in the auxiliary vector. */
+    public static final long AT_ENTRY = 9;
+
     /** e_machine ({@code EM_X86_64} = 62). */
     public int machine() {
         return machine;

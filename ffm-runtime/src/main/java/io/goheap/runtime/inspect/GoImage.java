@@ -83,10 +83,13 @@ public final class GoImage implements AutoCloseable {
     private final Pclntab pclntab;
     private final BuildInfo buildInfo;
     private final Set<Long> outsideTypes = new HashSet<>();
+    /** Where a position-independent executable was loaded, less its link address (0 otherwise). */
+    private final long bias;
 
     private GoImage(Kind kind, String description, AddressSpace space, List<Area> areas, SymbolTable symbols,
-                    List<AutoCloseable> owned, String goVersionHint, ElfFile exe) {
+                    List<AutoCloseable> owned, String goVersionHint, ElfFile exe, long bias) {
         this.kind = kind;
+        this.bias = bias;
         this.description = description;
         this.space = space;
         this.areas = List.copyOf(areas);
@@ -125,9 +128,9 @@ public final class GoImage implements AutoCloseable {
         }
         List<Regions.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
-        executableRegions(exe, List.of(), regions, areas);
+        executableRegions(exe, List.of(), regions, areas, 0);
         Regions space = regions(exe, "executable " + exe.name(), regions);
-        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe), List.of(), null, exe);
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), List.of(), null, exe, 0);
     }
 
     /**
@@ -141,16 +144,24 @@ public final class GoImage implements AutoCloseable {
         if (exe.isCore()) {
             throw new MalformedFileException(exe.name(), 0, "is a core file, not the executable");
         }
+        long bias = 0;
         if (exe.type() == Elf.GOHEAP_ET_DYN()) {
-            throw new MalformedFileException(exe.name(), 0, "is position-independent; its load address in the core is not read (build without -buildmode=pie)");
+            // position-independent: loaded where the kernel chose; the core's auxiliary vector says where
+            Long entry = core.auxv(ElfFile.AT_ENTRY);
+            if (entry == null) {
+                throw new MalformedFileException(core.name(), 0, exe.name() + " is position-independent and the core has no NT_AUXV"
+                        + " AT_ENTRY to tell where it was loaded");
+            }
+            bias = entry - exe.entry();
         }
         List<Regions.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(core, regions, areas, null);
-        requireSameBuild(core, exe, regions(core, "core " + core.name(), regions));
-        executableRegions(exe, List.copyOf(regions), regions, areas);
+        requireSameBuild(core, exe, regions(core, "core " + core.name(), regions), bias);
+        executableRegions(exe, List.copyOf(regions), regions, areas, bias);
         Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
-        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe), List.of(), null, exe);
+        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), List.of(), null,
+                exe, bias);
     }
 
     /** A goheap dump ({@link DumpFile}): its segments, with the region names and symbols of its note. */
@@ -160,7 +171,7 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         coreRegions(dump, regions, areas, notes.regionNames());
         Regions space = regions(dump, "dump " + dump.name(), regions);
-        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), List.of(), notes.goVersion(), null);
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), List.of(), notes.goVersion(), null, 0);
     }
 
     /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
@@ -174,7 +185,7 @@ public final class GoImage implements AutoCloseable {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
         return new GoImage(Kind.LIVE, "live runtime", rt.sys().addressSpace(), areas, new SymbolTable(syms), List.of(),
-                GoRuntime.GO_VERSION, null);
+                GoRuntime.GO_VERSION, null, 0);
     }
 
     /** This image also owns {@code files}: closing it closes them. */
@@ -186,6 +197,7 @@ public final class GoImage implements AutoCloseable {
 
     private GoImage(GoImage o, List<AutoCloseable> owned) {
         this.kind = o.kind;
+        this.bias = o.bias;
         this.description = o.description;
         this.space = o.space;
         this.areas = o.areas;
@@ -205,12 +217,12 @@ public final class GoImage implements AutoCloseable {
      * executable's {@code .note.go.buildid} (the first page of text, which gcore and the kernel both
      * write), its bytes must equal the file's.
      */
-    private static void requireSameBuild(ElfFile core, ElfFile exe, Regions coreOnly) {
+    private static void requireSameBuild(ElfFile core, ElfFile exe, Regions coreOnly, long bias) {
         ElfFile.Section id = exe.section(".note.go.buildid");
-        if (id == null || !id.hasBytes() || !coreOnly.contains(id.addr(), id.size())) {
+        if (id == null || !id.hasBytes() || !coreOnly.contains(id.addr() + bias, id.size())) {
             return;
         }
-        MemorySegment inCore = coreOnly.slice(id.addr(), id.size());
+        MemorySegment inCore = coreOnly.slice(id.addr() + bias, id.size());
         MemorySegment inFile = exe.bytes(id);
         if (inCore.mismatch(inFile) != -1) {
             throw new MalformedFileException(core.name(), 0, String.format("was not taken of %s: the Go build ID at 0x%x differs"
@@ -227,7 +239,8 @@ public final class GoImage implements AutoCloseable {
         return sp >= 0 ? id.substring(sp + 1) : id;
     }
 
-    private static void executableRegions(ElfFile exe, List<Regions.Region> covered, List<Regions.Region> out, List<Area> areas) {
+    private static void executableRegions(ElfFile exe, List<Regions.Region> covered, List<Regions.Region> out, List<Area> areas,
+                                          long bias) {
         List<ElfFile.Section> secs = new ArrayList<>();
         for (ElfFile.Section s : exe.sections()) {
             if (s.isAlloc() && s.hasBytes() && s.size() > 0 && s.addr() != 0) {
@@ -238,14 +251,14 @@ public final class GoImage implements AutoCloseable {
         if (secs.isEmpty()) { // no section headers: the PT_LOAD segments' file bytes
             for (ElfFile.Segment p : exe.segments()) {
                 if (p.isLoad() && p.filesz() > 0) {
-                    addUncovered(sorted, "segment " + p.index() + " of " + exe.name(), p.vaddr(), exe.bytes(p),
+                    addUncovered(sorted, "segment " + p.index() + " of " + exe.name(), p.vaddr() + bias, exe.bytes(p),
                             (p.flags() & Elf.GOHEAP_PF_W()) != 0, out, areas);
                 }
             }
             return;
         }
         for (ElfFile.Section s : secs) {
-            addUncovered(sorted, s.name(), s.addr(), exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
+            addUncovered(sorted, s.name(), s.addr() + bias, exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
         }
     }
 
@@ -295,16 +308,17 @@ public final class GoImage implements AutoCloseable {
         }
     }
 
-    private static SymbolTable symbols(ElfFile exe) {
+    /** The executable's symbols, at their load addresses (link address + {@code bias}). */
+    private static SymbolTable symbols(ElfFile exe, long bias) {
         return SymbolTable.lazy(() -> {
             List<SymbolTable.Sym> out = new ArrayList<>();
             for (ElfFile.Symbol s : exe.symbols().values()) {
-                out.add(new SymbolTable.Sym(s.name(), s.value(), s.size()));
+                out.add(new SymbolTable.Sym(s.name(), s.value() + bias, s.size()));
             }
             return out;
         }, n -> {
             ElfFile.Symbol s = exe.symbol(n);
-            return s == null ? null : new SymbolTable.Sym(s.name(), s.value(), s.size());
+            return s == null ? null : new SymbolTable.Sym(s.name(), s.value() + bias, s.size());
         }, !exe.hasSymbols());
     }
 
@@ -319,8 +333,8 @@ public final class GoImage implements AutoCloseable {
         long pcln = 0;
         String via = null;
         ElfFile.Section sec = exe == null ? null : exe.section(".gopclntab");
-        if (sec != null && Pclntab.isHeader(space, sec.addr())) {
-            pcln = sec.addr();
+        if (sec != null && Pclntab.isHeader(space, sec.addr() + bias)) {
+            pcln = sec.addr() + bias;
             via = "section .gopclntab";
         }
         if (pcln == 0) {
@@ -358,7 +372,7 @@ public final class GoImage implements AutoCloseable {
         }
         for (ElfFile.Segment p : exe.segments()) {
             if (p.isLoad() && ((p.flags() & Elf.GOHEAP_PF_W()) != 0) == writable) {
-                out.addAll(clip(p.vaddr(), p.vaddr() + p.memsz()));
+                out.addAll(clip(p.vaddr() + bias, p.vaddr() + bias + p.memsz()));
             }
         }
         return out;
@@ -478,8 +492,8 @@ public final class GoImage implements AutoCloseable {
         try {
             long at = 0;
             ElfFile.Section s = exe == null ? null : exe.section(".go.buildinfo");
-            if (s != null && BuildInfo.isHeader(space, s.addr())) {
-                at = s.addr();
+            if (s != null && BuildInfo.isHeader(space, s.addr() + bias)) {
+                at = s.addr() + bias;
             } else if (symbols.get("go.buildinfo") != null) {
                 at = symbols.get("go.buildinfo").address();
             } else if (kind != Kind.DUMP && kind != Kind.LIVE) {
@@ -518,6 +532,11 @@ public final class GoImage implements AutoCloseable {
 
     public long moduledata() {
         return moduledataAddr;
+    }
+
+    /** Load address less link address of a position-independent executable in a core; 0 otherwise. */
+    public long bias() {
+        return bias;
     }
 
     /** How the moduledata was found: by symbol or by the pclntab scan. */

@@ -83,6 +83,35 @@ class InspectCoreTest {
         }
     }
 
+    /**
+     * A position-independent executable (-buildmode=pie) was loaded where the kernel chose: the core's
+     * auxiliary vector (AT_ENTRY) gives the bias, and everything lands where gdb finds it.
+     */
+    @Test
+    void aPieExecutablesCoreIsReadAtItsLoadAddress() throws Exception {
+        Map<String, String[]> gdb = InspectFixtures.gdb("inspect-pie.gdb.txt");
+        try (GoImage img = open("inspect-pie.core", "inspect-pie")) {
+            assertTrue(img.bias() != 0, "loaded away from its link address");
+            assertEquals(number(gdb.get("firstmoduledata")[0]), img.moduledata());
+            RuntimeState st = new RuntimeState(img);
+            assertEquals(number(gdb.get("itabTable")[0]), st.table().address());
+            assertEquals(number(gdb.get("itabTable.size")[0]), st.table().size());
+            assertEquals(number(gdb.get("itabTable.count")[0]), st.table().count());
+            assertEquals(number(gdb.get("persistentChunks")[0]), st.chunks().get(0));
+            RuntimeState.Verify v = st.verify();
+            assertEquals(34, v.of());
+            assertEquals(34, v.found());
+            GoImage.ItabInfo xer = img.itabs().stream().filter(i -> "main.Xer".equals(i.inter())).findFirst().orElseThrow();
+            assertEquals(List.of("main.(*data).A", "main.(*data).B"), xer.funNames());
+            assertTrue(st.findings().isEmpty() && img.findings().isEmpty(), st.findings() + " " + img.findings());
+        }
+        // the PIE binary on its own reads at its link addresses
+        try (ElfFile f = ElfFile.open(InspectFixtures.file("inspect-pie")); GoImage img = GoImage.ofBinary(f)) {
+            assertEquals(0, img.bias());
+            assertEquals(14, img.itabs().size());
+        }
+    }
+
     /** The core of one build read with another's executable is refused, naming both build IDs. */
     @Test
     void aCoreWithTheWrongExecutableIsRefused() throws Exception {

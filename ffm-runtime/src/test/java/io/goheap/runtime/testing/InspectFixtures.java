@@ -24,8 +24,8 @@ public final class InspectFixtures {
     }
 
     /**
-     * The unpacked file of {@code native/fixtures/NAME.gz}: inspect, inspect-stripped, inspect.core,
-     * inspect-stripped.core, inspect.kernel-core.
+     * The unpacked file of {@code native/fixtures/NAME.gz}: inspect, inspect-stripped, inspect-pie,
+     * inspect.core, inspect-stripped.core, inspect-pie.core, inspect.kernel-core.
      */
     public static synchronized Path file(String name) {
         Path out = DIR.resolve(name);
@@ -69,9 +69,14 @@ public final class InspectFixtures {
 
     /** inspect.gdb.txt as key -> value words ("itabTable.size" -> ["512"]). */
     public static Map<String, String[]> gdb() {
+        return gdb("inspect.gdb.txt");
+    }
+
+    /** A gdb listing of native/fixtures (inspect.gdb.txt, inspect-pie.gdb.txt) as key -> value words. */
+    public static Map<String, String[]> gdb(String listing) {
         try {
             Map<String, String[]> out = new HashMap<>();
-            for (String l : Files.readAllLines(NativeDir.get().resolve("fixtures/inspect.gdb.txt"))) {
+            for (String l : Files.readAllLines(NativeDir.get().resolve("fixtures").resolve(listing))) {
                 if (!l.startsWith("#") && !l.isBlank()) {
                     String[] f = l.trim().split("\\s+");
                     out.put(f[0], java.util.Arrays.copyOfRange(f, 1, f.length));

@@ -168,7 +168,7 @@ final class InspectCommand implements Runnable {
                 }
                 its = l;
             }
-            List<GoImage.TypeInfo> ts = types ? img.types(its, n -> progress.update("types", n, 0)) : List.of();
+            List<GoImage.TypeInfo> ts = types ? img.types(n -> progress.update("types", n, 0)) : List.of();
             RuntimeState st = null;
             RuntimeState.Verify v = null;
             if (runtimeState) {
@@ -180,7 +180,7 @@ final class InspectCommand implements Runnable {
                     int n = 0;
                     for (RuntimeState.Entry e : st.table().entries()) {
                         if (known.add(e.itab())) {
-                            all.add(img.itab(e.itab()));
+                            all.add(e.info()); // decoded when the table was read
                         }
                         progress.update("itabs in the table", ++n, st.table().entries().size());
                     }

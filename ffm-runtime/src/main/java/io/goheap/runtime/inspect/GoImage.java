@@ -74,7 +74,8 @@ public final class GoImage implements AutoCloseable {
     private final AddressSpace space;
     private final List<Area> areas;
     private final SymbolTable symbols;
-    private final List<AutoCloseable> owned;
+    /** Files to close with this image ({@link #owning}). */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final List<String> findings = new ArrayList<>();
     private final String goVersionHint;
     private final long moduledataAddr;
@@ -87,14 +88,13 @@ public final class GoImage implements AutoCloseable {
     private final long bias;
 
     private GoImage(Kind kind, String description, AddressSpace space, List<Area> areas, SymbolTable symbols,
-                    List<AutoCloseable> owned, String goVersionHint, ElfFile exe, long bias) {
+                    String goVersionHint, ElfFile exe, long bias) {
         this.kind = kind;
         this.bias = bias;
         this.description = description;
         this.space = space;
         this.areas = List.copyOf(areas);
         this.symbols = symbols;
-        this.owned = owned;
         this.goVersionHint = goVersionHint;
         long[] md = new long[1];
         this.moduledataFoundBy = locateModuledata(exe, md);
@@ -130,7 +130,7 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         executableRegions(exe, List.of(), regions, areas, 0);
         Regions space = regions(exe, "executable " + exe.name(), regions);
-        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), List.of(), null, exe, 0);
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0);
     }
 
     /**
@@ -160,8 +160,7 @@ public final class GoImage implements AutoCloseable {
         requireSameBuild(core, exe, regions(core, "core " + core.name(), regions), bias);
         executableRegions(exe, List.copyOf(regions), regions, areas, bias);
         Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
-        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), List.of(), null,
-                exe, bias);
+        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias);
     }
 
     /** A goheap dump ({@link DumpFile}): its segments, with the region names and symbols of its note. */
@@ -171,7 +170,7 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         coreRegions(dump, regions, areas, notes.regionNames());
         Regions space = regions(dump, "dump " + dump.name(), regions);
-        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), List.of(), notes.goVersion(), null, 0);
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0);
     }
 
     /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
@@ -184,32 +183,13 @@ public final class GoImage implements AutoCloseable {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return new GoImage(Kind.LIVE, "live runtime", rt.sys().addressSpace(), areas, new SymbolTable(syms), List.of(),
-                GoRuntime.GO_VERSION, null, 0);
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().addressSpace(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0);
     }
 
-    /** This image also owns {@code files}: closing it closes them. */
+    /** This image also owns {@code files}: closing it closes them. Returns this image. */
     public GoImage owning(AutoCloseable... files) {
-        List<AutoCloseable> all = new ArrayList<>(owned);
-        all.addAll(List.of(files));
-        return new GoImage(this, all);
-    }
-
-    private GoImage(GoImage o, List<AutoCloseable> owned) {
-        this.kind = o.kind;
-        this.bias = o.bias;
-        this.description = o.description;
-        this.space = o.space;
-        this.areas = o.areas;
-        this.symbols = o.symbols;
-        this.owned = List.copyOf(owned);
-        this.goVersionHint = o.goVersionHint;
-        this.moduledataAddr = o.moduledataAddr;
-        this.moduledataFoundBy = o.moduledataFoundBy;
-        this.module = o.module;
-        this.pclntab = o.pclntab;
-        this.buildInfo = o.buildInfo;
-        this.findings.addAll(o.findings);
+        owned.addAll(List.of(files));
+        return this;
     }
 
     /**
@@ -729,7 +709,7 @@ public final class GoImage implements AutoCloseable {
      * Every type reachable from typelinks and the itabs' interface and concrete types, through
      * element, key, field, parameter, result, method and pointer-to-this links; in address order.
      */
-    public List<TypeInfo> types(List<ItabInfo> itabs, LongConsumer progress) {
+    public List<TypeInfo> types(LongConsumer progress) {
         Set<Long> seen = new HashSet<>();
         ArrayDeque<Long> work = new ArrayDeque<>();
         for (long a : typelinks()) {

@@ -27,7 +27,16 @@ import java.util.Set;
  */
 public final class RuntimeState {
     /** One occupied slot of the table. */
-    public record Entry(long slot, long itab, String inter, String type) {
+    public record Entry(long slot, long itab, GoImage.ItabInfo info) {
+        /** The interface's name, or null if the itab could not be decoded. */
+        public String inter() {
+            return info.inter();
+        }
+
+        /** The concrete type's name, or null if the itab could not be decoded. */
+        public String type() {
+            return info.type();
+        }
     }
 
     /** The table: where the {@code itabTable} pointer points, its size and count, its occupied slots. */
@@ -229,19 +238,12 @@ public final class RuntimeState {
             if (m == 0) {
                 continue;
             }
-            String inter = null;
-            String type = null;
-            try {
-                GoImage.ItabInfo info = image.itab(m);
-                inter = info.inter();
-                type = info.type();
-            } catch (BadAddressException e) {
-                addFinding(String.format("itabTable slot %d: itab 0x%x: %s", i, m, e.getMessage()));
-            }
+            // decoded once, here: a failure is the itab's error and one of the image's findings
+            GoImage.ItabInfo info = image.itab(m);
             if (!space.contains(m, ItabDescriptor.INTER_OFFSET + Go119.GO_PTR_SIZE())) {
                 addFinding(String.format("itabTable slot %d: itab pointer 0x%x is outside every region", i, m));
             }
-            out.add(new Entry(i, m, inter, type));
+            out.add(new Entry(i, m, info));
         }
         if (out.size() != count) {
             addFinding(String.format("itabTable at 0x%x: count %d but %d occupied slots", t, count, out.size()));

@@ -119,13 +119,13 @@ class InspectBinaryTest {
         List<String> a = plain.itabs().stream().map(i -> i.inter() + " " + i.type() + " " + i.hash() + " " + i.funNames()).toList();
         List<String> b = stripped.itabs().stream().map(i -> i.inter() + " " + i.type() + " " + i.hash() + " " + i.funNames()).toList();
         assertEquals(a, b);
-        assertEquals(plain.types(List.of(), null).size(), stripped.types(List.of(), null).size());
+        assertEquals(plain.types(null).size(), stripped.types(null).size());
     }
 
     @Test
     void typesCarryKindSizeNameAndMethods() {
         Map<String, GoImage.TypeInfo> byName = new HashMap<>();
-        List<GoImage.TypeInfo> types = plain.types(List.of(), null);
+        List<GoImage.TypeInfo> types = plain.types(null);
         types.forEach(t -> byName.putIfAbsent(t.name(), t));
         assertTrue(types.size() > 300, "types: " + types.size());
         assertTrue(types.stream().allMatch(t -> t.error() == null), types.stream().filter(t -> t.error() != null).toList().toString());

@@ -95,7 +95,7 @@ class InspectFuzzTest {
         expected(() -> {
             GoImage img = GoImage.ofBinary(ElfFile.of("fuzz-binary", seg));
             List<GoImage.ItabInfo> itabs = img.itabs();
-            img.types(itabs, null);
+            img.types(null);
             img.buildInfo();
             return img;
         });

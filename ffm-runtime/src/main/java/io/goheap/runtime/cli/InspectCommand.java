@@ -359,6 +359,7 @@ final class InspectCommand implements Runnable {
 
     /** Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses. */
     static final class Table {
+        private static final java.util.Set<String> NUMERIC = java.util.Set.of("ADDRESS", "HASH", "SIZE", "SLOT", "ITAB", "P");
         private final List<String[]> rows = new ArrayList<>();
 
         Table(String... header) {
@@ -377,11 +378,16 @@ final class InspectCommand implements Runnable {
                     w[i] = Math.max(w[i], r[i].length());
                 }
             }
+            // numeric columns among the first three are right-aligned, like go tool nm's addresses
+            boolean[] numeric = new boolean[n];
+            for (int i = 0; i < Math.min(n, 3); i++) {
+                numeric[i] = NUMERIC.contains(rows.get(0)[i]);
+            }
             StringBuilder sb = new StringBuilder();
             for (String[] r : rows) {
                 sb.setLength(0);
                 for (int i = 0; i < n; i++) {
-                    boolean right = i < 3 && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0)) && i < 3 && rows.get(0)[i].matches("ADDRESS|HASH|SIZE|SLOT|ITAB|P");
+                    boolean right = numeric[i] && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0));
                     if (i == n - 1) {
                         sb.append(r[i]);
                     } else if (right) {

@@ -76,7 +76,7 @@ public final class GoImage implements AutoCloseable {
     private final SymbolTable symbols;
     /** Files to close with this image ({@link #owning}). */
     private final List<AutoCloseable> owned = new ArrayList<>();
-    private final List<String> findings = new ArrayList<>();
+    private final Findings findings = new Findings();
     private final String goVersionHint;
     private final long moduledataAddr;
     private final String moduledataFoundBy;
@@ -545,27 +545,11 @@ public final class GoImage implements AutoCloseable {
 
     /** Problems met while decoding; the image is still usable. */
     public List<String> findings() {
-        synchronized (findings) {
-            List<String> out = new ArrayList<>(findings);
-            if (droppedFindings > 0) {
-                out.add(droppedFindings + " more findings not listed");
-            }
-            return out;
-        }
+        return findings.list();
     }
 
-    /** Most findings kept: past this, only their number grows. */
-    static final int MAX_FINDINGS = 1000;
-    private int droppedFindings;
-
     private void addFinding(String f) {
-        synchronized (findings) {
-            if (findings.size() < MAX_FINDINGS) {
-                findings.add(f);
-            } else {
-                droppedFindings++;
-            }
-        }
+        findings.add(f);
     }
 
     /** The function holding {@code pc}: the pclntab's name, else the symbol's, else null. */
@@ -624,10 +608,11 @@ public final class GoImage implements AutoCloseable {
      * methods. Past it, decoding stops with an error in each further result.
      */
     static final long MAX_ELEMENTS = 1L << 25;
-    private final java.util.concurrent.atomic.AtomicLong elements = new java.util.concurrent.atomic.AtomicLong();
+    private long elements;
 
     private void charge(long n) {
-        if (elements.addAndGet(n) > MAX_ELEMENTS) {
+        elements += n;
+        if (elements > MAX_ELEMENTS) {
             throw new IllegalStateException("not decoded: this file's itabs and types hold more than " + MAX_ELEMENTS
                     + " methods in all (corrupt or hostile?)");
         }

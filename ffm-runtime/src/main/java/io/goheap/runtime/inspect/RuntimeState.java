@@ -57,7 +57,7 @@ public final class RuntimeState {
 
     private final GoImage image;
     private final AddressSpace space;
-    private final List<String> findings = new ArrayList<>();
+    private final Findings findings = new Findings();
     private final Table table;
     private final List<Long> chunks;
     private final List<PInfo> ps;
@@ -104,14 +104,8 @@ public final class RuntimeState {
     }
 
     public List<String> findings() {
-        List<String> out = new ArrayList<>(findings);
-        if (droppedFindings > 0) {
-            out.add(droppedFindings + " more findings not listed");
-        }
-        return out;
+        return findings.list();
     }
-
-    private int droppedFindings;
 
     /**
      * Work the scans and the verification may do, in words read: a hostile core can make each candidate
@@ -137,11 +131,7 @@ public final class RuntimeState {
     }
 
     private void addFinding(String f) {
-        if (findings.size() < GoImage.MAX_FINDINGS) {
-            findings.add(f);
-        } else {
-            droppedFindings++;
-        }
+        findings.add(f);
     }
 
     /**

@@ -126,7 +126,7 @@ public final class GoRuntime implements AutoCloseable {
         for (long i = 0; i < n; i++) {
             links.add(m.space().u64(array + 8 * i));
         }
-        itabs = new Itabs(m, sys, itabTable, persistent);
+        itabs = new Itabs(m, itabTable, persistent);
         itabs.itabsinit(links);
         asserts = new Assert(itabs, m);
         return linked;

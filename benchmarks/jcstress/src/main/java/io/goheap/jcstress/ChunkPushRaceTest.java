@@ -9,8 +9,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -26,11 +24,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "a push was lost or a link is wrong")
 @State
 public class ChunkPushRaceTest {
-    private final MemorySegment mem = Arena.ofAuto().allocate(32, 8);
-    private final long a = mem.address() + 8;
-    private final long b = mem.address() + 16;
-    private final long c = mem.address() + 24;
-    private final ChunkChain chain = new ChunkChain(mem.asSlice(0, 8), addr -> mem.asSlice(addr - mem.address(), 8));
+    /** four words in the shared runtime's heap: the head, then the first words of "chunks" A, B and C */
+    private final long mem = ItabWorld.RT.heap().mallocgc(null, 32, false, true);
+    private final long a = mem + 8;
+    private final long b = mem + 16;
+    private final long c = mem + 24;
+    private final ChunkChain chain = new ChunkChain(ItabWorld.RT.sys().memory(), mem);
 
     public ChunkPushRaceTest() {
         chain.push(a);

@@ -57,11 +57,11 @@ final class ItabWorld {
 
     /** A fresh private table in the shared runtime. */
     static ItabTable table() {
-        return new ItabTable(RT.sys(), RT.heap());
+        return new ItabTable(RT.sys().memory(), RT.heap());
     }
 
     /** getitab over a private table. */
     static Itabs itabs(ItabTable table) {
-        return new Itabs(LINKED.module(), RT.sys(), table, RT.persistentAlloc());
+        return new Itabs(LINKED.module(), table, RT.persistentAlloc());
     }
 }

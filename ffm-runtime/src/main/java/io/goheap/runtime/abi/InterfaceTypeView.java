@@ -1,5 +1,7 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+
 import io.goheap.layouts.go119.imethod;
 import io.goheap.layouts.go119.interfacetype;
 import io.goheap.layouts.go119.name;
@@ -32,7 +34,7 @@ public record InterfaceTypeView(Module module, long address) {
 
     /** The methods, in the order itabs use for {@code fun[k]}. */
     public List<IMethod> methods() {
-        AddressSpace s = module.space();
+        GoMemory s = module.space();
         long hdr = address + interfacetype.mhdr$offset();
         long array = s.u64(hdr + slice.array$offset());
         int n = TypeView.checkCount(s.u64(hdr + slice.len$offset()));

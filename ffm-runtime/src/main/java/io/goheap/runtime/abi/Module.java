@@ -1,11 +1,14 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
+
 /**
  * The address ranges of one Go module that offsets resolve against ({@code moduledata.types/etypes},
  * {@code text/etext}), and the address space holding it: what {@code resolveNameOff},
  * {@code resolveTypeOff} and {@code textOff} need (runtime/type.go).
  */
-public record Module(AddressSpace space, long types, long etypes, long text, long etext) {
+public record Module(GoMemory space, long types, long etypes, long text, long etext) {
 
     /**
      * {@code resolveNameOff}: the name at {@code types + off}; 0 means "no name".

@@ -1,5 +1,8 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -7,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * the encoding {@link NameEncoding} documents. Reads are bounded; a varint longer than 4 bytes (over
  * 256 MiB) is a {@link BadAddressException}, as no real name is that long.
  */
-public record NameView(AddressSpace space, long address) {
+public record NameView(GoMemory space, long address) {
     /** Byte 0: {@link NameEncoding#EXPORTED} | HAS_TAG | HAS_PKG | EMBEDDED. */
     public int flags() {
         return space.u8(address);

@@ -1,5 +1,7 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+
 import io.goheap.layouts.go119.Go119;
 import io.goheap.layouts.go119._type;
 import io.goheap.layouts.go119.arraytype;
@@ -30,7 +32,7 @@ public record TypeView(Module module, long address) {
     /** Longest method, field or parameter list accepted before a length is taken as corrupt. */
     public static final int MAX_ELEMS = 1 << 16;
 
-    private AddressSpace space() {
+    private GoMemory space() {
         return module.space();
     }
 

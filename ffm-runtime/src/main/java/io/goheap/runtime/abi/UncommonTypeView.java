@@ -1,5 +1,7 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+
 import io.goheap.layouts.go119.method;
 import io.goheap.layouts.go119.uncommontype;
 
@@ -39,7 +41,7 @@ public record UncommonTypeView(Module module, long address) {
         int n = TypeView.checkCount(mcount());
         long base = address + moff();
         List<Method> out = new ArrayList<>(n);
-        AddressSpace s = module.space();
+        GoMemory s = module.space();
         for (int i = 0; i < n; i++) {
             long m = base + i * method.sizeof();
             out.add(new Method(module.name(s.u32(m + method.name$offset())), module.type(s.u32(m + method.mtyp$offset())),

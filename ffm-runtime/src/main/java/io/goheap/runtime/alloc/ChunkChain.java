@@ -1,9 +1,6 @@
 package io.goheap.runtime.alloc;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.util.function.LongFunction;
+import io.goheap.runtime.mem.GoMemory;
 
 /**
  * The lock-free stack of persistent chunks: a head word in native memory ({@code runtime.persistentChunks})
@@ -14,18 +11,16 @@ import java.util.function.LongFunction;
  * no ABA problem; a link word is written once, before its chunk is published, and never changes.
  */
 public final class ChunkChain {
-    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
-
-    private final MemorySegment head;
-    private final LongFunction<MemorySegment> chunkMemory;
+    private final GoMemory mem;
+    private final long head;
 
     /**
-     * @param head        the 8-byte head word, 8-byte aligned
-     * @param chunkMemory the memory of a chunk by its address (at least its first word)
+     * @param mem  the memory holding the head word and the chunks
+     * @param head the address of the 8-byte head word, 8-byte aligned
      */
-    public ChunkChain(MemorySegment head, LongFunction<MemorySegment> chunkMemory) {
+    public ChunkChain(GoMemory mem, long head) {
+        this.mem = mem;
         this.head = head;
-        this.chunkMemory = chunkMemory;
     }
 
     /**
@@ -35,11 +30,10 @@ public final class ChunkChain {
      * another thread pushed in between, the CAS fails and the link is written again with the new head.
      */
     public void push(long chunk) {
-        MemorySegment link = chunkMemory.apply(chunk);
         for (;;) {
-            long h = (long) WORD.getAcquire(head, 0L);
-            link.set(ValueLayout.JAVA_LONG, 0, h);
-            if (WORD.compareAndSet(head, 0L, h, chunk)) {
+            long h = mem.u64Acquire(head);
+            mem.setU64(chunk, h);
+            if (mem.casU64(head, h, chunk)) {
                 return;
             }
         }
@@ -50,7 +44,7 @@ public final class ChunkChain {
      * link word is visible to the caller.
      */
     public long headAcquire() {
-        return (long) WORD.getAcquire(head, 0L);
+        return mem.u64Acquire(head);
     }
 
     /**
@@ -59,6 +53,6 @@ public final class ChunkChain {
      * the head, or of a later chunk's link) and never changes after.
      */
     public long link(long chunk) {
-        return chunkMemory.apply(chunk).get(ValueLayout.JAVA_LONG, 0);
+        return mem.u64(chunk);
     }
 }

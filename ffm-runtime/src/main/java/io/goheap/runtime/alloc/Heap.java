@@ -4,6 +4,7 @@ import io.goheap.layouts.go119.Go119;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.sys.GoThrow;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Reservation;
@@ -13,7 +14,8 @@ import io.goheap.runtime.sys.SyscallException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,8 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * span is full. Growing the heap and handing out spans take the heap lock (Go's {@code mheap_.lock}).
  * A thread without a P allocates through one shared mcache under the heap lock (Go allows mallocgc
  * without a P only during bootstrap, through {@code mcache0}; goheap keeps that path open for tools).
- * {@link #segment} finds the committed region of an address without a lock: the list of regions is an
- * immutable array republished (volatile write) under the lock, read with one volatile read.
+ * Objects are read and written by address through the runtime's {@link GoMemory}; the heap keeps no
+ * lookup structure of its own.
  */
 public final class Heap {
     static final long PAGE = Go119.GO_PAGE_SIZE();
@@ -54,14 +56,15 @@ public final class Heap {
     static final int TINY_SPAN_CLASS = MSpan.spanClass(Go119.GO_TINY_SIZE_CLASS(), true);
 
     private final SysMemory sys;
+    private final GoMemory mem;
     private final Symbol zerobase;
     /** Go's mheap_.lock: guards everything below and the shared mcache */
     private final ReentrantLock lock = new ReentrantLock();
     private final MCache shared = new MCache(null);
     private final List<Reservation> arenas = new ArrayList<>();
-    private final List<Mapping> commits = new ArrayList<>();
-    /** commits sorted by address, republished under the lock; read lock-free by segment() */
-    private volatile Mapping[] commitView = new Mapping[0];
+    /** committed ranges by address: start -> end; guarded by lock */
+    private final TreeMap<Long, Long> commits = new TreeMap<>();
+    private long committedBytes;
     private long cur;
     private long committedEnd;
     private long arenaEnd;
@@ -75,6 +78,7 @@ public final class Heap {
     /** A heap whose memory comes from {@code image.sys()}; defines {@code runtime.zerobase}. */
     public Heap(Image image) {
         this.sys = image.sys();
+        this.mem = sys.memory();
         this.zerobase = image.define(Section.NOPTRBSS, "runtime.zerobase", Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE());
     }
 
@@ -203,8 +207,7 @@ public final class Heap {
 
     /**
      * Bump-allocates {@code npages} pages, growing the heap. Caller holds the lock. A span never
-     * straddles two commits (each commit is one mapping, and {@link #segment} serves a range from one
-     * mapping): when the span does not fit in what is committed, the committed tail is skipped and the
+     * straddles two commits (each commit is one mapping): when the span does not fit in what is committed, the committed tail is skipped and the
      * span starts a new commit of at least 4 MiB. Go's page allocator would use that tail for a later
      * span; goheap wastes it (at most one span's size a commit). Nothing changes unless the whole step
      * succeeds.
@@ -243,11 +246,8 @@ public final class Heap {
             arenas.add(fresh);
             arenaEnd = limit;
         }
-        commits.add(m);
-        Mapping[] view = commits.toArray(new Mapping[0]);
-        Arrays.sort(view, (a, b) -> Long.compareUnsigned(a.address(), b.address()));
-        // publish with a volatile write: a reader of commitView sees the whole array and every Mapping in it
-        commitView = view;
+        commits.put(m.address(), m.end());
+        committedBytes += n;
         committedEnd = start + n;
         cur = start + bytes;
         return start;
@@ -292,21 +292,31 @@ public final class Heap {
     }
 
     /**
-     * The bytes {@code [addr, addr + size)} of the heap, bounded to them.
+     * The bytes {@code [addr, addr + size)} of the heap, bounded to them (a slice of the runtime's
+     * {@link GoMemory}; see {@link io.goheap.runtime.mem.LiveMemory#slice} for how long it stays valid).
      *
      * @throws IndexOutOfBoundsException if the range is not inside one committed region
      */
     public MemorySegment segment(long addr, long size) {
-        Mapping m = Mapping.containing(commitView, addr);
-        if (m != null) {
-            return m.segment().asSlice(addr - m.address(), size);
+        if (!contains(addr, size)) {
+            throw new IndexOutOfBoundsException("address=0x" + Long.toHexString(addr) + " size=" + size + " is not in the heap");
         }
-        throw new IndexOutOfBoundsException("address=0x" + Long.toHexString(addr) + " size=" + size + " is not in the heap");
+        return mem.slice(addr, size);
     }
 
     /** True when {@code addr} lies in committed heap memory. */
     public boolean contains(long addr) {
-        return Mapping.containing(commitView, addr) != null;
+        return contains(addr, 1);
+    }
+
+    private boolean contains(long addr, long size) {
+        lock.lock();
+        try {
+            Map.Entry<Long, Long> e = commits.floorEntry(addr);
+            return e != null && size >= 0 && addr < e.getValue() && size <= e.getValue() - addr;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Heap figures: spans, bytes in spans, large objects, committed bytes, arenas. */
@@ -317,8 +327,7 @@ public final class Heap {
     public Stats stats() {
         lock.lock();
         try {
-            long committed = commits.stream().mapToLong(Mapping::size).sum();
-            return new Stats(spans, spanBytes, largeAllocs, committed, arenas.size());
+            return new Stats(spans, spanBytes, largeAllocs, committedBytes, arenas.size());
         } finally {
             lock.unlock();
         }

@@ -3,10 +3,8 @@ package io.goheap.runtime.alloc;
 import io.goheap.layouts.go119.Go119;
 import io.goheap.layouts.go119.p;
 import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.runtime.mem.GoMemory;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 
 /**
  * A processor: the resource a thread must hold to allocate without locks. Its {@code runtime.p}
@@ -20,9 +18,6 @@ import java.lang.invoke.VarHandle;
  * with a release store; the holder is recorded in a volatile field for the ownership check.
  */
 public final class P implements AutoCloseable {
-    /** {@code runtime.p.status} as a native int, for the acquire CAS */
-    private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     static final long STATUS_OFFSET = p.status$offset();
     static final long PALLOC_BASE = p.palloc$offset() + persistentAlloc.base$offset();
     static final long PALLOC_OFF = p.palloc$offset() + persistentAlloc.off$offset();
@@ -30,18 +25,25 @@ public final class P implements AutoCloseable {
     private final Procs procs;
     private final int id;
     private final long address;
-    private final MemorySegment seg;
+    private final GoMemory mem;
+    /** addresses of p.status, p.palloc.base, p.palloc.off */
+    private final long statusAddr;
+    final long pallocBase;
+    final long pallocOff;
     final MCache mcache = new MCache(this);
     /** the thread holding this P, or null; written before the status store that publishes it */
     private volatile Thread holder;
 
-    P(Procs procs, int id, long address, MemorySegment seg) {
+    P(Procs procs, int id, long address, GoMemory mem) {
         this.procs = procs;
         this.id = id;
         this.address = address;
-        this.seg = seg;
-        p.id(seg, id);
-        p.status(seg, Go119.GO_P_IDLE());
+        this.mem = mem;
+        this.statusAddr = address + STATUS_OFFSET;
+        this.pallocBase = address + PALLOC_BASE;
+        this.pallocOff = address + PALLOC_OFF;
+        mem.setU32(address + p.id$offset(), id);
+        mem.setU32(statusAddr, Go119.GO_P_IDLE());
     }
 
     /** {@code p.id}, 0 .. GOMAXPROCS-1. */
@@ -65,17 +67,17 @@ public final class P implements AutoCloseable {
      * snapshot, like reading a live Go process from a debugger).
      */
     public long pallocBase() {
-        return (long) WORD.getAcquire(seg, PALLOC_BASE);
+        return mem.u64Acquire(pallocBase);
     }
 
     /** {@code p.palloc.off}: the next free offset in that chunk; same rules as {@link #pallocBase()}. */
     public long pallocOff() {
-        return (long) WORD.getAcquire(seg, PALLOC_OFF);
+        return mem.u64Acquire(pallocOff);
     }
 
     /** {@code p.status}: {@code _Pidle} (0) or {@code _Prunning} (1). Read with acquire semantics. */
     public int status() {
-        return (int) STATUS.getAcquire(seg, STATUS_OFFSET);
+        return mem.u32Acquire(statusAddr);
     }
 
     /** The thread holding this P, or null. */
@@ -94,7 +96,7 @@ public final class P implements AutoCloseable {
      * full fence: the winner then sees the palloc state the previous holder released.
      */
     boolean tryTake(Thread t) {
-        if (STATUS.compareAndSet(seg, STATUS_OFFSET, Go119.GO_P_IDLE(), Go119.GO_P_RUNNING())) {
+        if (mem.casU32(statusAddr, Go119.GO_P_IDLE(), Go119.GO_P_RUNNING())) {
             holder = t;
             return true;
         }
@@ -107,11 +109,7 @@ public final class P implements AutoCloseable {
      */
     void give() {
         holder = null;
-        STATUS.setRelease(seg, STATUS_OFFSET, Go119.GO_P_IDLE());
-    }
-
-    MemorySegment segment() {
-        return seg;
+        mem.setU32Release(statusAddr, Go119.GO_P_IDLE());
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
 import io.goheap.runtime.sys.GoThrow;
+import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
@@ -15,10 +16,8 @@ import io.goheap.runtime.sys.SysStat;
 import io.goheap.runtime.sys.SyscallException;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -71,27 +70,28 @@ public final class PersistentAlloc {
     private static final long G_OFF = globalAlloc.persistentAlloc$offset() + persistentAlloc.off$offset();
 
     private final SysMemory sys;
+    private final GoMemory mem;
     private final MemStats stats;
     private final Procs procs;
     private final Symbol chunksSym;
     private final Symbol globalSym;
     private final ChunkChain chain;
-    private final MemorySegment global;
+    /** the address of runtime.globalAlloc */
+    private final long global;
     /** Go's globalAlloc.mutex; the native key word mirrors it (1 while held) for dumps */
     private final ReentrantLock globalLock = new ReentrantLock();
-    /** chunk address -> its mapping, to reach a chunk's memory; written before the chunk is pushed */
-    private final ConcurrentHashMap<Long, Mapping> chunkMappings = new ConcurrentHashMap<>();
 
     /** Defines {@code runtime.persistentChunks} and {@code runtime.globalAlloc} in {@code .noptrbss}. */
     public PersistentAlloc(Image image, MemStats stats, Procs procs) {
         this.sys = image.sys();
+        this.mem = sys.memory();
         this.stats = stats;
         this.procs = procs;
         this.chunksSym = image.define(Section.NOPTRBSS, "runtime.persistentChunks", PTR, PTR);
         this.globalSym = image.define(Section.NOPTRBSS, "runtime.globalAlloc", globalAlloc.sizeof(),
                 globalAlloc.layout().byteAlignment());
-        this.chain = new ChunkChain(image.segment(chunksSym), this::chunkSegment);
-        this.global = image.segment(globalSym);
+        this.chain = new ChunkChain(mem, chunksSym.address());
+        this.global = globalSym.address();
     }
 
     /**
@@ -145,14 +145,19 @@ public final class PersistentAlloc {
             // Plain accesses: only the thread holding p touches p.palloc (Go: the M holding the P, with
             // preemption off through acquirem). The acquire CAS that gave us p ordered them after the
             // previous holder's.
-            block = carve(p.segment(), P.PALLOC_BASE, P.PALLOC_OFF, size, align, stat);
+            block = carve(p.pallocBase, p.pallocOff, size, align, stat);
         } else {
             globalLock.lock();
             try {
-                global.set(ValueLayout.JAVA_LONG, G_KEY, 1);  // mirror of lock(&globalAlloc.mutex)
-                block = carve(global, G_BASE, G_OFF, size, align, stat);
+                // the key word mirrors lock(&globalAlloc.mutex) and is written only while the lock is held,
+                // so a write that throws (the runtime closed) never leaves the lock taken
+                mem.setU64(global + G_KEY, 1);
+                try {
+                    block = carve(global + G_BASE, global + G_OFF, size, align, stat);
+                } finally {
+                    mem.setU64(global + G_KEY, 0);
+                }
             } finally {
-                global.set(ValueLayout.JAVA_LONG, G_KEY, 0);
                 globalLock.unlock();
             }
         }
@@ -164,10 +169,13 @@ public final class PersistentAlloc {
         return block;
     }
 
-    /** Bump allocation in the persistentAlloc at {@code pa + baseOff/offOff}; maps a chunk when needed. */
-    private long carve(MemorySegment pa, long baseOff, long offOff, long size, long align, SysStat stat) {
-        long base = pa.get(ValueLayout.JAVA_LONG, baseOff);
-        long off = (pa.get(ValueLayout.JAVA_LONG, offOff) + align - 1) & -align;
+    /**
+     * Bump allocation in the persistentAlloc whose {@code base} and {@code off} words are at these
+     * addresses (plain accesses: see {@link #alloc(P, long, long, SysStat)}); maps a chunk when needed.
+     */
+    private long carve(long baseAddr, long offAddr, long size, long align, SysStat stat) {
+        long base = mem.u64(baseAddr);
+        long off = (mem.u64(offAddr) + align - 1) & -align;
         if (off + size > CHUNK_SIZE || base == 0) {
             Mapping chunk;
             try {
@@ -176,12 +184,11 @@ public final class PersistentAlloc {
                 throw cannotAllocate(size, align, stat, CHUNK_SIZE, e);
             }
             base = chunk.address();
-            chunkMappings.put(base, chunk);
             chain.push(base);
-            pa.set(ValueLayout.JAVA_LONG, baseOff, base);
+            mem.setU64(baseAddr, base);
             off = (PTR + align - 1) & -align;
         }
-        pa.set(ValueLayout.JAVA_LONG, offOff, off + size);
+        mem.setU64(offAddr, off + size);
         return base + off;
     }
 
@@ -221,7 +228,7 @@ public final class PersistentAlloc {
     public long globalBase() {
         globalLock.lock();
         try {
-            return global.get(ValueLayout.JAVA_LONG, G_BASE);
+            return mem.u64(global + G_BASE);
         } finally {
             globalLock.unlock();
         }
@@ -231,7 +238,7 @@ public final class PersistentAlloc {
     public long globalOff() {
         globalLock.lock();
         try {
-            return global.get(ValueLayout.JAVA_LONG, G_OFF);
+            return mem.u64(global + G_OFF);
         } finally {
             globalLock.unlock();
         }
@@ -247,13 +254,26 @@ public final class PersistentAlloc {
         return globalSym;
     }
 
-    /** The memory of chunk {@code address}, bounded to its 256 KiB. */
+    /**
+     * The memory of chunk {@code address}, bounded to its 256 KiB (a slice of the runtime's memory). Walks
+     * the chain to check the address: for tests and tools, not for fast paths.
+     *
+     * @throws IllegalArgumentException if no chunk of the chain starts at {@code address}
+     */
     public MemorySegment chunkSegment(long address) {
-        Mapping m = chunkMappings.get(address);
-        if (m == null) {
+        if (!isChunkStart(address)) {
             throw new IllegalArgumentException("address=0x" + Long.toHexString(address) + " is not a persistent chunk");
         }
-        return m.segment();
+        return mem.slice(address, CHUNK_SIZE);
+    }
+
+    private boolean isChunkStart(long address) {
+        for (long c = chain.headAcquire(); c != 0; c = chain.link(c)) {
+            if (c == address) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static GoThrow cannotAllocate(long size, long align, SysStat stat, long mapping, SyscallException e) {

@@ -5,8 +5,8 @@ import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.mem.GoMemory;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,19 +36,19 @@ public final class Procs {
             throw new IllegalArgumentException("gomaxprocs=" + gomaxprocs + " (1..1024)");
         }
         allp = image.define(Section.BSS, "runtime.allp", slice.sizeof(), slice.layout().byteAlignment());
+        GoMemory mem = image.sys().memory();
         long ptr = ValueLayout.ADDRESS.byteSize();
         long array = heap.mallocgc(null, gomaxprocs * ptr, false, true);
-        MemorySegment arr = heap.segment(array, gomaxprocs * ptr);
         List<P> ps = new ArrayList<>();
         for (int i = 0; i < gomaxprocs; i++) {
             long a = heap.mallocgc(null, p.sizeof(), false, true);
-            ps.add(new P(this, i, a, heap.segment(a, p.sizeof())));
-            arr.setAtIndex(ValueLayout.JAVA_LONG, i, a);
+            ps.add(new P(this, i, a, mem));
+            mem.setU64(array + i * ptr, a);
         }
-        MemorySegment s = image.segment(allp);
-        slice.array(s, MemorySegment.ofAddress(array));
-        slice.len(s, gomaxprocs);
-        slice.cap(s, gomaxprocs);
+        long s = allp.address();
+        mem.setU64(s + slice.array$offset(), array);
+        mem.setU64(s + slice.len$offset(), gomaxprocs);
+        mem.setU64(s + slice.cap$offset(), gomaxprocs);
         all = List.copyOf(ps);
     }
 

@@ -4,7 +4,7 @@ import io.goheap.layouts.go119.imethod;
 import io.goheap.layouts.go119.interfacetype;
 import io.goheap.layouts.go119.uncommontype;
 import io.goheap.runtime.GoRuntime;
-import io.goheap.runtime.abi.AddressSpace;
+import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.abi.GoStructs;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.ItabView;
@@ -115,7 +115,7 @@ final class XerDemo {
         io.goheap.runtime.iface.Assert asserts = rt.asserts();
         steps.add(String.format("assertE2I(main.Xer, main.data) = 0x%x   (any(x).(Xer): the same itab)", asserts.assertE2I(xerType, dataType)));
         steps.add(String.format("switch any(x).(type) { case main.data: } -> case %d   (hash 0x%x, then the type)",
-                asserts.typeSwitchE(dataType, List.of(dataType)), module.typeAt(dataType).hash()));
+                asserts.typeSwitchE(dataType, dataType), module.typeAt(dataType).hash()));
         steps.add(String.format("convT64(7) = 0x%x = &runtime.staticuint64s[7];  convT64(1000) = 0x%x (heap)",
                 conv.convT64(7), conv.convT64(1000)));
         steps.add(String.format("convTstring(\"\") = 0x%x = &runtime.zeroVal", conv.convTstring(0, 0)));
@@ -189,7 +189,7 @@ final class XerDemo {
     }
 
     private Line line(Placed p, String field, long offset, long size) {
-        AddressSpace sp = module.space();
+        GoMemory sp = module.space();
         MemorySegment m = sp.slice(p.address() + offset, size);
         long v = switch ((int) size) {
             case 1 -> sp.u8(p.address() + offset);

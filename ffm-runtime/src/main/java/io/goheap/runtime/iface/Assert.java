@@ -2,9 +2,8 @@ package io.goheap.runtime.iface;
 
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.Module;
-import io.goheap.runtime.abi.TypeView;
+import io.goheap.runtime.mem.GoMemory;
 
-import java.util.List;
 
 /**
  * The assertion entry points the compiler calls (iface.go {@code assertE2I}, {@code assertE2I2},
@@ -13,12 +12,15 @@ import java.util.List;
  * each case's, and only on a hash match the type pointer.
  */
 public final class Assert {
+    private static final long TYPE_HASH = io.goheap.runtime.abi.ItabProbe.TYPE_HASH;
     private final Itabs itabs;
     private final Module module;
+    private final GoMemory mem;
 
     public Assert(Itabs itabs, Module module) {
         this.itabs = itabs;
         this.module = module;
+        this.mem = module.space();
     }
 
     /** {@code assertE2I}: {@code any(x).(I)}; {@code type} is the eface's type word. */
@@ -39,10 +41,10 @@ public final class Assert {
         if (tab == 0) {
             throw new TypeAssertionError.Nil(interString(inter));
         }
-        if (word(tab + ItabDescriptor.INTER_OFFSET) == inter) {
+        if (mem.u64(tab + ItabDescriptor.INTER_OFFSET) == inter) {
             return tab;
         }
-        return itabs.getitab(inter, word(tab + ItabDescriptor.TYPE_OFFSET), false);
+        return itabs.getitab(inter, mem.u64(tab + ItabDescriptor.TYPE_OFFSET), false);
     }
 
     /** {@code assertI2I2}: {@code v, ok := i.(I)}; 0 for not ok. */
@@ -50,38 +52,37 @@ public final class Assert {
         if (tab == 0) {
             return 0;
         }
-        if (word(tab + ItabDescriptor.INTER_OFFSET) == inter) {
+        if (mem.u64(tab + ItabDescriptor.INTER_OFFSET) == inter) {
             return tab;
         }
-        return itabs.getitab(inter, word(tab + ItabDescriptor.TYPE_OFFSET), true);
+        return itabs.getitab(inter, mem.u64(tab + ItabDescriptor.TYPE_OFFSET), true);
     }
 
     /**
      * A type switch over concrete case types on a non-empty interface value with itab {@code tab}:
      * the index of the matching case, or -1 (default). Compares {@code itab.hash} first (static itabs
      * carry the type's hash; the compiler emits one for every pair a switch can meet), then the type.
+     * Allocation-free: the case types are the addresses of their {@code _type}s.
      */
-    public int typeSwitchI(long tab, List<Long> caseTypes) {
+    public int typeSwitchI(long tab, long... caseTypes) {
         if (tab == 0) {
             return -1;
         }
-        int hash = module.space().u32(tab + ItabDescriptor.HASH_OFFSET);
-        long type = word(tab + ItabDescriptor.TYPE_OFFSET);
-        return match(hash, type, caseTypes);
+        return match(mem.u32(tab + ItabDescriptor.HASH_OFFSET), mem.u64(tab + ItabDescriptor.TYPE_OFFSET), caseTypes);
     }
 
-    /** A type switch on an empty interface value whose type word is {@code type}. */
-    public int typeSwitchE(long type, List<Long> caseTypes) {
+    /** A type switch on an empty interface value whose type word is {@code type}; as {@link #typeSwitchI}. */
+    public int typeSwitchE(long type, long... caseTypes) {
         if (type == 0) {
             return -1;
         }
-        return match(module.typeAt(type).hash(), type, caseTypes);
+        return match(mem.u32(type + TYPE_HASH), type, caseTypes);
     }
 
-    private int match(int hash, long type, List<Long> caseTypes) {
-        for (int i = 0; i < caseTypes.size(); i++) {
-            TypeView c = module.typeAt(caseTypes.get(i));
-            if (c.hash() == hash && caseTypes.get(i) == type) {
+    private int match(int hash, long type, long[] caseTypes) {
+        for (int i = 0; i < caseTypes.length; i++) {
+            long c = caseTypes[i];
+            if (mem.u32(c + TYPE_HASH) == hash && c == type) {
                 return i;
             }
         }
@@ -90,9 +91,5 @@ public final class Assert {
 
     private String interString(long inter) {
         return module.typeAt(inter).string();
-    }
-
-    private long word(long addr) {
-        return module.space().u64(addr);
     }
 }

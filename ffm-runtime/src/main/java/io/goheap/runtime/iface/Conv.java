@@ -11,6 +11,7 @@ import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.mem.GoMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,20 +36,35 @@ public final class Conv {
     public static final int STATIC = 256;
     /** maxZero: len(zeroVal). */
     public static final int MAX_ZERO = 1024;
+    private static final long STR_PTR = string.str$offset();
+    private static final long STR_LEN = string.len$offset();
+    private static final long SLICE_ARRAY = slice.array$offset();
+    private static final long SLICE_LEN = slice.len$offset();
+    private static final long SLICE_CAP = slice.cap$offset();
+    private static final long EFACE_TYPE = eface._type$offset();
+    private static final long EFACE_DATA = eface.data$offset();
+    private static final long IFACE_TAB = io.goheap.layouts.go119.iface.tab$offset();
+    private static final long IFACE_DATA = io.goheap.layouts.go119.iface.data$offset();
 
     private final Heap heap;
     private final Procs procs;
+    private final GoMemory mem;
     private final Symbol staticuint64s;
     private final Symbol zeroVal;
+    /** the addresses of the two symbols, read on every call */
+    private final long static0;
+    private final long zero;
 
     public Conv(Image image, Heap heap, Procs procs) {
         this.heap = heap;
         this.procs = procs;
+        this.mem = image.sys().memory();
         this.staticuint64s = image.define(Section.NOPTRDATA, "runtime.staticuint64s", 8L * STATIC, Go119.GO_PTR_SIZE());
         this.zeroVal = image.define(Section.NOPTRBSS, "runtime.zeroVal", MAX_ZERO, Go119.GO_PTR_SIZE());
-        MemorySegment s = image.segment(staticuint64s);
+        this.static0 = staticuint64s.address();
+        this.zero = zeroVal.address();
         for (int i = 0; i < STATIC; i++) {
-            s.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+            mem.setU64(static0 + 8L * i, i);
         }
     }
 
@@ -56,55 +72,53 @@ public final class Conv {
     public long convT16(int val) {
         int v = val & 0xffff;
         if (v < STATIC) {
-            return staticuint64s.address() + 8L * v;
+            return static0 + 8L * v;
         }
         long x = malloc(Short.BYTES, true);
-        heap.segment(x, Short.BYTES).set(ValueLayout.JAVA_SHORT, 0, (short) v);
+        mem.setU16(x, v);
         return x;
     }
 
     /** {@code convT32}. */
     public long convT32(int val) {
         if (Integer.compareUnsigned(val, STATIC) < 0) {
-            return staticuint64s.address() + 8L * val;
+            return static0 + 8L * val;
         }
         long x = malloc(Integer.BYTES, true);
-        heap.segment(x, Integer.BYTES).set(ValueLayout.JAVA_INT, 0, val);
+        mem.setU32(x, val);
         return x;
     }
 
     /** {@code convT64}. */
     public long convT64(long val) {
         if (Long.compareUnsigned(val, STATIC) < 0) {
-            return staticuint64s.address() + 8L * val;
+            return static0 + 8L * val;
         }
         long x = malloc(Long.BYTES, true);
-        heap.segment(x, Long.BYTES).set(ValueLayout.JAVA_LONG, 0, val);
+        mem.setU64(x, val);
         return x;
     }
 
     /** {@code convTstring}: a boxed string header {@code {str, len}}; "" boxes to zeroVal. */
     public long convTstring(long str, long len) {
         if (len == 0) {
-            return zeroVal.address();
+            return zero;
         }
         long x = malloc(string.sizeof(), false);
-        MemorySegment h = heap.segment(x, string.sizeof());
-        string.str(h, MemorySegment.ofAddress(str));
-        string.len(h, len);
+        mem.setU64(x + STR_PTR, str);
+        mem.setU64(x + STR_LEN, len);
         return x;
     }
 
     /** {@code convTslice}: a boxed slice header; a nil slice (array 0) boxes to zeroVal. */
     public long convTslice(long array, long len, long cap) {
         if (array == 0) {
-            return zeroVal.address();
+            return zero;
         }
         long x = malloc(slice.sizeof(), false);
-        MemorySegment h = heap.segment(x, slice.sizeof());
-        slice.array(h, MemorySegment.ofAddress(array));
-        slice.len(h, len);
-        slice.cap(h, cap);
+        mem.setU64(x + SLICE_ARRAY, array);
+        mem.setU64(x + SLICE_LEN, len);
+        mem.setU64(x + SLICE_CAP, cap);
         return x;
     }
 
@@ -117,7 +131,7 @@ public final class Conv {
         long size = value.byteSize();
         long x = malloc(size, noscan);
         if (size > 0) {
-            MemorySegment.copy(value, 0, heap.segment(x, size), 0, size);
+            MemorySegment.copy(value, 0, mem.slice(x, size), 0, size);
         }
         return x;
     }
@@ -131,16 +145,16 @@ public final class Conv {
     /** A new {@code eface} in the heap holding (type, data); its address. */
     public long newEface(long type, long data) {
         long e = malloc(eface.sizeof(), false);
-        eface(heap.segment(e, eface.sizeof()), type, data);
+        mem.setU64(e + EFACE_TYPE, type);
+        mem.setU64(e + EFACE_DATA, data);
         return e;
     }
 
     /** A new {@code iface{tab, data}} in the heap; its address. */
     public long newIface(long tab, long data) {
         long i = malloc(io.goheap.layouts.go119.iface.sizeof(), false);
-        MemorySegment s = heap.segment(i, io.goheap.layouts.go119.iface.sizeof());
-        io.goheap.layouts.go119.iface.tab(s, MemorySegment.ofAddress(tab));
-        io.goheap.layouts.go119.iface.data(s, MemorySegment.ofAddress(data));
+        mem.setU64(i + IFACE_TAB, tab);
+        mem.setU64(i + IFACE_DATA, data);
         return i;
     }
 

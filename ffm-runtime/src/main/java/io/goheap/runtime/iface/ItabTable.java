@@ -1,25 +1,21 @@
 package io.goheap.runtime.iface;
 
 import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119._type;
 import io.goheap.layouts.go119.itabTableType;
 import io.goheap.layouts.go119.mutex;
-import io.goheap.runtime.abi.AddressSpace;
 import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.abi.ItabProbe;
 import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.sys.GoThrow;
-import io.goheap.runtime.sys.Mapping;
-import io.goheap.runtime.sys.SysMemory;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+
 
 /**
  * Go 1.19's global itab hash table (iface.go): {@code runtime.itabTableInit} (512 entries, in
@@ -47,81 +43,41 @@ import java.util.concurrent.locks.ReentrantLock;
  *       it still holds every itab it held (Go's collector frees it once unreachable; goheap has none,
  *       so it stays, a few KiB to MiB per growth).</li>
  * </ul>
- * Reads and writes go through the owning mapping's segment, found by a lock-free, allocation-free
- * lookup ({@link SysMemory#lookup}): a pointer outside this runtime's memory is a {@link GoThrow}.
+ * Every access goes through the runtime's {@link GoMemory} by address (arithmetic and a page-bit test, no
+ * search): a pointer outside this runtime's memory is a {@link io.goheap.runtime.mem.BadAddressException},
+ * an access after the runtime closed an {@link IllegalStateException}.
  */
 public final class ItabTable {
-    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
-    private static final long SIZE = itabTableType.size$offset();
-    private static final long COUNT = itabTableType.count$offset();
-    private static final long ENTRIES = itabTableType.entries$offset();
-    private static final long PTR = Go119.GO_PTR_SIZE();
-    private static final long HASH = _type.hash$offset();
+    private static final long SIZE = ItabProbe.SIZE;
+    private static final long COUNT = ItabProbe.COUNT;
+    private static final long ENTRIES = ItabProbe.ENTRIES;
+    private static final long PTR = ItabProbe.PTR;
 
-    private final SysMemory sys;
+    private final GoMemory mem;
     private final Heap heap;
-    /** address of the itabTable pointer word; of itabTableInit */
+    /** address of the itabTable pointer word; of itabTableInit; of itabLock's key word */
     private final long tablePtrAddr;
     private final long initAddr;
+    private final long lockAddr;
     private final Symbol tablePtr;
     private final Symbol init;
     /** Go's itabLock; the native key word mirrors it (1 while held) for dumps */
     private final ReentrantLock lock = new ReentrantLock();
-    private final MemorySegment lockWord;
+    /** guarded by lock */
     private int grows;
-    /**
-     * The mapping holding the current table, written when a table is published (construction, growth,
-     * under the lock), read by every probe: volatile, so a reader sees the Mapping of a table it may
-     * already have loaded, or an older one, which only costs a lookup.
-     */
-    private volatile Mapping tableMapping;
-    /** This runtime's memory as {@link Words}: a lock-free, allocation-free mapping lookup per load. */
-    private final Words live = new Words() {
-        @Override
-        public long word(long addr) {
-            return ItabTable.this.word(addr);
-        }
-
-        @Override
-        public long wordAcquire(long addr) {
-            // the probe's entry loads hit the current table, whose mapping was remembered when the table
-            // was published (a volatile read, no search); any other address takes the lookup
-            Mapping m = tableMapping;
-            if (m == null || !m.contains(addr)) {
-                m = mapping(addr);
-            }
-            return (long) WORD.getAcquire(m.segment(), addr - m.address());
-        }
-
-        @Override
-        public int u32(long addr) {
-            return ItabTable.this.u32(addr);
-        }
-
-        @Override
-        public boolean isItabFor(long m, long inter, long typ) {
-            Mapping mm = mapping(m); // one lookup for both words
-            MemorySegment ms = mm.segment();
-            long mo = m - mm.address();
-            return ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.INTER_OFFSET) == inter
-                    && ms.get(ValueLayout.JAVA_LONG, mo + ItabDescriptor.TYPE_OFFSET) == typ;
-        }
-    };
 
     /** Defines runtime.itabTableInit, runtime.itabTable and runtime.itabLock; itabTable -> itabTableInit. */
     public ItabTable(Image image, Heap heap) {
-        this.sys = image.sys();
+        this.mem = image.sys().memory();
         this.heap = heap;
         this.init = image.define(Section.DATA, "runtime.itabTableInit", itabTableType.sizeof(), PTR);
         this.tablePtr = image.define(Section.DATA, "runtime.itabTable", PTR, PTR);
         this.initAddr = init.address();
         this.tablePtrAddr = tablePtr.address();
-        Symbol lockSym = image.define(Section.NOPTRBSS, "runtime.itabLock", mutex.sizeof(), PTR);
-        this.lockWord = image.segment(lockSym);
-        image.segment(init).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
+        this.lockAddr = image.define(Section.NOPTRBSS, "runtime.itabLock", mutex.sizeof(), PTR).address() + mutex.key$offset();
+        mem.setU64(initAddr + SIZE, Go119.GO_ITAB_INIT_SIZE());
         // the linker initializes itabTable = &itabTableInit; nothing can read it before this constructor returns
-        image.segment(tablePtr).set(ValueLayout.JAVA_LONG, 0, init.address());
-        tableMapping = mapping(initAddr);
+        mem.setU64(tablePtrAddr, initAddr);
     }
 
     /**
@@ -129,99 +85,25 @@ public final class ItabTable {
      * the jcstress ones): its pointer word, lock word and initial 512-entry table are heap objects.
      * Publishing this object to other threads must itself be safe (a final field or a start()).
      */
-    public ItabTable(SysMemory sys, Heap heap) {
-        this.sys = sys;
+    public ItabTable(GoMemory mem, Heap heap) {
+        this.mem = mem;
         this.heap = heap;
         this.init = null;
         this.tablePtr = null;
         this.initAddr = heap.mallocgc(null, itabTableType.sizeof(), false, true);
         this.tablePtrAddr = heap.mallocgc(null, PTR, false, true);
-        long lockAddr = heap.mallocgc(null, mutex.sizeof(), true, true);
-        this.lockWord = heap.segment(lockAddr, mutex.sizeof());
-        heap.segment(initAddr, itabTableType.sizeof()).set(ValueLayout.JAVA_LONG, SIZE, Go119.GO_ITAB_INIT_SIZE());
-        heap.segment(tablePtrAddr, PTR).set(ValueLayout.JAVA_LONG, 0, initAddr);
-        tableMapping = mapping(initAddr);
-    }
-
-    /**
-     * The memory {@link #probe} reads: 64-bit words (plain and acquire) and 32-bit words at native
-     * addresses. The live table reads this runtime's mappings; {@code goheap inspect --verify-table} reads
-     * a core file or dump through {@link #words(AddressSpace)}.
-     */
-    public interface Words {
-        /** A plain 64-bit load. */
-        long word(long addr);
-
-        /** A 64-bit load with acquire semantics (for memory nothing writes any more, a plain load will do). */
-        long wordAcquire(long addr);
-
-        /** A 32-bit load. */
-        int u32(long addr);
-
-        /** Whether itab {@code m} is the one for (inter, typ): its first two words (plain loads). */
-        default boolean isItabFor(long m, long inter, long typ) {
-            return word(m + ItabDescriptor.INTER_OFFSET) == inter && word(m + ItabDescriptor.TYPE_OFFSET) == typ;
-        }
-    }
-
-    /** An address space as {@link Words}: a dump or core is immutable, so its acquire loads are plain. */
-    public static Words words(AddressSpace space) {
-        return new Words() {
-            @Override
-            public long word(long addr) {
-                return space.u64(addr);
-            }
-
-            @Override
-            public long wordAcquire(long addr) {
-                return space.u64(addr);
-            }
-
-            @Override
-            public int u32(long addr) {
-                return space.u32(addr);
-            }
-        };
+        this.lockAddr = heap.mallocgc(null, mutex.sizeof(), true, true) + mutex.key$offset();
+        mem.setU64(initAddr + SIZE, Go119.GO_ITAB_INIT_SIZE());
+        mem.setU64(tablePtrAddr, initAddr);
     }
 
     /**
      * {@code itabTableType.find}: the itab for (inter, typ), or 0. Lock-free and allocation-free: an
-     * acquire load of {@code itabTable}, then {@link #probe}.
+     * acquire load of {@code itabTable} (it sees a table whose size and entries were written before the
+     * publishing CAS), then {@link ItabProbe#find}.
      */
     public long find(long inter, long typ) {
-        return probe(live, live.wordAcquire(tablePtrAddr), inter, typ);
-    }
-
-    /**
-     * The probe of {@code itabTableType.find} over table {@code t} in {@code mem}: the itab whose
-     * {@code inter} and {@code _type} words equal the arguments, or 0 at the first empty slot. This one
-     * method is both the simulator's lookup and the check {@code goheap inspect core --verify-table} runs
-     * on a real Go process's table, so a real table that it finds every entry of proves the hash and the
-     * probe sequence equal Go's.
-     *
-     * <p>Ordering (live memory): the table's size was written before the table was published, so the
-     * plain load after the caller's acquire load of the table pointer sees it; each entry is an acquire
-     * load, so an itab seen here was fully written before its release store in {@link #add}.
-     */
-    public static long probe(Words mem, long t, long inter, long typ) {
-        long mask = mem.word(t + SIZE) - 1;
-        long h = hash(mem, inter, typ) & mask;
-        for (long i = 1; i <= mask + 1; i++) {
-            long m = mem.wordAcquire(t + ENTRIES + h * PTR);
-            if (m == 0) {
-                return 0;
-            }
-            if (mem.isItabFor(m, inter, typ)) {
-                return m;
-            }
-            h = (h + i) & mask;
-        }
-        return 0; // a full table (never live: add grows at 75%) has no empty slot to stop at
-    }
-
-    /** The probe's start: {@code itabHashFunc}, inter.typ.hash ^ typ.hash (interfacetype starts with its _type). */
-    public static long hash(Words mem, long inter, long typ) {
-        return Integer.toUnsignedLong(mem.u32(inter + HASH) ^ mem.u32(typ + HASH));
+        return ItabProbe.find(mem, mem.u64Acquire(tablePtrAddr), inter, typ);
     }
 
     /**
@@ -233,29 +115,28 @@ public final class ItabTable {
             throw GoThrow.of("itabAdd without itabLock");
         }
         long t = current();
-        long size = word(t + SIZE);
-        long count = word(t + COUNT);
+        long size = mem.u64(t + SIZE);
+        long count = mem.u64(t + COUNT);
         if (count >= 3 * (size / 4)) {
             long size2 = 2 * size;
             long t2 = heap.mallocgc(null, (2 + 2 * size) * PTR, false, true);
-            setWord(t2 + SIZE, size2);
+            mem.setU64(t2 + SIZE, size2);
             // itabs already in t go into t2; iterating needs no atomics: writers hold the lock, t2 is private
             for (long i = 0; i < size; i++) {
-                long e = word(t + ENTRIES + i * PTR);
+                long e = mem.u64(t + ENTRIES + i * PTR);
                 if (e != 0) {
                     insert(t2, e);
                 }
             }
-            if (word(t2 + COUNT) != count) {
+            if (mem.u64(t2 + COUNT) != count) {
                 throw GoThrow.of("mismatched count during itab table copy");
             }
-            // publish: the CAS releases every write to t2 above; under the lock it cannot fail
-            MemorySegment ps = segmentOf(tablePtrAddr);
-            if (!WORD.compareAndSet(ps, offsetIn(tablePtrAddr), t, t2)) {
+            // publish: the CAS releases every write to t2 above (a find whose acquire load returns t2
+            // sees its size and entries); under the lock it cannot fail
+            if (!mem.casU64(tablePtrAddr, t, t2)) {
                 throw GoThrow.of("itabTable changed under itabLock");
             }
             grows++;
-            tableMapping = mapping(t2);
             t = t2;
         }
         insert(t, m);
@@ -263,27 +144,22 @@ public final class ItabTable {
 
     /** {@code itabTableType.add}: probes for m's slot and stores it with release semantics. Lock held. */
     private void insert(long t, long m) {
-        long mask = word(t + SIZE) - 1;
-        long h = hash(word(m + ItabDescriptor.INTER_OFFSET), word(m + ItabDescriptor.TYPE_OFFSET)) & mask;
+        long mask = mem.u64(t + SIZE) - 1;
+        long h = ItabProbe.hash(mem, mem.u64(m + ItabDescriptor.INTER_OFFSET), mem.u64(m + ItabDescriptor.TYPE_OFFSET)) & mask;
         for (long i = 1; ; i++) {
             long slot = t + ENTRIES + h * PTR;
-            long e = word(slot); // plain: only lock holders write entries
+            long e = mem.u64(slot); // plain: only lock holders write entries
             if (e == m) {
                 return; // already there (a static itab added twice by itabsinit)
             }
             if (e == 0) {
-                Mapping sm = mapping(slot);
                 // release: a reader whose acquire load sees m sees m's fields written before
-                WORD.setRelease(sm.segment(), slot - sm.address(), m);
-                setWord(t + COUNT, word(t + COUNT) + 1);
+                mem.setU64Release(slot, m);
+                mem.setU64(t + COUNT, mem.u64(t + COUNT) + 1); // plain: read only under the lock
                 return;
             }
             h = (h + i) & mask;
         }
-    }
-
-    private long hash(long inter, long typ) {
-        return hash(live, inter, typ);
     }
 
     /** itabLock. */
@@ -291,31 +167,43 @@ public final class ItabTable {
         return lock;
     }
 
-    /** Takes itabLock, mirroring lock(&itabLock) into its native key word. */
+    /**
+     * Takes itabLock, then mirrors it into its native key word (for dumps). The key word is written
+     * only while the lock is held, so an exception from the write (the runtime closed) leaves the lock
+     * released, never held by a thread that failed.
+     */
     public void lockItabs() {
         lock.lock();
-        lockWord.set(ValueLayout.JAVA_LONG, 0, 1);
+        try {
+            mem.setU64(lockAddr, 1);
+        } catch (RuntimeException | Error e) {
+            lock.unlock();
+            throw e;
+        }
     }
 
-    /** Releases itabLock. */
+    /** Clears itabLock's native key word, then releases the lock, whatever the write does. */
     public void unlockItabs() {
-        lockWord.set(ValueLayout.JAVA_LONG, 0, 0);
-        lock.unlock();
+        try {
+            mem.setU64(lockAddr, 0);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The current table's address (acquire). */
+    /** The current table's address (acquire: its size and entries written before its publication are visible). */
     public long current() {
-        return (long) WORD.getAcquire(segmentOf(tablePtrAddr), offsetIn(tablePtrAddr));
+        return mem.u64Acquire(tablePtrAddr);
     }
 
     /** The current table's size (a power of two). */
     public long size() {
-        return word(current() + SIZE);
+        return mem.u64(current() + SIZE);
     }
 
     /** The current table's count. Exact under the lock; a snapshot otherwise. */
     public long count() {
-        return word(current() + COUNT);
+        return mem.u64(current() + COUNT);
     }
 
     /** How many times the table grew. */
@@ -333,10 +221,10 @@ public final class ItabTable {
         lock.lock();
         try {
             long t = current();
-            long size = word(t + SIZE);
+            long size = mem.u64(t + SIZE);
             List<long[]> out = new ArrayList<>();
             for (long i = 0; i < size; i++) {
-                long e = word(t + ENTRIES + i * PTR);
+                long e = mem.u64(t + ENTRIES + i * PTR);
                 if (e != 0) {
                     out.add(new long[] {i, e});
                 }
@@ -356,34 +244,8 @@ public final class ItabTable {
         return init;
     }
 
-    private Mapping mapping(long addr) {
-        Mapping m = sys.lookup(addr);
-        if (m == null) {
-            throw GoThrow.of("itab table: pointer 0x" + Long.toHexString(addr) + " outside this runtime's memory");
-        }
-        return m;
-    }
-
-    private MemorySegment segmentOf(long addr) {
-        return mapping(addr).segment();
-    }
-
-    private long offsetIn(long addr) {
-        return addr - mapping(addr).address();
-    }
-
-    private long word(long addr) {
-        Mapping m = mapping(addr);
-        return m.segment().get(ValueLayout.JAVA_LONG, addr - m.address());
-    }
-
-    private int u32(long addr) {
-        Mapping m = mapping(addr);
-        return m.segment().get(ValueLayout.JAVA_INT, addr - m.address());
-    }
-
-    private void setWord(long addr, long v) {
-        Mapping m = mapping(addr);
-        m.segment().set(ValueLayout.JAVA_LONG, addr - m.address(), v);
+    /** The memory the table lives in. */
+    public GoMemory memory() {
+        return mem;
     }
 }

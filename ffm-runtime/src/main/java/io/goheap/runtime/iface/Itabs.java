@@ -9,11 +9,9 @@ import io.goheap.runtime.abi.TypeView;
 import io.goheap.runtime.abi.UncommonTypeView;
 import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.sys.GoThrow;
-import io.goheap.runtime.sys.Mapping;
-import io.goheap.runtime.sys.SysMemory;
+import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.sys.SysStat;
 
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -31,13 +29,14 @@ public final class Itabs {
     private static final long TFLAG = io.goheap.layouts.go119._type.tflag$offset();
 
     private final Module module;
-    private final SysMemory sys;
+    private final GoMemory mem;
     private final ItabTable table;
     private final PersistentAlloc persistent;
 
-    public Itabs(Module module, SysMemory sys, ItabTable table, PersistentAlloc persistent) {
+    /** getitab over {@code module}'s types, {@code table} and {@code persistent}, all in {@code table.memory()}. */
+    public Itabs(Module module, ItabTable table, PersistentAlloc persistent) {
         this.module = module;
-        this.sys = sys;
+        this.mem = table.memory();
         this.table = table;
         this.persistent = persistent;
     }
@@ -66,11 +65,11 @@ public final class Itabs {
      */
     public long getitab(long inter, long typ, boolean canfail) {
         // the fast path reads words in place (no views, no allocation), as Go's getitab does
-        long ni = word(inter + MHDR_LEN);
+        long ni = mem.u64(inter + MHDR_LEN);
         if (ni == 0) {
             throw GoThrow.of("internal error - misuse of itab");
         }
-        if ((byteAt(typ + TFLAG) & Go119.GO_TFLAG_UNCOMMON()) == 0) {
+        if ((mem.u8(typ + TFLAG) & Go119.GO_TFLAG_UNCOMMON()) == 0) {
             if (canfail) {
                 return 0;
             }
@@ -84,8 +83,8 @@ public final class Itabs {
                 m = table.find(inter, typ);
                 if (m == 0) {
                     m = persistent.alloc(ItabDescriptor.sizeOf((int) ni), 0, SysStat.OTHER_SYS);
-                    setWord(m + ItabDescriptor.INTER_OFFSET, inter);
-                    setWord(m + ItabDescriptor.TYPE_OFFSET, typ);
+                    mem.setU64(m + ItabDescriptor.INTER_OFFSET, inter);
+                    mem.setU64(m + ItabDescriptor.TYPE_OFFSET, typ);
                     // hash 0: only static itabs carry the type's hash (type switches on them use it)
                     init(m);
                     table.add(m);
@@ -94,7 +93,7 @@ public final class Itabs {
                 table.unlockItabs();
             }
         }
-        if (word(m + ItabDescriptor.funOffset(0)) != 0) {
+        if (mem.u64(m + ItabDescriptor.funOffset(0)) != 0) {
             return m;
         }
         if (canfail) {
@@ -111,8 +110,8 @@ public final class Itabs {
      * @return the name of the first missing method, or "" if all were found
      */
     String init(long m) {
-        InterfaceTypeView iv = new InterfaceTypeView(module, word(m + ItabDescriptor.INTER_OFFSET));
-        TypeView tv = module.typeAt(word(m + ItabDescriptor.TYPE_OFFSET));
+        InterfaceTypeView iv = new InterfaceTypeView(module, mem.u64(m + ItabDescriptor.INTER_OFFSET));
+        TypeView tv = module.typeAt(mem.u64(m + ItabDescriptor.TYPE_OFFSET));
         UncommonTypeView x = tv.uncommon();
         List<InterfaceTypeView.IMethod> imethods = iv.methods();
         List<UncommonTypeView.Method> tmethods = x.methods();
@@ -138,16 +137,16 @@ public final class Itabs {
                         if (k == 0) {
                             fun0 = tm.ifn(); // fun[0] is set last: a nonzero fun[0] means the itab is complete
                         } else {
-                            setWord(m + ItabDescriptor.funOffset(k), tm.ifn());
+                            mem.setU64(m + ItabDescriptor.funOffset(k), tm.ifn());
                         }
                         continue outer;
                     }
                 }
             }
-            setWord(m + ItabDescriptor.funOffset(0), 0);
+            mem.setU64(m + ItabDescriptor.funOffset(0), 0);
             return iname;
         }
-        setWord(m + ItabDescriptor.funOffset(0), fun0);
+        mem.setU64(m + ItabDescriptor.funOffset(0), fun0);
         return "";
     }
 
@@ -159,28 +158,5 @@ public final class Itabs {
     /** The table. */
     public ItabTable table() {
         return table;
-    }
-
-    private long word(long addr) {
-        Mapping mp = mapping(addr);
-        return mp.segment().get(ValueLayout.JAVA_LONG, addr - mp.address());
-    }
-
-    private int byteAt(long addr) {
-        Mapping mp = mapping(addr);
-        return mp.segment().get(ValueLayout.JAVA_BYTE, addr - mp.address()) & 0xff;
-    }
-
-    private void setWord(long addr, long v) {
-        Mapping mp = mapping(addr);
-        mp.segment().set(ValueLayout.JAVA_LONG, addr - mp.address(), v);
-    }
-
-    private Mapping mapping(long addr) {
-        Mapping mp = sys.lookup(addr);
-        if (mp == null) {
-            throw GoThrow.of("itab: pointer 0x" + Long.toHexString(addr) + " outside this runtime's memory");
-        }
-        return mp;
     }
 }

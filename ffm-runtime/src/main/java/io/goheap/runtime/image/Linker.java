@@ -149,7 +149,7 @@ public final class Linker {
         md.set(ValueLayout.JAVA_BYTE, moduledata.hasmain$offset(), (byte) 1);
 
         // the whole live runtime memory: itabs built later live in persistentalloc chunks, tables in the heap
-        module = new Module(image.sys().addressSpace(), types, etypes, textBase, etext);
+        module = new Module(image.sys().memory(), types, etypes, textBase, etext);
         return this;
     }
 

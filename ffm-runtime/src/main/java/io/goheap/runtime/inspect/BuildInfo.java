@@ -2,8 +2,8 @@ package io.goheap.runtime.inspect;
 
 import io.goheap.layouts.go119.Go119;
 import io.goheap.layouts.go119.string;
-import io.goheap.runtime.abi.AddressSpace;
-import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,7 +34,7 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
     private static final int MAX_STRING = 1 << 20;
 
     /** True when the 32 bytes at {@code addr} start with the build info magic. */
-    static boolean isHeader(AddressSpace space, long addr) {
+    static boolean isHeader(GoMemory space, long addr) {
         if (!space.contains(addr, HEADER)) {
             return false;
         }
@@ -53,7 +53,7 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
      * @throws BadAddressException if it runs out of the address space
      * @throws IllegalStateException if the header is not a build info header
      */
-    static BuildInfo read(AddressSpace space, long addr) {
+    static BuildInfo read(GoMemory space, long addr) {
         if (!isHeader(space, addr)) {
             throw new IllegalStateException(String.format("no build info magic at 0x%x", addr));
         }
@@ -109,7 +109,7 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
         return new Module(f.length > 1 ? f[1] : "", f.length > 2 ? f[2] : "", f.length > 3 ? f[3] : "");
     }
 
-    private static String varintString(AddressSpace space, long[] at) {
+    private static String varintString(GoMemory space, long[] at) {
         long n = 0;
         int shift = 0;
         for (int i = 0; ; i++) {
@@ -131,7 +131,7 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
         return s;
     }
 
-    private static String stringHeader(AddressSpace space, long hdr) {
+    private static String stringHeader(GoMemory space, long hdr) {
         long p = space.u64(hdr + string.str$offset());
         long n = space.u64(hdr + string.len$offset());
         if (n < 0 || n > MAX_STRING) {

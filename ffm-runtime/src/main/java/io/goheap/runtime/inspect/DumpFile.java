@@ -147,7 +147,7 @@ public final class DumpFile {
             long bytes = 0;
             for (Mapping m : maps) {
                 long n = filesz.get(m);
-                writeFully(ch, m.segment().asSlice(0, n).asByteBuffer(), off);
+                writeFully(ch, rt.sys().memory().slice(m.address(), n).asByteBuffer(), off);
                 bytes += n;
                 off = align(off + n, PAGE);
             }

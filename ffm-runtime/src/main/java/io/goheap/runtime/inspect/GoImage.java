@@ -6,12 +6,12 @@ import io.goheap.layouts.go119.moduledata;
 import io.goheap.layouts.go119.pcHeader;
 import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.GoRuntime;
-import io.goheap.runtime.abi.AddressSpace;
-import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.abi.InterfaceTypeView;
 import io.goheap.runtime.abi.ItabView;
 import io.goheap.runtime.abi.Module;
-import io.goheap.runtime.abi.Regions;
+import io.goheap.runtime.mem.FileMemory;
 import io.goheap.runtime.abi.TypeView;
 import io.goheap.runtime.abi.UncommonTypeView;
 import io.goheap.runtime.elf.ElfFile;
@@ -37,7 +37,7 @@ import java.util.function.LongConsumer;
  * {@code itablinks}, every type reachable from {@code typelinks} and the itabs, function names from
  * the pclntab (or the symbol table), and the build info.
  *
- * <p>Every read goes through a bounds-checked {@link AddressSpace}; files are mapped, never read into
+ * <p>Every read goes through a bounds-checked {@link GoMemory}; files are mapped, never read into
  * the heap. Decoding problems that leave the rest readable (one corrupt itab, a type pointer outside
  * every region) are {@link #findings()}, not exceptions.
  */
@@ -71,7 +71,7 @@ public final class GoImage implements AutoCloseable {
 
     private final Kind kind;
     private final String description;
-    private final AddressSpace space;
+    private final GoMemory space;
     private final List<Area> areas;
     private final SymbolTable symbols;
     /** Files to close with this image ({@link #owning}). */
@@ -87,7 +87,7 @@ public final class GoImage implements AutoCloseable {
     /** Where a position-independent executable was loaded, less its link address (0 otherwise). */
     private final long bias;
 
-    private GoImage(Kind kind, String description, AddressSpace space, List<Area> areas, SymbolTable symbols,
+    private GoImage(Kind kind, String description, GoMemory space, List<Area> areas, SymbolTable symbols,
                     String goVersionHint, ElfFile exe, long bias) {
         this.kind = kind;
         this.bias = bias;
@@ -126,10 +126,10 @@ public final class GoImage implements AutoCloseable {
         if (exe.isCore()) {
             throw new MalformedFileException(exe.name(), 0, "is a core file, not an executable (use inspect core)");
         }
-        List<Regions.Region> regions = new ArrayList<>();
+        List<FileMemory.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         executableRegions(exe, List.of(), regions, areas, 0);
-        Regions space = regions(exe, "executable " + exe.name(), regions);
+        FileMemory space = regions(exe, "executable " + exe.name(), regions);
         return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0);
     }
 
@@ -154,22 +154,22 @@ public final class GoImage implements AutoCloseable {
             }
             bias = entry - exe.entry();
         }
-        List<Regions.Region> regions = new ArrayList<>();
+        List<FileMemory.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(core, regions, areas, null);
         requireSameBuild(core, exe, regions(core, "core " + core.name(), regions), bias);
         executableRegions(exe, List.copyOf(regions), regions, areas, bias);
-        Regions space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
+        FileMemory space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
         return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias);
     }
 
     /** A goheap dump ({@link DumpFile}): its segments, with the region names and symbols of its note. */
     public static GoImage ofDump(ElfFile dump) {
         DumpFile.Notes notes = DumpFile.readNotes(dump);
-        List<Regions.Region> regions = new ArrayList<>();
+        List<FileMemory.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(dump, regions, areas, notes.regionNames());
-        Regions space = regions(dump, "dump " + dump.name(), regions);
+        FileMemory space = regions(dump, "dump " + dump.name(), regions);
         return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0);
     }
 
@@ -183,7 +183,7 @@ public final class GoImage implements AutoCloseable {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return new GoImage(Kind.LIVE, "live runtime", rt.sys().addressSpace(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0);
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0);
     }
 
     /** This image also owns {@code files}: closing it closes them. Returns this image. */
@@ -197,7 +197,7 @@ public final class GoImage implements AutoCloseable {
      * executable's {@code .note.go.buildid} (the first page of text, which gcore and the kernel both
      * write), its bytes must equal the file's.
      */
-    private static void requireSameBuild(ElfFile core, ElfFile exe, Regions coreOnly, long bias) {
+    private static void requireSameBuild(ElfFile core, ElfFile exe, FileMemory coreOnly, long bias) {
         ElfFile.Section id = exe.section(".note.go.buildid");
         if (id == null || !id.hasBytes() || !coreOnly.contains(id.addr() + bias, id.size())) {
             return;
@@ -219,7 +219,7 @@ public final class GoImage implements AutoCloseable {
         return sp >= 0 ? id.substring(sp + 1) : id;
     }
 
-    private static void executableRegions(ElfFile exe, List<Regions.Region> covered, List<Regions.Region> out, List<Area> areas,
+    private static void executableRegions(ElfFile exe, List<FileMemory.Region> covered, List<FileMemory.Region> out, List<Area> areas,
                                           long bias) {
         List<ElfFile.Section> secs = new ArrayList<>();
         for (ElfFile.Section s : exe.sections()) {
@@ -227,7 +227,7 @@ public final class GoImage implements AutoCloseable {
                 secs.add(s);
             }
         }
-        List<Regions.Region> sorted = sortedCovered(covered);
+        List<FileMemory.Region> sorted = sortedCovered(covered);
         if (secs.isEmpty()) { // no section headers: the PT_LOAD segments' file bytes
             for (ElfFile.Segment p : exe.segments()) {
                 if (p.isLoad() && p.filesz() > 0) {
@@ -242,47 +242,47 @@ public final class GoImage implements AutoCloseable {
         }
     }
 
-    private static List<Regions.Region> sortedCovered(List<Regions.Region> covered) {
-        List<Regions.Region> sorted = new ArrayList<>(covered);
+    private static List<FileMemory.Region> sortedCovered(List<FileMemory.Region> covered) {
+        List<FileMemory.Region> sorted = new ArrayList<>(covered);
         sorted.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
         return sorted;
     }
 
     /** Adds the parts of {@code [base, base + bytes.size)} that no region of {@code covered} (sorted) holds. */
-    private static void addUncovered(List<Regions.Region> covered, String name, long base, MemorySegment bytes, boolean writable,
-                                     List<Regions.Region> out, List<Area> areas) {
+    private static void addUncovered(List<FileMemory.Region> covered, String name, long base, MemorySegment bytes, boolean writable,
+                                     List<FileMemory.Region> out, List<Area> areas) {
         long lo = base;
         long hi = base + bytes.byteSize();
-        for (Regions.Region c : covered) { // sorted by base, by the caller
+        for (FileMemory.Region c : covered) { // sorted by base, by the caller
             if (Long.compareUnsigned(c.end(), lo) <= 0 || Long.compareUnsigned(c.base(), hi) >= 0) {
                 continue;
             }
             if (Long.compareUnsigned(c.base(), lo) > 0) {
-                out.add(new Regions.Region(name, lo, bytes.asSlice(lo - base, c.base() - lo)));
+                out.add(new FileMemory.Region(name, lo, bytes.asSlice(lo - base, c.base() - lo)));
                 areas.add(new Area(name, lo, c.base() - lo, writable));
             }
             lo = Long.compareUnsigned(c.end(), lo) > 0 ? c.end() : lo;
         }
         if (Long.compareUnsigned(lo, hi) < 0) {
-            out.add(new Regions.Region(name, lo, bytes.asSlice(lo - base, hi - lo)));
+            out.add(new FileMemory.Region(name, lo, bytes.asSlice(lo - base, hi - lo)));
             areas.add(new Area(name, lo, hi - lo, writable));
         }
     }
 
-    private static void coreRegions(ElfFile core, List<Regions.Region> out, List<Area> areas, java.util.Map<Long, String> names) {
+    private static void coreRegions(ElfFile core, List<FileMemory.Region> out, List<Area> areas, java.util.Map<Long, String> names) {
         for (ElfFile.Segment p : core.segments()) {
             if (!p.isLoad() || p.filesz() == 0) {
                 continue;
             }
             String name = names != null && names.containsKey(p.vaddr()) ? names.get(p.vaddr()) : "load " + p.index();
-            out.add(new Regions.Region(name, p.vaddr(), core.bytes(p)));
+            out.add(new FileMemory.Region(name, p.vaddr(), core.bytes(p)));
             areas.add(new Area(name, p.vaddr(), p.filesz(), (p.flags() & Elf.GOHEAP_PF_W()) != 0));
         }
     }
 
-    private static Regions regions(ElfFile f, String description, List<Regions.Region> regions) {
+    private static FileMemory regions(ElfFile f, String description, List<FileMemory.Region> regions) {
         try {
-            return new Regions(description, regions);
+            return new FileMemory(description, regions);
         } catch (IllegalArgumentException e) {
             throw new MalformedFileException(f.name(), 0, e.getMessage());
         }
@@ -498,7 +498,7 @@ public final class GoImage implements AutoCloseable {
         return description;
     }
 
-    public AddressSpace space() {
+    public GoMemory space() {
         return space;
     }
 

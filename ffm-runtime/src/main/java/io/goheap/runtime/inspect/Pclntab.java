@@ -6,8 +6,8 @@ import io.goheap.layouts.go119.functab;
 import io.goheap.layouts.go119.moduledata;
 import io.goheap.layouts.go119.pcHeader;
 import io.goheap.layouts.go119.slice;
-import io.goheap.runtime.abi.AddressSpace;
-import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
 
 import java.nio.charset.StandardCharsets;
 
@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 public final class Pclntab {
     /** Most functions believed: the Go toolchain's largest binaries have under a million. */
     static final long MAX_FUNCS = 1 << 26;
-    private final AddressSpace space;
+    private final GoMemory space;
     private final long header;
     private final long text;
     private final long etext;
@@ -42,7 +42,7 @@ public final class Pclntab {
      * @throws BadAddressException if moduledata or the pcHeader it points at cannot be read
      * @throws IllegalStateException if the pcHeader is not a Go 1.18/1.19 one
      */
-    public Pclntab(AddressSpace space, long md) {
+    public Pclntab(GoMemory space, long md) {
         this.space = space;
         this.header = space.u64(md + moduledata.pcHeader$offset());
         int magic = space.u32(header + pcHeader.magic$offset());
@@ -69,7 +69,7 @@ public final class Pclntab {
      * True when {@code addr} holds a Go 1.18/1.19 pcHeader for 64-bit code: the magic, two zero pad
      * bytes, a minimum instruction size of 1, 2 or 4 and a pointer size of 8.
      */
-    public static boolean isHeader(AddressSpace space, long addr) {
+    public static boolean isHeader(GoMemory space, long addr) {
         if (!space.contains(addr, pcHeader.sizeof()) || space.u32(addr + pcHeader.magic$offset()) != Go119.GO_PCHEADER_MAGIC_1_18()) {
             return false;
         }
@@ -95,7 +95,7 @@ public final class Pclntab {
         }
         long off = pc - text;
         // nftab fits an int: it was capped at MAX_FUNCS
-        long best = io.goheap.runtime.abi.Floor.index((int) nftab,
+        long best = io.goheap.runtime.mem.Floor.index((int) nftab,
                 k -> Integer.toUnsignedLong(space.u32(ftab + k * functab.sizeof() + functab.entryoff$offset())), off);
         if (best < 0) {
             return null;

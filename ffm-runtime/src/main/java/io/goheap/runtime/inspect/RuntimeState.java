@@ -5,10 +5,10 @@ import io.goheap.layouts.go119.itabTableType;
 import io.goheap.layouts.go119.p;
 import io.goheap.layouts.go119.persistentAlloc;
 import io.goheap.layouts.go119.slice;
-import io.goheap.runtime.abi.AddressSpace;
-import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.abi.ItabDescriptor;
-import io.goheap.runtime.iface.ItabTable;
+import io.goheap.runtime.abi.ItabProbe;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +43,7 @@ public final class RuntimeState {
     public record Table(long address, long size, long count, List<Entry> entries, String foundBy) {
     }
 
-    /** {@code --verify-table}: how many entries goheap's own {@link ItabTable#probe} finds at their itab. */
+    /** {@code --verify-table}: how many entries goheap's own {@link ItabProbe#find} finds at their itab. */
     public record Verify(int found, int of, List<Integer> probeLengths) {
     }
 
@@ -56,7 +56,7 @@ public final class RuntimeState {
     static final int MAX_CHUNKS = 1 << 20;
 
     private final GoImage image;
-    private final AddressSpace space;
+    private final GoMemory space;
     private final Findings findings = new Findings();
     private final Table table;
     private final List<Long> chunks;
@@ -135,24 +135,23 @@ public final class RuntimeState {
     }
 
     /**
-     * Runs {@link ItabTable#probe} (the simulator's own find) for every entry: found when it returns the
+     * Runs {@link ItabProbe#find} (the simulator's own find) for every entry: found when it returns the
      * entry's itab. Also records each entry's probe length (slots visited).
      */
     public Verify verify() {
         if (table == null) {
             return new Verify(0, 0, List.of());
         }
-        ItabTable.Words words = ItabTable.words(space);
         int found = 0;
         List<Integer> lengths = new ArrayList<>();
         for (Entry e : table.entries()) {
             try {
                 long inter = space.u64(e.itab() + ItabDescriptor.INTER_OFFSET);
                 long typ = space.u64(e.itab() + ItabDescriptor.TYPE_OFFSET);
-                int length = probeLength(words, inter, typ, e.slot());
+                int length = probeLength(inter, typ, e.slot());
                 // the probe visits at most the slots up to the entry's (or the table, if it is not on its path)
                 spend(length > 0 ? length : table.size());
-                if (ItabTable.probe(words, table.address(), inter, typ) == e.itab()) {
+                if (ItabProbe.find(space, table.address(), inter, typ) == e.itab()) {
                     found++;
                 }
                 lengths.add(length);
@@ -171,9 +170,9 @@ public final class RuntimeState {
     }
 
     /** Slots the probe sequence visits from the hash to {@code slot}: 1 when the entry sits at its hash. */
-    private int probeLength(ItabTable.Words words, long inter, long typ, long slot) {
+    private int probeLength(long inter, long typ, long slot) {
         long mask = table.size() - 1;
-        long h = ItabTable.hash(words, inter, typ) & mask;
+        long h = ItabProbe.hash(space, inter, typ) & mask;
         for (int i = 1; i <= table.size(); i++) {
             if (h == slot) {
                 spend(i);
@@ -249,13 +248,12 @@ public final class RuntimeState {
         } catch (BadAddressException e) {
             return 0;
         }
-        ItabTable.Words words = ItabTable.words(space);
         java.util.Map<Long, Boolean> tried = new java.util.HashMap<>(); // many words may point at one candidate
         try {
             long at = image.scan(image.staticData(), 8, (seg, off) -> {
                 long t = seg.get(WORD, off);
                 return t != 0 && (t & 7) == 0;
-            }, a -> cached(tried, space.u64(a), t -> holdsAll(words, t, links)));
+            }, a -> cached(tried, space.u64(a), t -> holdsAll(t, links)));
             return at == 0 ? 0 : space.u64(at);
         } catch (OutOfBudget e) {
             addFinding("itabTable scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
@@ -275,7 +273,7 @@ public final class RuntimeState {
         return v;
     }
 
-    private boolean holdsAll(ItabTable.Words words, long t, List<Long> links) {
+    private boolean holdsAll(long t, List<Long> links) {
         try {
             long size = space.u64(t + itabTableType.size$offset());
             long count = space.u64(t + itabTableType.count$offset());
@@ -287,7 +285,7 @@ public final class RuntimeState {
             for (long m : links) {
                 long inter = space.u64(m + ItabDescriptor.INTER_OFFSET);
                 long typ = space.u64(m + ItabDescriptor.TYPE_OFFSET);
-                if (ItabTable.probe(words, t, inter, typ) != m) {
+                if (ItabProbe.find(space, t, inter, typ) != m) {
                     return false;
                 }
             }

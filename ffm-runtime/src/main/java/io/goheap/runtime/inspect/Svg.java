@@ -71,7 +71,7 @@ public final class Svg {
             b.append(String.format("<text x=\"10\" y=\"%d\">%x %-12s %s</text>%n", y + 11, a.base(), size(a.size()), esc(trim(a.name()))));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s 0x%x-0x%x</title></rect>%n",
                     barX, y + 2, w, rowH - 4, a.writable() ? "#6fa8dc" : "#bbbbbb", esc(a.name()), a.base(), a.end()));
-            int from = io.goheap.runtime.abi.Floor.index(sortedChunks.length, k -> sortedChunks[k], a.base() - 1);
+            int from = io.goheap.runtime.mem.Floor.index(sortedChunks.length, k -> sortedChunks[k], a.base() - 1);
             for (int k = Math.max(0, from); k < sortedChunks.length && Long.compareUnsigned(sortedChunks[k], a.end()) < 0; k++) {
                 long c = sortedChunks[k];
                 if (Long.compareUnsigned(c - a.base(), a.size()) < 0) {

@@ -100,7 +100,7 @@ public class SymbolTable {
 
     /** The symbol whose {@code [address, address + max(size, 1))} holds {@code addr}, or null. */
     public Sym at(long addr) {
-        int best = io.goheap.runtime.abi.Floor.index(byAddress.length, k -> byAddress[k].address(), addr);
+        int best = io.goheap.runtime.mem.Floor.index(byAddress.length, k -> byAddress[k].address(), addr);
         if (best < 0) {
             return null;
         }

@@ -1,6 +1,10 @@
 package io.goheap.runtime.sys;
 
+import io.goheap.runtime.mem.LiveMemory;
+import io.goheap.runtime.mem.Space;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +14,28 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Go 1.19's {@code mem_linux.go} over real {@code mmap}: {@code sysAlloc}, {@code sysFree},
  * {@code sysReserve}, {@code sysMap}, {@code sysUsed}, {@code sysUnused}, with the accounting of
- * {@code mem.go} into {@link MemStats}. One instance owns every mapping it makes and unmaps all of
- * them on {@link #close()}.
+ * {@code mem.go} into {@link MemStats}, inside one address space reserved up front. One instance owns
+ * every byte it maps and unmaps all of it on {@link #close()}.
+ *
+ * <h2 id="space">One address space</h2>
+ * The constructor reserves ({@code mmap(PROT_NONE)}) two ranges, as Go reserves its arenas from hints:
+ * <ul>
+ *   <li>the <em>heap space</em>, {@value #HEAP_SPACE_PROPERTY} bytes (default 64 GiB) at the first of
+ *       Go's arena hints {@code i<<40 | 0x00c0<<32} (i = 0 .. 0x7f) the kernel honours, so a lone runtime's
+ *       heap starts at {@code 0xc000000000}; a {@link #sysReserve} whose hint lies in it is placed there;</li>
+ *   <li>the <em>OS space</em>, {@value #OS_SPACE_PROPERTY} bytes (default 64 GiB) wherever the kernel puts
+ *       it (below the JVM's mappings, {@code 0x7f...}): {@link #sysAlloc} and hint-less {@link #sysReserve}
+ *       carve from its top downwards, first fit, so consecutive chunks lie where consecutive {@code mmap}s
+ *       would put them. When it is full another OS space is reserved (at most
+ *       {@link LiveMemory#MAX_EXTRA}); a request larger than a space gets a space of its own size.</li>
+ * </ul>
+ * Inside them every state change is a real call on the exact range: commit is
+ * {@code mprotect(PROT_READ|PROT_WRITE)} (a failing {@code mprotect} leaves the range as it was, where a
+ * failing {@code MAP_FIXED} mmap may already have unmapped it); free is {@code madvise(MADV_DONTNEED)}
+ * then {@code mprotect(PROT_NONE)}; {@code sysUnused} is {@code madvise(MADV_DONTNEED)}. A reservation
+ * inside the space needs no call: the range is {@code PROT_NONE} already, as Go's {@code sysReserve}
+ * leaves it. The free ranges of each space are a sorted map (registering or freeing a mapping is
+ * O(log n)); {@link #memory()} turns an address into memory by arithmetic (see {@link LiveMemory}).
  *
  * <h2 id="states">Memory states and accounting (Go's mem.go)</h2>
  * <pre>
@@ -23,65 +47,69 @@ import java.util.concurrent.atomic.AtomicLong;
  *   None -- sysAlloc: stat += n, mappedReady += n --&gt; Ready
  *   Ready/Prepared -- sysFree: stat -= n, mappedReady -= the Ready bytes --&gt; None (or Reserved)
  * </pre>
- * Unlike Go, which adds to the stat before calling mmap, the stats move only after a call succeeded:
- * a failed call leaves every counter as it was.
- *
- * <h2 id="commit">Committing inside a reservation</h2>
- * Go's {@code sysMap} remaps with {@code MAP_FIXED}. goheap commits with
- * {@code mprotect(PROT_READ|PROT_WRITE)} over the {@code PROT_NONE} reservation instead, and decommits
- * with {@code madvise(MADV_DONTNEED)} and {@code mprotect(PROT_NONE)}: a failing {@code MAP_FIXED} mmap
- * may already have unmapped the old range on some kernels, leaving a hole another part of the JVM could
- * map into; a failing {@code mprotect} leaves the range as it was.
+ * "None" inside the address space is {@code PROT_NONE} and free for the next carve. Unlike Go, which
+ * adds to the stat before calling mmap, the stats move only after a call succeeded: a failed call leaves
+ * every counter as it was.
  *
  * <h2 id="threads">Thread safety</h2>
- * All methods may be called from any thread. The registry is guarded by one lock. {@code sysAlloc}
- * and {@code sysReserve} call {@code mmap} outside the lock (the kernel picks a fresh range nobody else
- * can own) and register the result under it; if the owner closed meanwhile, the new range is unmapped
- * again and the call throws {@link IllegalStateException}. Every call that names an address the kernel
- * did not just choose ({@code mprotect}, {@code madvise}, {@code munmap}) runs under the lock, after
- * checking the range is still ours: otherwise a racing close could unmap it, the JVM could map
- * something else there, and the call would hit the JVM's memory.
+ * All methods may be called from any thread; every state change runs under one lock, so the range a
+ * kernel call names is always still ours when the call runs. Taking memory away (free, protection without
+ * {@code PROT_WRITE}, close) first closes the views through which other threads may be accessing it
+ * (a shared-arena close completes a handshake with every thread; see {@link Space}), then calls the
+ * kernel: a racing reader gets {@link IllegalStateException} or a {@link io.goheap.runtime.mem.BadAddressException},
+ * never a fault.
  *
  * <h2 id="acquired">Segments held by native calls</h2>
  * While a native call runs with a segment of a mapping as argument, the JDK keeps that segment's arena
  * acquired and refuses to close it. {@code sysFree} and {@code protect} then throw
  * {@link IllegalStateException} and change nothing. {@link #close()} releases everything else, keeps
- * such mappings (still mapped, still accounted) and throws; calling it again once the calls returned
- * releases the rest.
+ * such mappings (still mapped, still accounted, their space reserved) and throws; calling it again once
+ * the calls returned releases the rest.
  *
  * <h2 id="example">Example</h2>
  * {@snippet :
  * try (SysMemory sys = new SysMemory(new MemStats())) {
  *     Mapping m = sys.sysAlloc(256 << 10, SysStat.OTHER_SYS, "persistent chunk");
- *     m.segment().set(ValueLayout.JAVA_LONG, 0, 42);  // zeroed memory, e.g. at 0x7f3a5c1e0000
- * }                                                    // unmapped; m.segment() now throws
+ *     sys.memory().setU64(m.address(), 42);   // zeroed memory, e.g. at 0x7f3a5c1e0000
+ * }                                            // unmapped; sys.memory().u64(m.address()) now throws
  * }
  */
 public final class SysMemory implements AutoCloseable {
+    /** System property: bytes of the heap space (a multiple of 64 MiB). */
+    public static final String HEAP_SPACE_PROPERTY = "goheap.space.heapBytes";
+    /** System property: bytes of each OS space (a multiple of the page size). */
+    public static final String OS_SPACE_PROPERTY = "goheap.space.osBytes";
+    static final long HEAP_SPACE = Long.getLong(HEAP_SPACE_PROPERTY, 64L << 30);
+    static final long OS_SPACE = Long.getLong(OS_SPACE_PROPERTY, 64L << 30);
+    /** Go's first arena hint on linux/amd64 (malloc.go mallocinit: {@code 0x00c0 << 32}). */
+    static final long ARENA_HINT_BASE = 0x00c0L << 32;
+
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
     private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     /**
-     * Process-wide count of live mappings and reservations made by any instance, and the bytes of
-     * address space they hold (sysAlloc mappings + reservations; sysMap parts lie inside reservations).
-     * Updated under each instance's lock, read by leak checks in tests: plain atomics suffice, a reader
-     * wants only the totals once the instances it cares about are closed.
+     * Process-wide count of live mappings and reservations made by any instance, the bytes they hold
+     * (sysAlloc mappings + reservations; sysMap parts lie inside reservations), and the address spaces
+     * reserved. Updated under each instance's lock, read by leak checks in tests: plain atomics suffice,
+     * a reader wants only the totals once the instances it cares about are closed.
      */
     private static final AtomicLong LIVE_MAPPINGS = new AtomicLong();
     private static final AtomicLong LIVE_RESERVATIONS = new AtomicLong();
     private static final AtomicLong LIVE_BYTES = new AtomicLong();
+    private static final AtomicLong LIVE_SPACES = new AtomicLong();
 
     private final MemStats stats;
     private final FaultInjector faults = new FaultInjector();
     private final Object lock = new Object();
+    private final Space heapSpace;
+    private final Space osSpace;
+    private final LiveMemory memory;
+    /** every space, heap space first; guarded by lock */
+    private final List<Space> spaces = new ArrayList<>();
+    /** per space, its free ranges: start -> end, coalesced; guarded by lock */
+    private final Map<Space, TreeMap<Long, Long>> free = new HashMap<>();
     /** live mappings by address; guarded by lock */
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
-    /**
-     * The live mappings sorted by address, republished (volatile write) under the lock whenever the set
-     * changes; {@link #lookup} reads it with one volatile read and no lock: a reader sees a complete
-     * array whose mappings were all registered.
-     */
-    private volatile Mapping[] index = new Mapping[0];
     /** live reservations by address; guarded by lock */
     private final TreeMap<Long, Reservation> reservations = new TreeMap<>();
     /** set by the first close; no new mapping is made after it. Guarded by lock */
@@ -90,9 +118,60 @@ public final class SysMemory implements AutoCloseable {
     private long mmapCalls;
     private long munmapCalls;
 
-    /** A memory layer that accounts into {@code stats}. */
+    /**
+     * A memory layer that accounts into {@code stats}, with its address space reserved.
+     *
+     * @throws SyscallException if the kernel refuses the reservations
+     */
     public SysMemory(MemStats stats) {
         this.stats = stats;
+        Space heap = reserveHeapSpace();
+        Space os;
+        try {
+            os = newSpace("os", 0, OS_SPACE);
+        } catch (RuntimeException e) {
+            Mman.munmap(heap.base(), heap.size());
+            LIVE_SPACES.decrementAndGet();
+            throw e;
+        }
+        heapSpace = heap;
+        osSpace = os;
+        // the OS space first: chunks, itabs and the image live there; the heap space second
+        memory = new LiveMemory("live runtime memory", os, heap);
+        synchronized (lock) {
+            addSpaceLocked(heap);
+            addSpaceLocked(os);
+        }
+    }
+
+    private Space reserveHeapSpace() {
+        for (long i = 0; i < 0x80; i++) {
+            long hint = (i << 40) | ARENA_HINT_BASE;
+            long p = Mman.mmap(hint, HEAP_SPACE, Mman.PROT_NONE, ANON, -1, 0);
+            mmapCalls++;
+            if (p == hint) {
+                LIVE_SPACES.incrementAndGet();
+                return new Space("heap", p, HEAP_SPACE);
+            }
+            Mman.munmap(p, HEAP_SPACE); // another runtime (or the JVM) holds the hint: the next one
+            munmapCalls++;
+        }
+        return newSpace("heap", 0, HEAP_SPACE);
+    }
+
+    /** mmap(PROT_NONE) of a fresh space. Not under the lock (the kernel picks the range). */
+    private Space newSpace(String name, long hint, long size) {
+        long p = Mman.mmap(hint, size, Mman.PROT_NONE, ANON, -1, 0);
+        mmapCalls++;
+        LIVE_SPACES.incrementAndGet();
+        return new Space(name, p, size);
+    }
+
+    private void addSpaceLocked(Space s) {
+        spaces.add(s);
+        TreeMap<Long, Long> f = new TreeMap<>();
+        f.put(s.base(), s.end());
+        free.put(s, f);
     }
 
     /** The statistics this layer accounts into. */
@@ -100,35 +179,57 @@ public final class SysMemory implements AutoCloseable {
         return stats;
     }
 
-    /** The fault injector every {@code mmap} of this instance consults. */
+    /** The fault injector every {@code mmap}-like call of this instance consults. */
     public FaultInjector faults() {
         return faults;
     }
 
     /**
-     * {@code sysAlloc}: {@code n} bytes of zeroed read-write memory from
-     * {@code mmap(nil, n, PROT_READ|PROT_WRITE, MAP_ANON|MAP_PRIVATE, -1, 0)}, accounted to {@code stat}
-     * and to {@code mappedReady}.
+     * All of this layer's live memory, read and written by address: every access bounds-checked against
+     * the committed pages of this runtime's address space (see {@link LiveMemory}).
+     */
+    public LiveMemory memory() {
+        return memory;
+    }
+
+    /** The space the heap's arenas come from (its base is the first arena hint the kernel honoured). */
+    public Space heapSpace() {
+        return heapSpace;
+    }
+
+    /** The first OS space ({@code sysAlloc} carves from its top). */
+    public Space osSpace() {
+        return osSpace;
+    }
+
+    /**
+     * {@code sysAlloc}: {@code n} bytes of zeroed read-write memory, carved from the top of the OS space
+     * and committed with {@code mprotect(PROT_READ|PROT_WRITE)}, accounted to {@code stat} and to
+     * {@code mappedReady}.
      *
      * @param purpose a label for reports and dumps, e.g. {@code ".rodata"}
      * @throws IllegalArgumentException if {@code n <= 0}
-     * @throws SyscallException if mmap fails (ENOMEM, or an injected fault); no counter changes
+     * @throws SyscallException if the commit fails (ENOMEM, or an injected fault), or no space is left
+     *                          and the kernel refuses a new one; no counter changes
      * @throws IllegalStateException if this layer is closed
      */
     public Mapping sysAlloc(long n, SysStat stat, String purpose) {
         checkLength(n);
-        ensureOpen();
-        long p = mmap(0, n, RW, ANON);
+        long len = roundPages(n);
         synchronized (lock) {
-            if (closed) {
-                unmapLocked(p, n);
-                throw closedException();
+            ensureOpenLocked();
+            long p = carveLocked(0, len);
+            Space s = memory.spaceOf(p);
+            try {
+                commitLocked(p, len, "sysAlloc");
+            } catch (SyscallException e) {
+                releaseRangeLocked(s, p, len);
+                throw withGoWords(e);
             }
+            s.commit(p, len, true);
             Mapping m = new Mapping(purpose, p, n, stat, RW, null);
-            m.openView(RW);
             m.ready = n;
             mappings.put(p, m);
-            reindexLocked();
             LIVE_MAPPINGS.incrementAndGet();
             LIVE_BYTES.addAndGet(n);
             stats.add(stat, n);
@@ -138,10 +239,11 @@ public final class SysMemory implements AutoCloseable {
     }
 
     /**
-     * {@code sysFree}: unmaps a mapping and takes its bytes off its stat, and its Ready bytes off
-     * {@code mappedReady}. A mapping committed by {@link #sysMap} is decommitted back to the Reserved
-     * state ({@code PROT_NONE}) inside its reservation. Its segments throw {@link IllegalStateException}
-     * from now on.
+     * {@code sysFree}: gives a mapping back and takes its bytes off its stat, and its Ready bytes off
+     * {@code mappedReady}. Its pages are closed to every reader first (its own segments and the
+     * runtime's {@link #memory()} view; a racing access throws or is retried, never faults), then
+     * dropped ({@code MADV_DONTNEED}) and made {@code PROT_NONE}: a mapping from {@code sysAlloc} is free
+     * address space again, one committed by {@link #sysMap} is Reserved again inside its reservation.
      *
      * @throws IllegalArgumentException if {@code m} is not a live mapping of this layer
      * @throws IllegalStateException if this layer is closed, or a native call still holds a segment of
@@ -154,26 +256,51 @@ public final class SysMemory implements AutoCloseable {
             // Close first: the handshake guarantees no thread is inside an access through m's segments
             // when the memory goes right after. If a native call holds one, this throws and nothing changed.
             m.closeView();
-            release(m);
+            Space s = memory.spaceOf(m.address());
+            long len = roundPages(m.size());
+            s.decommit(m.address(), len);
+            try {
+                s.swapView();
+            } catch (IllegalStateException held) {
+                s.commit(m.address(), len, (m.prot() & Mman.PROT_WRITE) != 0);
+                throw held;
+            }
+            mappings.remove(m.address());
+            try {
+                decommitLocked(m.address(), len);
+            } finally {
+                if (m.within() == null) {
+                    releaseRangeLocked(s, m.address(), len);
+                    LIVE_BYTES.addAndGet(-m.size());
+                }
+                LIVE_MAPPINGS.decrementAndGet();
+                m.dropView();
+                stats.add(m.stat(), -m.size());
+                stats.addMappedReady(-m.ready);
+                m.ready = 0;
+            }
         }
     }
 
     /**
-     * {@code sysReserve}: reserves {@code n} bytes of address space, {@code PROT_NONE}, at {@code hint}
-     * if the kernel agrees (0 = anywhere). Nothing is accounted (Go does not either). No segment over a
-     * reservation is ever handed out: reading {@code PROT_NONE} memory would fault.
+     * {@code sysReserve}: reserves {@code n} bytes of address space ({@code PROT_NONE}) at {@code hint}
+     * when that range is free in this runtime's address space (the heap's arena hints lie in the heap
+     * space), anywhere else (the top of the OS space) when it is not or {@code hint} is 0, as the kernel
+     * treats a hint. Nothing is accounted (Go does not either). No segment over a reservation is ever
+     * handed out: reading {@code PROT_NONE} memory would fault.
      *
-     * @throws SyscallException if mmap fails
+     * @throws SyscallException if no space has room and the kernel refuses a new one, or an injected fault
      */
     public Reservation sysReserve(long hint, long n) {
         checkLength(n);
-        ensureOpen();
-        long p = mmap(hint, n, Mman.PROT_NONE, ANON);
+        long len = roundPages(n);
         synchronized (lock) {
-            if (closed) {
-                unmapLocked(p, n);
-                throw closedException();
+            ensureOpenLocked();
+            int injected = faults.onMmap();
+            if (injected != 0) {
+                throw new SyscallException("mmap", Mman.mmapArgs(hint, len, Mman.PROT_NONE, ANON, -1, 0), injected, true, goWords(injected));
             }
+            long p = carveLocked(hint, len);
             Reservation r = new Reservation(p, n);
             reservations.put(p, r);
             LIVE_RESERVATIONS.incrementAndGet();
@@ -199,13 +326,14 @@ public final class SysMemory implements AutoCloseable {
             if (inside != null && inside.getKey() < r.end()) {
                 throw new IllegalArgumentException(r + " still has committed " + inside.getValue());
             }
-            dropReservation(r);
+            dropReservationLocked(r);
         }
     }
 
     /**
      * {@code sysMap}: commits {@code [addr, addr + n)} of a reservation read-write (Reserved to
-     * Prepared) and accounts it to {@code stat}; {@code mappedReady} moves only with {@link #sysUsed}.
+     * Prepared) with {@code mprotect} and accounts it to {@code stat}; {@code mappedReady} moves only
+     * with {@link #sysUsed}.
      *
      * @throws IllegalArgumentException if the range is not inside the live reservation {@code r}, is not
      *         page aligned, or overlaps a part already committed
@@ -228,24 +356,17 @@ public final class SysMemory implements AutoCloseable {
                 throw new IllegalArgumentException("range addr=0x" + Long.toHexString(addr) + " n=" + n
                         + " overlaps committed " + below.getValue());
             }
-            // Under the lock: the range must still be ours when the kernel changes it.
-            int injected = faults.onMmap();
             try {
-                if (injected != 0) {
-                    throw new SyscallException("mprotect", "addr=0x" + Long.toHexString(addr) + ", len=" + n
-                            + ", prot=" + Mman.prot(RW), injected, true, null);
-                }
-                Mman.mprotect(addr, n, RW);
+                commitLocked(addr, n, "sysMap");
             } catch (SyscallException e) {
                 if (e.errno() == Errno.ENOMEM) {
                     throw new SyscallException(e.call(), argsOf(e), e.errno(), e.injected(), "runtime: out of memory");
                 }
                 throw e;
             }
+            memory.spaceOf(addr).commit(addr, n, true);
             Mapping m = new Mapping(purpose, addr, n, stat, RW, r);
-            m.openView(RW);
             mappings.put(addr, m);
-            reindexLocked();
             LIVE_MAPPINGS.incrementAndGet();
             stats.add(stat, n);
             return m;
@@ -298,14 +419,15 @@ public final class SysMemory implements AutoCloseable {
 
     /**
      * Changes a mapping's protection, e.g. to {@code PROT_READ|PROT_EXEC} once code is written into a
-     * {@code .text} region. The current view is closed first (its segments throw from then on), then
-     * {@code mprotect} runs, then a new view is handed out by {@link Mapping#segment()}: read-only
-     * without {@code PROT_WRITE}. {@code PROT_NONE} and write-only protections are refused: a read
-     * through a segment must never fault.
+     * {@code .text} region. When write permission goes, the pages stop being writable through
+     * {@link #memory()} and every view that could still write them is closed (the handshake) before
+     * {@code mprotect} runs; {@link Mapping#segment()} then hands out a new view, read-only without
+     * {@code PROT_WRITE}. {@code PROT_NONE} and write-only protections are refused: a read must never
+     * fault.
      *
      * @throws IllegalArgumentException if {@code prot} lacks PROT_READ, or {@code m} is not live here
      * @throws IllegalStateException if a native call holds a segment of {@code m} (nothing changed)
-     * @throws SyscallException if mprotect fails (the mapping keeps its protection and gets a new view)
+     * @throws SyscallException if mprotect fails (the mapping keeps its protection)
      */
     public Mapping protect(Mapping m, int prot) {
         if ((prot & Mman.PROT_READ) == 0) {
@@ -315,51 +437,29 @@ public final class SysMemory implements AutoCloseable {
             ensureOpenLocked();
             requireLive(m);
             m.closeView();
+            Space s = memory.spaceOf(m.address());
+            long len = roundPages(m.size());
+            boolean wasWritable = (m.prot() & Mman.PROT_WRITE) != 0;
+            boolean writable = (prot & Mman.PROT_WRITE) != 0;
+            if (wasWritable && !writable) {
+                s.dropWrite(m.address(), len);
+                try {
+                    s.swapView();
+                } catch (IllegalStateException held) {
+                    s.commit(m.address(), len, true);
+                    throw held;
+                }
+            }
             try {
-                Mman.mprotect(m.address(), m.size(), prot);
+                Mman.mprotect(m.address(), len, prot);
             } catch (SyscallException e) {
-                m.openView(m.prot());
+                s.commit(m.address(), len, wasWritable);
                 throw e;
             }
-            m.openView(prot);
+            s.commit(m.address(), len, writable);
+            m.setProt(prot);
             return m;
         }
-    }
-
-    /**
-     * The live mapping that contains {@code addr}, or null, without a lock or an allocation: a binary
-     * search of the published index (for fast paths that follow native pointers into memory this runtime
-     * mapped). A mapping freed after the lookup still throws {@link IllegalStateException} on access.
-     */
-    public Mapping lookup(long addr) {
-        return Mapping.containing(index, addr);
-    }
-
-    /**
-     * All of this layer's live memory as an {@link io.goheap.runtime.abi.AddressSpace}: every read goes
-     * through {@link #lookup} and the owning mapping's bounded segment, so a pointer outside every mapping
-     * (or a range running past one) is a {@link io.goheap.runtime.abi.BadAddressException}.
-     */
-    public io.goheap.runtime.abi.AddressSpace addressSpace() {
-        return new io.goheap.runtime.abi.AddressSpace() {
-            @Override
-            public java.lang.foreign.MemorySegment slice(long addr, long len) {
-                Mapping m = lookup(addr);
-                if (m == null || len < 0 || len > m.end() - addr) {
-                    throw new io.goheap.runtime.abi.BadAddressException(addr, len, describe());
-                }
-                return m.segment().asSlice(addr - m.address(), len);
-            }
-
-            @Override
-            public String describe() {
-                return "live runtime memory";
-            }
-        };
-    }
-
-    private void reindexLocked() {
-        index = mappings.values().toArray(new Mapping[0]);
     }
 
     /** The live mapping that contains {@code addr}, or null. */
@@ -384,6 +484,13 @@ public final class SysMemory implements AutoCloseable {
         }
     }
 
+    /** The reserved address spaces, heap space first. */
+    public List<Space> spaces() {
+        synchronized (lock) {
+            return List.copyOf(spaces);
+        }
+    }
+
     /** mmap calls that reached the kernel and succeeded, since creation. */
     public long mmapCalls() {
         synchronized (lock) {
@@ -398,13 +505,13 @@ public final class SysMemory implements AutoCloseable {
         }
     }
 
-    /** Live mappings, reservations and bytes of every SysMemory in this process. */
-    public record Live(long mappings, long reservations, long bytes) {
+    /** Live mappings, reservations and their bytes, and reserved address spaces, of every SysMemory in this process. */
+    public record Live(long mappings, long reservations, long bytes, long spaces) {
     }
 
     /** What every instance in this process holds right now; tests use it to prove nothing leaked. */
     public static Live liveInProcess() {
-        return new Live(LIVE_MAPPINGS.get(), LIVE_RESERVATIONS.get(), LIVE_BYTES.get());
+        return new Live(LIVE_MAPPINGS.get(), LIVE_RESERVATIONS.get(), LIVE_BYTES.get(), LIVE_SPACES.get());
     }
 
     /** True until {@link #close()} was called. */
@@ -415,57 +522,72 @@ public final class SysMemory implements AutoCloseable {
     }
 
     /**
-     * Unmaps every mapping and reservation. Each mapping's view is closed before its memory goes, so a
-     * thread still reading gets {@link IllegalStateException}, never a fault. Idempotent once everything
-     * is released.
+     * Unmaps every mapping, reservation and address space. Each view of a mapping, and each space's view
+     * through {@link #memory()}, is closed before its memory goes, so a thread still reading gets
+     * {@link IllegalStateException}, never a fault. Idempotent once everything is released.
      *
      * @throws IllegalStateException if native calls still hold segments of some mappings: those stay
-     *         mapped (and their reservations reserved); everything else is released; call again later
+     *         mapped (and their space reserved); everything else is released; call again later
      * @throws SyscallException if a munmap failed (everything else is still released)
      */
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
+            memory.markClosed();
             List<Mapping> held = new ArrayList<>();
             List<SyscallException> failures = new ArrayList<>();
-            // sysMap'd parts first (they only go back to PROT_NONE), then sysAlloc'd mappings
-            for (boolean inReservation : new boolean[] {true, false}) {
-                for (Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
-                    Mapping m = it.next();
-                    if ((m.within() != null) != inReservation) {
-                        continue;
-                    }
-                    try {
-                        m.closeView();
-                    } catch (IllegalStateException acquired) {
-                        held.add(m);
-                        continue;
-                    }
-                    try {
-                        releaseMemory(m);
-                    } catch (SyscallException e) {
-                        failures.add(e);
-                    }
-                    it.remove();
+            List<Space> heldSpaces = new ArrayList<>();
+            for (Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
+                Mapping m = it.next();
+                try {
+                    m.closeView();
+                } catch (IllegalStateException acquired) {
+                    held.add(m);
+                    continue;
                 }
+                m.dropView();
+                LIVE_MAPPINGS.decrementAndGet();
+                if (m.within() == null) {
+                    LIVE_BYTES.addAndGet(-m.size());
+                }
+                it.remove();
             }
-            reindexLocked();
             for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext(); ) {
                 Reservation r = it.next();
                 if (held.stream().anyMatch(m -> m.within() == r)) {
                     continue;
                 }
+                r.kill();
+                LIVE_RESERVATIONS.decrementAndGet();
+                LIVE_BYTES.addAndGet(-r.size());
+                it.remove();
+            }
+            for (Iterator<Space> it = spaces.iterator(); it.hasNext(); ) {
+                Space s = it.next();
                 try {
-                    unmapAndCount(r);
+                    s.close(); // the handshake: no access through memory() is in flight once it returns
+                } catch (IllegalStateException acquired) {
+                    heldSpaces.add(s); // a native call holds a slice of memory(): unmapped by a later close
+                    continue;
+                }
+                if (held.stream().anyMatch(m -> s.holds(m.address()))) {
+                    continue; // unmapped by a later close, once the native calls returned
+                }
+                try {
+                    munmapCalls++;
+                    Mman.munmap(s.base(), s.size());
                 } catch (SyscallException e) {
                     failures.add(e);
                 }
+                LIVE_SPACES.decrementAndGet();
+                free.remove(s);
                 it.remove();
             }
-            if (!held.isEmpty()) {
-                IllegalStateException e = new IllegalStateException(held.size()
-                        + " mapping(s) still held by native calls stay mapped; close again when they return: " + held);
+            if (!held.isEmpty() || !heldSpaces.isEmpty()) {
+                IllegalStateException e = new IllegalStateException(held.isEmpty()
+                        ? "memory of " + heldSpaces + " still held by native calls stays mapped; close again when they return"
+                        : held.size() + " mapping(s) still held by native calls stay mapped; close again when they return: " + held);
                 failures.forEach(e::addSuppressed);
                 throw e;
             }
@@ -476,68 +598,104 @@ public final class SysMemory implements AutoCloseable {
         }
     }
 
-    /** After its view is closed: gives the memory back and moves the counters. Caller holds the lock. */
-    private void release(Mapping m) {
-        mappings.remove(m.address());
-        reindexLocked();
-        try {
-            releaseMemory(m);
-        } finally {
-            stats.add(m.stat(), -m.size());
-            stats.addMappedReady(-m.ready);
-            m.ready = 0;
+    /**
+     * An address for {@code len} bytes (page multiple): at {@code hint} if that range is free, else the
+     * highest free range of an OS space that fits (first fit from the top); a new OS space when none
+     * does. Caller holds the lock.
+     */
+    private long carveLocked(long hint, long len) {
+        if (hint != 0) {
+            Space s = memory.spaceOf(hint);
+            if (s != null && (hint & (Mman.PAGE_SIZE - 1)) == 0) {
+                TreeMap<Long, Long> f = free.get(s);
+                Map.Entry<Long, Long> e = f.floorEntry(hint);
+                if (e != null && e.getValue() - hint >= len) {
+                    takeLocked(f, e, hint, len);
+                    return hint;
+                }
+            }
+        }
+        for (Space s : spaces) {
+            if (s == heapSpace) {
+                continue;
+            }
+            TreeMap<Long, Long> f = free.get(s);
+            for (Map.Entry<Long, Long> e : f.descendingMap().entrySet()) {
+                if (e.getValue() - e.getKey() >= len) {
+                    long p = e.getValue() - len;
+                    takeLocked(f, e, p, len);
+                    return p;
+                }
+            }
+        }
+        if (spaces.size() >= 2 + LiveMemory.MAX_EXTRA) {
+            throw new SyscallException("mmap", Mman.mmapArgs(hint, len, Mman.PROT_NONE, ANON, -1, 0), Errno.ENOMEM, false,
+                    "goheap: this runtime's address space is exhausted (" + spaces.size() + " spaces)");
+        }
+        Space s = newSpace("os" + spaces.size(), 0, Math.max(OS_SPACE, len));
+        memory.add(s);
+        addSpaceLocked(s);
+        return carveLocked(0, len);
+    }
+
+    /** Takes {@code [p, p + len)} out of free range {@code e} of {@code f}. Caller holds the lock. */
+    private static void takeLocked(TreeMap<Long, Long> f, Map.Entry<Long, Long> e, long p, long len) {
+        long start = e.getKey();
+        long end = e.getValue();
+        f.remove(start);
+        if (p > start) {
+            f.put(start, p);
+        }
+        if (p + len < end) {
+            f.put(p + len, end);
         }
     }
 
-    /** munmap, or decommit inside a reservation. The view must be closed. Caller holds the lock. */
-    private void releaseMemory(Mapping m) {
-        m.dropView();
-        LIVE_MAPPINGS.decrementAndGet();
-        if (m.within() == null) {
-            LIVE_BYTES.addAndGet(-m.size());
-            munmapCalls++;
-            Mman.munmap(m.address(), m.size());
-        } else {
-            Mman.madvise(m.address(), m.size(), Mman.MADV_DONTNEED);
-            Mman.mprotect(m.address(), m.size(), Mman.PROT_NONE);
+    /** Returns {@code [p, p + len)} to the free ranges of {@code s}, merged with its neighbours. Caller holds the lock. */
+    private void releaseRangeLocked(Space s, long p, long len) {
+        TreeMap<Long, Long> f = free.get(s);
+        long start = p;
+        long end = p + len;
+        Map.Entry<Long, Long> below = f.floorEntry(p);
+        if (below != null && below.getValue() == p) {
+            start = below.getKey();
+            f.remove(below.getKey());
         }
+        Long aboveEnd = f.remove(end);
+        if (aboveEnd != null) {
+            end = aboveEnd;
+        }
+        f.put(start, end);
     }
 
-    private void dropReservation(Reservation r) {
+    /** mprotect(RW) of a range of a space, or the injected fault. Caller holds the lock. */
+    private void commitLocked(long addr, long n, String what) {
+        int injected = faults.onMmap();
+        if (injected != 0) {
+            throw new SyscallException("mprotect", "addr=0x" + Long.toHexString(addr) + ", len=" + n
+                    + ", prot=" + Mman.prot(RW), injected, true, null);
+        }
+        Mman.mprotect(addr, n, RW);
+    }
+
+    /** After every view of the range is closed: drops the pages and makes them PROT_NONE. Caller holds the lock. */
+    private static void decommitLocked(long addr, long n) {
+        Mman.madvise(addr, n, Mman.MADV_DONTNEED);
+        Mman.mprotect(addr, n, Mman.PROT_NONE);
+    }
+
+    private void dropReservationLocked(Reservation r) {
         reservations.remove(r.address());
-        unmapAndCount(r);
-    }
-
-    private void unmapAndCount(Reservation r) {
         r.kill();
         LIVE_RESERVATIONS.decrementAndGet();
         LIVE_BYTES.addAndGet(-r.size());
-        munmapCalls++;
-        Mman.munmap(r.address(), r.size());
+        releaseRangeLocked(memory.spaceOf(r.address()), r.address(), roundPages(r.size()));
     }
 
-    /** Unmaps a range never registered (mapped after a close). Caller holds the lock. */
-    private void unmapLocked(long p, long n) {
-        munmapCalls++;
-        Mman.munmap(p, n);
-    }
-
-    private long mmap(long addr, long n, int prot, int flags) {
-        int injected = faults.onMmap();
-        if (injected != 0) {
-            throw new SyscallException("mmap", Mman.mmapArgs(addr, n, prot, flags, -1, 0), injected, true, goWords(injected));
-        }
-        long p;
-        try {
-            p = Mman.mmap(addr, n, prot, flags, -1, 0);
-        } catch (SyscallException e) {
-            String words = goWords(e.errno());
-            throw words == null ? e : Mman.failure("mmap", Mman.mmapArgs(addr, n, prot, flags, -1, 0), e.errno(), words);
-        }
-        synchronized (lock) {
-            mmapCalls++;
-        }
-        return p;
+    /** sysAlloc's failure with the words Go 1.19's sysAllocOS prints before exit(2), where it has some. */
+    private static SyscallException withGoWords(SyscallException e) {
+        String words = goWords(e.errno());
+        return words == null ? e : new SyscallException(e.call(), argsOf(e), e.errno(), e.injected(), words);
     }
 
     /** The words Go 1.19's sysAllocOS prints before exit(2) for these errnos. */
@@ -575,10 +733,8 @@ public final class SysMemory implements AutoCloseable {
         }
     }
 
-    private void ensureOpen() {
-        synchronized (lock) {
-            ensureOpenLocked();
-        }
+    private static long roundPages(long n) {
+        return (n + Mman.PAGE_SIZE - 1) & -Mman.PAGE_SIZE;
     }
 
     private void ensureOpenLocked() {

@@ -1,5 +1,9 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.FileMemory;
+import io.goheap.runtime.mem.BadAddressException;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -32,13 +36,13 @@ class NameViewFuzzTest {
      */
     @FuzzTest
     void decode(byte[] input) {
-        AddressSpace space = space(RODATA, input);
+        GoMemory space = space(RODATA, input);
         decodeEverything(new NameView(space, RODATA));
     }
 
     /**
      * Any base address (a region near the top of the address space ends past 2^64 and wraps) and the
-     * name anywhere in or past the region: the address arithmetic of {@link Regions} and
+     * name anywhere in or past the region: the address arithmetic of {@link FileMemory} and
      * {@link NameView} must not overflow into a read outside the region.
      *
      * <p>A seed file is laid out as Jazzer's {@link FuzzedDataProvider} reads it, primitives from the
@@ -50,12 +54,12 @@ class NameViewFuzzTest {
         long base = data.consumeBoolean() ? data.consumeLong() : RODATA;
         int offset = data.consumeInt(-8, 64);
         byte[] bytes = data.consumeRemainingAsBytes();
-        AddressSpace space = space(base, bytes);
+        GoMemory space = space(base, bytes);
         decodeEverything(new NameView(space, base + offset));
     }
 
-    static AddressSpace space(long base, byte[] bytes) {
-        return new Regions("fuzz input", List.of(new Regions.Region("input", base, MemorySegment.ofArray(bytes))));
+    static GoMemory space(long base, byte[] bytes) {
+        return new FileMemory("fuzz input", List.of(new FileMemory.Region("input", base, MemorySegment.ofArray(bytes))));
     }
 
     /** Every accessor, each on its own: one failing must not hide another. */

@@ -1,5 +1,7 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.runtime.mem.BadAddressException;
+
 import io.goheap.layouts.go119.Go119;
 import io.goheap.runtime.testing.FixtureLinker;
 import io.goheap.runtime.testing.NativeDir;

@@ -37,10 +37,10 @@ class AssertTest extends NativeMemoryTest {
             assertEquals(0, a.assertI2I2(l.address("type.main.IncValuer"), shapeTab));
             // switch s.(type) { case Celsius: case Point: } on the static itab of Point
             long pointTab = l.address("go.itab.main.Point,main.Stringer");
-            assertEquals(1, a.typeSwitchI(pointTab, List.of(celsius, point)));
-            assertEquals(-1, a.typeSwitchI(pointTab, List.of(celsius)));
-            assertEquals(0, a.typeSwitchE(celsius, List.of(celsius, point)));
-            assertEquals(-1, a.typeSwitchE(0, List.of(celsius)));
+            assertEquals(1, a.typeSwitchI(pointTab, celsius, point));
+            assertEquals(-1, a.typeSwitchI(pointTab, celsius));
+            assertEquals(0, a.typeSwitchE(celsius, celsius, point));
+            assertEquals(-1, a.typeSwitchE(0, celsius));
         }
     }
 }

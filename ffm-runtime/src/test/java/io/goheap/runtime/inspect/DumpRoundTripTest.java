@@ -113,7 +113,7 @@ class DumpRoundTripTest extends NativeMemoryTest {
                 }
                 List<Long> want = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    want.add(rt.sys().addressSpace().u64(a + 8L * i));
+                    want.add(rt.sys().memory().u64(a + 8L * i));
                 }
                 assertEquals(want, words, "gdb x/5gx 0x" + Long.toHexString(a) + ":\n" + gdb);
             }

@@ -2,7 +2,7 @@ package io.goheap.runtime.inspect;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.goheap.runtime.abi.BadAddressException;
+import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.elf.ElfFile;
 import io.goheap.runtime.elf.MalformedFileException;
 import io.goheap.runtime.testing.InspectFixtures;

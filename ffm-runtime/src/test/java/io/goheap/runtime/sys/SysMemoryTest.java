@@ -1,5 +1,6 @@
 package io.goheap.runtime.sys;
 
+import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.testing.NativeMemoryTest;
 import io.goheap.runtime.testing.ProcMaps;
 import org.junit.jupiter.api.AfterEach;
@@ -61,8 +62,11 @@ class SysMemoryTest extends NativeMemoryTest {
         assertEquals(0, stats.mappedReady());
         assertFalse(m.isAlive());
         assertThrows(IllegalStateException.class, () -> m.segment().get(ValueLayout.JAVA_LONG, 0));
-        assertEquals(0, ProcMaps.mappedBytes(ProcMaps.read(), m.address(), m.end()));
+        // the range goes back to the runtime's reserved address space: PROT_NONE, free for the next sysAlloc
+        assertTrue(ProcMaps.permsAt(ProcMaps.read(), m.address()).startsWith("---p"), "no longer accessible");
+        assertThrows(BadAddressException.class, () -> sys.memory().u64(m.address()), "nor through the memory layer");
         assertThrows(IllegalArgumentException.class, () -> sys.sysFree(m), "double free");
+        assertEquals(m.address(), sys.sysAlloc(CHUNK, SysStat.HEAP_SYS, "again").address(), "the freed range is reused first");
     }
 
     @Test
@@ -74,11 +78,12 @@ class SysMemoryTest extends NativeMemoryTest {
         sys.faults().failNthMmap(2, Errno.ENOMEM);
         sys.sysAlloc(8192, SysStat.OTHER_SYS, "first passes");
         SyscallException e = assertThrows(SyscallException.class, () -> sys.sysAlloc(CHUNK, SysStat.GC_MISC_SYS, "second fails"));
-        assertEquals("mmap", e.call());
+        // sysAlloc commits a range carved from the reserved address space: the call that fails is its mprotect
+        assertEquals("mprotect", e.call());
         assertEquals("ENOMEM", e.errnoName());
         assertTrue(e.injected());
-        assertEquals("mmap(addr=0x0, len=262144, prot=PROT_READ|PROT_WRITE, flags=MAP_PRIVATE|MAP_ANONYMOUS, fd=-1, off=0)"
-                + " failed: ENOMEM (Cannot allocate memory) [injected fault]", e.getMessage());
+        assertTrue(e.getMessage().matches("mprotect\\(addr=0x7[0-9a-f]+000, len=262144, prot=PROT_READ\\|PROT_WRITE\\)"
+                + " failed: ENOMEM \\(Cannot allocate memory\\) \\[injected fault\\]"), e.getMessage());
         assertEquals(before.get(SysStat.OTHER_SYS) + 8192, stats.get(SysStat.OTHER_SYS));
         assertEquals(0, stats.get(SysStat.GC_MISC_SYS), "a failed sysAlloc accounts nothing");
         assertEquals(ready + 8192, stats.mappedReady());
@@ -100,12 +105,12 @@ class SysMemoryTest extends NativeMemoryTest {
 
     @Test
     void aRealKernelFailureCarriesErrno() {
-        // 2^46 bytes is more than this machine's overcommit allows for a private writable mapping... or
-        // beyond the 47-bit user address space: either way the kernel says ENOMEM.
+        // 2^47 bytes fits in no reserved space, so a space of its own is asked for: beyond the 47-bit user
+        // address space, the kernel says ENOMEM.
         SyscallException e = assertThrows(SyscallException.class, () -> sys.sysAlloc(1L << 47, SysStat.OTHER_SYS, "huge"));
         assertFalse(e.injected());
         assertEquals(Errno.ENOMEM, e.errno());
-        assertTrue(e.getMessage().startsWith("mmap(addr=0x0, len=140737488355328, prot=PROT_READ|PROT_WRITE"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("mmap(addr=0x0, len=140737488355328, prot=PROT_NONE"), e.getMessage());
         assertEquals(0, stats.sys());
         SyscallException p = assertThrows(SyscallException.class, () -> Mman.mprotect(1, 4096, Mman.PROT_READ));
         assertEquals("EINVAL", p.errnoName(), "unaligned address");
@@ -165,11 +170,11 @@ class SysMemoryTest extends NativeMemoryTest {
             Mapping m = other.sysAlloc(8192, SysStat.OTHER_SYS, "a");
             Reservation r = other.sysReserve(0, 1 << 20);
             other.sysMap(r, r.address(), 65536, SysStat.HEAP_SYS, "b");
-            assertEquals(new SysMemory.Live(start.mappings() + 2, start.reservations() + 1, start.bytes() + 8192 + (1 << 20)),
-                    SysMemory.liveInProcess());
+            assertEquals(new SysMemory.Live(start.mappings() + 2, start.reservations() + 1, start.bytes() + 8192 + (1 << 20),
+                    start.spaces() + 2), SysMemory.liveInProcess(), "the heap and the OS space are reserved up front");
             other.sysFree(m);
-            assertEquals(new SysMemory.Live(start.mappings() + 1, start.reservations() + 1, start.bytes() + (1 << 20)),
-                    SysMemory.liveInProcess());
+            assertEquals(new SysMemory.Live(start.mappings() + 1, start.reservations() + 1, start.bytes() + (1 << 20),
+                    start.spaces() + 2), SysMemory.liveInProcess());
         }
         assertEquals(start, SysMemory.liveInProcess());
     }

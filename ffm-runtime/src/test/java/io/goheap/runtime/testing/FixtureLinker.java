@@ -1,7 +1,7 @@
 package io.goheap.runtime.testing;
 
 import io.goheap.runtime.abi.Module;
-import io.goheap.runtime.abi.Regions;
+import io.goheap.runtime.mem.FileMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +23,7 @@ public final class FixtureLinker implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     public final Map<String, Long> addresses = new LinkedHashMap<>();
     public final Module module;
-    public final Regions space;
+    public final FileMemory space;
 
     public FixtureLinker(Map<String, SrodataFixture.Symbol> syms) {
         Map<String, Boolean> external = new LinkedHashMap<>(); // name -> is code
@@ -72,8 +72,8 @@ public final class FixtureLinker implements AutoCloseable {
                 }
             }
         }
-        space = new Regions("linked fixture", List.of(new Regions.Region(".rodata", rodata.address(), rodata),
-                new Regions.Region(".text", textSeg.address(), textSeg)));
+        space = new FileMemory("linked fixture", List.of(new FileMemory.Region(".rodata", rodata.address(), rodata),
+                new FileMemory.Region(".text", textSeg.address(), textSeg)));
         module = new Module(space, rodata.address(), rodata.address() + rodata.byteSize(),
                 textSeg.address(), textSeg.address() + textSeg.byteSize());
     }

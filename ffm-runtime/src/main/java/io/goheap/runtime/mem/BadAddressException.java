@@ -1,4 +1,4 @@
-package io.goheap.runtime.abi;
+package io.goheap.runtime.mem;
 
 /**
  * A read named an address (or range) that lies in no region of the address space: a dangling or

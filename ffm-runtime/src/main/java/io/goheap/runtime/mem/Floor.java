@@ -1,15 +1,14 @@
-package io.goheap.runtime.abi;
+package io.goheap.runtime.mem;
 
 import java.util.function.IntToLongFunction;
 
 /**
  * The search every address lookup of the inspector shares: in {@code n} keys sorted as unsigned
- * numbers, the index of the last key at or below {@code key}, or -1. Regions by base address, symbols
+ * numbers, the index of the last key at or below {@code key}, or -1. FileMemory by base address, symbols
  * by address, pclntab functions by entry offset.
  *
- * <p>{@link io.goheap.runtime.sys.Mapping#containing} keeps its own copy of the loop: it is on the
- * lock-free itab fast path, where a call through a key function shared by four callers would not be
- * inlined.
+ * <p>Live runtime memory needs no search ({@link LiveMemory} resolves addresses by arithmetic); this is
+ * the one search over sorted addresses that remains, for files.
  */
 public final class Floor {
     private Floor() {

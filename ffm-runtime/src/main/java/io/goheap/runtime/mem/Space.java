@@ -1,0 +1,221 @@
+package io.goheap.runtime.mem;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One range of virtual address space that a runtime reserved up front ({@code PROT_NONE}), and which of
+ * its pages are committed now: the unit {@link LiveMemory} turns addresses into memory with.
+ *
+ * <h2 id="pages">Pages</h2>
+ * Two bitmaps with one bit per 4 KiB page: <em>readable</em> (committed with {@code PROT_READ}) and
+ * <em>writable</em> (with {@code PROT_WRITE} as well). An access at offset {@code off} of {@code n <= 8}
+ * bytes tests the bit of its first and of its last page (the same page unless it straddles): a constant
+ * number of array loads, never a search. The bits are written by the owner ({@code SysMemory}, under its
+ * lock) and read without a lock.
+ * <ul>
+ *   <li>Commit: the kernel call first (the page becomes accessible), then the bits are set. A thread
+ *       learns the new memory's address only from the owner, after the bits (through the owner's lock, or
+ *       a release store of the address into Go memory that it reads with acquire), so it sees them set.
+ *       A racing plain read of the address may see the bits still clear: a {@link BadAddressException},
+ *       never a fault.</li>
+ *   <li>Revoke (free, or write permission taken away): the bits are cleared first, then {@link #swapView}
+ *       publishes a fresh view and closes the old one. The close of a shared arena completes a handshake
+ *       with every thread: an access through the old view either finished before it or throws
+ *       {@link IllegalStateException} (which {@link LiveMemory} retries on the new view). An access
+ *       through the new view loaded it (with acquire) after the bits were cleared, so its bit test
+ *       fails. Only then does the kernel make the pages inaccessible. No ordering of threads reaches a
+ *       {@code PROT_NONE} page.</li>
+ * </ul>
+ *
+ * <h2 id="view">The view</h2>
+ * {@link #view()} is a segment over the whole reservation in a shared arena of its own. Unbounded
+ * {@code reinterpret} is sound here: this process mapped exactly {@code [base, base + size)}; the bitmaps
+ * keep every access inside its committed pages; the reservation is unmapped only after the last view's
+ * arena is closed.
+ */
+public final class Space {
+    /** Page size of the bitmaps: the kernel's base page on x86-64 Linux. */
+    public static final int PAGE_SHIFT = 12;
+    public static final long PAGE = 1L << PAGE_SHIFT;
+
+    private static final VarHandle VIEW;
+
+    static {
+        try {
+            VIEW = MethodHandles.lookup().findVarHandle(Space.class, "view", MemorySegment.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    final long base;
+    final long size;
+    /** bit p set: page p is committed and readable; int words so that no reader sees a torn word */
+    final int[] readable;
+    /** bit p set: page p is committed and writable (a subset of readable) */
+    final int[] writable;
+    /** the current view; replaced by {@link #swapView} (release), read by accessors with acquire */
+    @SuppressWarnings("unused")
+    private volatile MemorySegment view;
+    private Arena arena;
+    /** set once by {@link #close}; read on the slow paths only */
+    private volatile boolean closed;
+
+    /**
+     * A space over {@code [base, base + size)}, which the caller has just reserved with {@code mmap}.
+     *
+     * @throws IllegalArgumentException if the range is not page aligned or is empty
+     */
+    public Space(String name, long base, long size) {
+        if (size <= 0 || (base & (PAGE - 1)) != 0 || (size & (PAGE - 1)) != 0 || size >>> PAGE_SHIFT > (long) Integer.MAX_VALUE * 32) {
+            throw new IllegalArgumentException("space " + name + " base=0x" + Long.toHexString(base) + " size=" + size);
+        }
+        this.name = name;
+        this.base = base;
+        this.size = size;
+        int words = (int) (((size >>> PAGE_SHIFT) + 31) >>> 5);
+        this.readable = new int[words];
+        this.writable = new int[words];
+        this.arena = Arena.ofShared();
+        this.view = MemorySegment.ofAddress(base).reinterpret(size, arena, null);
+    }
+
+    /** What it is for: {@code "heap"}, {@code "os"}. */
+    public String name() {
+        return name;
+    }
+
+    /** The first reserved byte. */
+    public long base() {
+        return base;
+    }
+
+    /** Bytes reserved. */
+    public long size() {
+        return size;
+    }
+
+    /** One past the last reserved byte. */
+    public long end() {
+        return base + size;
+    }
+
+    /** True when {@code addr} lies in the reservation. */
+    public boolean holds(long addr) {
+        return Long.compareUnsigned(addr - base, size) < 0;
+    }
+
+    /** The current view, loaded with acquire: the bit tests after it see every bit cleared before it was published. */
+    MemorySegment view() {
+        return (MemorySegment) VIEW.getAcquire(this);
+    }
+
+    /** True when pages {@code [off, off + n)} (n &gt;= 1, inside the space) are all readable (or writable). */
+    boolean test(int[] bits, long off, long n) {
+        long p0 = off >>> PAGE_SHIFT;
+        long p1 = (off + n - 1) >>> PAGE_SHIFT;
+        if (p0 == p1) {
+            return (bits[(int) (p0 >>> 5)] & (1 << p0)) != 0;
+        }
+        return testSlow(bits, p0, p1);
+    }
+
+    private static boolean testSlow(int[] bits, long p0, long p1) {
+        for (long p = p0; p <= p1; p++) {
+            if ((bits[(int) (p >>> 5)] & (1 << p)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Marks pages {@code [addr, addr + n)} committed: readable, and writable if {@code write}. The owner
+     * calls it under its lock after the kernel made them accessible.
+     */
+    public void commit(long addr, long n, boolean write) {
+        setBits(readable, addr, n, true);
+        setBits(writable, addr, n, write);
+    }
+
+    /** Marks pages not writable (they stay readable). The owner calls it under its lock, before {@link #swapView}. */
+    public void dropWrite(long addr, long n) {
+        setBits(writable, addr, n, false);
+    }
+
+    /** Marks pages not committed. The owner calls it under its lock, before {@link #swapView}. */
+    public void decommit(long addr, long n) {
+        setBits(writable, addr, n, false);
+        setBits(readable, addr, n, false);
+    }
+
+    /** True when every page of {@code [addr, addr + n)} is committed. */
+    public boolean committed(long addr, long n) {
+        return n > 0 && Long.compareUnsigned(addr - base, size) < 0 && n <= size - (addr - base) && test(readable, addr - base, n);
+    }
+
+    private void setBits(int[] bits, long addr, long n, boolean on) {
+        long off = addr - base;
+        if (Long.compareUnsigned(off, size) >= 0 || n <= 0 || n > size - off || (off & (PAGE - 1)) != 0 || (n & (PAGE - 1)) != 0) {
+            throw new IllegalArgumentException("pages addr=0x" + Long.toHexString(addr) + " n=" + n + " not in " + this);
+        }
+        long p0 = off >>> PAGE_SHIFT;
+        long p1 = p0 + (n >>> PAGE_SHIFT);
+        for (long p = p0; p < p1; p++) {
+            int w = (int) (p >>> 5);
+            // plain int writes: a racing reader sees the old or the new word, never a mix (JLS 17.6)
+            bits[w] = on ? bits[w] | (1 << p) : bits[w] & ~(1 << p);
+        }
+    }
+
+    /**
+     * Publishes a fresh view and closes the old one: after it returns, no thread is inside an access through
+     * the old view, and every later access tests the bits as they are now. The owner calls it under its lock
+     * after clearing bits, before the kernel call that takes the pages away.
+     *
+     * @throws IllegalStateException if a native call holds a segment of the old view (its arena cannot be
+     *                               closed); the old view stays current then and nothing changed
+     */
+    public void swapView() {
+        Arena fresh = Arena.ofShared();
+        MemorySegment old = view();
+        Arena oldArena = arena;
+        // release: a reader that loads the fresh view with acquire sees every bit cleared before this store
+        VIEW.setRelease(this, MemorySegment.ofAddress(base).reinterpret(size, fresh, null));
+        try {
+            oldArena.close();
+        } catch (IllegalStateException held) {
+            VIEW.setRelease(this, old);
+            fresh.close();
+            throw held;
+        }
+        arena = fresh;
+    }
+
+    /**
+     * Closes the view for good: every access from now on throws {@link IllegalStateException}. The owner
+     * calls it under its lock before unmapping the reservation.
+     *
+     * @throws IllegalStateException if a native call holds a segment of the view; nothing changed then
+     */
+    public void close() {
+        if (!closed) {
+            arena.close();
+            closed = true;
+        }
+    }
+
+    /** True once {@link #close} succeeded. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return name + " space [0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(end()) + ")";
+    }
+}

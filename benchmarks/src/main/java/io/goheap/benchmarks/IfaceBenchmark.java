@@ -1,15 +1,15 @@
 package io.goheap.benchmarks;
 
 import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.alloc.P;
+import io.goheap.runtime.iface.Assert;
 import io.goheap.runtime.iface.Calls;
 import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
-import io.goheap.runtime.image.Linker;
-import io.goheap.runtime.types.GoType;
-import io.goheap.runtime.types.Pkg;
-import io.goheap.runtime.types.TypeWriter;
+import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.sys.SysStat;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,103 +24,80 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker.Option;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongUnaryOperator;
+import java.util.concurrent.TimeUnit;
 
 /*
- * Question: what do goheap's interface operations cost next to each other and to their peers —
- * itabTable find (hit and miss), assertE2I, convT64 small/large, convTstring, a call through fun[k]
- * against a plain downcall of the same code and a Java interface call, and ConcurrentHashMap.get on the
- * same (interface, type) keys — at a table of 557 entries (small) and of 100,000 (grown to 262,144)?
+ * Question: what do goheap's interface operations cost, next to their peers on the same workload — the
+ * itabTable find (hit, one pair repeated, miss) against the C probe and ConcurrentHashMap.get on the
+ * same keys; getitab, assertE2I/E2I2/I2I and a type switch against Go's own; convT16/32/64/string/slice
+ * and a small mallocgc against Go's; a call through fun[k] against a critical downcall of the same code —
+ * at 557, 100,000 and 1,000,000 distinct (interface, type) pairs (see Workload)?
  *
- * Pitfalls avoided: keys cycle through a precomputed array (no constant folding of one key); every
- * result is returned; the table is fully built in setup, so find/assert measure the hit path only.
- * -prof gc shows the Java heap allocation per op.
+ * Pitfalls avoided: the pairs cycle in the order Go's generated loops use (no constant folding of one
+ * key; the "_one" variants repeat a single pair on purpose, as Go's AssertE2I benchmark does); every
+ * result is returned; the table is built in setup, so find/assert measure the hit path; the allocating
+ * benchmarks (convT large, mallocgc) get a fresh runtime every iteration (Alloc), because goheap has no
+ * collector and a second of 10 ns allocations would otherwise pile up gigabytes. -prof gc gives the Java
+ * heap allocation per op: 0 B/op is part of the claim for every fast path.
  *
- * How to run: benchmarks/run.sh IfaceBenchmark -prof gc ; Go's own numbers: benchmarks/go/bench.sh
- * Results: README.md "Interface machinery".
+ * How to run: benchmarks/run.sh IfaceBenchmark -prof gc ; all peers in one run: benchmarks/compare.sh
+ * Results: README.md "Benchmarks".
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class IfaceBenchmark {
-    @Param({"557", "100000"})
+    @Param({"557", "100000", "1000000"})
     int pairs;
 
     private GoRuntime rt;
+    private Workload w;
     private P p;
     private ItabTable table;
     private Itabs itabs;
-    private Conv conv;
+    private Assert asserts;
     private Calls calls;
-    private long[] inters;
-    private long[] types;
-    private long[] keys;
     private long[] tabs;
-    private long missInter;
+    private Long[] keys;
+    private long[] cases;
     private ConcurrentHashMap<Long, Long> chm;
-    private MethodHandle direct;
     private long fun0;
-    private LongUnaryOperator javaIface;
     private int i;
+
+    /** long f(long receiver), critical: the peer of a call through fun[k] */
+    private static final MethodHandle CRITICAL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
 
     @Setup(Level.Trial)
     public void setUp() {
-        int ifaces = pairs <= 1000 ? 1 : 100;
-        int ntypes = (pairs + ifaces - 1) / ifaces;
-        Pkg main = Pkg.MAIN;
-        GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
-        List<GoType.Named> is = new ArrayList<>();
-        for (int k = 0; k <= ifaces; k++) { // one extra interface, never asserted: the misses
-            is.add(new GoType.Named(main, "I" + k).underlying(new GoType.Interface(List.of(new GoType.IMethod("M" + k, sig, main)))));
-        }
-        List<GoType.Named> ts = new ArrayList<>();
-        for (int t = 0; t < ntypes; t++) {
-            GoType.Named n = new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
-                    new GoType.Field("x", GoType.Basic.of("int"), false, "", main))));
-            for (int k = 0; k <= ifaces; k++) {
-                n.method("M" + k, sig, false);
-            }
-            ts.add(n);
-        }
-        TypeWriter w = new TypeWriter(main);
-        ts.forEach(w::writeType);
-        is.forEach(w::writeType);
         rt = GoRuntime.start(1);
-        Linker l = rt.link(new ArrayList<>(w.symbols().values()));
+        w = Workload.link(rt, pairs);
         p = rt.procs().acquire();
         itabs = rt.itabs();
         table = itabs.table();
-        conv = rt.conv();
-        calls = new Calls(l.module());
-        int n = ntypes * ifaces;
-        inters = new long[n];
-        types = new long[n];
-        keys = new long[n];
-        tabs = new long[n];
+        asserts = rt.asserts();
+        calls = new Calls(w.linked.module());
+        tabs = new long[pairs];
+        keys = new Long[pairs];
         chm = new ConcurrentHashMap<>();
-        for (int k = 0; k < n; k++) {
-            inters[k] = l.address(is.get(k % ifaces).symbol());
-            types[k] = l.address(ts.get(k / ifaces).symbol());
-            tabs[k] = itabs.getitab(inters[k], types[k], false);
-            keys[k] = inters[k] * 31 + types[k];
-            chm.put(keys[k], tabs[k]);
+        for (int j = 0; j < pairs; j++) {
+            tabs[j] = itabs.getitab(w.inters[j], w.typeOf[j], false);
+            keys[j] = w.inters[j] * 31 + w.typeOf[j];
+            chm.put(keys[j], tabs[j]);
         }
-        missInter = l.address(is.get(ifaces).symbol());
-        fun0 = l.module().space().u64(tabs[0] + io.goheap.runtime.abi.ItabDescriptor.funOffset(0));
-        direct = java.lang.foreign.Linker.nativeLinker().downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT),
-                Option.critical(false));
-        javaIface = x -> x + 1;
+        cases = new long[] {w.typeAddr[0], w.typeAddr[Math.min(1, w.types - 1)], w.typeAddr[Math.min(2, w.types - 1)],
+                w.typeAddr[Math.min(3, w.types - 1)]};
+        fun0 = rt.sys().memory().u64(tabs[0] + ItabDescriptor.funOffset(0));
     }
 
     @TearDown(Level.Trial)
@@ -131,7 +108,7 @@ public class IfaceBenchmark {
 
     private int next() {
         int k = i++;
-        if (i == keys.length) {
+        if (i == pairs) {
             i = 0;
         }
         return k;
@@ -140,19 +117,17 @@ public class IfaceBenchmark {
     @Benchmark
     public long find_hit() {
         int k = next();
-        return table.find(inters[k], types[k]);
+        return table.find(w.inters[k], w.typeOf[k]);
+    }
+
+    @Benchmark
+    public long find_hit_one() {
+        return table.find(w.inters[0], w.typeOf[0]);
     }
 
     @Benchmark
     public long find_miss() {
-        int k = next();
-        return table.find(missInter, types[k]);
-    }
-
-    @Benchmark
-    public long assertE2I() {
-        int k = next();
-        return itabs.getitab(inters[k], types[k], false);
+        return table.find(w.missInter, w.typeAddr[next() % w.types]);
     }
 
     @Benchmark
@@ -161,32 +136,123 @@ public class IfaceBenchmark {
     }
 
     @Benchmark
-    public long convT64_small() {
-        return conv.convT64(next() & 0xff);
+    public long getitab_hit() {
+        int k = next();
+        return itabs.getitab(w.inters[k], w.typeOf[k], false);
     }
 
     @Benchmark
-    public long convT64_large() {
-        return conv.convT64(1000 + next());
+    public long assertE2I() {
+        int k = next();
+        return asserts.assertE2I(w.inters[k], w.typeOf[k]);
     }
 
     @Benchmark
-    public long convTstring() {
-        return conv.convTstring(0x1000, 1 + (next() & 7));
+    public long assertE2I_one() {
+        return asserts.assertE2I(w.inters[0], w.typeOf[0]);
+    }
+
+    @Benchmark
+    public long assertE2I2() {
+        int k = next();
+        return asserts.assertE2I2(w.inters[k], w.typeOf[k]);
+    }
+
+    /** i.(J) from an I value to the next interface (to I itself with one interface: the fast path). */
+    @Benchmark
+    public long assertI2I() {
+        int k = next();
+        return asserts.assertI2I(w.inters[(k + w.types) % pairs], tabs[k]);
+    }
+
+    /** switch x.(type) { case T0, T1, T2, T3: ... default: } on an any holding T<t>, t cycling. */
+    @Benchmark
+    public int typeSwitch() {
+        return asserts.typeSwitchE(w.typeAddr[next() % w.types], cases);
     }
 
     @Benchmark
     public long call_funK() {
-        return calls.callMethod(tabs[0], 0xc000000000L, 0).function();
+        return calls.callLong(tabs[0], 0xc000000000L, 0);
     }
 
     @Benchmark
-    public int call_directCriticalDowncall() throws Throwable {
-        return (int) direct.invokeExact(MemorySegment.ofAddress(fun0));
+    public long call_criticalDowncall() throws Throwable {
+        return (long) CRITICAL.invokeExact(MemorySegment.ofAddress(fun0), 0xc000000000L);
+    }
+
+    /** convT64 of a value below 256: a pointer into staticuint64s, no allocation. */
+    @Benchmark
+    public long convT64_small(Alloc a) {
+        return a.conv.convT64(next() & 0xff);
     }
 
     @Benchmark
-    public long call_javaInterface() {
-        return javaIface.applyAsLong(next());
+    public long convT64_large(Alloc a) {
+        return a.conv.convT64(1000 + next());
+    }
+
+    @Benchmark
+    public long convT16(Alloc a) {
+        return a.conv.convT16(1000 + (next() & 0xff));
+    }
+
+    @Benchmark
+    public long convT32(Alloc a) {
+        return a.conv.convT32(1000 + next());
+    }
+
+    @Benchmark
+    public long convTstring(Alloc a) {
+        return a.conv.convTstring(0x1000, 1 + (next() & 7));
+    }
+
+    @Benchmark
+    public long convTslice(Alloc a) {
+        return a.conv.convTslice(0x1000, 1 + (next() & 7), 8);
+    }
+
+    /** mallocgc(16, scan) through the P's mcache: the path every convT above takes. */
+    @Benchmark
+    public long mallocgc_small(Alloc a) {
+        return a.heap.mallocgc(a.p.mcache(), 16, false, true);
+    }
+
+    /** persistentalloc(24, 8) through the thread's P: a bump and a compare, a 256 KiB chunk every ~10,900 calls. */
+    @Benchmark
+    public long persistentalloc_perP(Alloc a) {
+        return a.rt.persistentAlloc().alloc(a.p, 24, 8, SysStat.OTHER_SYS);
+    }
+
+    /** The JDK's peer: 24 bytes from a shared arena (malloc and the arena's bookkeeping). */
+    @Benchmark
+    public MemorySegment arena_sharedAllocate(Alloc a) {
+        return a.arena.allocate(24, 8);
+    }
+
+    /** A fresh runtime (no package) and arena per iteration for the allocating benchmarks: memory stays bounded. */
+    @State(Scope.Thread)
+    public static class Alloc {
+        GoRuntime rt;
+        P p;
+        Conv conv;
+        Heap heap;
+        Arena arena;
+
+        @Setup(Level.Iteration)
+        public void setUp() {
+            arena = Arena.ofShared();
+            rt = GoRuntime.start(1);
+            p = rt.procs().acquire();
+            conv = rt.conv();
+            heap = rt.heap();
+        }
+
+        @TearDown(Level.Iteration)
+        public void tearDown() {
+            p.close();
+            rt.close();
+            arena.close();
+        }
     }
 }

@@ -34,15 +34,32 @@ public final class LiveMemory implements GoMemory {
     /** Spaces beyond the first two, added when those are full. */
     public static final int MAX_EXTRA = 6;
 
-    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfShort SHORT_U = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final VarHandle LONG_U = ValueLayout.JAVA_LONG_UNALIGNED.varHandle();
+    private static final VarHandle INT_U = ValueLayout.JAVA_INT_UNALIGNED.varHandle();
+    private static final VarHandle SHORT_U = ValueLayout.JAVA_SHORT_UNALIGNED.varHandle();
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final String description;
     private final Space first;
     private final Space second;
+    /*
+     * The first two spaces, flattened into this object so that an access is one object deep: bounds,
+     * page bitmaps (final) and copies of the current views. A view copy is a plain field, loaded before
+     * the bitmap in straight-line code (see Space, "Revoke", for why plain loads suffice); the owner
+     * refreshes it after a swap (swapView below). A reader may keep using a stale copy for a while (the
+     * JIT may hoist the load out of a loop): its accesses throw once that view is closed and take the
+     * slow path, which reads the space's own view with acquire.
+     */
+    private final long base0;
+    private final long size0;
+    private MemorySegment view0;
+    private long win0;
+    private final long base1;
+    private final long size1;
+    private MemorySegment view1;
+    private long win1;
     /** further spaces; republished (volatile) by the owner under its lock, never shrinks */
     private volatile Space[] more = new Space[0];
     /** set by the owner when it closes; read on the failure paths only */
@@ -56,6 +73,14 @@ public final class LiveMemory implements GoMemory {
         this.description = description;
         this.first = first;
         this.second = second;
+        base0 = first.base;
+        size0 = first.size;
+        view0 = first.view();
+        win0 = first.window();
+        base1 = second.base;
+        size1 = second.size;
+        view1 = second.view();
+        win1 = second.window();
     }
 
     /** Adds a space. The owner calls it under its lock. @throws IllegalStateException beyond {@value #MAX_EXTRA} */
@@ -67,6 +92,46 @@ public final class LiveMemory implements GoMemory {
         Space[] n = Arrays.copyOf(m, m.length + 1);
         n[m.length] = s;
         more = n; // volatile: a reader of more sees the Space fully constructed
+    }
+
+    /**
+     * {@link Space#swapView} of {@code s}, then this object's copy of its view. The owner calls it under
+     * its lock. Until the copy is refreshed a fast-path access may load the old view: it throws
+     * {@link IllegalStateException} once that is closed, and the slow path retries on the space's view.
+     *
+     * @throws IllegalStateException as {@link Space#swapView}
+     */
+    public void swapView(Space s, Runnable betweenViews) {
+        s.swapView(betweenViews);
+        refresh(s);
+    }
+
+    /** {@link Space#commit} of {@code s}, then this object's copy of its window. The owner calls it under its lock. */
+    public void commit(Space s, long addr, long n, boolean write) {
+        s.commit(addr, n, write);
+        refresh(s);
+    }
+
+    /** {@link Space#decommit}, then the copy of the window; before {@link #swapView}. Under the owner's lock. */
+    public void decommit(Space s, long addr, long n) {
+        s.decommit(addr, n);
+        refresh(s);
+    }
+
+    /** {@link Space#dropWrite}, then the copy of the window; before {@link #swapView}. Under the owner's lock. */
+    public void dropWrite(Space s, long addr, long n) {
+        s.dropWrite(addr, n);
+        refresh(s);
+    }
+
+    private void refresh(Space s) {
+        if (s == first) {
+            win0 = s.window();
+            view0 = s.view();
+        } else if (s == second) {
+            win1 = s.window();
+            view1 = s.view();
+        }
     }
 
     /** Every space, the first two first. */
@@ -96,6 +161,275 @@ public final class LiveMemory implements GoMemory {
         return description;
     }
 
+    /*
+     * The accessors. Each fast path is written out in full (straight-line code, no helper, no loop) so
+     * that the JIT inlines it whole into callers such as the itab probe, and so that no safepoint poll
+     * sits between its loads and its access (see Space, "Revoke"): the view copy is loaded, then the
+     * window copy, and the address tested against the window of the first space, then of the second
+     * (pure arithmetic: an address below a space's base wraps to a huge page number and fails the
+     * unsigned compare), and the access made at addr - base. Anything else (another space, a page
+     * outside the window, an access straddling two pages, a view closed by a swap or by close) goes to
+     * the slow path, a separate method that tests the page bitmaps and throws the right exception. An
+     * IllegalStateException from a fast-path access means the view was closed: the slow path retries on
+     * the fresh view after a swap and throws the closed exception after a close.
+     */
+
+    @Override
+    public long u64(long addr) {
+        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
+        long w = win0;
+        long off = addr - base0;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                return (long) LONG_U.get(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        v = view1;
+        w = win1;
+        off = addr - base1;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                return (long) LONG_U.get(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        return (long) slowGet(addr, 8, Mode.PLAIN);
+    }
+
+    @Override
+    public long u64Acquire(long addr) {
+        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
+        long w = win0;
+        long off = addr - base0;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                return (long) LONG.getAcquire(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        v = view1;
+        w = win1;
+        off = addr - base1;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                return (long) LONG.getAcquire(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        return (long) slowGet(addr, 8, Mode.ACQUIRE);
+    }
+
+    @Override
+    public int u32(long addr) {
+        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
+        long w = win0;
+        long off = addr - base0;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 4) {
+            try {
+                return (int) INT_U.get(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        v = view1;
+        w = win1;
+        off = addr - base1;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 4) {
+            try {
+                return (int) INT_U.get(v, off);
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        return (int) (long) slowGet(addr, 4, Mode.PLAIN);
+    }
+
+    @Override
+    public int u8(long addr) {
+        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
+        long w = win0;
+        long off = addr - base0;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0) {
+            try {
+                return (byte) BYTE.get(v, off) & 0xff;
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        v = view1;
+        w = win1;
+        off = addr - base1;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0) {
+            try {
+                return (byte) BYTE.get(v, off) & 0xff;
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        return (int) (long) slowGet(addr, 1, Mode.PLAIN);
+    }
+
+    @Override
+    public int u16(long addr) {
+        return (int) (long) slowGet(addr, 2, Mode.PLAIN);
+    }
+
+    @Override
+    public int u32Acquire(long addr) {
+        return (int) (long) slowGet(addr, 4, Mode.ACQUIRE);
+    }
+
+    @Override
+    public long u64Opaque(long addr) {
+        return (long) slowGet(addr, 8, Mode.OPAQUE);
+    }
+
+    @Override
+    public void setU64(long addr, long x) {
+        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
+        long w = win0;
+        long off = addr - base0;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0
+                && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                LONG_U.set(v, off, x);
+                return;
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        v = view1;
+        w = win1;
+        off = addr - base1;
+        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0
+                && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            try {
+                LONG_U.set(v, off, x);
+                return;
+            } catch (IllegalStateException e) {
+                // closed view: the slow path tells a swap (retry) from a close (rethrow)
+            }
+        }
+        slowSet(addr, 8, Mode.PLAIN, x, 0);
+    }
+
+    @Override
+    public void setU8(long addr, int x) {
+        slowSet(addr, 1, Mode.PLAIN, x, 0);
+    }
+
+    @Override
+    public void setU16(long addr, int x) {
+        slowSet(addr, 2, Mode.PLAIN, x, 0);
+    }
+
+    @Override
+    public void setU32(long addr, int x) {
+        slowSet(addr, 4, Mode.PLAIN, x, 0);
+    }
+
+    @Override
+    public void setU32Release(long addr, int x) {
+        slowSet(addr, 4, Mode.RELEASE, x, 0);
+    }
+
+    @Override
+    public void setU64Release(long addr, long x) {
+        slowSet(addr, 8, Mode.RELEASE, x, 0);
+    }
+
+    @Override
+    public void setU64Opaque(long addr, long x) {
+        slowSet(addr, 8, Mode.OPAQUE, x, 0);
+    }
+
+    @Override
+    public boolean casU32(long addr, int expect, int update) {
+        return slowSet(addr, 4, Mode.CAS, update, expect) != 0;
+    }
+
+    @Override
+    public boolean casU64(long addr, long expect, long update) {
+        return slowSet(addr, 8, Mode.CAS, update, expect) != 0;
+    }
+
+    private enum Mode { PLAIN, OPAQUE, ACQUIRE, RELEASE, CAS }
+
+    /**
+     * The general path of every load: any space, any alignment within the space, straddling pages; retried
+     * on the space's current view when a swap closed the one used. The value zero-extended into a long.
+     */
+    public static final java.util.concurrent.atomic.AtomicLong SLOW = new java.util.concurrent.atomic.AtomicLong();
+    private long slowGet(long addr, int len, Mode mode) {
+        SLOW.incrementAndGet();
+        for (;;) {
+            Space s = space(addr, len);
+            MemorySegment v = s.view(); // acquire: before the bit test (see Space, "Revoke")
+            long off = addr - s.base;
+            if (!s.test(s.readable, off, len)) {
+                throw bad(addr, len);
+            }
+            try {
+                return switch (len) {
+                    case 1 -> (byte) BYTE.get(v, off) & 0xffL;
+                    case 2 -> (short) SHORT_U.get(v, off) & 0xffffL;
+                    case 4 -> Integer.toUnsignedLong(mode == Mode.PLAIN ? (int) INT_U.get(v, off) : mode == Mode.ACQUIRE
+                            ? (int) INT.getAcquire(v, off) : (int) INT.getOpaque(v, off));
+                    default -> mode == Mode.PLAIN ? (long) LONG_U.get(v, off) : mode == Mode.ACQUIRE
+                            ? (long) LONG.getAcquire(v, off) : (long) LONG.getOpaque(v, off);
+                };
+            } catch (IllegalStateException e) {
+                stale(s, v, e);
+            }
+        }
+    }
+
+    /** The general path of every store and CAS; for a CAS returns 1 if it succeeded. */
+    private long slowSet(long addr, int len, Mode mode, long x, long expect) {
+        for (;;) {
+            Space s = space(addr, len);
+            MemorySegment v = s.view(); // acquire: before the bit test (see Space, "Revoke")
+            long off = addr - s.base;
+            if (!s.test(s.writable, off, len)) {
+                throw s.test(s.readable, off, len) ? new ReadOnlyMemoryException(addr, len, description) : bad(addr, len);
+            }
+            try {
+                switch (len) {
+                    case 1 -> BYTE.set(v, off, (byte) x);
+                    case 2 -> SHORT_U.set(v, off, (short) x);
+                    case 4 -> {
+                        switch (mode) {
+                            case RELEASE -> INT.setRelease(v, off, (int) x);
+                            case OPAQUE -> INT.setOpaque(v, off, (int) x);
+                            case CAS -> {
+                                return INT.compareAndSet(v, off, (int) expect, (int) x) ? 1 : 0;
+                            }
+                            default -> INT_U.set(v, off, (int) x);
+                        }
+                    }
+                    default -> {
+                        switch (mode) {
+                            case RELEASE -> LONG.setRelease(v, off, x);
+                            case OPAQUE -> LONG.setOpaque(v, off, x);
+                            case CAS -> {
+                                return LONG.compareAndSet(v, off, expect, x) ? 1 : 0;
+                            }
+                            default -> LONG_U.set(v, off, x);
+                        }
+                    }
+                }
+                return 1;
+            } catch (IllegalStateException e) {
+                stale(s, v, e);
+            }
+        }
+    }
+
     /** The space holding {@code [addr, addr + len)} (len 1..8): bounds compares only. */
     private Space space(long addr, long len) {
         Space s = first;
@@ -106,225 +440,12 @@ public final class LiveMemory implements GoMemory {
         if (Long.compareUnsigned(addr - s.base, s.size - len) <= 0) {
             return s;
         }
-        return other(addr, len);
-    }
-
-    private Space other(long addr, long len) {
-        for (Space s : more) {
-            if (len <= s.size && Long.compareUnsigned(addr - s.base, s.size - len) <= 0) {
-                return s;
+        for (Space m : more) {
+            if (len <= m.size && Long.compareUnsigned(addr - m.base, m.size - len) <= 0) {
+                return m;
             }
         }
         throw bad(addr, len);
-    }
-
-    /** The view of {@code s} after its readable bits for the range were found set. */
-    private MemorySegment readView(Space s, long addr, long len) {
-        MemorySegment v = s.view(); // acquire: before the bit test (see Space, "Revoke")
-        if (!s.test(s.readable, addr - s.base, len)) {
-            throw bad(addr, len);
-        }
-        return v;
-    }
-
-    private MemorySegment writeView(Space s, long addr, long len) {
-        MemorySegment v = s.view(); // acquire: before the bit test (see Space, "Revoke")
-        if (!s.test(s.writable, addr - s.base, len)) {
-            throw s.test(s.readable, addr - s.base, len) ? new ReadOnlyMemoryException(addr, len, description) : bad(addr, len);
-        }
-        return v;
-    }
-
-    @Override
-    public int u8(long addr) {
-        Space s = space(addr, 1);
-        MemorySegment v = readView(s, addr, 1);
-        try {
-            return v.get(ValueLayout.JAVA_BYTE, addr - s.base) & 0xff;
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u8(addr);
-        }
-    }
-
-    @Override
-    public int u16(long addr) {
-        Space s = space(addr, 2);
-        MemorySegment v = readView(s, addr, 2);
-        try {
-            return v.get(SHORT_U, addr - s.base) & 0xffff;
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u16(addr);
-        }
-    }
-
-    @Override
-    public int u32(long addr) {
-        Space s = space(addr, 4);
-        MemorySegment v = readView(s, addr, 4);
-        try {
-            return v.get(INT_U, addr - s.base);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u32(addr);
-        }
-    }
-
-    @Override
-    public long u64(long addr) {
-        Space s = space(addr, 8);
-        MemorySegment v = readView(s, addr, 8);
-        try {
-            return v.get(LONG_U, addr - s.base);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u64(addr);
-        }
-    }
-
-    @Override
-    public int u32Acquire(long addr) {
-        Space s = space(addr, 4);
-        MemorySegment v = readView(s, addr, 4);
-        try {
-            return (int) INT.getAcquire(v, addr - s.base);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u32Acquire(addr);
-        }
-    }
-
-    @Override
-    public long u64Acquire(long addr) {
-        Space s = space(addr, 8);
-        MemorySegment v = readView(s, addr, 8);
-        try {
-            return (long) LONG.getAcquire(v, addr - s.base);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u64Acquire(addr);
-        }
-    }
-
-    @Override
-    public long u64Opaque(long addr) {
-        Space s = space(addr, 8);
-        MemorySegment v = readView(s, addr, 8);
-        try {
-            return (long) LONG.getOpaque(v, addr - s.base);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return u64Opaque(addr);
-        }
-    }
-
-    @Override
-    public void setU8(long addr, int x) {
-        Space s = space(addr, 1);
-        MemorySegment v = writeView(s, addr, 1);
-        try {
-            v.set(ValueLayout.JAVA_BYTE, addr - s.base, (byte) x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU8(addr, x);
-        }
-    }
-
-    @Override
-    public void setU16(long addr, int x) {
-        Space s = space(addr, 2);
-        MemorySegment v = writeView(s, addr, 2);
-        try {
-            v.set(SHORT_U, addr - s.base, (short) x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU16(addr, x);
-        }
-    }
-
-    @Override
-    public void setU32(long addr, int x) {
-        Space s = space(addr, 4);
-        MemorySegment v = writeView(s, addr, 4);
-        try {
-            v.set(INT_U, addr - s.base, x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU32(addr, x);
-        }
-    }
-
-    @Override
-    public void setU64(long addr, long x) {
-        Space s = space(addr, 8);
-        MemorySegment v = writeView(s, addr, 8);
-        try {
-            v.set(LONG_U, addr - s.base, x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU64(addr, x);
-        }
-    }
-
-    @Override
-    public void setU32Release(long addr, int x) {
-        Space s = space(addr, 4);
-        MemorySegment v = writeView(s, addr, 4);
-        try {
-            INT.setRelease(v, addr - s.base, x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU32Release(addr, x);
-        }
-    }
-
-    @Override
-    public void setU64Release(long addr, long x) {
-        Space s = space(addr, 8);
-        MemorySegment v = writeView(s, addr, 8);
-        try {
-            LONG.setRelease(v, addr - s.base, x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU64Release(addr, x);
-        }
-    }
-
-    @Override
-    public void setU64Opaque(long addr, long x) {
-        Space s = space(addr, 8);
-        MemorySegment v = writeView(s, addr, 8);
-        try {
-            LONG.setOpaque(v, addr - s.base, x);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            setU64Opaque(addr, x);
-        }
-    }
-
-    @Override
-    public boolean casU32(long addr, int expect, int update) {
-        Space s = space(addr, 4);
-        MemorySegment v = writeView(s, addr, 4);
-        try {
-            return INT.compareAndSet(v, addr - s.base, expect, update);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return casU32(addr, expect, update);
-        }
-    }
-
-    @Override
-    public boolean casU64(long addr, long expect, long update) {
-        Space s = space(addr, 8);
-        MemorySegment v = writeView(s, addr, 8);
-        try {
-            return LONG.compareAndSet(v, addr - s.base, expect, update);
-        } catch (IllegalStateException e) {
-            stale(s, v, e);
-            return casU64(addr, expect, update);
-        }
     }
 
     /**
@@ -380,9 +501,10 @@ public final class LiveMemory implements GoMemory {
         if (closed || s.isClosed()) {
             throw closedException(e);
         }
-        if (s.view() == v) {
-            throw e;
+        if (v.scope().isAlive()) {
+            throw e; // not a closed view: some other state error, not ours to hide
         }
+        s.awaitView(v); // a swap closed v: the fresh view comes within microseconds
     }
 
     private RuntimeException bad(long addr, long len) {

@@ -22,12 +22,16 @@ import java.lang.invoke.VarHandle;
  *       A racing plain read of the address may see the bits still clear: a {@link BadAddressException},
  *       never a fault.</li>
  *   <li>Revoke (free, or write permission taken away): the bits are cleared first, then {@link #swapView}
- *       publishes a fresh view and closes the old one. The close of a shared arena completes a handshake
- *       with every thread: an access through the old view either finished before it or throws
- *       {@link IllegalStateException} (which {@link LiveMemory} retries on the new view). An access
- *       through the new view loaded it (with acquire) after the bits were cleared, so its bit test
- *       fails. Only then does the kernel make the pages inaccessible. No ordering of threads reaches a
- *       {@code PROT_NONE} page.</li>
+ *       closes the current view and only then publishes a fresh one. The close of a shared arena
+ *       completes a handshake with every thread: an access through the old view either finished before
+ *       it or throws {@link IllegalStateException} (which {@link LiveMemory} retries on the fresh view).
+ *       The kernel takes the pages away after the handshake and before the fresh view exists, so an
+ *       access can reach a revoked page only through the fresh view, and it loaded that view after the
+ *       handshake with its own thread: its bit test sees the bits cleared. This holds with plain loads
+ *       of the view and the bits as long as the accessor loads the view first and has no safepoint poll
+ *       between its loads and the access (straight-line code, no call, no loop: the JDK's own
+ *       liveness check of a shared segment rests on the same property), on x86-64, whose loads are not
+ *       reordered with each other. No ordering of threads reaches a {@code PROT_NONE} page.</li>
  * </ul>
  *
  * <h2 id="view">The view</h2>
@@ -58,6 +62,15 @@ public final class Space {
     final int[] readable;
     /** bit p set: page p is committed and writable (a subset of readable) */
     final int[] writable;
+    /**
+     * The window: pages {@code [window >>> 32, window & 0xffffffff)} (relative to base), every one of them
+     * committed readable and writable; accessors test an address against it with arithmetic alone and go
+     * to the bitmaps only outside it. One long, so that a racing reader sees an old or a new window,
+     * never half of each (a plain aligned 64-bit access is one instruction on x86-64, which HotSpot never
+     * splits). Written by the owner under its lock: grown after the kernel committed the pages, shrunk
+     * before the view is swapped (see "Revoke").
+     */
+    private long window;
     /** the current view; replaced by {@link #swapView} (release), read by accessors with acquire */
     @SuppressWarnings("unused")
     private volatile MemorySegment view;
@@ -140,17 +153,66 @@ public final class Space {
     public void commit(long addr, long n, boolean write) {
         setBits(readable, addr, n, true);
         setBits(writable, addr, n, write);
+        if (write) {
+            growWindow(addr, n);
+        } else {
+            shrinkWindow(addr, n);
+        }
     }
 
     /** Marks pages not writable (they stay readable). The owner calls it under its lock, before {@link #swapView}. */
     public void dropWrite(long addr, long n) {
         setBits(writable, addr, n, false);
+        shrinkWindow(addr, n);
     }
 
     /** Marks pages not committed. The owner calls it under its lock, before {@link #swapView}. */
     public void decommit(long addr, long n) {
         setBits(writable, addr, n, false);
         setBits(readable, addr, n, false);
+        shrinkWindow(addr, n);
+    }
+
+    /** The window, packed: first page &lt;&lt; 32 | end page (relative to base). */
+    long window() {
+        return window;
+    }
+
+    /** After pages {@code [addr, addr + n)} became readable and writable: the window takes them in if it can. */
+    private void growWindow(long addr, long n) {
+        long a = (addr - base) >>> PAGE_SHIFT;
+        long b = a + (n >>> PAGE_SHIFT);
+        long lo = window >>> 32;
+        long end = window & 0xffffffffL;
+        if (lo == end) {
+            lo = a;
+            end = b;
+        } else if (b == lo) {
+            lo = a;
+        } else if (a == end) {
+            end = b;
+        } else if (b - a > end - lo) {
+            lo = a;   // a larger run elsewhere: the window follows the larger one, the rest is bitmap-checked
+            end = b;
+        }
+        window = lo << 32 | end;
+    }
+
+    /** Before pages {@code [addr, addr + n)} lose write access or go: the window keeps its larger side. */
+    private void shrinkWindow(long addr, long n) {
+        long a = (addr - base) >>> PAGE_SHIFT;
+        long b = a + (n >>> PAGE_SHIFT);
+        long lo = window >>> 32;
+        long end = window & 0xffffffffL;
+        if (b <= lo || a >= end) {
+            return;
+        }
+        if (a - lo >= end - b) {
+            end = Math.max(lo, a);
+        } else {
+            lo = Math.min(end, b);
+        }
+        window = lo << 32 | end;
     }
 
     /** True when every page of {@code [addr, addr + n)} is committed. */
@@ -173,27 +235,43 @@ public final class Space {
     }
 
     /**
-     * Publishes a fresh view and closes the old one: after it returns, no thread is inside an access through
-     * the old view, and every later access tests the bits as they are now. The owner calls it under its lock
-     * after clearing bits, before the kernel call that takes the pages away.
+     * Closes the current view, then publishes a fresh one: after it returns, no thread is inside an access
+     * through the old view, and every later access through the fresh one tests the bits as they are now.
+     * The owner calls it under its lock after clearing bits; the kernel call that takes the pages away
+     * runs in {@code betweenViews}, after the handshake and before the fresh view exists. Readers that
+     * meet the closed view meanwhile wait for the fresh one ({@link #awaitView}).
      *
      * @throws IllegalStateException if a native call holds a segment of the old view (its arena cannot be
-     *                               closed); the old view stays current then and nothing changed
+     *                               closed); then neither the view nor the pages changed
      */
-    public void swapView() {
-        Arena fresh = Arena.ofShared();
-        MemorySegment old = view();
-        Arena oldArena = arena;
-        // release: a reader that loads the fresh view with acquire sees every bit cleared before this store
-        VIEW.setRelease(this, MemorySegment.ofAddress(base).reinterpret(size, fresh, null));
+    public void swapView(Runnable betweenViews) {
+        arena.close(); // the handshake; throws (and changes nothing) if a native call holds the view
         try {
-            oldArena.close();
-        } catch (IllegalStateException held) {
-            VIEW.setRelease(this, old);
-            fresh.close();
-            throw held;
+            betweenViews.run();
+        } finally {
+            arena = Arena.ofShared();
+            // release: a reader that loads the fresh view with acquire sees every bit cleared before this store
+            VIEW.setRelease(this, MemorySegment.ofAddress(base).reinterpret(size, arena, null));
         }
-        arena = fresh;
+    }
+
+    /**
+     * The current view once it is open: a reader whose access threw because a swap closed its view spins
+     * here the few microseconds until the fresh one is published.
+     *
+     * @throws IllegalStateException if the space is closed for good
+     */
+    MemorySegment awaitView(MemorySegment closedView) {
+        for (;;) {
+            MemorySegment v = view();
+            if (closed) {
+                throw new IllegalStateException("the GoRuntime that owns this memory is closed");
+            }
+            if (v != closedView && v.scope().isAlive()) {
+                return v;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**

@@ -226,7 +226,7 @@ public final class SysMemory implements AutoCloseable {
                 releaseRangeLocked(s, p, len);
                 throw withGoWords(e);
             }
-            s.commit(p, len, true);
+            memory.commit(s, p, len, true);
             Mapping m = new Mapping(purpose, p, n, stat, RW, null);
             m.ready = n;
             mappings.put(p, m);
@@ -258,26 +258,29 @@ public final class SysMemory implements AutoCloseable {
             m.closeView();
             Space s = memory.spaceOf(m.address());
             long len = roundPages(m.size());
-            s.decommit(m.address(), len);
+            memory.decommit(s, m.address(), len);
+            SyscallException failure = null;
             try {
-                s.swapView();
+                // the pages go (madvise, mprotect) between the close of the old view and the fresh one
+                memory.swapView(s, () -> decommitLocked(m.address(), len));
             } catch (IllegalStateException held) {
-                s.commit(m.address(), len, (m.prot() & Mman.PROT_WRITE) != 0);
+                memory.commit(s, m.address(), len, (m.prot() & Mman.PROT_WRITE) != 0);
                 throw held;
+            } catch (SyscallException e) {
+                failure = e; // the range is still released below: nothing can reach it through goheap any more
             }
             mappings.remove(m.address());
-            try {
-                decommitLocked(m.address(), len);
-            } finally {
-                if (m.within() == null) {
-                    releaseRangeLocked(s, m.address(), len);
-                    LIVE_BYTES.addAndGet(-m.size());
-                }
-                LIVE_MAPPINGS.decrementAndGet();
-                m.dropView();
-                stats.add(m.stat(), -m.size());
-                stats.addMappedReady(-m.ready);
-                m.ready = 0;
+            if (m.within() == null) {
+                releaseRangeLocked(s, m.address(), len);
+                LIVE_BYTES.addAndGet(-m.size());
+            }
+            LIVE_MAPPINGS.decrementAndGet();
+            m.dropView();
+            stats.add(m.stat(), -m.size());
+            stats.addMappedReady(-m.ready);
+            m.ready = 0;
+            if (failure != null) {
+                throw failure;
             }
         }
     }
@@ -364,7 +367,7 @@ public final class SysMemory implements AutoCloseable {
                 }
                 throw e;
             }
-            memory.spaceOf(addr).commit(addr, n, true);
+            memory.commit(memory.spaceOf(addr), addr, n, true);
             Mapping m = new Mapping(purpose, addr, n, stat, RW, r);
             mappings.put(addr, m);
             LIVE_MAPPINGS.incrementAndGet();
@@ -442,21 +445,18 @@ public final class SysMemory implements AutoCloseable {
             boolean wasWritable = (m.prot() & Mman.PROT_WRITE) != 0;
             boolean writable = (prot & Mman.PROT_WRITE) != 0;
             if (wasWritable && !writable) {
-                s.dropWrite(m.address(), len);
+                memory.dropWrite(s, m.address(), len);
                 try {
-                    s.swapView();
-                } catch (IllegalStateException held) {
-                    s.commit(m.address(), len, true);
-                    throw held;
+                    // mprotect between the close of the old view (no write through it is in flight) and the fresh one
+                    memory.swapView(s, () -> Mman.mprotect(m.address(), len, prot));
+                } catch (IllegalStateException | SyscallException e) {
+                    memory.commit(s, m.address(), len, true);
+                    throw e;
                 }
+            } else {
+                Mman.mprotect(m.address(), len, prot); // gives, never takes away: no reader can fault
             }
-            try {
-                Mman.mprotect(m.address(), len, prot);
-            } catch (SyscallException e) {
-                s.commit(m.address(), len, wasWritable);
-                throw e;
-            }
-            s.commit(m.address(), len, writable);
+            memory.commit(s, m.address(), len, writable);
             m.setProt(prot);
             return m;
         }

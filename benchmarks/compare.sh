@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# One run, one machine, one table: goheap's JMH suite against its peers, as ratios with targets.
+#   benchmarks/compare.sh [--pairs "557 100000 1000000"] [--quick] [--out DIR]
+#     --pairs  the table sizes (distinct (interface, type) pairs) of IfaceBenchmark, find.c and gen.sh
+#     --quick  shorter runs everywhere (C: 3 x 0.3 s; Go: -count 3 -benchtime 200ms; JMH: 2+3 x 500 ms, 1 fork)
+#     --out    where the results go (default benchmarks/target/compare): c.json, go-N.txt, jmh*.json,
+#              compare.json (every row: goheap, peer, ratio, target, pass) and compare.md (the table)
+# Peers: benchmarks/c/find.c (Go 1.19's itabTableType in C, built with gcc -O2 -pthread), Go 1.19's
+# own benchmarks (benchmarks/go/gen.sh N; skipped when there is no Go 1.19 on PATH), and the JMH
+# peer benchmarks (ConcurrentHashMap.get, a critical downcall, a shared Arena's allocate).
+# Missing data prints n/a and never fails the script; a missed target does not fail it either.
+# Not in the usage: --jmh-json FILE[,FILE...] takes these JMH result files instead of running JMH
+# (to test the table), and --reprint prints the table again from the results already in --out.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+pairs="557 100000 1000000"
+insert_pairs="1000 10000 100000 1000000"   # InsertBenchmark's own @Param list
+quick=no
+reprint=no
+out=""
+jmh_json=""
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pairs) [ $# -ge 2 ] || usage; pairs=$2; shift 2 ;;
+    --quick) quick=yes; shift ;;
+    --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+    --jmh-json) [ $# -ge 2 ] || usage; jmh_json=$2; shift 2 ;;
+    --reprint) reprint=yes; shift ;;
+    -h|--help) usage ;;
+    *) echo "compare.sh: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+for n in $pairs; do [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad pairs '$n'" >&2; exit 2; }; done
+out=${out:-$root/benchmarks/target/compare}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+log() { echo "compare.sh: $*" >&2; }
+
+# ---- the machine ----
+export CMP_NPROC CMP_CPU CMP_GCC CMP_GO CMP_GIT CMP_JDK="" CMP_QUICK=$quick
+CMP_NPROC=$(nproc)
+CMP_CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+CMP_GCC=$(gcc --version 2>/dev/null | head -1 || echo none)
+CMP_GO=$(go version 2>/dev/null || echo none)
+CMP_GIT=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then CMP_GIT+=" (with uncommitted changes)"; fi
+log "$CMP_NPROC CPUs, $CMP_CPU; $CMP_GCC; $CMP_GO; goheap $CMP_GIT"
+
+# ---- 1. the C probe ----
+run_c() {
+  local cflags=() extra=() n plist
+  read -r -a plist <<< "$pairs"
+  if [ $quick = yes ]; then cflags=(-r 3 -t 0.3); fi
+  gcc -O2 -pthread -o "$work/find" "$root/benchmarks/c/find.c"
+  log "C find: pairs $pairs"
+  "$work/find" --json "${cflags[@]}" "${plist[@]}" > "$out/c.json" || { log "C probe failed: its columns are n/a"; echo '[]' > "$out/c.json"; }
+  for n in $insert_pairs; do [[ " $pairs " == *" $n "* ]] || extra+=("$n"); done
+  echo '[]' > "$out/c-insert.json"
+  if [ ${#extra[@]} -gt 0 ]; then
+    log "C insert: pairs ${extra[*]}"
+    "$work/find" --json "${cflags[@]}" --ops insert "${extra[@]}" > "$out/c-insert.json" || echo '[]' > "$out/c-insert.json"
+  fi
+}
+
+# ---- 2. Go 1.19 ----
+run_go() {
+  local gflags=(-count 5 -benchtime 1s) n
+  if [ $quick = yes ]; then gflags=(-count 3 -benchtime 200ms); fi
+  rm -f "$out"/go-*.txt
+  if ! { command -v go >/dev/null && go version | grep -q ' go1\.19'; }; then
+    echo "compare.sh: no Go 1.19 on PATH: Go columns skipped (apt-get install golang-go)"
+    return 0
+  fi
+  for n in $pairs; do
+    log "Go: $n pairs"
+    "$root/benchmarks/go/gen.sh" "$n" "$work/go-$n"
+    (cd "$work/go-$n" && GOFLAGS=-mod=mod go test -run '^$' -bench . -benchmem "${gflags[@]}") > "$out/go-$n.txt" 2>&1 \
+      || log "Go benchmarks failed at $n pairs (see go-$n.txt)"
+  done
+}
+
+# ---- 3. goheap's JMH suite ----
+run_jmh() {
+  local jflags=() java
+  if [ $quick = yes ]; then jflags=(-wi 2 -w 500ms -i 3 -r 500ms -f 1); fi
+  java=$("$root/goheap" --print-java 2>/dev/null || true)
+  if [ -n "$java" ]; then CMP_JDK=$("$java" -version 2>&1 | head -1); fi
+  rm -f "$out/jmh.json" "$out/jmh-insert.json"
+  log "JMH: IfaceBenchmark, PeersBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,})"
+  "$root/benchmarks/run.sh" '\.(IfaceBenchmark|PeersBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" \
+    -rf json -rff "$out/jmh.json" -prof gc "${jflags[@]}" >&2 || log "JMH run failed (exit $?): its rows are n/a"
+  log "JMH: InsertBenchmark (its own pairs)"
+  "$root/benchmarks/run.sh" '\.InsertBenchmark\.' -rf json -rff "$out/jmh-insert.json" -prof gc "${jflags[@]}" >&2 \
+    || log "JMH InsertBenchmark failed (exit $?): its rows are n/a"
+}
+
+if [ $reprint = no ]; then
+  run_c
+  run_go
+  if [ -z "$jmh_json" ]; then run_jmh; fi
+fi
+jmh_json=${jmh_json:-$out/jmh.json,$out/jmh-insert.json}
+
+# ---- 4. the table ----
+python3 - "$out" "$pairs" "$insert_pairs" "$jmh_json" <<'PY'
+import glob, json, math, os, re, statistics, sys
+
+out, pairs, insert_pairs, jmh_files = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4]
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"compare.sh: cannot read {os.path.basename(path)}: {e.__class__.__name__}", file=sys.stderr)
+        return []
+
+# goheap (JMH): (method, pairs or None) -> metric, in ns/op (avgt, sample, ss) or ops/ns (thrpt)
+TIME = {"ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
+RATE = {"ops/ns": 1, "ops/us": 1e-3, "ops/ms": 1e-6, "ops/s": 1e-9}
+jmh, jdk = {}, ""
+for path in filter(None, jmh_files.split(",")):
+    if not os.path.exists(path):
+        continue
+    for b in load_json(path):
+        pm = b.get("primaryMetric", {})
+        unit = pm.get("scoreUnit", "")
+        scale = TIME.get(unit) or RATE.get(unit)
+        if scale is None:
+            continue
+        raw = [x * scale for fork in pm.get("rawData", []) for x in fork]
+        alloc = None
+        for k, v in b.get("secondaryMetrics", {}).items():
+            if k.endswith("gc.alloc.rate.norm"):
+                alloc = v.get("score")
+        err = pm.get("scoreError")   # "NaN" (a string) when there is a single iteration
+        err = err * scale if isinstance(err, (int, float)) and not math.isnan(err) else None
+        m = {"benchmark": b["benchmark"], "mode": b.get("mode"), "score": pm.get("score", math.nan) * scale, "error": err,
+             "raw_median": statistics.median(raw) if raw else None, "raw_min": min(raw) if raw else None,
+             "raw_max": max(raw) if raw else None, "unit": "ns/op" if unit in TIME else "ops/ns",
+             "alloc_norm_B_per_op": alloc}
+        p = b.get("params", {}).get("pairs")
+        if b["benchmark"].endswith("InsertBenchmark.insert") and p:
+            # one invocation inserts all N itabs: per itab is the score over N
+            k = 1.0 / int(p)
+            for key in ("score", "error", "raw_median", "raw_min", "raw_max", "alloc_norm_B_per_op"):
+                if m[key] is not None:
+                    m[key] *= k
+        jmh[(b["benchmark"].rsplit(".", 1)[1], p)] = m
+        jdk = jdk or " ".join(x for x in (b.get("vmName"), b.get("jdkVersion"), b.get("vmVersion")) if x)
+jdk = jdk or os.environ.get("CMP_JDK") or "n/a (no JMH data)"
+
+def J(method, n):
+    return jmh.get((method, str(n)), jmh.get((method, None)))
+
+# C probe: (op, pairs) -> {median, min, max, unit, ...}
+c = {}
+for name in ("c.json", "c-insert.json"):
+    p = os.path.join(out, name)
+    if os.path.exists(p):
+        for r in load_json(p):
+            c[(r["op"], str(r["pairs"]))] = r
+
+# Go: (name, pairs) -> {median, min, max, runs}
+go = {}
+for p in glob.glob(os.path.join(out, "go-*.txt")):
+    n = os.path.basename(p)[3:-4]
+    runs = {}
+    for line in open(p):
+        mm = re.match(r"Benchmark(\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+(\d+) B/op)?", line)
+        if mm:
+            r = runs.setdefault(mm.group(1), {"ns": [], "B": None})
+            r["ns"].append(float(mm.group(2)))
+            if mm.group(3) is not None:
+                r["B"] = int(mm.group(3))
+    for k, r in runs.items():
+        v = r["ns"]
+        go[(k, n)] = {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": len(v), "unit": "ns/op",
+                      "B_per_op": r["B"]}
+
+# a peer is {"name", "median", ...}; its median is None when its data is missing
+def peer_c(op, n):
+    r = c.get((op, str(n)))
+    return {"name": f"C {op}", "median": r["median"], "min": r["min"], "max": r["max"], "unit": r["unit"]} if r \
+        else {"name": f"C {op}", "median": None}
+
+def peer_go(name, n):
+    r = go.get((name, str(n)))
+    return dict(r, name=f"Go {name}") if r else {"name": f"Go {name}", "median": None}
+
+def peer_jmh(method, n, label):
+    m = J(method, n)
+    return {"name": label, "median": m["score"], "error": m["error"], "min": m["raw_min"], "max": m["raw_max"],
+            "raw_median": m["raw_median"], "unit": m["unit"], "benchmark": m["benchmark"]} if m \
+        else {"name": label, "median": None}
+
+rows = []
+
+def row(op, n, g, peer, kind=None, target=None, **extra):
+    """kind: 'le' goheap/peer <= target; 'ge' peer/goheap >= target; 'abs' goheap <= target ns;
+    None: information only (goheap/peer is still shown)."""
+    ratio = None
+    if kind == "abs":
+        ratio = g["score"] if g else None
+    elif g and peer and peer.get("median"):
+        ratio = peer["median"] / g["score"] if kind == "ge" else g["score"] / peer["median"]
+    definition = {"le": "goheap/peer", "ge": "peer/goheap", "abs": "goheap ns/op", None: "goheap/peer"}[kind]
+    ok = None if (kind is None or ratio is None) else (ratio >= target if kind == "ge" else ratio <= target)
+    ttext = "info" if kind is None else {"le": "≤ {:g}", "ge": "≥ {:g}× faster", "abs": "≤ {:g} ns"}[kind].format(target)
+    rows.append(dict(operation=op, pairs=int(n) if n is not None else None, goheap=g, peer=peer, ratio=ratio,
+                     ratio_definition=definition, target=ttext, pass_=ok, **extra))
+
+for n in pairs:
+    row("find hit (cycle)", n, J("find_hit", n), peer_c("find_hit", n), "le", 1.5)
+    row("find hit (one)", n, J("find_hit_one", n), peer_c("find_hit_one", n))
+    row("find miss", n, J("find_miss", n), peer_c("find_miss", n))
+    row("find hit vs ConcurrentHashMap.get", n, J("find_hit", n), peer_jmh("chm_get", n, "JMH chm_get"), "ge", 1.8)
+    row("getitab hit", n, J("getitab_hit", n), peer_go("AssertE2ICycle", n))
+    row("assertE2I (cycle)", n, J("assertE2I", n), peer_go("AssertE2ICycle", n), "le", 1.0)
+    row("assertE2I (one)", n, J("assertE2I_one", n), peer_go("AssertE2IOne", n), "le", 1.0)
+    row("assertE2I2 (cycle)", n, J("assertE2I2", n), peer_go("AssertE2I2Cycle", n))
+    row("assertI2I", n, J("assertI2I", n), None)
+    row("typeSwitch", n, J("typeSwitch", n), peer_go("TypeSwitch", n))
+    row("convT16", n, J("convT16", n), peer_go("ConvT16", n))
+    row("convT32", n, J("convT32", n), peer_go("ConvT32", n))
+    row("convT64 small (keep)", n, J("convT64_small", n), peer_go("ConvT64Small", n), "le", 1.0)
+    row("convT64 large", n, J("convT64_large", n), peer_go("ConvT64Large", n), "le", 1.5)
+    row("convTstring", n, J("convTstring", n), peer_go("ConvTstring", n))
+    row("convTslice", n, J("convTslice", n), peer_go("ConvTslice", n))
+    row("mallocgc small", n, J("mallocgc_small", n), None)
+    row("call through fun[k] vs critical downcall", n, J("call_funK", n),
+        peer_jmh("call_criticalDowncall", n, "JMH call_criticalDowncall"), "le", 1.2)
+    row("call through fun[k] vs Go", n, J("call_funK", n), peer_go("CallThroughItab", n))
+    row("persistentalloc per-P", n, J("persistentalloc_perP", n), None, "abs", 2.0)
+    row("persistentalloc per-P vs Arena.allocate", n, J("persistentalloc_perP", n),
+        peer_jmh("arena_sharedAllocate", n, "JMH arena_sharedAllocate"), "ge", 20.0)
+    # 2 threads: throughput (ops/ns) of 2 threads over 1 thread, goheap and C
+    g2, g1, c2 = J("find_hit_2threads", n), J("find_hit_1thread", n), c.get(("find_hit_2threads", str(n)))
+    ratio = g2["score"] / g1["score"] if g2 and g1 and g1["score"] else None
+    cpeer = {"name": "C find_hit 2 threads / 1 thread", "median": c2 and c2.get("ratio_to_1thread"),
+             "throughput_2threads": c2 and c2["median"], "unit": "ratio"}
+    rows.append(dict(operation="find hit, 2 threads / 1 thread (thrpt)", pairs=int(n), goheap=g2, goheap_1thread=g1,
+                     peer=cpeer, ratio=ratio, ratio_definition="goheap 2-thread ops/ns / 1-thread ops/ns",
+                     target="≥ 1.8", pass_=None if ratio is None else ratio >= 1.8))
+
+ins = {}
+for n in insert_pairs:
+    g = J("insert", n)
+    ins[n] = g
+    row("insert, ns per itab", n, g, peer_c("insert", n))
+have = [ins[n]["score"] for n in insert_pairs if ins[n]]
+chave = [c[("insert", n)]["median"] for n in insert_pairs if ("insert", n) in c]
+flat = max(have) / min(have) if len(have) == len(insert_pairs) and min(have) > 0 else None
+cflat = max(chave) / min(chave) if len(chave) == len(insert_pairs) and min(chave) > 0 else None
+rows.append(dict(operation="insert flat: max/min over " + ",".join(insert_pairs), pairs=None,
+                 goheap={"score": flat} if flat else None, peer={"name": "C insert max/min", "median": cflat},
+                 ratio=flat, ratio_definition="goheap max/min of insert ns per itab", target="≤ 1.2",
+                 pass_=None if flat is None else flat <= 1.2))
+
+# ---- print ----
+def f(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    a = abs(x)
+    return f"{x:.0f}" if a >= 1000 else f"{x:.3g}" if a >= 0.01 else f"{x:.2g}"
+
+machine = {"nproc": os.environ.get("CMP_NPROC"), "cpu": os.environ.get("CMP_CPU"), "jdk": jdk,
+           "go": os.environ.get("CMP_GO"), "gcc": os.environ.get("CMP_GCC"), "goheap": os.environ.get("CMP_GIT"),
+           "quick": os.environ.get("CMP_QUICK") == "yes"}
+lines = [f"machine: {machine['nproc']} CPUs, {machine['cpu']}",
+         f"JDK: {jdk}", f"Go: {machine['go']}", f"gcc: {machine['gcc']}", f"goheap: {machine['goheap']}"
+         + ("   (--quick)" if machine["quick"] else ""), "",
+         "goheap = JMH score ± scoreError (ns/op; ops/ns for 2 threads), B/op = Java heap bytes per op "
+         "(-prof gc); peer = median [min–max] of its runs; ratio as the target says (plain: goheap/peer).", "",
+         "| operation | pairs | goheap | ± | B/op | peer | peer median [min–max] | ratio | target | result |",
+         "|---|---:|---:|---:|---:|---|---:|---:|---|---|"]
+counts = {"pass": 0, "FAIL": 0, "n/a": 0}
+for r in rows:
+    g, p = r["goheap"], r["peer"]
+    res = "info" if r["target"] == "info" else ("n/a" if r["pass_"] is None else "pass" if r["pass_"] else "FAIL")
+    if res in counts:
+        counts[res] += 1
+    gv = f(g["score"]) if g else "n/a"
+    ge = f(g.get("error")) if g and g.get("error") is not None else ""
+    ga = f(g.get("alloc_norm_B_per_op")) if g and g.get("alloc_norm_B_per_op") is not None else ""
+    pn = p["name"] if p else "—"
+    if p and p.get("min") is not None:
+        pv = f"{f(p['median'])} [{f(p['min'])}–{f(p['max'])}]"
+    else:
+        pv = f(p["median"]) if p else ""
+    rt = f(r["ratio"]) if r["ratio"] is not None else "n/a"
+    lines.append(f"| {r['operation']} | {r['pairs'] if r['pairs'] is not None else ''} | {gv} | {ge} | {ga} | {pn} | "
+                 f"{pv} | {rt} | {r['target']} | {res} |")
+lines += ["", f"targets: {counts['pass']} pass, {counts['FAIL']} fail, {counts['n/a']} n/a"]
+text = "\n".join(lines) + "\n"
+print(text, end="")
+with open(os.path.join(out, "compare.md"), "w") as fh:
+    fh.write(text)
+def clean(o):   # NaN -> null, so that compare.json is strict JSON
+    if isinstance(o, dict):
+        return {k: clean(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [clean(v) for v in o]
+    return None if isinstance(o, float) and math.isnan(o) else o
+for r in rows:
+    r["pass"] = r.pop("pass_")
+with open(os.path.join(out, "compare.json"), "w") as fh:
+    json.dump(clean({"machine": machine, "rows": rows}), fh, indent=1, allow_nan=False, ensure_ascii=False)
+print(f"compare.sh: wrote compare.md and compare.json to {out}", file=sys.stderr)
+PY

@@ -230,17 +230,28 @@ public final class Heap {
         }
         n = Math.min(n, limit - start);
         Reservation r = fresh != null ? fresh : arenas.getLast();
+        Mapping tail = null;
         Mapping m;
         try {
-            m = sys.sysMap(r, start, n, SysStat.HEAP_SYS, "heap arena");
-            // Go moves pages from Prepared to Ready as spans are allocated from them (sysUsed in
-            // allocSpan); goheap hands out spans from every committed page, so all of it is Ready
-            sys.sysUsed(m, 0, n);
+            if (fresh != null && start == arenaEnd && committedEnd < arenaEnd) {
+                // The fresh arena follows the last one: its uncommitted tail is committed too (and left
+                // unused), as Go maps whole arenas, so that the heap stays one run of committed pages,
+                // which the memory layer checks with arithmetic alone (LiveMemory's window)
+                tail = commit(arenas.getLast(), committedEnd, arenaEnd - committedEnd);
+            }
+            m = commit(r, start, n);
         } catch (SyscallException e) {
+            if (tail != null) {
+                sys.sysFree(tail);         // back to Reserved: the heap stays exactly as it was
+            }
             if (fresh != null) {
-                sys.sysUnreserve(fresh);   // the heap stays exactly as it was
+                sys.sysUnreserve(fresh);
             }
             throw outOfMemory(bytes, e);
+        }
+        if (tail != null) {
+            commits.put(tail.address(), tail.end());
+            committedBytes += tail.size();
         }
         if (fresh != null) {
             arenas.add(fresh);
@@ -253,13 +264,23 @@ public final class Heap {
         return start;
     }
 
+    /** sysMap + sysUsed of {@code n} bytes at {@code addr} of arena {@code r}. Caller holds the lock. */
+    private Mapping commit(Reservation r, long addr, long n) {
+        Mapping m = sys.sysMap(r, addr, n, SysStat.HEAP_SYS, "heap arena");
+        // Go moves pages from Prepared to Ready as spans are allocated from them (sysUsed in
+        // allocSpan); goheap hands out spans from every committed page, so all of it is Ready
+        sys.sysUsed(m, 0, n);
+        return m;
+    }
+
     /**
      * Reserves a fresh 64 MiB-aligned arena (more for an object larger than an arena), as Go 1.19's
      * {@code mheap.sysAlloc} does: at the current hint, first {@code 0x00c0<<32}; a hint the kernel
      * honours moves up by the size reserved, so arenas follow each other (0xc000000000, 0xc004000000,
      * ...); a hint it does not honour, or that fails, is dropped for the next ({@code i<<40 | 0x00c0<<32}
-     * for i = 1 .. 0x7f); with no hint left, anywhere, with room to align. The committed tail of the
-     * previous arena is left unused (Go would add it to its page allocator).
+     * for i = 1 .. 0x7f); with no hint left, anywhere, with room to align. When the fresh arena follows
+     * the previous one, the previous one's tail is committed and left unused (Go would add it to its
+     * page allocator).
      */
     private Reservation newArena(long minBytes) {
         long size = (minBytes + ARENA - 1) / ARENA * ARENA;

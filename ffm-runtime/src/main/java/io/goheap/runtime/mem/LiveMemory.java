@@ -176,112 +176,116 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public long u64(long addr) {
-        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
-        long w = win0;
-        long off = addr - base0;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                return (long) LONG_U.get(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+        MemorySegment v1 = view1;
+        long w0 = win0;
+        long w1 = win1;
+        long o0 = addr - base0;
+        long o1 = addr - base1;
+        MemorySegment v;
+        long off;
+        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v0;
+            off = o0;
+        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v1;
+            off = o1;
+        } else {
+            return (long) slowGet(addr, 8, Mode.PLAIN);
         }
-        v = view1;
-        w = win1;
-        off = addr - base1;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                return (long) LONG_U.get(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return (long) LONG_U.get(v, off);
+        } catch (IllegalStateException e) {
+            return (long) slowGet(addr, 8, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (long) slowGet(addr, 8, Mode.PLAIN);
     }
 
     @Override
     public long u64Acquire(long addr) {
-        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
-        long w = win0;
-        long off = addr - base0;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                return (long) LONG.getAcquire(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+        MemorySegment v1 = view1;
+        long w0 = win0;
+        long w1 = win1;
+        long o0 = addr - base0;
+        long o1 = addr - base1;
+        MemorySegment v;
+        long off;
+        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v0;
+            off = o0;
+        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v1;
+            off = o1;
+        } else {
+            return (long) slowGet(addr, 8, Mode.ACQUIRE);
         }
-        v = view1;
-        w = win1;
-        off = addr - base1;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                return (long) LONG.getAcquire(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return (long) LONG.getAcquire(v, off);
+        } catch (IllegalStateException e) {
+            return (long) slowGet(addr, 8, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (long) slowGet(addr, 8, Mode.ACQUIRE);
     }
 
     @Override
     public int u32(long addr) {
-        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
-        long w = win0;
-        long off = addr - base0;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 4) {
-            try {
-                return (int) INT_U.get(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+        MemorySegment v1 = view1;
+        long w0 = win0;
+        long w1 = win1;
+        long o0 = addr - base0;
+        long o1 = addr - base1;
+        MemorySegment v;
+        long off;
+        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 4) {
+            v = v0;
+            off = o0;
+        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 4) {
+            v = v1;
+            off = o1;
+        } else {
+            return (int) slowGet(addr, 4, Mode.PLAIN);
         }
-        v = view1;
-        w = win1;
-        off = addr - base1;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0 && (off & (Space.PAGE - 1)) <= Space.PAGE - 4) {
-            try {
-                return (int) INT_U.get(v, off);
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return (int) INT_U.get(v, off);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 4, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) (long) slowGet(addr, 4, Mode.PLAIN);
     }
 
     @Override
     public int u8(long addr) {
-        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
-        long w = win0;
-        long off = addr - base0;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0) {
-            try {
-                return (byte) BYTE.get(v, off) & 0xff;
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+        MemorySegment v1 = view1;
+        long w0 = win0;
+        long w1 = win1;
+        long o0 = addr - base0;
+        long o1 = addr - base1;
+        MemorySegment v;
+        long off;
+        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0) {
+            v = v0;
+            off = o0;
+        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0) {
+            v = v1;
+            off = o1;
+        } else {
+            return (int) slowGet(addr, 1, Mode.PLAIN);
         }
-        v = view1;
-        w = win1;
-        off = addr - base1;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0) {
-            try {
-                return (byte) BYTE.get(v, off) & 0xff;
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return (byte) BYTE.get(v, off) & 0xff;
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 1, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) (long) slowGet(addr, 1, Mode.PLAIN);
     }
 
     @Override
     public int u16(long addr) {
-        return (int) (long) slowGet(addr, 2, Mode.PLAIN);
+        return (int) slowGet(addr, 2, Mode.PLAIN);
     }
 
     @Override
     public int u32Acquire(long addr) {
-        return (int) (long) slowGet(addr, 4, Mode.ACQUIRE);
+        return (int) slowGet(addr, 4, Mode.ACQUIRE);
     }
 
     @Override
@@ -291,31 +295,31 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU64(long addr, long x) {
-        MemorySegment v = view0; // the view before the window (see Space, "Revoke")
-        long w = win0;
-        long off = addr - base0;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0
-                && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                LONG_U.set(v, off, x);
-                return;
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+        MemorySegment v1 = view1;
+        long w0 = win0;
+        long w1 = win1;
+        long o0 = addr - base0;
+        long o1 = addr - base1;
+        MemorySegment v;
+        long off;
+        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0
+                && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v0;
+            off = o0;
+        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0
+                && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
+            v = v1;
+            off = o1;
+        } else {
+            slowSet(addr, 8, Mode.PLAIN, x, 0);
+            return;
         }
-        v = view1;
-        w = win1;
-        off = addr - base1;
-        if (Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - (w >>> 32), (w & 0xffffffffL) - (w >>> 32)) < 0
-                && (off & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            try {
-                LONG_U.set(v, off, x);
-                return;
-            } catch (IllegalStateException e) {
-                // closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            LONG_U.set(v, off, x);
+        } catch (IllegalStateException e) {
+            slowSet(addr, 8, Mode.PLAIN, x, 0); // a closed view: the slow path tells a swap (retry) from a close
         }
-        slowSet(addr, 8, Mode.PLAIN, x, 0);
     }
 
     @Override

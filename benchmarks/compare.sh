@@ -88,8 +88,8 @@ run_jmh() {
   java=$("$root/goheap" --print-java 2>/dev/null || true)
   if [ -n "$java" ]; then CMP_JDK=$("$java" -version 2>&1 | head -1); fi
   rm -f "$out/jmh.json" "$out/jmh-insert.json"
-  log "JMH: IfaceBenchmark, PeersBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,})"
-  "$root/benchmarks/run.sh" '\.(IfaceBenchmark|PeersBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" \
+  log "JMH: IfaceBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,})"
+  "$root/benchmarks/run.sh" '\.(IfaceBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" \
     -rf json -rff "$out/jmh.json" -prof gc "${jflags[@]}" >&2 || log "JMH run failed (exit $?): its rows are n/a"
   log "JMH: InsertBenchmark (its own pairs)"
   "$root/benchmarks/run.sh" '\.InsertBenchmark\.' -rf json -rff "$out/jmh-insert.json" -prof gc "${jflags[@]}" >&2 \

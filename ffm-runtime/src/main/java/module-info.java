@@ -1,6 +1,7 @@
 /**
  * goheap's simulator of the Go 1.19 runtime in native memory: the OS memory layer
- * ({@link io.goheap.runtime.sys}), typed views of Go structs ({@link io.goheap.runtime.abi}), the
+ * ({@link io.goheap.runtime.sys}), the memory layer that reads and writes Go memory by address
+ * ({@link io.goheap.runtime.mem}), typed views of Go structs ({@link io.goheap.runtime.abi}), the
  * {@link io.goheap.runtime.GoRuntime} entry point and the {@code goheap} command line.
  */
 module io.goheap.runtime {
@@ -10,6 +11,7 @@ module io.goheap.runtime {
 
     exports io.goheap.runtime;
     exports io.goheap.runtime.sys;
+    exports io.goheap.runtime.mem;
     exports io.goheap.runtime.abi;
     exports io.goheap.runtime.cli;
     exports io.goheap.runtime.alloc;

@@ -53,11 +53,9 @@ public final class LiveMemory implements GoMemory {
      * slow path, which reads the space's own view with acquire.
      */
     private final long base0;
-    private final long size0;
     private MemorySegment view0;
     private long win0;
     private final long base1;
-    private final long size1;
     private MemorySegment view1;
     private long win1;
     /** further spaces; republished (volatile) by the owner under its lock, never shrinks */
@@ -74,11 +72,9 @@ public final class LiveMemory implements GoMemory {
         this.first = first;
         this.second = second;
         base0 = first.base;
-        size0 = first.size;
         view0 = first.view();
         win0 = first.window();
         base1 = second.base;
-        size1 = second.size;
         view1 = second.view();
         win1 = second.window();
     }
@@ -162,91 +158,67 @@ public final class LiveMemory implements GoMemory {
     }
 
     /*
-     * The accessors. Each fast path is written out in full (straight-line code, no helper, no loop) so
-     * that the JIT inlines it whole into callers such as the itab probe, and so that no safepoint poll
-     * sits between its loads and its access (see Space, "Revoke"): the view copy is loaded, then the
-     * window copy, and the address tested against the window of the first space, then of the second
-     * (pure arithmetic: an address below a space's base wraps to a huge page number and fails the
-     * unsigned compare), and the access made at addr - base. Anything else (another space, a page
-     * outside the window, an access straddling two pages, a view closed by a swap or by close) goes to
-     * the slow path, a separate method that tests the page bitmaps and throws the right exception. An
-     * IllegalStateException from a fast-path access means the view was closed: the slow path retries on
-     * the fresh view after a swap and throws the closed exception after a close.
+     * The accessors. A fast path is route() (both views loaded, then both windows, in straight-line code
+     * with no safepoint poll between them; see Space, "Revoke"), then one access at addr - v.address():
+     * small enough for the JIT to inline whole into callers such as the itab probe. A view closed after
+     * route() loaded it can only be the old one, so the access throws IllegalStateException rather than
+     * touch a page taken away, and the slow path retries on the fresh view after a swap or throws the
+     * closed exception after a close. Anything else (another space, a page outside the windows, an access
+     * straddling two pages) goes to the slow path, a separate method that tests the page bitmaps and
+     * throws the right exception.
      */
 
-    @Override
-    public long u64(long addr) {
-        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
+    /**
+     * The view whose window holds {@code [addr, addr + n)} (n = 1..8, not straddling a page), or null.
+     * Both views are loaded before both windows (see Space, "Revoke"); the caller accesses the view at
+     * {@code addr - v.address()} (a view starts at its space's base).
+     */
+    private MemorySegment route(long addr, long n) {
+        MemorySegment v0 = view0;
         MemorySegment v1 = view1;
         long w0 = win0;
         long w1 = win1;
-        long o0 = addr - base0;
-        long o1 = addr - base1;
-        MemorySegment v;
-        long off;
-        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v0;
-            off = o0;
-        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v1;
-            off = o1;
-        } else {
-            return (long) slowGet(addr, 8, Mode.PLAIN);
+        if (inWindow(addr - base0, w0, n)) {
+            return v0;
         }
+        return inWindow(addr - base1, w1, n) ? v1 : null;
+    }
+
+    /**
+     * True when {@code n} bytes at offset {@code off} of a space lie on one page of window {@code w}: an
+     * offset below the base wraps to a huge page number and fails the unsigned compare.
+     */
+    private static boolean inWindow(long off, long w, long n) {
+        long lo = w >>> 32;
+        return Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - lo, (w & 0xffffffffL) - lo) < 0
+                && (off & (Space.PAGE - 1)) <= Space.PAGE - n;
+    }
+
+    @Override
+    public long u64(long addr) {
+        MemorySegment v = route(addr, 8);
         try {
-            return (long) LONG_U.get(v, off);
+            return v != null ? (long) LONG_U.get(v, addr - v.address()) : slowGet(addr, 8, Mode.PLAIN);
         } catch (IllegalStateException e) {
-            return (long) slowGet(addr, 8, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+            return slowGet(addr, 8, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
     }
 
     @Override
     public long u64Acquire(long addr) {
-        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
-        MemorySegment v1 = view1;
-        long w0 = win0;
-        long w1 = win1;
-        long o0 = addr - base0;
-        long o1 = addr - base1;
-        MemorySegment v;
-        long off;
-        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v0;
-            off = o0;
-        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v1;
-            off = o1;
-        } else {
-            return (long) slowGet(addr, 8, Mode.ACQUIRE);
-        }
+        MemorySegment v = route(addr, 8);
         try {
-            return (long) LONG.getAcquire(v, off);
+            return v != null ? (long) LONG.getAcquire(v, addr - v.address()) : slowGet(addr, 8, Mode.ACQUIRE);
         } catch (IllegalStateException e) {
-            return (long) slowGet(addr, 8, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+            return slowGet(addr, 8, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
     }
 
     @Override
     public int u32(long addr) {
-        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
-        MemorySegment v1 = view1;
-        long w0 = win0;
-        long w1 = win1;
-        long o0 = addr - base0;
-        long o1 = addr - base1;
-        MemorySegment v;
-        long off;
-        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0 && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 4) {
-            v = v0;
-            off = o0;
-        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0 && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 4) {
-            v = v1;
-            off = o1;
-        } else {
-            return (int) slowGet(addr, 4, Mode.PLAIN);
-        }
+        MemorySegment v = route(addr, 4);
         try {
-            return (int) INT_U.get(v, off);
+            return v != null ? (int) INT_U.get(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.PLAIN);
         } catch (IllegalStateException e) {
             return (int) slowGet(addr, 4, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
@@ -254,25 +226,9 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public int u8(long addr) {
-        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
-        MemorySegment v1 = view1;
-        long w0 = win0;
-        long w1 = win1;
-        long o0 = addr - base0;
-        long o1 = addr - base1;
-        MemorySegment v;
-        long off;
-        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0) {
-            v = v0;
-            off = o0;
-        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0) {
-            v = v1;
-            off = o1;
-        } else {
-            return (int) slowGet(addr, 1, Mode.PLAIN);
-        }
+        MemorySegment v = route(addr, 1);
         try {
-            return (byte) BYTE.get(v, off) & 0xff;
+            return v != null ? (byte) BYTE.get(v, addr - v.address()) & 0xff : (int) slowGet(addr, 1, Mode.PLAIN);
         } catch (IllegalStateException e) {
             return (int) slowGet(addr, 1, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
@@ -295,31 +251,16 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU64(long addr, long x) {
-        MemorySegment v0 = view0; // the views before the windows (see Space, "Revoke")
-        MemorySegment v1 = view1;
-        long w0 = win0;
-        long w1 = win1;
-        long o0 = addr - base0;
-        long o1 = addr - base1;
-        MemorySegment v;
-        long off;
-        if (Long.compareUnsigned((o0 >>> Space.PAGE_SHIFT) - (w0 >>> 32), (w0 & 0xffffffffL) - (w0 >>> 32)) < 0
-                && (o0 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v0;
-            off = o0;
-        } else if (Long.compareUnsigned((o1 >>> Space.PAGE_SHIFT) - (w1 >>> 32), (w1 & 0xffffffffL) - (w1 >>> 32)) < 0
-                && (o1 & (Space.PAGE - 1)) <= Space.PAGE - 8) {
-            v = v1;
-            off = o1;
-        } else {
-            slowSet(addr, 8, Mode.PLAIN, x, 0);
-            return;
-        }
+        MemorySegment v = route(addr, 8);
         try {
-            LONG_U.set(v, off, x);
+            if (v != null) {
+                LONG_U.set(v, addr - v.address(), x);
+                return;
+            }
         } catch (IllegalStateException e) {
-            slowSet(addr, 8, Mode.PLAIN, x, 0); // a closed view: the slow path tells a swap (retry) from a close
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
+        slowSet(addr, 8, Mode.PLAIN, x, 0);
     }
 
     @Override

@@ -9,11 +9,14 @@
  * {@link io.goheap.runtime.sys.SyscallException} naming the call, its arguments and the errno name.
  *
  * <h2 id="ownership">Ownership</h2>
- * Every mapping belongs to one {@link io.goheap.runtime.sys.SysMemory}. Its segment is bound to a
- * shared {@link java.lang.foreign.Arena} of its own whose close action is the {@code munmap}: after
- * {@code sysFree} or {@link io.goheap.runtime.sys.SysMemory#close()} every access through the segment
- * throws {@link java.lang.IllegalStateException}, also when the close races with the access (the
- * JDK's shared-arena close handshakes with every thread before the memory is unmapped).
+ * Every mapping belongs to one {@link io.goheap.runtime.sys.SysMemory}, inside the address space it
+ * reserved up front (a heap space at Go's arena hint, an OS space for {@code sysAlloc}); its bytes are
+ * read and written by address through {@link io.goheap.runtime.sys.SysMemory#memory()} (see
+ * {@link io.goheap.runtime.mem}). Memory is taken away only after the shared arenas of every segment over
+ * it are closed: after {@code sysFree} or {@link io.goheap.runtime.sys.SysMemory#close()} every access
+ * throws (a {@link io.goheap.runtime.mem.BadAddressException} or an {@link java.lang.IllegalStateException}),
+ * also when the change races with the access (the JDK's shared-arena close handshakes with every thread
+ * before the kernel call).
  *
  * <h2 id="naming">Naming</h2>
  * Methods keep Go's names ({@code sysAlloc}, {@code sysMap}, ...) so the code reads next to the Go

@@ -3,6 +3,7 @@ package io.goheap.benchmarks;
 import io.goheap.runtime.GoRuntime;
 import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.alloc.P;
+import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.iface.Assert;
 import io.goheap.runtime.iface.Calls;
 import io.goheap.runtime.iface.Conv;
@@ -69,7 +70,7 @@ public class IfaceBenchmark {
     private Calls calls;
     private long[] tabs;
     private Long[] keys;
-    private long[] cases;
+    private Assert.TypeSwitch typeSwitch;
     private ConcurrentHashMap<Long, Long> chm;
     private long fun0;
     private int i;
@@ -95,8 +96,8 @@ public class IfaceBenchmark {
             keys[j] = w.inters[j] * 31 + w.typeOf[j];
             chm.put(keys[j], tabs[j]);
         }
-        cases = new long[] {w.typeAddr[0], w.typeAddr[Math.min(1, w.types - 1)], w.typeAddr[Math.min(2, w.types - 1)],
-                w.typeAddr[Math.min(3, w.types - 1)]};
+        typeSwitch = asserts.typeSwitch(w.typeAddr[0], w.typeAddr[Math.min(1, w.types - 1)], w.typeAddr[Math.min(2, w.types - 1)],
+                w.typeAddr[Math.min(3, w.types - 1)]);
         fun0 = rt.sys().memory().u64(tabs[0] + ItabDescriptor.funOffset(0));
     }
 
@@ -168,7 +169,7 @@ public class IfaceBenchmark {
     /** switch x.(type) { case T0, T1, T2, T3: ... default: } on an any holding T<t>, t cycling. */
     @Benchmark
     public int typeSwitch() {
-        return asserts.typeSwitchE(w.typeAddr[next() % w.types], cases);
+        return typeSwitch.onEface(w.typeAddr[next() % w.types]);
     }
 
     @Benchmark
@@ -221,7 +222,7 @@ public class IfaceBenchmark {
     /** persistentalloc(24, 8) through the thread's P: a bump and a compare, a 256 KiB chunk every ~10,900 calls. */
     @Benchmark
     public long persistentalloc_perP(Alloc a) {
-        return a.rt.persistentAlloc().alloc(a.p, 24, 8, SysStat.OTHER_SYS);
+        return a.persistent.alloc(a.p, 24, 8, SysStat.OTHER_SYS);
     }
 
     /** The JDK's peer: 24 bytes from a shared arena (malloc and the arena's bookkeeping). */
@@ -237,6 +238,7 @@ public class IfaceBenchmark {
         P p;
         Conv conv;
         Heap heap;
+        PersistentAlloc persistent;
         Arena arena;
 
         @Setup(Level.Iteration)
@@ -246,6 +248,7 @@ public class IfaceBenchmark {
             p = rt.procs().acquire();
             conv = rt.conv();
             heap = rt.heap();
+            persistent = rt.persistentAlloc();
         }
 
         @TearDown(Level.Iteration)

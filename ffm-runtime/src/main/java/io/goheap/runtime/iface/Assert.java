@@ -89,6 +89,54 @@ public final class Assert {
         return -1;
     }
 
+    /**
+     * A type switch as the compiler emits it for one {@code switch x.(type)} statement: the case types'
+     * hashes are read once here, as the compiler writes them into the instructions as constants, so a
+     * switch reads only the dynamic type's hash (one word) and compares it with each case's, then the
+     * type pointer on a hash match. Allocation-free per switch.
+     *
+     * @throws io.goheap.runtime.mem.BadAddressException if a case type is not readable
+     */
+    public TypeSwitch typeSwitch(long... caseTypes) {
+        int[] hashes = new int[caseTypes.length];
+        for (int i = 0; i < caseTypes.length; i++) {
+            hashes[i] = mem.u32(caseTypes[i] + TYPE_HASH);
+        }
+        return new TypeSwitch(mem, caseTypes.clone(), hashes);
+    }
+
+    /** One compiled type switch over concrete case types (see {@link Assert#typeSwitch}). Immutable, thread-safe. */
+    public static final class TypeSwitch {
+        private final GoMemory mem;
+        private final long[] types;
+        private final int[] hashes;
+
+        private TypeSwitch(GoMemory mem, long[] types, int[] hashes) {
+            this.mem = mem;
+            this.types = types;
+            this.hashes = hashes;
+        }
+
+        /** The matching case for an empty interface whose type word is {@code type}, or -1 (default, or nil). */
+        public int onEface(long type) {
+            return type == 0 ? -1 : match(mem.u32(type + TYPE_HASH), type);
+        }
+
+        /** The matching case for a non-empty interface whose itab word is {@code tab}: the hash comes from the itab. */
+        public int onIface(long tab) {
+            return tab == 0 ? -1 : match(mem.u32(tab + ItabDescriptor.HASH_OFFSET), mem.u64(tab + ItabDescriptor.TYPE_OFFSET));
+        }
+
+        private int match(int hash, long type) {
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] == hash && types[i] == type) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
     private String interString(long inter) {
         return module.typeAt(inter).string();
     }

@@ -241,7 +241,12 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public int u32Acquire(long addr) {
-        return (int) slowGet(addr, 4, Mode.ACQUIRE);
+        MemorySegment v = route(addr, 4);
+        try {
+            return v != null ? (int) INT.getAcquire(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.ACQUIRE);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 4, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
     }
 
     @Override
@@ -275,16 +280,43 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU32(long addr, int x) {
+        MemorySegment v = route(addr, 4);
+        try {
+            if (v != null) {
+                INT_U.set(v, addr - v.address(), x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 4, Mode.PLAIN, x, 0);
     }
 
     @Override
     public void setU32Release(long addr, int x) {
+        MemorySegment v = route(addr, 4);
+        try {
+            if (v != null) {
+                INT.setRelease(v, addr - v.address(), x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 4, Mode.RELEASE, x, 0);
     }
 
     @Override
     public void setU64Release(long addr, long x) {
+        MemorySegment v = route(addr, 8);
+        try {
+            if (v != null) {
+                LONG.setRelease(v, addr - v.address(), x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 8, Mode.RELEASE, x, 0);
     }
 
@@ -295,12 +327,22 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public boolean casU32(long addr, int expect, int update) {
-        return slowSet(addr, 4, Mode.CAS, update, expect) != 0;
+        MemorySegment v = route(addr, 4);
+        try {
+            return v != null ? INT.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 4, Mode.CAS, update, expect) != 0;
+        } catch (IllegalStateException e) {
+            return slowSet(addr, 4, Mode.CAS, update, expect) != 0; // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
     }
 
     @Override
     public boolean casU64(long addr, long expect, long update) {
-        return slowSet(addr, 8, Mode.CAS, update, expect) != 0;
+        MemorySegment v = route(addr, 8);
+        try {
+            return v != null ? LONG.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 8, Mode.CAS, update, expect) != 0;
+        } catch (IllegalStateException e) {
+            return slowSet(addr, 8, Mode.CAS, update, expect) != 0; // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
     }
 
     private enum Mode { PLAIN, OPAQUE, ACQUIRE, RELEASE, CAS }

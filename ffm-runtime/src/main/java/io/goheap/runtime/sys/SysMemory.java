@@ -112,8 +112,11 @@ public final class SysMemory implements AutoCloseable {
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
     /** live reservations by address; guarded by lock */
     private final TreeMap<Long, Reservation> reservations = new TreeMap<>();
-    /** set by the first close; no new mapping is made after it. Guarded by lock */
-    private boolean closed;
+    /**
+     * Set by the first close; no new mapping is made after it. Written under the lock; volatile so that
+     * {@link #isOpen()}, which every {@code GoRuntime} accessor calls, needs no lock.
+     */
+    private volatile boolean closed;
     /** totals since creation, for reports; guarded by lock */
     private long mmapCalls;
     private long munmapCalls;
@@ -516,9 +519,7 @@ public final class SysMemory implements AutoCloseable {
 
     /** True until {@link #close()} was called. */
     public boolean isOpen() {
-        synchronized (lock) {
-            return !closed;
-        }
+        return !closed;
     }
 
     /**

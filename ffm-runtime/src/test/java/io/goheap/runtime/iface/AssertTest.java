@@ -41,6 +41,11 @@ class AssertTest extends NativeMemoryTest {
             assertEquals(-1, a.typeSwitchI(pointTab, celsius));
             assertEquals(0, a.typeSwitchE(celsius, celsius, point));
             assertEquals(-1, a.typeSwitchE(0, celsius));
+            Assert.TypeSwitch sw = a.typeSwitch(celsius, point);
+            assertEquals(1, sw.onIface(pointTab), "the compiled switch agrees");
+            assertEquals(0, sw.onEface(celsius));
+            assertEquals(-1, sw.onEface(0));
+            assertEquals(-1, a.typeSwitch(celsius).onIface(pointTab));
         }
     }
 }

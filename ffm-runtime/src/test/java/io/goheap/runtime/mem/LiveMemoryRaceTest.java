@@ -82,32 +82,21 @@ class LiveMemoryRaceTest extends NativeMemoryTest {
                 GoMemory mem = sys.memory();
                 Mapping m = sys.sysAlloc(4096, SysStat.OTHER_SYS, "doomed");
                 mem.setU64(m.address(), 77);
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                CountDownLatch started = new CountDownLatch(READERS);
-                List<Thread> readers = new ArrayList<>();
-                for (int t = 0; t < READERS; t++) {
-                    readers.add(Thread.ofPlatform().start(() -> {
-                        started.countDown();
-                        try {
-                            for (;;) {
-                                long v = mem.u64(m.address());
-                                if (v != 77) {
-                                    throw new AssertionError("read " + v);
-                                }
+                AtomicLong gone = new AtomicLong();
+                Throwable failure = race(() -> {
+                    try {
+                        for (;;) {
+                            long v = mem.u64(m.address());
+                            if (v != 77) {
+                                throw new AssertionError("read " + v);
                             }
-                        } catch (BadAddressException gone) {
-                            // the free won: from now on the address is not this runtime's memory
-                        } catch (Throwable e) {
-                            failure.compareAndSet(null, e);
                         }
-                    }));
-                }
-                started.await();
-                sys.sysFree(m);
-                for (Thread t : readers) {
-                    t.join();
-                }
-                assertNull(failure.get());
+                    } catch (BadAddressException e) {
+                        gone.incrementAndGet(); // the free won: from now on the address is not this runtime's memory
+                    }
+                }, () -> sys.sysFree(m));
+                assertNull(failure);
+                assertEquals(READERS, gone.get(), "every reader ended with a bad address");
             }
         }
     }
@@ -118,34 +107,48 @@ class LiveMemoryRaceTest extends NativeMemoryTest {
             SysMemory sys = new SysMemory(new MemStats());
             GoMemory mem = sys.memory();
             Mapping m = sys.sysAlloc(1 << 16, SysStat.OTHER_SYS, "x");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong closedSeen = new AtomicLong();
-            CountDownLatch started = new CountDownLatch(READERS);
-            List<Thread> readers = new ArrayList<>();
-            for (int t = 0; t < READERS; t++) {
-                readers.add(Thread.ofPlatform().start(() -> {
-                    started.countDown();
-                    try {
-                        for (long i = 0; ; i = (i + 8) & 0xfff8) {
-                            mem.setU64(m.address() + i, i);
-                            if (mem.u64(m.address() + i) != i) {
-                                throw new AssertionError("lost a write");
-                            }
+            Throwable failure = race(() -> {
+                try {
+                    for (long i = 0; ; i = (i + 8) & 0xfff8) {
+                        mem.setU64(m.address() + i, i);
+                        if (mem.u64(m.address() + i) != i) {
+                            throw new AssertionError("lost a write");
                         }
-                    } catch (IllegalStateException closed) {
-                        closedSeen.incrementAndGet();
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
                     }
-                }));
-            }
-            started.await();
-            sys.close();
-            for (Thread t : readers) {
-                t.join();
-            }
-            assertNull(failure.get());
+                } catch (IllegalStateException closed) {
+                    closedSeen.incrementAndGet();
+                }
+            }, sys::close);
+            assertNull(failure);
             assertEquals(READERS, closedSeen.get(), "every reader ended with IllegalStateException");
         }
+    }
+
+    /**
+     * Starts {@link #READERS} threads running {@code reader} (which returns once it met the exception it
+     * expects), runs {@code action} once all have started, joins them, and returns the first thing a
+     * reader threw, or null.
+     */
+    private static Throwable race(Runnable reader, Runnable action) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(READERS);
+        List<Thread> readers = new ArrayList<>();
+        for (int t = 0; t < READERS; t++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                started.countDown();
+                try {
+                    reader.run();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        started.await();
+        action.run();
+        for (Thread t : readers) {
+            t.join();
+        }
+        return failure.get();
     }
 }

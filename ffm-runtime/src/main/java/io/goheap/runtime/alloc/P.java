@@ -5,6 +5,8 @@ import io.goheap.layouts.go119.p;
 import io.goheap.layouts.go119.persistentAlloc;
 import io.goheap.runtime.mem.GoMemory;
 
+import java.lang.foreign.MemorySegment;
+
 
 /**
  * A processor: the resource a thread must hold to allocate without locks. Its {@code runtime.p}
@@ -30,6 +32,13 @@ public final class P implements AutoCloseable {
     private final long statusAddr;
     final long pallocBase;
     final long pallocOff;
+    /**
+     * {@code p.palloc} ({base, off}) as a slice of the runtime's memory, for persistentalloc's bump: read
+     * and written only by the thread holding this P (plain field; the status CAS that passes the P on
+     * orders it too). A free or protection change elsewhere in the runtime closes it; then
+     * {@link #pallocAgain()} takes a fresh one.
+     */
+    private MemorySegment palloc;
     final MCache mcache = new MCache(this);
     /** the thread holding this P, or null; written before the status store that publishes it */
     private volatile Thread holder;
@@ -42,6 +51,7 @@ public final class P implements AutoCloseable {
         this.statusAddr = address + STATUS_OFFSET;
         this.pallocBase = address + PALLOC_BASE;
         this.pallocOff = address + PALLOC_OFF;
+        this.palloc = mem.slice(pallocBase, persistentAlloc.sizeof());
         mem.setU32(address + p.id$offset(), id);
         mem.setU32(statusAddr, Go119.GO_P_IDLE());
     }
@@ -73,6 +83,21 @@ public final class P implements AutoCloseable {
     /** {@code p.palloc.off}: the next free offset in that chunk; same rules as {@link #pallocBase()}. */
     public long pallocOff() {
         return mem.u64Acquire(pallocOff);
+    }
+
+    /** {@code p.palloc} as a segment, for the holder (see the field). */
+    MemorySegment palloc() {
+        return palloc;
+    }
+
+    /**
+     * A fresh slice for {@code p.palloc}, after the last one was closed by a swap.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    MemorySegment pallocAgain() {
+        palloc = mem.slice(pallocBase, persistentAlloc.sizeof());
+        return palloc;
     }
 
     /** {@code p.status}: {@code _Pidle} (0) or {@code _Prunning} (1). Read with acquire semantics. */

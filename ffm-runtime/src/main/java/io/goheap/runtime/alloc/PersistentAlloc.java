@@ -16,6 +16,7 @@ import io.goheap.runtime.sys.SysStat;
 import io.goheap.runtime.sys.SyscallException;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -66,8 +67,11 @@ public final class PersistentAlloc {
     static final long DEFAULT_ALIGN = 8;
 
     private static final long G_KEY = globalAlloc.mutex$offset() + mutex.key$offset();
-    private static final long G_BASE = globalAlloc.persistentAlloc$offset() + persistentAlloc.base$offset();
-    private static final long G_OFF = globalAlloc.persistentAlloc$offset() + persistentAlloc.off$offset();
+    private static final long G_PA = globalAlloc.persistentAlloc$offset();
+    private static final long G_BASE = G_PA + persistentAlloc.base$offset();
+    private static final long G_OFF = G_PA + persistentAlloc.off$offset();
+    private static final long PA_BASE = persistentAlloc.base$offset();
+    private static final long PA_OFF = persistentAlloc.off$offset();
 
     private final SysMemory sys;
     private final GoMemory mem;
@@ -144,8 +148,14 @@ public final class PersistentAlloc {
             }
             // Plain accesses: only the thread holding p touches p.palloc (Go: the M holding the P, with
             // preemption off through acquirem). The acquire CAS that gave us p ordered them after the
-            // previous holder's.
-            block = carve(p.pallocBase, p.pallocOff, size, align, stat);
+            // previous holder's. They go through the P's own slice of the runtime's memory (no routing per
+            // word); a free or protection change elsewhere in the runtime closes it, and then it is taken
+            // again (after a close of the runtime, taking it throws IllegalStateException).
+            try {
+                block = carve(p.palloc(), size, align, stat);
+            } catch (IllegalStateException swapped) {
+                block = carve(p.pallocAgain(), size, align, stat);
+            }
         } else {
             globalLock.lock();
             try {
@@ -153,7 +163,7 @@ public final class PersistentAlloc {
                 // so a write that throws (the runtime closed) never leaves the lock taken
                 mem.setU64(global + G_KEY, 1);
                 try {
-                    block = carve(global + G_BASE, global + G_OFF, size, align, stat);
+                    block = carve(mem.slice(global + G_PA, persistentAlloc.sizeof()), size, align, stat);
                 } finally {
                     mem.setU64(global + G_KEY, 0);
                 }
@@ -170,12 +180,12 @@ public final class PersistentAlloc {
     }
 
     /**
-     * Bump allocation in the persistentAlloc whose {@code base} and {@code off} words are at these
-     * addresses (plain accesses: see {@link #alloc(P, long, long, SysStat)}); maps a chunk when needed.
+     * Bump allocation in the {@code persistentAlloc} {base, off} held by {@code pa} (plain accesses: see
+     * {@link #alloc(P, long, long, SysStat)}); maps a chunk when needed.
      */
-    private long carve(long baseAddr, long offAddr, long size, long align, SysStat stat) {
-        long base = mem.u64(baseAddr);
-        long off = (mem.u64(offAddr) + align - 1) & -align;
+    private long carve(MemorySegment pa, long size, long align, SysStat stat) {
+        long base = pa.get(ValueLayout.JAVA_LONG, PA_BASE);
+        long off = (pa.get(ValueLayout.JAVA_LONG, PA_OFF) + align - 1) & -align;
         if (off + size > CHUNK_SIZE || base == 0) {
             Mapping chunk;
             try {
@@ -185,10 +195,10 @@ public final class PersistentAlloc {
             }
             base = chunk.address();
             chain.push(base);
-            mem.setU64(baseAddr, base);
+            pa.set(ValueLayout.JAVA_LONG, PA_BASE, base);
             off = (PTR + align - 1) & -align;
         }
-        mem.setU64(offAddr, off + size);
+        pa.set(ValueLayout.JAVA_LONG, PA_OFF, off + size);
         return base + off;
     }
 

@@ -1,0 +1,186 @@
+package io.goheap.benchmarks;
+
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.ItabProbe;
+import io.goheap.runtime.iface.Itabs;
+import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.Space;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Question: where does the time of the itab find go — in the probe, or in the checked access to each word?
+ * The same probe code (ItabProbe.find) over the same table of 557 pairs, read three ways:
+ *   live_    the runtime's LiveMemory: window test, shared-arena segment (what goheap ships);
+ *   shared_  the same two spaces as plain shared-arena segments held in instance fields, no window test;
+ *   global_  the same two spaces as global-scope segments in static finals: the JIT folds base and bounds,
+ *            no liveness check. Unsafe to ship (a close could unmap memory a reader is in), the floor.
+ *
+ * Pitfalls avoided: one pair repeated (no cache misses, no hash-dependent probe lengths); every result
+ * returned; the segments of shared_/global_ are bounded to the runtime's reserved spaces and dropped
+ * before the runtime closes.
+ *
+ * How to run: benchmarks/run.sh AccessFloorBenchmark
+ * Results: README.md "Interface machinery" (why find misses its target).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class AccessFloorBenchmark {
+    /** The runtime the static-final segments of Global cover; set before Global is first touched. */
+    static volatile GoRuntime pending;
+
+    private GoRuntime rt;
+    private long table;
+    private long inter;
+    private long type;
+    private GoMemory live;
+    private GoMemory shared;
+    private GoMemory global;
+    private Arena arena;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        rt = GoRuntime.start(1);
+        Workload w = Workload.link(rt, 557);
+        Itabs itabs = rt.itabs();
+        for (int j = 0; j < w.pairs; j++) {
+            itabs.getitab(w.inters[j], w.typeOf[j], false);
+        }
+        table = itabs.table().current();
+        inter = w.inters[0];
+        type = w.typeOf[0];
+        live = rt.sys().memory();
+        arena = Arena.ofShared();
+        Space a = rt.sys().osSpace();
+        Space b = rt.sys().heapSpace();
+        shared = new TwoSegments(a.base(), reinterpret(a, arena), b.base(), reinterpret(b, arena));
+        pending = rt;
+        global = new Global();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        arena.close();
+        rt.close();
+    }
+
+    // Bounded to the space this process reserved and knows the size of; only committed pages are read.
+    private static MemorySegment reinterpret(Space s, Arena arena) {
+        MemorySegment at = MemorySegment.ofAddress(s.base());
+        return arena == null ? at.reinterpret(s.size()) : at.reinterpret(s.size(), arena, null);
+    }
+
+    @Benchmark
+    public long live_find() {
+        return ItabProbe.find(live, table, inter, type);
+    }
+
+    @Benchmark
+    public long shared_find() {
+        return ItabProbe.find(shared, table, inter, type);
+    }
+
+    @Benchmark
+    public long global_find() {
+        return ItabProbe.find(global, table, inter, type);
+    }
+
+    /** Two segments in instance fields; only what the probe reads is implemented. */
+    static class TwoSegments implements GoMemory {
+        private final long baseA;
+        private final MemorySegment a;
+        private final long baseB;
+        private final MemorySegment b;
+
+        TwoSegments(long baseA, MemorySegment a, long baseB, MemorySegment b) {
+            this.baseA = baseA;
+            this.a = a;
+            this.baseB = baseB;
+            this.b = b;
+        }
+
+        @Override public long u64(long addr) {
+            long o = addr - baseA;
+            return Long.compareUnsigned(o, a.byteSize() - 8) <= 0 ? a.get(ValueLayout.JAVA_LONG_UNALIGNED, o)
+                    : b.get(ValueLayout.JAVA_LONG_UNALIGNED, addr - baseB);
+        }
+
+        @Override public int u32(long addr) {
+            long o = addr - baseA;
+            return Long.compareUnsigned(o, a.byteSize() - 4) <= 0 ? a.get(ValueLayout.JAVA_INT_UNALIGNED, o)
+                    : b.get(ValueLayout.JAVA_INT_UNALIGNED, addr - baseB);
+        }
+
+        @Override public long u64Acquire(long addr) {
+            long o = addr - baseA;
+            return Long.compareUnsigned(o, a.byteSize() - 8) <= 0 ? (long) ACQ.getAcquire(a, o) : (long) ACQ.getAcquire(b, addr - baseB);
+        }
+
+        static final java.lang.invoke.VarHandle ACQ = ValueLayout.JAVA_LONG.varHandle();
+
+        @Override public String describe() { return "two segments"; }
+        @Override public MemorySegment slice(long addr, long len) { throw new UnsupportedOperationException(); }
+        @Override public boolean contains(long addr, long len) { throw new UnsupportedOperationException(); }
+        @Override public int u8(long addr) { throw new UnsupportedOperationException(); }
+        @Override public int u16(long addr) { throw new UnsupportedOperationException(); }
+        @Override public int u32Acquire(long addr) { throw new UnsupportedOperationException(); }
+        @Override public long u64Opaque(long addr) { throw new UnsupportedOperationException(); }
+        @Override public void setU8(long addr, int v) { throw new UnsupportedOperationException(); }
+        @Override public void setU16(long addr, int v) { throw new UnsupportedOperationException(); }
+        @Override public void setU32(long addr, int v) { throw new UnsupportedOperationException(); }
+        @Override public void setU64(long addr, long v) { throw new UnsupportedOperationException(); }
+        @Override public void setU32Release(long addr, int v) { throw new UnsupportedOperationException(); }
+        @Override public void setU64Release(long addr, long v) { throw new UnsupportedOperationException(); }
+        @Override public void setU64Opaque(long addr, long v) { throw new UnsupportedOperationException(); }
+        @Override public boolean casU32(long addr, int e, int u) { throw new UnsupportedOperationException(); }
+        @Override public boolean casU64(long addr, long e, long u) { throw new UnsupportedOperationException(); }
+    }
+
+    /** The same two spaces as global-scope segments in static finals (JIT constants). */
+    static final class Global extends TwoSegments {
+        private static final long BASE_A = pending.sys().osSpace().base();
+        private static final MemorySegment A = reinterpret(pending.sys().osSpace(), null);
+        private static final long BASE_B = pending.sys().heapSpace().base();
+        private static final MemorySegment B = reinterpret(pending.sys().heapSpace(), null);
+
+        Global() {
+            super(BASE_A, A, BASE_B, B);
+        }
+
+        @Override public long u64(long addr) {
+            long o = addr - BASE_A;
+            return Long.compareUnsigned(o, A.byteSize() - 8) <= 0 ? A.get(ValueLayout.JAVA_LONG_UNALIGNED, o)
+                    : B.get(ValueLayout.JAVA_LONG_UNALIGNED, addr - BASE_B);
+        }
+
+        @Override public int u32(long addr) {
+            long o = addr - BASE_A;
+            return Long.compareUnsigned(o, A.byteSize() - 4) <= 0 ? A.get(ValueLayout.JAVA_INT_UNALIGNED, o)
+                    : B.get(ValueLayout.JAVA_INT_UNALIGNED, addr - BASE_B);
+        }
+
+        @Override public long u64Acquire(long addr) {
+            long o = addr - BASE_A;
+            return Long.compareUnsigned(o, A.byteSize() - 8) <= 0 ? (long) ACQ.getAcquire(A, o) : (long) ACQ.getAcquire(B, addr - BASE_B);
+        }
+    }
+}

@@ -60,7 +60,11 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  %s%n", sym);
         }
         out.println();
-        out.println("mappings (sysAlloc -> mmap):");
+        out.println("address space (reserved up front with mmap(PROT_NONE)):");
+        for (io.goheap.runtime.mem.Space sp : rt.sys().spaces()) {
+            out.printf("  %s, %d GiB%n", sp, sp.size() >> 30);
+        }
+        out.println("mappings (sysAlloc/sysMap: committed inside it with mprotect):");
         for (Mapping m : rt.sys().mappings()) {
             out.printf("  %s%n", m);
         }

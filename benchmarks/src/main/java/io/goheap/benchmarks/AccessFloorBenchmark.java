@@ -119,18 +119,31 @@ public class AccessFloorBenchmark {
         }
 
         @Override public long u64(long addr) {
+            return get64(a, baseA, b, baseB, addr);
+        }
+
+        @Override public int u32(long addr) {
+            return get32(a, baseA, b, baseB, addr);
+        }
+
+        @Override public long u64Acquire(long addr) {
+            return get64Acquire(a, baseA, b, baseB, addr);
+        }
+
+        // The reads, shared by both classes: inlined into Global, its static finals make them constants.
+        static long get64(MemorySegment a, long baseA, MemorySegment b, long baseB, long addr) {
             long o = addr - baseA;
             return Long.compareUnsigned(o, a.byteSize() - 8) <= 0 ? a.get(ValueLayout.JAVA_LONG_UNALIGNED, o)
                     : b.get(ValueLayout.JAVA_LONG_UNALIGNED, addr - baseB);
         }
 
-        @Override public int u32(long addr) {
+        static int get32(MemorySegment a, long baseA, MemorySegment b, long baseB, long addr) {
             long o = addr - baseA;
             return Long.compareUnsigned(o, a.byteSize() - 4) <= 0 ? a.get(ValueLayout.JAVA_INT_UNALIGNED, o)
                     : b.get(ValueLayout.JAVA_INT_UNALIGNED, addr - baseB);
         }
 
-        @Override public long u64Acquire(long addr) {
+        static long get64Acquire(MemorySegment a, long baseA, MemorySegment b, long baseB, long addr) {
             long o = addr - baseA;
             return Long.compareUnsigned(o, a.byteSize() - 8) <= 0 ? (long) ACQ.getAcquire(a, o) : (long) ACQ.getAcquire(b, addr - baseB);
         }
@@ -167,20 +180,15 @@ public class AccessFloorBenchmark {
         }
 
         @Override public long u64(long addr) {
-            long o = addr - BASE_A;
-            return Long.compareUnsigned(o, A.byteSize() - 8) <= 0 ? A.get(ValueLayout.JAVA_LONG_UNALIGNED, o)
-                    : B.get(ValueLayout.JAVA_LONG_UNALIGNED, addr - BASE_B);
+            return get64(A, BASE_A, B, BASE_B, addr);
         }
 
         @Override public int u32(long addr) {
-            long o = addr - BASE_A;
-            return Long.compareUnsigned(o, A.byteSize() - 4) <= 0 ? A.get(ValueLayout.JAVA_INT_UNALIGNED, o)
-                    : B.get(ValueLayout.JAVA_INT_UNALIGNED, addr - BASE_B);
+            return get32(A, BASE_A, B, BASE_B, addr);
         }
 
         @Override public long u64Acquire(long addr) {
-            long o = addr - BASE_A;
-            return Long.compareUnsigned(o, A.byteSize() - 8) <= 0 ? (long) ACQ.getAcquire(A, o) : (long) ACQ.getAcquire(B, addr - BASE_B);
+            return get64Acquire(A, BASE_A, B, BASE_B, addr);
         }
     }
 }

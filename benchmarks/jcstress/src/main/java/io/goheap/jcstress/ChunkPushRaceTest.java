@@ -1,6 +1,7 @@
 package io.goheap.jcstress;
 
 import io.goheap.runtime.alloc.ChunkChain;
+import io.goheap.runtime.mem.FileMemory;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -9,6 +10,9 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -24,12 +28,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "a push was lost or a link is wrong")
 @State
 public class ChunkPushRaceTest {
-    /** four words in the shared runtime's heap: the head, then the first words of "chunks" A, B and C */
-    private final long mem = ItabWorld.RT.heap().mallocgc(null, 32, false, true);
+    /** four words of native memory (freed by the GC with the state): the head, then the first words of "chunks" A, B and C */
+    private final MemorySegment seg = Arena.ofAuto().allocate(32, 8);
+    private final long mem = seg.address();
     private final long a = mem + 8;
     private final long b = mem + 16;
     private final long c = mem + 24;
-    private final ChunkChain chain = new ChunkChain(ItabWorld.RT.sys().memory(), mem);
+    private final ChunkChain chain = new ChunkChain(FileMemory.of("state", mem, seg), mem);
 
     public ChunkPushRaceTest() {
         chain.push(a);

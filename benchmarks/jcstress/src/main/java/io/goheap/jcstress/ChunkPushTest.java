@@ -1,6 +1,7 @@
 package io.goheap.jcstress;
 
 import io.goheap.runtime.alloc.ChunkChain;
+import io.goheap.runtime.mem.FileMemory;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -9,12 +10,15 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * persistentalloc's chunk chain: a reader walking the chain never sees a pushed chunk without its link
- * word. The state is real native memory (in the shared runtime of {@link ItabWorld}): a head word and two "chunks" (only their first word matters to
+ * word. The state is real native memory (read and written through the memory layer's {@code FileMemory}, with real acquire loads on writable memory): a head word and two "chunks" (only their first word matters to
  * the chain), chunk A already pushed. The pusher pushes chunk B (link store, then CAS of the head); the
  * reader loads the head with acquire semantics and, if it is B, reads B's link.
  *
@@ -30,11 +34,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "2, 0", expect = FORBIDDEN, desc = "reader saw chunk B but not B's link word: the CAS did not publish the store")
 @State
 public class ChunkPushTest {
-    /** three words in the shared runtime's heap: the head, then the first words of "chunks" A and B */
-    private final long mem = ItabWorld.RT.heap().mallocgc(null, 24, false, true);
+    /** three words of native memory (freed by the GC with the state): the head, then the first words of "chunks" A and B */
+    private final MemorySegment seg = Arena.ofAuto().allocate(24, 8);
+    private final long mem = seg.address();
     private final long a = mem + 8;
     private final long b = mem + 16;
-    private final ChunkChain chain = new ChunkChain(ItabWorld.RT.sys().memory(), mem);
+    private final ChunkChain chain = new ChunkChain(FileMemory.of("state", mem, seg), mem);
 
     public ChunkPushTest() {
         chain.push(a);

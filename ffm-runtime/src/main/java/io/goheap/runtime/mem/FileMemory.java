@@ -14,11 +14,12 @@ import java.util.List;
  *
  * <p>Writable only where the region's segment is (a file mapped read-only is not: writes throw
  * {@link ReadOnlyMemoryException}); atomic stores and CAS need a native segment and natural alignment.
- * Acquire and opaque loads are plain loads here, and tolerate any alignment: the bytes of a dump, core or
- * executable are not written while goheap reads them, so there is no writer to order against, and a
- * hostile file's misaligned pointer stays a value to check rather than an exception of the wrong kind.
- * The modes are there so that one algorithm runs on live and file memory alike (such as the itab probe
- * of {@code goheap inspect --verify-table}).
+ * Acquire and opaque loads are real on writable regions (segments shared between threads, such as the
+ * jcstress tests' memory) and plain loads on read-only ones, at any alignment: the bytes of a mapped
+ * dump, core or executable are not written while goheap reads them, so there is no writer to order
+ * against, and a hostile file's misaligned pointer stays a value to check rather than an exception of
+ * the wrong kind. The modes are there so that one algorithm runs on live and file memory alike (such as
+ * the itab probe of {@code goheap inspect --verify-table}).
  *
  * <p>Immutable and thread-safe; the segments' own lifetimes still apply (a closed arena throws
  * {@link IllegalStateException} on access).
@@ -135,22 +136,32 @@ public final class FileMemory implements GoMemory {
         return r.bytes().get(ValueLayout.JAVA_LONG_UNALIGNED, addr - r.base());
     }
 
-    /** A plain load: a file's bytes are not written while it is read (see the class documentation). */
+    /**
+     * An acquire load where the region is writable (someone may be writing it: an in-memory segment shared
+     * between threads) and the address aligned; a plain load on a read-only region (a mapped file, which
+     * nobody writes while it is read) or at a misaligned address (see the class documentation).
+     */
     @Override
     public int u32Acquire(long addr) {
-        return u32(addr);
+        Region r = at(addr, 4);
+        return (addr & 3) == 0 && !r.bytes().isReadOnly() ? (int) INT.getAcquire(r.bytes(), addr - r.base())
+                : r.bytes().get(ValueLayout.JAVA_INT_UNALIGNED, addr - r.base());
     }
 
-    /** A plain load: a file's bytes are not written while it is read (see the class documentation). */
+    /** As {@link #u32Acquire}: acquire on a writable region, plain on a read-only one. */
     @Override
     public long u64Acquire(long addr) {
-        return u64(addr);
+        Region r = at(addr, 8);
+        return (addr & 7) == 0 && !r.bytes().isReadOnly() ? (long) LONG.getAcquire(r.bytes(), addr - r.base())
+                : r.bytes().get(ValueLayout.JAVA_LONG_UNALIGNED, addr - r.base());
     }
 
-    /** A plain load: a file's bytes are not written while it is read (see the class documentation). */
+    /** As {@link #u32Acquire}, in opaque mode. */
     @Override
     public long u64Opaque(long addr) {
-        return u64(addr);
+        Region r = at(addr, 8);
+        return (addr & 7) == 0 && !r.bytes().isReadOnly() ? (long) LONG.getOpaque(r.bytes(), addr - r.base())
+                : r.bytes().get(ValueLayout.JAVA_LONG_UNALIGNED, addr - r.base());
     }
 
     @Override

@@ -158,7 +158,7 @@ public final class LiveMemory implements GoMemory {
     }
 
     /*
-     * The accessors. A fast path is route() (both views loaded, then both windows, in straight-line code
+     * The accessors. A fast path is route() (a space's view loaded, then its window, in straight-line code
      * with no safepoint poll between them; see Space, "Revoke"), then one access at addr - v.address():
      * small enough for the JIT to inline whole into callers such as the itab probe. A view closed after
      * route() loaded it can only be the old one, so the access throws IllegalStateException rather than
@@ -170,18 +170,19 @@ public final class LiveMemory implements GoMemory {
 
     /**
      * The view whose window holds {@code [addr, addr + n)} (n = 1..8, not straddling a page), or null.
-     * Both views are loaded before both windows (see Space, "Revoke"); the caller accesses the view at
+     * A space's view is loaded before its window (see Space, "Revoke"); the second space's only when the
+     * first does not hold the address. The caller accesses the view at
      * {@code addr - v.address()} (a view starts at its space's base).
      */
     private MemorySegment route(long addr, long n) {
-        MemorySegment v0 = view0;
-        MemorySegment v1 = view1;
-        long w0 = win0;
-        long w1 = win1;
-        if (inWindow(addr - base0, w0, n)) {
-            return v0;
+        MemorySegment v = view0; // each space's view before its window
+        long w = win0;
+        if (inWindow(addr - base0, w, n)) {
+            return v;
         }
-        return inWindow(addr - base1, w1, n) ? v1 : null;
+        v = view1;
+        w = win1;
+        return inWindow(addr - base1, w, n) ? v : null;
     }
 
     /**

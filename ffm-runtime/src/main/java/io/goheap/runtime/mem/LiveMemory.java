@@ -14,9 +14,11 @@ import java.util.List;
  * those run out).
  *
  * <h2 id="resolve">From an address to memory</h2>
- * An access finds its space by comparing the address with each space's bounds (at most
- * {@code 2 + }{@value #MAX_EXTRA} unsigned compares, usually one), tests one or two page bits of that
- * space, and reads or writes the space's view at {@code addr - base}. No search, no lock, no allocation.
+ * An access tests the address against the window of committed read-write pages of the first space, then
+ * of the second (one unsigned compare each), and reads or writes that space's view at
+ * {@code addr - base}. Outside the windows (another space, pages committed inside a reservation,
+ * read-only pages, an access straddling two pages) a slow path finds the space by its bounds (at most
+ * {@code 2 + }{@value #MAX_EXTRA} compares) and tests the page bitmaps. No search, no lock, no allocation.
  * An address in no space, or on a page that is not committed, is a {@link BadAddressException}; a write
  * to a committed page without {@code PROT_WRITE} a {@link ReadOnlyMemoryException}. So no pointer,
  * however corrupt, faults the JVM.
@@ -139,12 +141,7 @@ public final class LiveMemory implements GoMemory {
 
     /** The space holding {@code addr}, or null. */
     public Space spaceOf(long addr) {
-        for (Space s : spaces()) {
-            if (s.holds(addr)) {
-                return s;
-            }
-        }
-        return null;
+        return spaceFor(addr, 0);
     }
 
     /** Marks this memory closed: accesses from now on throw {@link IllegalStateException}. The owner calls it. */
@@ -352,9 +349,7 @@ public final class LiveMemory implements GoMemory {
      * The general path of every load: any space, any alignment within the space, straddling pages; retried
      * on the space's current view when a swap closed the one used. The value zero-extended into a long.
      */
-    public static final java.util.concurrent.atomic.AtomicLong SLOW = new java.util.concurrent.atomic.AtomicLong();
     private long slowGet(long addr, int len, Mode mode) {
-        SLOW.incrementAndGet();
         for (;;) {
             Space s = space(addr, len);
             MemorySegment v = s.view(); // acquire: before the bit test (see Space, "Revoke")
@@ -418,22 +413,34 @@ public final class LiveMemory implements GoMemory {
         }
     }
 
-    /** The space holding {@code [addr, addr + len)} (len 1..8): bounds compares only. */
+    /** The space holding {@code [addr, addr + len)}, or throws the bad-address (or closed) exception. */
     private Space space(long addr, long len) {
-        Space s = first;
-        if (Long.compareUnsigned(addr - s.base, s.size - len) <= 0) {
-            return s;
+        Space s = spaceFor(addr, len);
+        if (s == null) {
+            throw bad(addr, len);
         }
-        s = second;
-        if (Long.compareUnsigned(addr - s.base, s.size - len) <= 0) {
-            return s;
+        return s;
+    }
+
+    /** The space whose bounds hold {@code [addr, addr + len)} ({@code len >= 0}), or null: bounds compares only. */
+    private Space spaceFor(long addr, long len) {
+        if (inBounds(first, addr, len)) {
+            return first;
+        }
+        if (inBounds(second, addr, len)) {
+            return second;
         }
         for (Space m : more) {
-            if (len <= m.size && Long.compareUnsigned(addr - m.base, m.size - len) <= 0) {
+            if (inBounds(m, addr, len)) {
                 return m;
             }
         }
-        throw bad(addr, len);
+        return null;
+    }
+
+    private static boolean inBounds(Space s, long addr, long len) {
+        long off = addr - s.base;
+        return len >= 0 && Long.compareUnsigned(off, s.size) < 0 && len <= s.size - off;
     }
 
     /**
@@ -445,7 +452,7 @@ public final class LiveMemory implements GoMemory {
      */
     @Override
     public MemorySegment slice(long addr, long len) {
-        Space s = spaceOfRange(addr, len);
+        Space s = space(addr, len);
         MemorySegment v = s.view();
         long off = addr - s.base;
         if (len > 0 && !s.test(s.readable, off, len)) {
@@ -457,28 +464,8 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public boolean contains(long addr, long len) {
-        if (len < 0) {
-            return false;
-        }
-        for (Space s : spaces()) {
-            long off = addr - s.base;
-            if (Long.compareUnsigned(off, s.size) < 0 && len <= s.size - off) {
-                return len == 0 || s.test(s.readable, off, len);
-            }
-        }
-        return false;
-    }
-
-    private Space spaceOfRange(long addr, long len) {
-        if (len >= 0) {
-            for (Space s : spaces()) {
-                long off = addr - s.base;
-                if (Long.compareUnsigned(off, s.size) < 0 && len <= s.size - off) {
-                    return s;
-                }
-            }
-        }
-        throw bad(addr, len);
+        Space s = spaceFor(addr, len);
+        return s != null && (len == 0 || s.test(s.readable, addr - s.base, len));
     }
 
     /**

@@ -10,11 +10,12 @@ import java.lang.invoke.VarHandle;
  * its pages are committed now: the unit {@link LiveMemory} turns addresses into memory with.
  *
  * <h2 id="pages">Pages</h2>
- * Two bitmaps with one bit per 4 KiB page: <em>readable</em> (committed with {@code PROT_READ}) and
- * <em>writable</em> (with {@code PROT_WRITE} as well). An access at offset {@code off} of {@code n <= 8}
- * bytes tests the bit of its first and of its last page (the same page unless it straddles): a constant
- * number of array loads, never a search. The bits are written by the owner ({@code SysMemory}, under its
- * lock) and read without a lock.
+ * A <em>window</em> (one {@code long}: a run of pages all committed read-write, which the fast paths test
+ * with arithmetic) and two bitmaps with one bit per 4 KiB page for everything else: <em>readable</em>
+ * (committed with {@code PROT_READ}) and <em>writable</em> (with {@code PROT_WRITE} as well). A slow-path
+ * access of {@code n <= 8} bytes tests the bit of its first and of its last page (the same page unless it
+ * straddles): a constant number of array loads, never a search. Window and bits are written by the owner
+ * ({@code SysMemory}, under its lock) and read without a lock; "bits" below stands for both.
  * <ul>
  *   <li>Commit: the kernel call first (the page becomes accessible), then the bits are set. A thread
  *       learns the new memory's address only from the owner, after the bits (through the owner's lock, or
@@ -215,11 +216,6 @@ public final class Space {
         window = lo << 32 | end;
     }
 
-    /** True when every page of {@code [addr, addr + n)} is committed. */
-    public boolean committed(long addr, long n) {
-        return n > 0 && Long.compareUnsigned(addr - base, size) < 0 && n <= size - (addr - base) && test(readable, addr - base, n);
-    }
-
     private void setBits(int[] bits, long addr, long n, boolean on) {
         long off = addr - base;
         if (Long.compareUnsigned(off, size) >= 0 || n <= 0 || n > size - off || (off & (PAGE - 1)) != 0 || (n & (PAGE - 1)) != 0) {
@@ -250,7 +246,7 @@ public final class Space {
             betweenViews.run();
         } finally {
             arena = Arena.ofShared();
-            // release: a reader that loads the fresh view with acquire sees every bit cleared before this store
+            // release: the slow path, which loads the view with acquire, then sees every bit cleared before this store
             VIEW.setRelease(this, MemorySegment.ofAddress(base).reinterpret(size, arena, null));
         }
     }

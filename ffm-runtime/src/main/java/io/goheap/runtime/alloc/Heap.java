@@ -14,8 +14,6 @@ import io.goheap.runtime.sys.SyscallException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -62,8 +60,7 @@ public final class Heap {
     private final ReentrantLock lock = new ReentrantLock();
     private final MCache shared = new MCache(null);
     private final List<Reservation> arenas = new ArrayList<>();
-    /** committed ranges by address: start -> end; guarded by lock */
-    private final TreeMap<Long, Long> commits = new TreeMap<>();
+    /** bytes committed in the arenas; guarded by lock */
     private long committedBytes;
     private long cur;
     private long committedEnd;
@@ -250,14 +247,12 @@ public final class Heap {
             throw outOfMemory(bytes, e);
         }
         if (tail != null) {
-            commits.put(tail.address(), tail.end());
             committedBytes += tail.size();
         }
         if (fresh != null) {
             arenas.add(fresh);
             arenaEnd = limit;
         }
-        commits.put(m.address(), m.end());
         committedBytes += n;
         committedEnd = start + n;
         cur = start + bytes;
@@ -330,11 +325,15 @@ public final class Heap {
         return contains(addr, 1);
     }
 
+    /** Whether {@code [addr, addr + size)} lies in one of the heap's commits: a mapping of the memory layer inside an arena. */
     private boolean contains(long addr, long size) {
+        Mapping m = sys.find(addr);
+        if (m == null || size < 0 || size > m.end() - addr) {
+            return false;
+        }
         lock.lock();
         try {
-            Map.Entry<Long, Long> e = commits.floorEntry(addr);
-            return e != null && size >= 0 && addr < e.getValue() && size <= e.getValue() - addr;
+            return arenas.contains(m.within());
         } finally {
             lock.unlock();
         }

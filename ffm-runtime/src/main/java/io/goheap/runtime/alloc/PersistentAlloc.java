@@ -271,19 +271,10 @@ public final class PersistentAlloc {
      * @throws IllegalArgumentException if no chunk of the chain starts at {@code address}
      */
     public MemorySegment chunkSegment(long address) {
-        if (!isChunkStart(address)) {
+        if (chunks().stream().noneMatch(c -> c.address() == address)) {
             throw new IllegalArgumentException("address=0x" + Long.toHexString(address) + " is not a persistent chunk");
         }
         return mem.slice(address, CHUNK_SIZE);
-    }
-
-    private boolean isChunkStart(long address) {
-        for (long c = chain.headAcquire(); c != 0; c = chain.link(c)) {
-            if (c == address) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static GoThrow cannotAllocate(long size, long align, SysStat stat, long mapping, SyscallException e) {

@@ -224,7 +224,7 @@ public final class SysMemory implements AutoCloseable {
             long p = carveLocked(0, len);
             Space s = memory.spaceOf(p);
             try {
-                commitLocked(p, len, "sysAlloc");
+                commitLocked(p, len);
             } catch (SyscallException e) {
                 releaseRangeLocked(s, p, len);
                 throw withGoWords(e);
@@ -363,7 +363,7 @@ public final class SysMemory implements AutoCloseable {
                         + " overlaps committed " + below.getValue());
             }
             try {
-                commitLocked(addr, n, "sysMap");
+                commitLocked(addr, n);
             } catch (SyscallException e) {
                 if (e.errno() == Errno.ENOMEM) {
                     throw new SyscallException(e.call(), argsOf(e), e.errno(), e.injected(), "runtime: out of memory");
@@ -670,7 +670,7 @@ public final class SysMemory implements AutoCloseable {
     }
 
     /** mprotect(RW) of a range of a space, or the injected fault. Caller holds the lock. */
-    private void commitLocked(long addr, long n, String what) {
+    private void commitLocked(long addr, long n) {
         int injected = faults.onMmap();
         if (injected != 0) {
             throw new SyscallException("mprotect", "addr=0x" + Long.toHexString(addr) + ", len=" + n

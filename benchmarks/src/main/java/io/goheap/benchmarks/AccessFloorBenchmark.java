@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * before the runtime closes.
  *
  * How to run: benchmarks/run.sh AccessFloorBenchmark
- * Results: README.md "Interface machinery" (why find misses its target).
+ * Results: benchmarks/README.md, "The comparison against Go, C and the JDK" (why find misses its target).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

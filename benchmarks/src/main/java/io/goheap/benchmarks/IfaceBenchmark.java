@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * heap allocation per op: 0 B/op is part of the claim for every fast path.
  *
  * How to run: benchmarks/run.sh IfaceBenchmark -prof gc ; all peers in one run: benchmarks/compare.sh
- * Results: README.md "Benchmarks".
+ * Results: benchmarks/README.md, "The comparison against Go, C and the JDK".
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * capacity (malloc per store, released each op since Chronicle has no arena).
  *
  * How to run: benchmarks/run.sh PersistentAllocBenchmark -prof gc
- * Results: README.md "Benchmarks".
+ * Results: benchmarks/README.md "Benchmarks".
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * How to run (the real run, not part of mvn verify):
  *   benchmarks/run.sh SysAllocBenchmark
  * The default build runs a smoke of every benchmark (BenchmarksSmokeTest) only to prove they run.
- * Results: see README.md "Benchmarks", measured with benchmarks/run.sh on the CI machine kind.
+ * Results: see benchmarks/README.md "Benchmarks", measured with benchmarks/run.sh on the CI machine kind.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -4,7 +4,7 @@
  * them on close.
  *
  * <h2 id="properties">System properties</h2>
- * Every property goheap reads is listed in one table, in the README's "System properties" section:
+ * Every property goheap reads is listed in one table, in ffm-runtime/README.md's "System properties" section:
  * {@code goheap.debug} (the CLI prints stack traces) and the test-only {@code goheap.native.dir},
  * {@code goheap.root}, {@code goheap.test.*} and {@code goheap.stress.*}.
  */

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code goheap inspect binary|core|dump}: itabs, types, the itabTable, persistent chunks and Ps of a
  * real Go 1.19 binary, a gcore core of one, or a goheap dump. Text in aligned columns, or
- * {@code --json} (the README documents the fields).
+ * {@code --json} (ffm-runtime/README.md documents the fields).
  */
 @Command(name = "inspect", description = "Inspect a Go 1.19 binary, a core of a Go process, or a goheap dump.",
         subcommands = {InspectCommand.Binary.class, InspectCommand.Core.class, InspectCommand.Dump.class})

@@ -5,7 +5,8 @@
  *
  * <h2 id="properties">System properties</h2>
  * Every property goheap reads is listed in one table, in ffm-runtime/README.md's "System properties" section:
- * {@code goheap.debug} (the CLI prints stack traces) and the test-only {@code goheap.native.dir},
+ * {@code goheap.debug} (the CLI prints stack traces), {@code goheap.space.heapBytes} and
+ * {@code goheap.space.osBytes} (the address space a runtime reserves), and the test-only {@code goheap.native.dir},
  * {@code goheap.root}, {@code goheap.test.*} and {@code goheap.stress.*}.
  */
 package io.goheap.runtime;

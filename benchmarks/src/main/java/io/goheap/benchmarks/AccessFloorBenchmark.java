@@ -106,6 +106,10 @@ public class AccessFloorBenchmark {
 
     /** Two segments in instance fields; only what the probe reads is implemented. */
     static class TwoSegments implements GoMemory {
+        @Override
+        public void ensureOpen() {
+        }
+
         private final long baseA;
         private final MemorySegment a;
         private final long baseB;

@@ -87,7 +87,7 @@ public class IfaceBenchmark {
         itabs = rt.itabs();
         table = itabs.table();
         asserts = rt.asserts();
-        calls = new Calls(w.linked.module());
+        calls = w.rt.calls();
         tabs = new long[pairs];
         keys = new Long[pairs];
         chm = new ConcurrentHashMap<>();

@@ -6,6 +6,7 @@ import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Linker;
 import io.goheap.runtime.iface.Assert;
+import io.goheap.runtime.iface.Calls;
 import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
@@ -55,6 +56,7 @@ public final class GoRuntime implements AutoCloseable {
     private final Conv conv;
     private Itabs itabs;
     private Assert asserts;
+    private Calls calls;
 
     private GoRuntime(int gomaxprocs) {
         try {
@@ -129,6 +131,7 @@ public final class GoRuntime implements AutoCloseable {
         itabs = new Itabs(m, itabTable, persistent);
         itabs.itabsinit(links);
         asserts = new Assert(itabs, m);
+        calls = new Calls(m, sys.callGate());
         return linked;
     }
 
@@ -153,6 +156,17 @@ public final class GoRuntime implements AutoCloseable {
             throw new IllegalStateException("no package linked: link one with link(...) first");
         }
         return itabs;
+    }
+
+    /**
+     * Native calls through {@code itab.fun[k]} into the linked package's code, guarded against
+     * {@link #close()} (see {@link Calls}).
+     *
+     * @throws IllegalStateException if closed, or no package is linked yet
+     */
+    public synchronized Calls calls() {
+        itabs();
+        return calls;
     }
 
     /** {@code convT*}: boxing values for interfaces. @throws IllegalStateException if closed */
@@ -192,7 +206,12 @@ public final class GoRuntime implements AutoCloseable {
         return sys.isOpen();
     }
 
-    /** Unmaps everything this runtime mapped, and frees the upcall stubs of Java-implemented methods. Idempotent. */
+    /**
+     * Unmaps everything this runtime mapped, and frees the upcall stubs of Java-implemented methods.
+     * Idempotent. Calls into the runtime's code that are running finish first ({@link Calls}); if one is
+     * still inside an upcall after {@link io.goheap.runtime.sys.CallGate#DRAIN_TIMEOUT_SECONDS}, the code
+     * and the stubs stay and this throws {@link IllegalStateException}: close again once it returned.
+     */
     @Override
     public void close() {
         try {
@@ -202,8 +221,8 @@ public final class GoRuntime implements AutoCloseable {
             synchronized (this) {
                 l = linked;
             }
-            if (l != null) {
-                l.close();
+            if (l != null && sys.callGate().isDrained()) {
+                l.close(); // no call can be inside a stub any more
             }
         }
     }

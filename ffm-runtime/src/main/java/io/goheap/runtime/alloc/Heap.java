@@ -87,10 +87,12 @@ public final class Heap {
      * @param needzero whether the memory must be zero (always satisfied, see the class doc)
      * @return the object's address
      * @throws IllegalArgumentException if {@code size < 0}
-     * @throws IllegalStateException if {@code c} is a P's mcache and the calling thread does not hold that P
+     * @throws IllegalStateException if {@code c} is a P's mcache and the calling thread does not hold that P,
+     *                               or the runtime is closed
      * @throws GoThrow if {@code size} exceeds maxAlloc (2^48), or the heap cannot grow ({@code runtime: out of memory}), with the system error as cause
      */
     public long mallocgc(MCache c, long size, boolean noscan, boolean needzero) {
+        mem.ensureOpen(); // a tiny or fresh-span object is handed out without touching memory
         if (size < 0) {
             throw new IllegalArgumentException("size=" + size);
         }

@@ -121,7 +121,7 @@ final class XerDemo {
         steps.add(String.format("convTstring(\"\") = 0x%x = &runtime.zeroVal", conv.convTstring(0, 0)));
 
         ItabView it = new ItabView(module, tab);
-        io.goheap.runtime.iface.Calls via = new io.goheap.runtime.iface.Calls(module);
+        io.goheap.runtime.iface.Calls via = rt.calls();
         for (int k = 0; k < it.funs().size(); k++) {
             io.goheap.runtime.iface.Calls.Result r = via.callMethod(tab, receiver, k);
             calls.add(new Call(k, it.fun(k), linker.functions().get((int) r.function()) + " on receiver 0x" + Long.toHexString(r.receiver())));

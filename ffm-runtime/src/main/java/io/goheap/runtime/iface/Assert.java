@@ -33,7 +33,11 @@ public final class Assert {
 
     /** {@code assertE2I2}: {@code v, ok := any(x).(I)}; 0 for not ok. */
     public long assertE2I2(long inter, long type) {
-        return type == 0 ? 0 : itabs.getitab(inter, type, true);
+        if (type == 0) {
+            mem.ensureOpen();
+            return 0;
+        }
+        return itabs.getitab(inter, type, true);
     }
 
     /** {@code assertI2I}: {@code i.(I)} from another non-empty interface; {@code tab} is its itab word. */
@@ -50,6 +54,7 @@ public final class Assert {
     /** {@code assertI2I2}: {@code v, ok := i.(I)}; 0 for not ok. */
     public long assertI2I2(long inter, long tab) {
         if (tab == 0) {
+            mem.ensureOpen();
             return 0;
         }
         if (mem.u64(tab + ItabDescriptor.INTER_OFFSET) == inter) {
@@ -66,6 +71,7 @@ public final class Assert {
      */
     public int typeSwitchI(long tab, long... caseTypes) {
         if (tab == 0) {
+            mem.ensureOpen();
             return -1;
         }
         return match(mem.u32(tab + ItabDescriptor.HASH_OFFSET), mem.u64(tab + ItabDescriptor.TYPE_OFFSET), caseTypes);
@@ -74,6 +80,7 @@ public final class Assert {
     /** A type switch on an empty interface value whose type word is {@code type}; as {@link #typeSwitchI}. */
     public int typeSwitchE(long type, long... caseTypes) {
         if (type == 0) {
+            mem.ensureOpen();
             return -1;
         }
         return match(mem.u32(type + TYPE_HASH), type, caseTypes);
@@ -119,12 +126,20 @@ public final class Assert {
 
         /** The matching case for an empty interface whose type word is {@code type}, or -1 (default, or nil). */
         public int onEface(long type) {
-            return type == 0 ? -1 : match(mem.u32(type + TYPE_HASH), type);
+            if (type == 0) {
+                mem.ensureOpen();
+                return -1;
+            }
+            return match(mem.u32(type + TYPE_HASH), type);
         }
 
         /** The matching case for a non-empty interface whose itab word is {@code tab}: the hash comes from the itab. */
         public int onIface(long tab) {
-            return tab == 0 ? -1 : match(mem.u32(tab + ItabDescriptor.HASH_OFFSET), mem.u64(tab + ItabDescriptor.TYPE_OFFSET));
+            if (tab == 0) {
+                mem.ensureOpen();
+                return -1;
+            }
+            return match(mem.u32(tab + ItabDescriptor.HASH_OFFSET), mem.u64(tab + ItabDescriptor.TYPE_OFFSET));
         }
 
         private int match(int hash, long type) {

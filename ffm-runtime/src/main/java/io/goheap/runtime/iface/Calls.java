@@ -3,12 +3,14 @@ package io.goheap.runtime.iface;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.sys.CallGate;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -22,11 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2 id="paths">Fast and slow paths</h2>
  * <ul>
  *   <li>{@link #callLong(long, long, int)} and {@link #callLong(long, long, int, long)}: the fast path,
- *       for methods taking integer words and returning one in RAX. A cached
- *       {@link java.lang.foreign.Linker.Option#critical critical} handle, invoked exactly
- *       ({@code invokeExact}, no boxing, no varargs array); nothing is allocated per call once the JIT has
- *       scalar-replaced the target's {@code MemorySegment.ofAddress}. A critical call may not upcall into
- *       Java, so a method implemented with {@link io.goheap.runtime.image.Linker#bindJava} must take
+ *       for methods taking integer words and returning one in RAX: a
+ *       {@link java.lang.foreign.Linker.Option#critical critical} downcall of the {@link CallGate}'s
+ *       trampoline, invoked exactly ({@code invokeExact}, no boxing, no varargs array, nothing allocated),
+ *       which checks the gate's slot word and tail-jumps to {@code fun[k]}. A critical call may not upcall
+ *       into Java, so a method implemented with {@link io.goheap.runtime.image.Linker#bindJava} must take
  *       {@link #callMethod} or {@link #call}.</li>
  *   <li>{@link #callMethod}: the linked image's method bodies return {function index, receiver} in
  *       RAX:RDX (see {@link io.goheap.runtime.image.Linker}); it reads both back, which method ran on which
@@ -34,6 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link #call}: any signature, arguments boxed, {@code invokeWithArguments}: the general, slow
  *       path (hundreds of nanoseconds), for experiments, not for benchmarks.</li>
  * </ul>
+ *
+ * <h2 id="lifetime">Lifetime</h2>
+ * Every call passes the runtime's {@link CallGate}: a call either runs to its end before
+ * {@code close()} unmaps the code, or fails with {@link IllegalStateException} without starting. The
+ * critical path is guarded by a slot word the trampoline reads and the handshake that follows a close;
+ * {@link #callMethod} and {@link #call} by the gate's shared arena, which the JDK keeps acquired during a
+ * non-critical downcall (see {@link CallGate}). While the linker patches {@code .text}
+ * ({@link io.goheap.runtime.image.Linker#bindJava}) calls wait instead.
  */
 public final class Calls {
     /** {@code struct { int64 index; int64 receiver; }}, returned in RAX:RDX. */
@@ -44,21 +54,21 @@ public final class Calls {
     private static final long RECEIVER = RESULT.byteOffset(MemoryLayout.PathElement.groupElement("receiver"));
 
     private static final ConcurrentHashMap<FunctionDescriptor, MethodHandle> HANDLES = new ConcurrentHashMap<>();
-    /** long f(long receiver), critical: the fast path's handle (no thread-state transition, no upcalls) */
-    private static final MethodHandle CALL_J_J = Linker.nativeLinker().downcallHandle(
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
-    /** long f(long receiver, long arg), critical */
-    private static final MethodHandle CALL_J_JJ = Linker.nativeLinker().downcallHandle(
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
     private static final ThreadLocal<MemorySegment> RETURN = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(RESULT));
 
     private final GoMemory mem;
+    private final CallGate gate;
     private final long text;
     private final long textLen;
 
-    /** Calls into {@code module}'s code, reading itabs from its memory. */
-    public Calls(Module module) {
+    /**
+     * Calls into {@code module}'s code, reading itabs from its memory, every call through {@code gate}
+     * (the runtime's {@link io.goheap.runtime.sys.SysMemory#callGate()}; {@link io.goheap.runtime.GoRuntime#calls()}
+     * builds this for the linked package).
+     */
+    public Calls(Module module, CallGate gate) {
         this.mem = module.space();
+        this.gate = gate;
         this.text = module.text();
         this.textLen = module.etext() - module.text();
     }
@@ -79,35 +89,17 @@ public final class Calls {
      * Calls {@code fun[k]} of itab {@code tab} as {@code long f(long receiver)} with {@code data}, and
      * returns RAX. The fast path (see the class documentation).
      *
-     * @throws IllegalStateException if fun[k] is 0 (a negative itab) or outside the module's text
+     * @throws IllegalStateException if fun[k] is 0 (a negative itab) or outside the module's text, or
+     *                               the runtime is closed (also when it closes during the call: the call
+     *                               either ran to its end first, or did not start)
      */
     public long callLong(long tab, long data, int k) {
-        long fn = target(tab, k);
-        try {
-            return (long) CALL_J_J.invokeExact(MemorySegment.ofAddress(fn), data);
-        } catch (Throwable t) {
-            throw rethrow(k, t);
-        }
+        return gate.call(target(tab, k), data);
     }
 
     /** As {@link #callLong(long, long, int)} for {@code long f(long receiver, long arg)}. */
     public long callLong(long tab, long data, int k, long arg) {
-        long fn = target(tab, k);
-        try {
-            return (long) CALL_J_JJ.invokeExact(MemorySegment.ofAddress(fn), data, arg);
-        } catch (Throwable t) {
-            throw rethrow(k, t);
-        }
-    }
-
-    private static RuntimeException rethrow(int k, Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("native call through fun[" + k + "]", t);
+        return gate.call(target(tab, k), data, arg);
     }
 
     private static IllegalStateException badTarget(long tab, long k, long fn) {
@@ -127,15 +119,32 @@ public final class Calls {
     public Result callMethod(long tab, long data, int k) {
         long fn = target(tab, k);
         MemorySegment ret = RETURN.get();
-        try {
-            MemorySegment r = (MemorySegment) handle(METHOD).invokeExact(MemorySegment.ofAddress(fn),
-                    (java.lang.foreign.SegmentAllocator) (size, align) -> ret, data);
-            return new Result(r.get(ValueLayout.JAVA_LONG, INDEX), r.get(ValueLayout.JAVA_LONG, RECEIVER));
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("native call through fun[" + k + "]", t);
+        SegmentAllocator into = (size, align) -> ret;
+        while (true) {
+            MemorySegment at = gate.target(fn);
+            try {
+                // not critical (the body may upcall): the downcall keeps the gate's arena acquired instead
+                MemorySegment r = (MemorySegment) handle(METHOD).invokeExact(at, into, data);
+                return new Result(r.get(ValueLayout.JAVA_LONG, INDEX), r.get(ValueLayout.JAVA_LONG, RECEIVER));
+            } catch (IllegalStateException e) {
+                refused(at, e);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("native call through fun[" + k + "]", t);
+            }
         }
+    }
+
+    /**
+     * A downcall threw IllegalStateException: if the target's arena was closed before the call (the gate
+     * closed or suspended; the call did not start), waits for the gate and returns to retry; else rethrows.
+     */
+    private void refused(MemorySegment at, IllegalStateException e) {
+        if (at.scope().isAlive()) {
+            throw e;
+        }
+        gate.awaitOpen();
     }
 
     /**
@@ -149,15 +158,20 @@ public final class Calls {
     public Object call(long tab, long data, int k, FunctionDescriptor fd, Object... args) {
         long fn = target(tab, k);
         Object[] all = new Object[args.length + 2];
-        all[0] = MemorySegment.ofAddress(fn);
         all[1] = data;
         System.arraycopy(args, 0, all, 2, args.length);
-        try {
-            return handle(fd).invokeWithArguments(all);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("native call through fun[" + k + "]", t);
+        while (true) {
+            MemorySegment at = gate.target(fn);
+            all[0] = at;
+            try {
+                return handle(fd).invokeWithArguments(all);
+            } catch (IllegalStateException e) {
+                refused(at, e);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("native call through fun[" + k + "]", t);
+            }
         }
     }
 

@@ -30,6 +30,8 @@ import java.lang.foreign.ValueLayout;
  *       allocator packs them), scan for a string or slice header.</li>
  * </ul>
  * Thread-safe: the calling thread's P (if any) serves the allocation; else the heap's shared path.
+ * After the runtime closed every method throws {@link IllegalStateException}, the ones that allocate
+ * nothing included (they check the memory is open: one volatile read).
  */
 public final class Conv {
     /** len(staticuint64s). */
@@ -72,6 +74,7 @@ public final class Conv {
     public long convT16(int val) {
         int v = val & 0xffff;
         if (v < STATIC) {
+            mem.ensureOpen();
             return static0 + 8L * v;
         }
         long x = malloc(Short.BYTES, true);
@@ -82,6 +85,7 @@ public final class Conv {
     /** {@code convT32}. */
     public long convT32(int val) {
         if (Integer.compareUnsigned(val, STATIC) < 0) {
+            mem.ensureOpen();
             return static0 + 8L * val;
         }
         long x = malloc(Integer.BYTES, true);
@@ -92,6 +96,7 @@ public final class Conv {
     /** {@code convT64}. */
     public long convT64(long val) {
         if (Long.compareUnsigned(val, STATIC) < 0) {
+            mem.ensureOpen();
             return static0 + 8L * val;
         }
         long x = malloc(Long.BYTES, true);
@@ -102,6 +107,7 @@ public final class Conv {
     /** {@code convTstring}: a boxed string header {@code {str, len}}; "" boxes to zeroVal. */
     public long convTstring(long str, long len) {
         if (len == 0) {
+            mem.ensureOpen();
             return zero;
         }
         long x = malloc(string.sizeof(), false);
@@ -113,6 +119,7 @@ public final class Conv {
     /** {@code convTslice}: a boxed slice header; a nil slice (array 0) boxes to zeroVal. */
     public long convTslice(long array, long len, long cap) {
         if (array == 0) {
+            mem.ensureOpen();
             return zero;
         }
         long x = malloc(slice.sizeof(), false);

@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>Thread-safe: {@link #define} and the lookups synchronize on the image; a symbol, once defined,
  * never moves. Reading or writing a symbol's bytes is the caller's business (each global documents
- * its own memory ordering where it is accessed).
+ * its own memory ordering where it is accessed). After the runtime closed, the lookups and {@link #define}
+ * throw {@link IllegalStateException}.
  */
 public final class Image {
     private final SysMemory sys;
@@ -45,6 +46,7 @@ public final class Image {
      * @throws IllegalStateException    if the section is full
      */
     public synchronized Symbol define(Section section, String name, long size, long align) {
+        sys.memory().ensureOpen();
         if (byName.containsKey(name)) {
             throw new IllegalArgumentException("symbol name=" + name + " already defined");
         }
@@ -64,6 +66,7 @@ public final class Image {
 
     /** The symbol {@code name}. @throws IllegalArgumentException if there is none */
     public synchronized Symbol lookup(String name) {
+        sys.memory().ensureOpen();
         Symbol s = byName.get(name);
         if (s == null) {
             throw new IllegalArgumentException("no symbol name=" + name);
@@ -73,6 +76,7 @@ public final class Image {
 
     /** The symbol containing {@code addr}, or null. */
     public synchronized Symbol symbolAt(long addr) {
+        sys.memory().ensureOpen();
         for (Symbol s : symbols) {
             if (s.contains(addr)) {
                 return s;
@@ -83,11 +87,13 @@ public final class Image {
 
     /** Every symbol, in definition order. */
     public synchronized List<Symbol> symbols() {
+        sys.memory().ensureOpen();
         return List.copyOf(symbols);
     }
 
     /** Bytes of {@code section} taken by symbols so far. */
     public synchronized long used(Section section) {
+        sys.memory().ensureOpen();
         return cursors.get(section);
     }
 

@@ -106,6 +106,11 @@ public final class FileMemory implements GoMemory {
         return description;
     }
 
+    /** A file's memory lives as long as its regions' segments; their accesses check that themselves. */
+    @Override
+    public void ensureOpen() {
+    }
+
     @Override
     public boolean contains(long addr, long len) {
         Region r = regionAt(addr);

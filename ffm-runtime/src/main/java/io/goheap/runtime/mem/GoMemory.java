@@ -32,6 +32,15 @@ public interface GoMemory {
     /** True when {@code [addr, addr + len)} can be read. */
     boolean contains(long addr, long len);
 
+    /**
+     * Throws if the owner closed this memory; for paths that answer without reading a byte (a small
+     * {@code convT64} is arithmetic on {@code staticuint64s}' address) and must refuse after close all
+     * the same. A volatile read: no fence on x86.
+     *
+     * @throws IllegalStateException if the owner closed
+     */
+    void ensureOpen();
+
     /** A byte, zero-extended (plain). */
     int u8(long addr);
 

@@ -154,6 +154,13 @@ public final class LiveMemory implements GoMemory {
         return description;
     }
 
+    @Override
+    public void ensureOpen() {
+        if (closed) {
+            throw closedException(null);
+        }
+    }
+
     /*
      * The accessors. A fast path is route() (a space's view loaded, then its window, in straight-line code
      * with no safepoint poll between them; see Space, "Revoke"), then one access at addr - v.address():

@@ -34,6 +34,10 @@ public final class Mapping {
     private volatile boolean freed;
     /** the current protection; written under the owner's lock */
     private volatile int prot;
+    /** set once the mapping was executable: it holds code (never freed before close); owner's lock */
+    private volatile boolean code;
+    /** true while this mapping's loss of PROT_EXEC holds the call gate suspended; owner's lock */
+    private boolean codeSuspended;
     /** bytes counted in mappedReady (Go: Ready, not Prepared); guarded by the owner's lock */
     long ready;
 
@@ -112,6 +116,23 @@ public final class Mapping {
     /** True when {@code addr} is inside {@code [address, end)}. */
     public boolean contains(long addr) {
         return addr - address >= 0 && addr - address < size;
+    }
+
+    /** True once the mapping was executable: it holds code, which lives until the owner closes. */
+    public boolean holdsCode() {
+        return code;
+    }
+
+    void markCode() {
+        code = true;
+    }
+
+    boolean codeSuspended() {
+        return codeSuspended;
+    }
+
+    void setCodeSuspended(boolean s) {
+        codeSuspended = s;
     }
 
     /** Records the protection {@link SysMemory#protect} set. Caller holds the owner's lock, the view closed. */

@@ -104,6 +104,8 @@ public final class SysMemory implements AutoCloseable {
     private final Space heapSpace;
     private final Space osSpace;
     private final LiveMemory memory;
+    /** every native call into this runtime's code passes it; closed first by close() */
+    private final CallGate callGate;
     /** every space, heap space first; guarded by lock */
     private final List<Space> spaces = new ArrayList<>();
     /** per space, its free ranges: start -> end, coalesced; guarded by lock */
@@ -145,6 +147,7 @@ public final class SysMemory implements AutoCloseable {
             addSpaceLocked(heap);
             addSpaceLocked(os);
         }
+        callGate = new CallGate();
     }
 
     private Space reserveHeapSpace() {
@@ -205,6 +208,11 @@ public final class SysMemory implements AutoCloseable {
         return osSpace;
     }
 
+    /** The gate of native calls into this runtime's code ({@link CallGate}); {@link #close()} closes it first. */
+    public CallGate callGate() {
+        return callGate;
+    }
+
     /**
      * {@code sysAlloc}: {@code n} bytes of zeroed read-write memory, carved from the top of the OS space
      * and committed with {@code mprotect(PROT_READ|PROT_WRITE)}, accounted to {@code stat} and to
@@ -256,6 +264,10 @@ public final class SysMemory implements AutoCloseable {
         synchronized (lock) {
             ensureOpenLocked();
             requireLive(m);
+            if (m.holdsCode()) {
+                throw new IllegalArgumentException("sysFree of " + m + ": it held code, which lives until the runtime closes"
+                        + " (a caller might still jump into it)");
+            }
             // Close first: the handshake guarantees no thread is inside an access through m's segments
             // when the memory goes right after. If a native call holds one, this throws and nothing changed.
             m.closeView();
@@ -442,6 +454,34 @@ public final class SysMemory implements AutoCloseable {
         synchronized (lock) {
             ensureOpenLocked();
             requireLive(m);
+            boolean wasExec = (m.prot() & Mman.PROT_EXEC) != 0;
+            boolean exec = (prot & Mman.PROT_EXEC) != 0;
+            if (wasExec && !exec) {
+                // calls into the code wait from here until PROT_EXEC is back: none is inside it now
+                callGate.suspend();
+                try {
+                    protectLocked(m, prot);
+                } catch (RuntimeException | Error e) {
+                    callGate.resume();
+                    throw e;
+                }
+                m.setCodeSuspended(true);
+                return m;
+            }
+            protectLocked(m, prot);
+            if (exec) {
+                m.markCode();
+                if (m.codeSuspended()) {
+                    m.setCodeSuspended(false);
+                    callGate.resume();
+                }
+            }
+            return m;
+        }
+    }
+
+    private void protectLocked(Mapping m, int prot) {
+        {
             m.closeView();
             Space s = memory.spaceOf(m.address());
             long len = roundPages(m.size());
@@ -461,7 +501,6 @@ public final class SysMemory implements AutoCloseable {
             }
             memory.commit(s, m.address(), len, writable);
             m.setProt(prot);
-            return m;
         }
     }
 
@@ -536,11 +575,21 @@ public final class SysMemory implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             memory.markClosed();
+            boolean codeHeld = false;
+            try {
+                callGate.close(); // no call into the code is running, and none starts, once it returns
+            } catch (IllegalStateException running) {
+                codeHeld = true; // an upcall still runs: the code stays mapped for a later close
+            }
             List<Mapping> held = new ArrayList<>();
             List<SyscallException> failures = new ArrayList<>();
             List<Space> heldSpaces = new ArrayList<>();
             for (Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
                 Mapping m = it.next();
+                if (codeHeld && m.holdsCode()) {
+                    held.add(m);
+                    continue;
+                }
                 try {
                     m.closeView();
                 } catch (IllegalStateException acquired) {

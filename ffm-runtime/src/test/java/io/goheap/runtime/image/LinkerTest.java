@@ -86,7 +86,7 @@ class LinkerTest extends NativeMemoryTest {
                     java.lang.invoke.MethodType.methodType(MemorySegment.class, long.class));
             l.bindJava("main.(*data).A", impl, FunctionDescriptor.of(io.goheap.runtime.iface.Calls.RESULT, ValueLayout.JAVA_LONG));
             ItabView it = new ItabView(l.module(), l.address("go.itab.main.data,main.Xer"));
-            io.goheap.runtime.iface.Calls calls = new io.goheap.runtime.iface.Calls(l.module());
+            io.goheap.runtime.iface.Calls calls = rt.calls();
             io.goheap.runtime.iface.Calls.Result a = calls.callMethod(it.address(), 21, 0);
             assertEquals(42, a.function(), "the Java implementation answered");
             assertEquals(42, a.receiver());
@@ -100,7 +100,7 @@ class LinkerTest extends NativeMemoryTest {
         try (GoRuntime rt = GoRuntime.start(1)) {
             Linker l = linkShapes(rt, "xer");
             ItabView it = new ItabView(l.module(), l.address("go.itab.main.data,main.Xer"));
-            io.goheap.runtime.iface.Calls calls = new io.goheap.runtime.iface.Calls(l.module());
+            io.goheap.runtime.iface.Calls calls = rt.calls();
             for (int k = 0; k < 2; k++) {
                 io.goheap.runtime.iface.Calls.Result r = calls.callMethod(it.address(), 0xc0ffee00L + k, k);
                 assertEquals(k == 0 ? "main.(*data).A" : "main.(*data).B", l.functions().get((int) r.function()));

@@ -1,0 +1,338 @@
+package io.goheap.runtime.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The gate every native call into a runtime's code passes, so that {@link SysMemory#close()} (and a
+ * {@link SysMemory#protect protection change} that takes {@code PROT_EXEC} away) never unmaps or
+ * un-executes code a thread is running: a call either runs to its end before the memory changes, or is
+ * refused with {@link IllegalStateException} because the runtime closed.
+ *
+ * <h2 id="critical">Critical calls: a trampoline and a handshake, no atomics</h2>
+ * {@link #call(long, long)} and {@link #call(long, long, long)} are critical downcalls
+ * ({@link Linker.Option#critical}): the thread stays in the Java state while the native code runs, so a
+ * JVM handshake with all threads cannot complete until the call has returned. They do not call the
+ * target directly but a trampoline on a process-wide page (mapped once, read+execute, never unmapped):
+ * it loads this gate's <em>slot</em> word (on a process-wide page too), and only if it still holds
+ * this gate's generation does it jump to the target, with the argument registers untouched (a tail
+ * jump: the target returns straight to Java). Otherwise it returns {@link #REFUSED}. Closing or
+ * suspending the gate first stores another value into the slot, then performs a handshake (the close
+ * of a shared arena, below). Any call that loaded the slot before the store is still inside its
+ * critical call, so the handshake waits for it; any call after the handshake loads the new value and
+ * is refused. The fast path therefore costs a load, a compare and a jump over a bare critical call:
+ * no lock, no CAS, no fence. A slot is reused by a later gate only with a higher generation, so a
+ * stale caller of a closed gate is refused forever.
+ *
+ * <h2 id="general">Other calls: the arena is kept alive</h2>
+ * A non-critical downcall moves the thread to the native state, where handshakes do not wait for it.
+ * {@link #target(long)} gives such calls their target address as a zero-length segment of this gate's
+ * shared arena: the JDK acquires the arena for the duration of every downcall that takes one of its
+ * segments, and a shared arena cannot close while acquired. Closing or suspending the gate closes that
+ * arena, retrying while calls hold it (up to {@link #DRAIN_TIMEOUT_SECONDS}); its successful close is
+ * also the handshake of the critical path.
+ *
+ * <h2 id="suspend">Suspension</h2>
+ * While a mapping that held code lacks {@code PROT_EXEC} (the linker patches {@code .text} through a
+ * writable window), the gate is suspended: callers wait (spinning, then parking) until it resumes or
+ * closes. A caller that finds the gate suspended or closed never retries a call that ran.
+ *
+ * <p>Thread-safe. {@link #suspend}, {@link #resume} and {@link #close} are called under the owner's lock.
+ */
+public final class CallGate {
+    /** What the trampoline returns for a refused call; a method returning exactly this value is
+     * checked against the slot (a live slot means the value was the method's own). */
+    public static final long REFUSED = 0x8000_0bad_ca11_0000L;
+    /** How long suspend and close wait for non-critical calls still in flight. */
+    public static final long DRAIN_TIMEOUT_SECONDS = 10;
+
+    private static final long SLOT_PAGE = 4096;
+
+    /** long tramp1(long receiver, long fn, long slot, long gen): critical */
+    private static final MethodHandle TRAMP1;
+    /** long tramp2(long receiver, long arg, long fn, long slot, long gen): critical */
+    private static final MethodHandle TRAMP2;
+    private static final MemorySegment TRAMP1_ADDR;
+    private static final MemorySegment TRAMP2_ADDR;
+
+    static {
+        // x86-64 System V. tramp1: rdi=receiver, rsi=fn, rdx=slot, rcx=gen
+        //   mov rax,[rdx]; cmp rax,rcx; jne refuse; jmp rsi; refuse: movabs rax,REFUSED; ret
+        // tramp2: rdi=receiver, rsi=arg, rdx=fn, rcx=slot, r8=gen
+        //   mov rax,[rcx]; cmp rax,r8; jne refuse; jmp rdx; refuse: movabs rax,REFUSED; ret
+        byte[] t1 = {0x48, (byte) 0x8b, 0x02, 0x48, 0x39, (byte) 0xc8, 0x75, 0x02, (byte) 0xff, (byte) 0xe6};
+        byte[] t2 = {0x48, (byte) 0x8b, 0x01, 0x4c, 0x39, (byte) 0xc0, 0x75, 0x02, (byte) 0xff, (byte) 0xe2};
+        long page = Mman.mmap(0, SLOT_PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        // sound: this process just mapped the page and never unmaps it
+        MemorySegment code = MemorySegment.ofAddress(page).reinterpret(SLOT_PAGE);
+        long o2 = write(code, 0, t1);
+        write(code, o2, t2);
+        Mman.mprotect(page, SLOT_PAGE, Mman.PROT_READ | Mman.PROT_EXEC);
+        TRAMP1_ADDR = MemorySegment.ofAddress(page);
+        TRAMP2_ADDR = MemorySegment.ofAddress(page + o2);
+        Linker linker = Linker.nativeLinker();
+        TRAMP1 = linker.downcallHandle(TRAMP1_ADDR, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+        TRAMP2 = linker.downcallHandle(TRAMP2_ADDR, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+    }
+
+    /** Writes {@code body} then the refusal tail at {@code off}; returns the next 16-aligned offset. */
+    private static long write(MemorySegment code, long off, byte[] body) {
+        MemorySegment.copy(MemorySegment.ofArray(body), 0, code, off, body.length);
+        long o = off + body.length;
+        code.set(ValueLayout.JAVA_BYTE, o++, (byte) 0x48);
+        code.set(ValueLayout.JAVA_BYTE, o++, (byte) 0xb8); // movabs rax, imm64
+        code.set(ValueLayout.JAVA_LONG_UNALIGNED, o, REFUSED);
+        o += 8;
+        code.set(ValueLayout.JAVA_BYTE, o++, (byte) 0xc3); // ret
+        return (o + 15) & -16;
+    }
+
+    /** Process-wide slot words: pages mapped on demand, never unmapped; freed slots are reused. */
+    private static final class Slots {
+        private static final List<MemorySegment> PAGES = new ArrayList<>();
+        private static final ArrayDeque<Long> FREE = new ArrayDeque<>();
+
+        static synchronized long take() {
+            if (FREE.isEmpty()) {
+                long page = Mman.mmap(0, SLOT_PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                PAGES.add(MemorySegment.ofAddress(page).reinterpret(SLOT_PAGE)); // mapped here, never unmapped
+                for (long a = page; a < page + SLOT_PAGE; a += 8) {
+                    FREE.add(a);
+                }
+            }
+            return FREE.pop();
+        }
+
+        static synchronized void give(long slot) {
+            FREE.push(slot);
+        }
+
+        static MemorySegment word(long slot) {
+            // the pages are never unmapped: a zero-based view of 8 bytes at the slot is always valid
+            return MemorySegment.ofAddress(slot).reinterpret(8);
+        }
+    }
+
+    private final long slot;
+    /** the slot's value while this gate is open: even, above every value the slot held before */
+    private final long gen;
+    private final MemorySegment word;
+    /** the arena non-critical calls acquire; replaced on resume, guarded by the owner's lock for writes */
+    private volatile Arena arena;
+    /** a segment of {@link #arena} starting at address 0: targets are zero-length slices of it */
+    private volatile MemorySegment all;
+    private volatile boolean closed;
+    /** set when a close found no call in flight; guarded by the owner's lock */
+    private volatile boolean drained;
+    /** suspensions in force (one per mapping that lost PROT_EXEC); written under the owner's lock */
+    private volatile int suspended;
+
+    CallGate() {
+        slot = Slots.take();
+        word = Slots.word(slot);
+        long prev = (long) ValueLayout.JAVA_LONG.varHandle().getVolatile(word, 0L);
+        gen = (prev | 1) + 1;
+        openArena();
+        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, gen);
+    }
+
+    private void openArena() {
+        Arena a = Arena.ofShared();
+        // Only ever a call target: zero-length slices of it are passed to downcalls (which read no byte
+        // of a target), never accessed; it spans the address space so any target can be named.
+        all = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, a, null);
+        arena = a;
+    }
+
+    /**
+     * Calls {@code fn} as {@code long fn(long receiver)}, a critical call through the trampoline; returns RAX.
+     *
+     * @throws IllegalStateException if the gate is closed (the runtime closed), before or during the call
+     */
+    public long call(long fn, long receiver) {
+        while (true) {
+            long r;
+            try {
+                r = (long) TRAMP1.invokeExact(receiver, fn, slot, gen);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r != REFUSED || slotOpen()) {
+                return r;
+            }
+            awaitOpen();
+        }
+    }
+
+    /** As {@link #call(long, long)} for {@code long fn(long receiver, long arg)}. */
+    public long call(long fn, long receiver, long arg) {
+        while (true) {
+            long r;
+            try {
+                r = (long) TRAMP2.invokeExact(receiver, arg, fn, slot, gen);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r != REFUSED || slotOpen()) {
+                return r;
+            }
+            awaitOpen();
+        }
+    }
+
+    /**
+     * A call target for a non-critical downcall: a zero-length segment at {@code fn} whose arena the
+     * downcall keeps alive. If the downcall then throws {@link IllegalStateException} (the arena closed
+     * between this call and it), call {@link #awaitOpen()} and ask again.
+     *
+     * @throws IllegalStateException if the gate is closed
+     */
+    public MemorySegment target(long fn) {
+        MemorySegment a = all;
+        if (closed) {
+            throw closedException();
+        }
+        return a.asSlice(fn, 0);
+    }
+
+    /**
+     * After a refused call: returns once the gate is open again (a suspension ended), or throws
+     * {@link IllegalStateException} if it closed.
+     */
+    public void awaitOpen() {
+        for (int spins = 0; ; spins++) {
+            if (closed) {
+                throw closedException();
+            }
+            if (suspended == 0 && slotOpen() && all.scope().isAlive()) {
+                return;
+            }
+            if (spins < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+
+    /** True once the gate closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private boolean slotOpen() {
+        return (long) ValueLayout.JAVA_LONG.varHandle().getAcquire(word, 0L) == gen;
+    }
+
+    /**
+     * Stops every call: stores a refusal into the slot, then waits until no call is inside (the arena's
+     * close is the handshake; a held arena is retried until {@link #DRAIN_TIMEOUT_SECONDS}). Nested
+     * suspensions count. Caller holds the owner's lock.
+     *
+     * @throws IllegalStateException if calls still hold the gate after the timeout; the gate is open again then
+     */
+    void suspend() {
+        if (closed) {
+            return;
+        }
+        if (suspended++ == 0) {
+            try {
+                drain();
+            } catch (IllegalStateException e) {
+                suspended--;
+                reopen();
+                throw e;
+            }
+        }
+    }
+
+    /** Ends one suspension; the last one reopens the gate. Caller holds the owner's lock. */
+    void resume() {
+        if (closed || suspended == 0) {
+            return;
+        }
+        if (--suspended == 0) {
+            reopen();
+        }
+    }
+
+    private void reopen() {
+        if (!arena.scope().isAlive()) {
+            openArena();
+        }
+        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, gen);
+    }
+
+    /**
+     * Closes the gate for good: refuses every later call and waits for those in flight; the slot goes
+     * back to the pool. Idempotent. Caller holds the owner's lock.
+     *
+     * @throws IllegalStateException if calls still hold the gate after the timeout (it stays closed to
+     *                               new calls; the owner must keep its code mapped)
+     */
+    void close() {
+        closed = true;
+        if (drained) {
+            return;
+        }
+        drain();
+        drained = true;
+        Slots.give(slot);
+    }
+
+    /** True once {@link #close()} returned: no call is inside the code, none will enter it. */
+    public boolean isDrained() {
+        return drained;
+    }
+
+    /** The slot refuses, then the arena's close: a handshake after every call in flight has returned. */
+    private void drain() {
+        ValueLayout.JAVA_LONG.varHandle().setVolatile(word, 0L, gen + 1);
+        VarHandle.fullFence();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_TIMEOUT_SECONDS);
+        Arena a = arena;
+        while (true) {
+            try {
+                if (a.scope().isAlive()) {
+                    a.close();
+                } else {
+                    Arena.ofShared().close(); // a handshake of its own: the arena is gone already
+                }
+                return;
+            } catch (IllegalStateException held) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("native calls into this runtime's code still running after "
+                            + DRAIN_TIMEOUT_SECONDS + " s", held);
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call", t);
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("GoRuntime is closed: no call into its code");
+    }
+}

@@ -19,7 +19,7 @@
 # Log: target/close-race/close-race.log at the top of the repository.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 
 usage() { sed -n '6,10s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 

@@ -213,6 +213,66 @@ class CloseRaceTest extends NativeMemoryTest {
                 t.rounds(), THREADS, t.completed(), t.refused());
     }
 
+    /**
+     * While the runtime is open, a free elsewhere in the same space (which swaps the space's view)
+     * is invisible to every operation, also those that work on a slice of the memory (persistentalloc's
+     * palloc and globalAlloc, convT's copy, name reads): they carve or copy again on the fresh view.
+     * (Found by the mixed close race: persistentalloc's global path threw "Already closed" while open.)
+     */
+    @Test
+    void viewSwapsWhileOpenAreInvisible() throws Throwable {
+        Ctx c = new Ctx();
+        List<Op> ops = List.of(OPS.get("persistentalloc global"), OPS.get("persistentalloc per-P"),
+                (x, i) -> check(x.conv.convT(java.lang.foreign.MemorySegment.ofArray(new long[] {i, i + 1, i + 2}), true) != 0),
+                (x, i) -> check(!x.linker.module().typeAt(x.types[(int) (i % x.types.length)]).string().isEmpty()));
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        AtomicLong done = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> ts = new ArrayList<>();
+        for (int k = 0; k < ops.size(); k++) {
+            Op op = ops.get(k);
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (long i = 0; !stop.get(); i++) {
+                        op.run(c, i);
+                        done.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    unexpected.compareAndSet(null, e);
+                }
+            }));
+        }
+        long frees = 0;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong("goheap.test.swapMillis", 600));
+        while (System.nanoTime() < until && unexpected.get() == null) {
+            c.sys.sysFree(c.sys.sysAlloc(4096, SysStat.OTHER_SYS, "swap"));
+            frees++;
+        }
+        stop.set(true);
+        for (Thread t : ts) {
+            t.join(20_000);
+        }
+        c.rt.close();
+        if (unexpected.get() != null) {
+            throw new AssertionError("an operation saw a view swap while the runtime was open", unexpected.get());
+        }
+        System.out.printf("view swaps while open: %d frees, %d operations, 0 failed%n", frees, done.get());
+    }
+
+    /** Calls made from a module find their runtime's gate; a file's module has no code to call; a closed runtime none. */
+    @Test
+    void callsNeedALiveRuntime() {
+        Ctx c = new Ctx();
+        Calls viaModule = new Calls(c.linker.module());
+        assertEquals(c.calls.callLong(c.tabs[0], 5, 0), viaModule.callLong(c.tabs[0], 5, 0));
+        io.goheap.runtime.mem.FileMemory file = io.goheap.runtime.mem.FileMemory.of("a file", 0x1000,
+                java.lang.foreign.Arena.ofAuto().allocate(64));
+        assertThrows(IllegalArgumentException.class, () -> new Calls(new io.goheap.runtime.abi.Module(file, 0x1000, 0x1040, 0x1000, 0x1040)));
+        c.rt.close();
+        assertThrows(IllegalStateException.class, () -> new Calls(c.linker.module()));
+        assertThrows(IllegalStateException.class, () -> viaModule.callLong(c.tabs[0], 5, 0));
+    }
+
     /** A Go method implemented in Java: returns {7, receiver}. */
     static java.lang.foreign.MemorySegment javaM5(long receiver) {
         java.lang.foreign.MemorySegment r = java.lang.foreign.Arena.ofAuto().allocate(Calls.RESULT);

@@ -83,6 +83,6 @@ public record NameView(GoMemory space, long address) {
         if (len > MAX_NAME) {
             throw new BadAddressException(at, len, space.describe() + " (a name of " + len + " bytes: implausible)");
         }
-        return new String(space.slice(at, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return new String(space.read(at, (int) len), StandardCharsets.UTF_8);
     }
 }

@@ -8,7 +8,7 @@ import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
 import io.goheap.runtime.sys.GoThrow;
-import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.LiveMemory;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
@@ -74,7 +74,7 @@ public final class PersistentAlloc {
     private static final long PA_OFF = persistentAlloc.off$offset();
 
     private final SysMemory sys;
-    private final GoMemory mem;
+    private final LiveMemory mem;
     private final MemStats stats;
     private final Procs procs;
     private final Symbol chunksSym;
@@ -151,10 +151,15 @@ public final class PersistentAlloc {
             // previous holder's. They go through the P's own slice of the runtime's memory (no routing per
             // word); a free or protection change elsewhere in the runtime closes it, and then it is taken
             // again (after a close of the runtime, taking it throws IllegalStateException).
-            try {
-                block = carve(p.palloc(), size, align, stat);
-            } catch (IllegalStateException swapped) {
-                block = carve(p.pallocAgain(), size, align, stat);
+            MemorySegment pa = p.palloc();
+            while (true) {
+                try {
+                    block = carve(pa, p.pallocBase, size, align, stat);
+                    break;
+                } catch (IllegalStateException e) {
+                    mem.retryOrThrow(pa, e); // swapped: nothing was changed, carve again on a fresh slice
+                    pa = p.pallocAgain();
+                }
             }
         } else {
             globalLock.lock();
@@ -163,7 +168,16 @@ public final class PersistentAlloc {
                 // so a write that throws (the runtime closed) never leaves the lock taken
                 mem.setU64(global + G_KEY, 1);
                 try {
-                    block = carve(mem.slice(global + G_PA, persistentAlloc.sizeof()), size, align, stat);
+                    long paAddr = global + G_PA;
+                    while (true) {
+                        MemorySegment pa = mem.slice(paAddr, persistentAlloc.sizeof());
+                        try {
+                            block = carve(pa, paAddr, size, align, stat);
+                            break;
+                        } catch (IllegalStateException e) {
+                            mem.retryOrThrow(pa, e);
+                        }
+                    }
                 } finally {
                     mem.setU64(global + G_KEY, 0);
                 }
@@ -183,22 +197,28 @@ public final class PersistentAlloc {
      * Bump allocation in the {@code persistentAlloc} {base, off} held by {@code pa} (plain accesses: see
      * {@link #alloc(P, long, long, SysStat)}); maps a chunk when needed.
      */
-    private long carve(MemorySegment pa, long size, long align, SysStat stat) {
+    private long carve(MemorySegment pa, long paAddr, long size, long align, SysStat stat) {
+        // The slice's accesses either happen or throw before they do (a free or protection change
+        // elsewhere closed its view): the reads change nothing, and the fast path's only write is its last
+        // step, so a caller may simply carve again. The chunk path's writes go through the routed memory
+        // accessors, which survive a swap themselves: a mapped chunk is never lost to one.
         long base = pa.get(ValueLayout.JAVA_LONG, PA_BASE);
         long off = (pa.get(ValueLayout.JAVA_LONG, PA_OFF) + align - 1) & -align;
-        if (off + size > CHUNK_SIZE || base == 0) {
-            Mapping chunk;
-            try {
-                chunk = sys.sysAlloc(CHUNK_SIZE, SysStat.OTHER_SYS, "persistent chunk");
-            } catch (SyscallException e) {
-                throw cannotAllocate(size, align, stat, CHUNK_SIZE, e);
-            }
-            base = chunk.address();
-            chain.push(base);
-            pa.set(ValueLayout.JAVA_LONG, PA_BASE, base);
-            off = (PTR + align - 1) & -align;
+        if (off + size <= CHUNK_SIZE && base != 0) {
+            pa.set(ValueLayout.JAVA_LONG, PA_OFF, off + size);
+            return base + off;
         }
-        pa.set(ValueLayout.JAVA_LONG, PA_OFF, off + size);
+        Mapping chunk;
+        try {
+            chunk = sys.sysAlloc(CHUNK_SIZE, SysStat.OTHER_SYS, "persistent chunk");
+        } catch (SyscallException e) {
+            throw cannotAllocate(size, align, stat, CHUNK_SIZE, e);
+        }
+        base = chunk.address();
+        chain.push(base);
+        off = (PTR + align - 1) & -align;
+        mem.setU64(paAddr + PA_BASE, base);
+        mem.setU64(paAddr + PA_OFF, off + size);
         return base + off;
     }
 

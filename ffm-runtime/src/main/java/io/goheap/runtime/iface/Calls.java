@@ -74,6 +74,17 @@ public final class Calls {
     }
 
     /**
+     * Calls into the code of {@code module}, which a runtime linked; its gate is found through the
+     * module's memory ({@link CallGate#of}). {@link io.goheap.runtime.GoRuntime#calls()} is the same.
+     *
+     * @throws IllegalStateException    if the runtime is closed
+     * @throws IllegalArgumentException if the module's memory is not a runtime's (a file's code cannot be called)
+     */
+    public Calls(Module module) {
+        this(module, CallGate.of(module.space()));
+    }
+
+    /**
      * {@code fun[k]} of itab {@code tab}, checked: nonzero and inside the module's {@code .text} (so the
      * CPU jumps only to code this runtime linked).
      */

@@ -138,7 +138,7 @@ public final class Conv {
         long size = value.byteSize();
         long x = malloc(size, noscan);
         if (size > 0) {
-            MemorySegment.copy(value, 0, mem.slice(x, size), 0, size);
+            mem.write(x, value, 0, size);
         }
         return x;
     }

@@ -89,12 +89,21 @@ public interface GoMemory {
     /** A volatile compare-and-set of a 64-bit word; true if it was {@code expect} and is now {@code update}. */
     boolean casU64(long addr, long expect, long update);
 
-    /** Copies {@code bytes} to {@code [addr, addr + bytes.length)} (plain). */
-    default void write(long addr, byte[] bytes) {
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, slice(addr, bytes.length), 0, bytes.length);
+    /**
+     * Copies {@code len} bytes of {@code src} from {@code srcOffset} to {@code [addr, addr + len)}
+     * (plain). Unlike a copy into a {@link #slice}, it survives the owner swapping its views meanwhile
+     * (the copy is done again on the fresh view: it is idempotent).
+     */
+    default void write(long addr, MemorySegment src, long srcOffset, long len) {
+        MemorySegment.copy(src, srcOffset, slice(addr, len), 0, len);
     }
 
-    /** The bytes {@code [addr, addr + len)} copied into a new array (plain). */
+    /** Copies {@code bytes} to {@code [addr, addr + bytes.length)} (plain), as {@link #write(long, MemorySegment, long, long)}. */
+    default void write(long addr, byte[] bytes) {
+        write(addr, MemorySegment.ofArray(bytes), 0, bytes.length);
+    }
+
+    /** The bytes {@code [addr, addr + len)} copied into a new array (plain); survives a swap of views. */
     default byte[] read(long addr, int len) {
         return slice(addr, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }

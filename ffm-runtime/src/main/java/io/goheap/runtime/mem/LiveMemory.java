@@ -470,6 +470,45 @@ public final class LiveMemory implements GoMemory {
     }
 
     @Override
+    public void write(long addr, MemorySegment src, long srcOffset, long len) {
+        while (true) {
+            MemorySegment dst = slice(addr, len);
+            try {
+                MemorySegment.copy(src, srcOffset, dst, 0, len);
+                return;
+            } catch (IllegalStateException e) {
+                retryOrThrow(dst, e);
+            }
+        }
+    }
+
+    @Override
+    public byte[] read(long addr, int len) {
+        while (true) {
+            MemorySegment src = slice(addr, len);
+            try {
+                return src.toArray(ValueLayout.JAVA_BYTE);
+            } catch (IllegalStateException e) {
+                retryOrThrow(src, e);
+            }
+        }
+    }
+
+    /**
+     * A bulk access through a slice threw: returns if the slice's view was swapped while this memory is
+     * open (the caller takes a fresh slice and does it again); throws the closed exception after close,
+     * and {@code e} itself when the slice is alive (not ours to hide).
+     */
+    public void retryOrThrow(MemorySegment slice, IllegalStateException e) {
+        if (closed) {
+            throw closedException(e);
+        }
+        if (slice.scope().isAlive()) {
+            throw e;
+        }
+    }
+
+    @Override
     public boolean contains(long addr, long len) {
         Space s = spaceFor(addr, len);
         return s != null && (len == 0 || s.test(s.readable, addr - s.base, len));

@@ -1,5 +1,7 @@
 package io.goheap.runtime.sys;
 
+import io.goheap.runtime.mem.GoMemory;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,6 +12,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,7 +50,9 @@ import java.util.concurrent.locks.LockSupport;
  * writable window), the gate is suspended: callers wait (spinning, then parking) until it resumes or
  * closes. A caller that finds the gate suspended or closed never retries a call that ran.
  *
- * <p>Thread-safe. {@link #suspend}, {@link #resume} and {@link #close} are called under the owner's lock.
+ * <p>Thread-safe. {@link #suspend}, {@link #resume} and {@link #close} are called under the owner's lock
+ * (a {@link SysMemory} owns one per runtime; a gate made with the public constructor is its maker's,
+ * who closes it before unmapping the code it guards).
  */
 public final class CallGate {
     /** What the trampoline returns for a refused call; a method returning exactly this value is
@@ -125,6 +130,36 @@ public final class CallGate {
         }
     }
 
+    /** the gate of each open runtime's memory, for {@link #of(GoMemory)}; an entry goes when its owner closes */
+    private static final ConcurrentHashMap<GoMemory, CallGate> BY_MEMORY = new ConcurrentHashMap<>();
+
+    /**
+     * The gate of the runtime whose memory is {@code memory}.
+     *
+     * @throws IllegalStateException    if that runtime is closed
+     * @throws IllegalArgumentException if {@code memory} is not a runtime's (a file's memory holds no code to call)
+     */
+    public static CallGate of(GoMemory memory) {
+        CallGate g = BY_MEMORY.get(memory);
+        if (g != null) {
+            return g;
+        }
+        if (memory instanceof io.goheap.runtime.mem.LiveMemory) {
+            throw closedException();
+        }
+        throw new IllegalArgumentException("no code to call in " + memory.describe() + ": calls need a live runtime");
+    }
+
+    /** Registers {@code owner}'s gate for {@link #of}. The owner calls it once. */
+    void register(GoMemory memory) {
+        BY_MEMORY.put(memory, this);
+    }
+
+    /** Drops the registration. The owner calls it when it closes. */
+    void unregister(GoMemory memory) {
+        BY_MEMORY.remove(memory, this);
+    }
+
     private final long slot;
     /** the slot's value while this gate is open: even, above every value the slot held before */
     private final long gen;
@@ -139,7 +174,8 @@ public final class CallGate {
     /** suspensions in force (one per mapping that lost PROT_EXEC); written under the owner's lock */
     private volatile int suspended;
 
-    CallGate() {
+    /** An open gate with a slot of its own. */
+    public CallGate() {
         slot = Slots.take();
         word = Slots.word(slot);
         long prev = (long) ValueLayout.JAVA_LONG.varHandle().getVolatile(word, 0L);
@@ -282,7 +318,7 @@ public final class CallGate {
      * @throws IllegalStateException if calls still hold the gate after the timeout (it stays closed to
      *                               new calls; the owner must keep its code mapped)
      */
-    void close() {
+    public void close() {
         closed = true;
         if (drained) {
             return;

@@ -148,6 +148,7 @@ public final class SysMemory implements AutoCloseable {
             addSpaceLocked(os);
         }
         callGate = new CallGate();
+        callGate.register(memory);
     }
 
     private Space reserveHeapSpace() {
@@ -576,6 +577,7 @@ public final class SysMemory implements AutoCloseable {
             closed = true;
             memory.markClosed();
             boolean codeHeld = false;
+            callGate.unregister(memory);
             try {
                 callGate.close(); // no call into the code is running, and none starts, once it returns
             } catch (IllegalStateException running) {

@@ -69,6 +69,14 @@ public final class ElfFile implements AutoCloseable {
     public record Note(String name, int type, MemorySegment desc, long offset) {
     }
 
+    /**
+     * One entry of a core's {@code NT_FILE} note: the file {@code path} was mapped at
+     * {@code [start, end)} from byte {@code offset} of it (the kernel's note counts offsets in pages;
+     * this record holds bytes).
+     */
+    public record MappedFile(long start, long end, long offset, String path) {
+    }
+
     private final String name;
     private final MemorySegment bytes;
     private final Arena arena;
@@ -172,6 +180,57 @@ public final class ElfFile implements AutoCloseable {
     static final int NT_AUXV = 6;
     /** AT_ENTRY: the key of the loaded entry point in the auxiliary vector. */
     public static final long AT_ENTRY = 9;
+    /** NT_FILE: a core's note listing the files the process had mapped, and where ({@code <elf.h>}: "FILE"). */
+    public static final int NT_FILE = 0x46494c45;
+
+    /**
+     * The entries of a core's {@code NT_FILE} note (owner {@code "CORE"}), in the note's order, or null
+     * when the file has none. The note holds a count, the page size, {@code count} triples
+     * {@code start, end, offset in pages} and then {@code count} NUL-terminated paths.
+     *
+     * @throws MalformedFileException naming the note's offset if its count, ranges or paths do not fit it
+     */
+    public List<MappedFile> mappedFiles() {
+        for (Note n : notes()) {
+            if (n.type() != NT_FILE || !"CORE".equals(n.name())) {
+                continue;
+            }
+            MemorySegment d = n.desc();
+            if (d.byteSize() < 2 * Long.BYTES) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note of " + d.byteSize() + " bytes, too short for its count");
+            }
+            long count = d.get(U64, 0);
+            long page = d.get(U64, Long.BYTES);
+            long table = 2L * Long.BYTES;
+            // before multiplying: the count is any 64-bit value
+            if (count < 0 || count > (d.byteSize() - table) / (3 * Long.BYTES)) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note counts " + Long.toUnsignedString(count)
+                        + " mappings, more than its " + d.byteSize() + " bytes hold");
+            }
+            if (page <= 0 || page > 1L << 30 || Long.bitCount(page) != 1) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note has page size " + Long.toUnsignedString(page));
+            }
+            long names = table + count * 3 * Long.BYTES;
+            List<MappedFile> out = new ArrayList<>((int) count);
+            for (long i = 0; i < count; i++) {
+                long e = table + i * 3 * Long.BYTES;
+                long start = d.get(U64, e);
+                long end = d.get(U64, e + Long.BYTES);
+                long pages = d.get(U64, e + 2 * Long.BYTES);
+                if (Long.compareUnsigned(end, start) < 0 || Long.compareUnsigned(pages, Long.divideUnsigned(-1L, page)) > 0) {
+                    throw new MalformedFileException(name, n.offset() + e, String.format("NT_FILE mapping %d: [0x%x, 0x%x) at page %s",
+                            i, start, end, Long.toUnsignedString(pages)));
+                }
+                long pathAt = n.offset() + names;
+                long pathEnd = cstringEnd(pathAt, d.byteSize() - names, 0, "NT_FILE path " + i);
+                String path = new String(bytes.asSlice(pathAt, pathEnd - pathAt).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+                names += pathEnd - pathAt + 1;
+                out.add(new MappedFile(start, end, pages * page, path));
+            }
+            return out;
+        }
+        return null;
+    }
 
     /** e_machine ({@code EM_X86_64} = 62). */
     public int machine() {
@@ -468,6 +527,13 @@ public final class ElfFile implements AutoCloseable {
 
     /** The NUL-terminated string at {@code table + index}, within {@code [table, table + tableSize)}. */
     private String cstring(long table, long tableSize, long index, String what) {
+        long start = table + index;
+        long end = cstringEnd(table, tableSize, index, what);
+        return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** The offset of the NUL ending the string at {@code table + index}, within {@code [table, table + tableSize)}. */
+    private long cstringEnd(long table, long tableSize, long index, String what) {
         if (index >= tableSize) {
             throw new MalformedFileException(name, table + index, what + ": index " + index + " outside its string table (" + tableSize + " bytes)");
         }
@@ -480,7 +546,7 @@ public final class ElfFile implements AutoCloseable {
         if (end == limit) {
             throw new MalformedFileException(name, start, what + ": no terminating NUL inside its table or within " + MAX_NAME + " bytes");
         }
-        return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return end;
     }
 
     private static long align4(long n) {

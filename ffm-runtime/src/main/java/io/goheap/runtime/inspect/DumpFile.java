@@ -250,6 +250,19 @@ public final class DumpFile {
         return new Notes(version, names, new SymbolTable(syms));
     }
 
+    /**
+     * The offset of the first {@code GOHEAP} note of {@code f}, or -1: a file with one was written by
+     * {@link #write} (a goheap dump), not by gcore or the kernel.
+     */
+    public static long goheapNote(ElfFile f) {
+        for (ElfFile.Note n : f.notes()) {
+            if (OWNER.equals(n.name())) {
+                return n.offset();
+            }
+        }
+        return -1;
+    }
+
     /** The lines {@code 0xADDR 0xSIZE name} of a note, as {hex addr, hex size, name}. */
     private static List<String[]> lines(ElfFile f, ElfFile.Note n, String text) {
         List<String[]> out = new ArrayList<>();

@@ -154,6 +154,34 @@ class InspectCliTest extends NativeMemoryTest {
         assertTrue(errs.get(2).contains("offset 0x"), "a truncated file names the offset: " + errs.get(2));
     }
 
+    /** One line on stderr, starting {@code goheap: }, no exception's name: returns it without the newline. */
+    static String oneLine(CliTest.Result r) {
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("goheap: ") && !r.err().contains("Exception"), r.err());
+        return r.err().strip();
+    }
+
+    /** A core of a non-Go program, and a goheap dump, given with a Go binary: refused in one line naming both files. */
+    @Test
+    void aCoreOfAnotherProgramOrADumpIsRefused() throws Exception {
+        Path sleep = tmp.resolve("sleep.core");
+        Files.write(sleep, io.goheap.runtime.testing.SyntheticCore.sleep().bytes());
+        String binary = InspectFixtures.file("inspect").toString();
+        CliTest.Result r = run("inspect", "core", sleep.toString(), "--binary", binary);
+        assertEquals(1, r.rc(), r.out());
+        String m = oneLine(r);
+        assertTrue(m.startsWith("goheap: sleep.core: offset 0x") && m.contains("was not taken of inspect: inspect would map 0x400000-0x50c000")
+                && m.endsWith("(the core's program is /usr/bin/sleep)"), m);
+        Path dump = tmp.resolve("demo.core");
+        assertEquals(0, run("demo", "--dump", dump.toString()).rc());
+        for (String exe : List.of(binary, InspectFixtures.file("inspect-pie").toString())) {
+            CliTest.Result d = run("inspect", "core", dump.toString(), "--binary", exe);
+            assertEquals(1, d.rc(), d.out());
+            assertTrue(oneLine(d).contains("demo.core: offset 0x") && d.err().contains("is a goheap dump (GOHEAP notes), not a core of a Go"
+                    + " process: use goheap inspect dump demo.core"), d.err());
+        }
+    }
+
     /** Cut at many lengths, the binary is decoded or refused with the offset or address named: never another error. */
     @Test
     void truncatedFilesNameTheOffset() throws Exception {

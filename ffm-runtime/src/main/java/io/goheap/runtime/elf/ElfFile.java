@@ -77,6 +77,10 @@ public final class ElfFile implements AutoCloseable {
     public record MappedFile(long start, long end, long offset, String path) {
     }
 
+    /** The notes of the file and the problems met reading them ({@link #notes()}, {@link #noteProblems()}). */
+    private record NoteScan(List<Note> notes, List<MalformedFileException> problems) {
+    }
+
     private final String name;
     private final MemorySegment bytes;
     private final Arena arena;
@@ -85,6 +89,7 @@ public final class ElfFile implements AutoCloseable {
     private final List<Segment> segments;
     private final List<Section> sections;
     private volatile Map<String, Symbol> symbols;
+    private volatile NoteScan noteScan;
 
     private ElfFile(String name, MemorySegment bytes, Arena arena) {
         this.name = name;
@@ -283,27 +288,55 @@ public final class ElfFile implements AutoCloseable {
         return slice(p.offset(), p.filesz(), "segment " + p.index());
     }
 
-    /** Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section). */
+    /**
+     * Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section) that
+     * lies whole in the file. A note range cut short by the end of the file, or a note whose name or
+     * descriptor runs past its range, ends the reading of that range: the notes before it are kept and
+     * the problem is one of {@link #noteProblems()}. Read once.
+     *
+     * @throws MalformedFileException if the file holds more than {@link #MAX_NOTES} notes
+     */
     public List<Note> notes() {
+        return scanNotes().notes();
+    }
+
+    /**
+     * What was wrong with the note ranges {@link #notes()} read, each naming the offset where reading
+     * stopped (empty for a well-formed file); the notes after that point in the same range are lost.
+     *
+     * @throws MalformedFileException if the file holds more than {@link #MAX_NOTES} notes
+     */
+    public List<MalformedFileException> noteProblems() {
+        return scanNotes().problems();
+    }
+
+    private NoteScan scanNotes() {
+        NoteScan scan = noteScan;
+        if (scan != null) {
+            return scan;
+        }
         List<Note> out = new ArrayList<>();
+        List<MalformedFileException> problems = new ArrayList<>();
         java.util.Set<List<Long>> seen = new java.util.HashSet<>(); // each range once, however many headers name it
         boolean any = false;
         for (Segment p : segments) {
             if (p.type() == Elf.GOHEAP_PT_NOTE()) {
                 any = true;
                 if (seen.add(List.of(p.offset(), p.filesz()))) {
-                    readNotes(p.offset(), p.filesz(), out);
+                    readNotes("note segment " + p.index(), p.offset(), p.filesz(), out, problems);
                 }
             }
         }
         if (!any) {
             for (Section s : sections) {
                 if (s.type() == Elf.GOHEAP_SHT_NOTE() && seen.add(List.of(s.offset(), s.size()))) {
-                    readNotes(s.offset(), s.size(), out);
+                    readNotes("note section " + s.name(), s.offset(), s.size(), out, problems);
                 }
             }
         }
-        return out;
+        scan = new NoteScan(Collections.unmodifiableList(out), Collections.unmodifiableList(problems));
+        noteScan = scan; // racy but benign: every thread computes the same immutable lists
+        return scan;
     }
 
     /** Most notes read from one file: a core has a few per thread; more is a corrupt or hostile file. */
@@ -486,8 +519,21 @@ public final class ElfFile implements AutoCloseable {
         return out;
     }
 
-    private void readNotes(long off, long size, List<Note> out) {
-        check(off, size, "note segment");
+    /**
+     * Reads the notes of {@code [off, off + size)} ({@code what}: the segment or section) into
+     * {@code out}, the part of the range inside the file only; the first problem ends the range and
+     * goes to {@code problems}. Nothing outside the file is read.
+     */
+    private void readNotes(String what, long off, long size, List<Note> out, List<MalformedFileException> problems) {
+        long fileSize = bytes.byteSize();
+        if (off < 0 || size < 0 || off > fileSize || size > fileSize - off) {
+            problems.add(new MalformedFileException(name, off, what + " (" + Long.toUnsignedString(size) + " bytes) runs past the end of the file ("
+                    + fileSize + " bytes)" + (off >= 0 && off < fileSize ? "; only the notes before the end were read" : "")));
+            if (off < 0 || off >= fileSize) {
+                return;
+            }
+            size = fileSize - off;
+        }
         long at = off;
         long end = off + size;
         while (end - at >= Elf64_Nhdr.sizeof()) {
@@ -498,12 +544,20 @@ public final class ElfFile implements AutoCloseable {
             long descAt = nameAt + align4(namesz);
             long next = descAt + align4(descsz);
             if (next > end || next < at) {
-                throw new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz + " bytes) runs past its segment's end 0x" + Long.toHexString(end));
+                problems.add(new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz
+                        + " bytes) runs past the end 0x" + Long.toHexString(end) + " of " + what + "; the notes from here on were not read"));
+                return;
             }
             if (out.size() >= MAX_NOTES) {
                 throw new MalformedFileException(name, at, "more than " + MAX_NOTES + " notes");
             }
-            String n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
+            String n;
+            try {
+                n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
+            } catch (MalformedFileException e) {
+                problems.add(e);
+                return;
+            }
             out.add(new Note(n, ntype, bytes.asSlice(descAt, descsz), descAt));
             at = next;
         }

@@ -243,6 +243,9 @@ public final class DumpFile {
                 }
             }
         }
+        if ((version == null || names == null || syms == null) && !dump.noteProblems().isEmpty()) {
+            throw dump.noteProblems().getFirst(); // the missing notes were in the part that could not be read
+        }
         if (version == null || names == null || syms == null) {
             throw new MalformedFileException(dump.name(), 0, "not a goheap dump: no GOHEAP version, regions and symbols notes"
                     + " (for a core of a Go process use: inspect core CORE --binary FILE)");

@@ -88,8 +88,9 @@ public final class GoImage implements AutoCloseable {
     private final long bias;
 
     private GoImage(Kind kind, String description, GoMemory space, List<Area> areas, SymbolTable symbols,
-                    String goVersionHint, ElfFile exe, long bias) {
+                    String goVersionHint, ElfFile exe, long bias, List<String> early) {
         this.kind = kind;
+        early.forEach(findings::add);
         this.bias = bias;
         this.description = description;
         this.space = space;
@@ -131,17 +132,19 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         executableRegions(exe, List.of(), regions, areas, 0);
         FileMemory space = regions(exe, "executable " + exe.name(), regions);
-        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0);
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0, List.of());
     }
 
     /**
      * A core file over its executable: the core's PT_LOAD segments first, the executable's sections for
      * what the core left out (a kernel core omits read-only file mappings; gcore keeps them). Before
      * anything is decoded, the core must be of this executable ({@link CoreMatch}: build ID, the load
-     * segments against the core's NT_FILE note or segments, build info).
+     * segments against the core's NT_FILE note or segments, build info). Notes cut short are findings,
+     * unless they leave no NT_FILE note to check against.
      *
      * @throws MalformedFileException if a file is not what its role needs (a goheap dump or an executable
-     *         given as the core, a core as the executable), or the core is of another program
+     *         given as the core, a core as the executable), the core is of another program, or its
+     *         notes are cut short before NT_FILE
      */
     public static GoImage ofCore(ElfFile core, ElfFile exe) {
         if (!core.isCore()) {
@@ -151,13 +154,24 @@ public final class GoImage implements AutoCloseable {
             throw new MalformedFileException(exe.name(), 0, "is a core file, not the executable");
         }
         requireNotDump(core, "inspect dump " + core.name());
+        // a note cut short is a finding; it is fatal only when it may have taken NT_FILE (or NT_AUXV) with it
+        List<String> noteFindings = new ArrayList<>();
+        String cut = "";
+        for (MalformedFileException p : core.noteProblems()) {
+            noteFindings.add("core notes: " + p.getMessage());
+            cut = cut.isEmpty() ? "; its notes are cut short: " + p.getMessage() : cut;
+        }
+        if (!cut.isEmpty() && core.mappedFiles() == null) {
+            throw new MalformedFileException(core.name(), core.noteProblems().getFirst().offset(), "has no NT_FILE note to tell whether it"
+                    + " was taken of " + exe.name() + cut);
+        }
         long bias = 0;
         if (exe.type() == Elf.GOHEAP_ET_DYN()) {
             // position-independent: loaded where the kernel chose; the core's auxiliary vector says where
             Long entry = core.auxv(ElfFile.AT_ENTRY);
             if (entry == null) {
                 throw new MalformedFileException(core.name(), 0, exe.name() + " is position-independent and the core has no NT_AUXV"
-                        + " AT_ENTRY to tell where it was loaded");
+                        + " AT_ENTRY to tell where it was loaded" + cut);
             }
             bias = entry - exe.entry();
         }
@@ -167,7 +181,8 @@ public final class GoImage implements AutoCloseable {
         CoreMatch.require(core, exe, regions(core, "core " + core.name(), regions), bias);
         executableRegions(exe, List.copyOf(regions), regions, areas, bias);
         FileMemory space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
-        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias);
+        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias,
+                noteFindings);
     }
 
     /**
@@ -188,7 +203,8 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         coreRegions(dump, regions, areas, notes.regionNames());
         FileMemory space = regions(dump, "dump " + dump.name(), regions);
-        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0);
+        List<String> noteFindings = dump.noteProblems().stream().map(p -> "dump notes: " + p.getMessage()).toList();
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0, noteFindings);
     }
 
     /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
@@ -201,7 +217,7 @@ public final class GoImage implements AutoCloseable {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0);
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0, List.of());
     }
 
     /** This image also owns {@code files}: closing it closes them. Returns this image. */

@@ -100,7 +100,13 @@ final class InspectCommand implements Runnable {
                 r = Report.of(img, wantItabs() || runtimeState, wantTypes(), runtimeState, verify, progress);
             }
             if (svg != null) {
-                Svg.write(svg, img, r.state(), r.verify());
+                byte[] picture = Svg.render(img, r.state(), r.verify()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                OutputFile.write(svg, ch -> {
+                    for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(picture); b.hasRemaining(); ) {
+                        ch.write(b);
+                    }
+                    return null;
+                });
             }
             if (json) {
                 out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes())));

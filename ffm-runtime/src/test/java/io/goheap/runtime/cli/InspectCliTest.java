@@ -182,6 +182,36 @@ class InspectCliTest extends NativeMemoryTest {
         }
     }
 
+    /** An output that cannot be written says why, naming the file, and leaves nothing behind. */
+    @Test
+    void anUnwritableOutputSaysWhy() throws Exception {
+        String binary = InspectFixtures.file("inspect").toString();
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(tmp.resolve("no/such/dir/out.svg").toString(), "no such directory " + tmp.resolve("no/such/dir"));
+        cases.put(file.resolve("out.svg").toString(), "not a directory");
+        cases.put(tmp.toString(), "is a directory");
+        cases.put("/dev/full", "no space left on device");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            CliTest.Result r = run("inspect", "binary", binary, "--svg", c.getKey());
+            assertEquals(1, r.rc(), c.getKey());
+            assertEquals("goheap: cannot write " + c.getKey() + ": " + c.getValue(), oneLine(r));
+        }
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(file), s.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void anUnwritableFolderSaysPermissionDenied() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root writes anywhere");
+        String binary = InspectFixtures.file("inspect").toString();
+        Path ro = Files.createDirectory(tmp.resolve("ro"));
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        CliTest.Result r = run("inspect", "binary", binary, "--svg", ro.resolve("out.svg").toString());
+        assertEquals("goheap: cannot write " + ro.resolve("out.svg") + ": permission denied", oneLine(r));
+    }
+
     /** Cut at many lengths, the binary is decoded or refused with the offset or address named: never another error. */
     @Test
     void truncatedFilesNameTheOffset() throws Exception {

@@ -79,6 +79,7 @@ final class InspectCommand implements Runnable {
          */
         int inspect(boolean runtimeState, boolean verify, java.util.function.Function<ElfFile[], GoImage> make, String[] what,
                     Path... paths) throws IOException {
+            OutputFile.requireNotInput(spec.commandLine(), "--svg", svg, what, paths);
             List<ElfFile> opened = new ArrayList<>();
             try {
                 for (int i = 0; i < paths.length; i++) {

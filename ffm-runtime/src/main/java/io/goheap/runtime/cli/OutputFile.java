@@ -1,5 +1,7 @@
 package io.goheap.runtime.cli;
 
+import picocli.CommandLine;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -139,6 +141,31 @@ final class OutputFile {
         PosixFileAttributeView dst = Files.getFileAttributeView(to, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (src != null && dst != null) {
             dst.setPermissions(src.readAttributes().permissions());
+        }
+    }
+
+    /**
+     * Refuses, as a usage error, an output {@code out} (of {@code option}) that is the same file as one of
+     * {@code inputs} (described by {@code what}): compared by file identity (device and inode), so
+     * through symbolic and hard links too. Writing it would destroy the input while it is being read.
+     *
+     * @throws CommandLine.ParameterException naming both paths if they are one file
+     */
+    static void requireNotInput(CommandLine cl, String option, Path out, String[] what, Path... inputs) {
+        if (out == null) {
+            return;
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            boolean same;
+            try {
+                same = Files.isSameFile(out, inputs[i]);
+            } catch (IOException e) {
+                same = false; // one of them does not exist (or cannot be reached): not the same file; later errors say why
+            }
+            if (same) {
+                throw new CommandLine.ParameterException(cl, String.format("%s %s is the same file as the %s %s: refusing to overwrite an input",
+                        option, out, what[i], inputs[i]));
+            }
         }
     }
 

@@ -182,6 +182,27 @@ class InspectCliTest extends NativeMemoryTest {
         }
     }
 
+    /** {@code --svg} naming an input (itself, or through a symbolic or hard link) is refused before anything is written. */
+    @Test
+    void anOutputThatIsAnInputIsRefused() throws Exception {
+        Path r = tmp.resolve("r");
+        Files.copy(InspectFixtures.file("inspect"), r);
+        byte[] before = Files.readAllBytes(r);
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), r);
+        Path hard = Files.createLink(tmp.resolve("hard"), r);
+        for (String[] c : List.of(new String[] {"inspect", "binary", r.toString(), "--svg", r.toString()},
+                new String[] {"inspect", "binary", r.toString(), "--svg", link.toString()},
+                new String[] {"inspect", "binary", link.toString(), "--svg", hard.toString()},
+                new String[] {"inspect", "core", InspectFixtures.file("inspect.core").toString(), "--binary", r.toString(), "--svg", hard.toString()})) {
+            CliTest.Result res = run(c);
+            assertEquals(2, res.rc(), String.join(" ", c) + " -> " + res.err());
+            String m = oneLine(res);
+            assertTrue(m.contains("is the same file as the executable") && m.contains("refusing to overwrite an input"), m);
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(r)), "the input is untouched: " + String.join(" ", c));
+        }
+        assertTrue(Files.isSymbolicLink(link));
+    }
+
     /** An output that cannot be written says why, naming the file, and leaves nothing behind. */
     @Test
     void anUnwritableOutputSaysWhy() throws Exception {

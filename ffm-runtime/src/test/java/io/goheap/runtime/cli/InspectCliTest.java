@@ -203,6 +203,48 @@ class InspectCliTest extends NativeMemoryTest {
         assertTrue(Files.isSymbolicLink(link));
     }
 
+    /** Each input that is not a readable regular file says what it is instead, naming the path. */
+    @Test
+    void eachBadInputPathSaysWhatIsWrong() throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Path loop = tmp.resolve("loop");
+        Files.createSymbolicLink(loop, tmp.resolve("loop2"));
+        Files.createSymbolicLink(tmp.resolve("loop2"), loop);
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Process child = new ProcessBuilder("sleep", "30").start(); // its stdin is a pipe from this JVM
+        try {
+            Map<String, String> cases = new java.util.LinkedHashMap<>();
+            cases.put(tmp.toString(), "is a directory");
+            cases.put("/dev/zero", "is not a regular file (character device)");
+            cases.put(fifo.toString(), "is a FIFO");
+            cases.put("/proc/" + child.pid() + "/fd/0", "is a pipe");
+            cases.put(loop.toString(), "symbolic link loop");
+            cases.put(tmp.resolve("x".repeat(300)).toString(), "file name too long");
+            cases.put(tmp.resolve("missing").toString(), "no such file");
+            cases.put(dangling.toString(), "no such file (a symbolic link to a missing file)");
+            cases.put(file.resolve("x").toString(), "no such file (" + file + " is not a directory)");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                CliTest.Result r = run("inspect", "binary", c.getKey());
+                assertEquals(1, r.rc(), c.getKey());
+                assertEquals("goheap: " + c.getKey() + " (executable): " + c.getValue(), oneLine(r));
+            }
+            CliTest.Result core = run("inspect", "core", "/dev/zero", "--binary", tmp.toString());
+            assertEquals("goheap: /dev/zero (core): is not a regular file (character device)", oneLine(core));
+        } finally {
+            child.destroy();
+        }
+    }
+
+    @Test
+    void anUnreadableInputSaysPermissionDenied() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file");
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Files.setPosixFilePermissions(file, java.util.Set.of());
+        assertEquals("goheap: " + file + " (executable): permission denied", oneLine(run("inspect", "binary", file.toString())));
+    }
+
     /** An output that cannot be written says why, naming the file, and leaves nothing behind. */
     @Test
     void anUnwritableOutputSaysWhy() throws Exception {

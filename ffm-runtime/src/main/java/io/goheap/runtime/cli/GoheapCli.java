@@ -3,6 +3,13 @@ package io.goheap.runtime.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 
 /**
@@ -24,8 +31,19 @@ public final class GoheapCli implements Runnable {
     }
 
 
-    /** Runs the command line and returns the exit code. */
+    /**
+     * Runs the command line and returns the exit code. Output that could not be written (a full disk, a
+     * closed pipe: {@code out.checkError()}) is a failure: one line on {@code err} and exit code 1.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, () -> null, err, args);
+    }
+
+    /**
+     * {@link #run(PrintWriter, PrintWriter, String...)}, with {@code whyOutFailed} telling why {@code out}
+     * failed (a PrintWriter keeps only a flag): the first IOException of the stream beneath it, or null.
+     */
+    static int run(PrintWriter out, java.util.function.Supplier<IOException> whyOutFailed, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GoheapCli());
         cl.setOut(out);
         cl.setErr(err);
@@ -51,16 +69,71 @@ public final class GoheapCli implements Runnable {
                     + " (a corrupt or hostile input?): " + oneLine(e));
             rc = 1;
         }
-        out.flush();
+        if (out.checkError()) { // flushes first; a PrintWriter swallows write errors, so ask it
+            IOException why = whyOutFailed.get();
+            err.println("goheap: cannot write standard output" + (why == null ? "" : ": " + OutputFile.why(why)));
+            rc = rc == 0 ? 1 : rc;
+        }
         err.flush();
         return rc;
     }
 
     public static void main(String[] args) {
         // stdout is buffered (a listing of thousands of lines would otherwise cost a write call per line) and
-        // flushed by run(); stderr flushes per line so progress and errors appear at once
-        int rc = run(new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out), 1 << 16)), new PrintWriter(System.err, true), args);
+        // flushed by run(); stderr flushes per line so progress and errors appear at once. Not System.out: a
+        // PrintStream swallows write errors too, and the file descriptor's stream says why one failed
+        FailureKeepingStream stdout = new FailureKeepingStream(new FileOutputStream(FileDescriptor.out));
+        int rc = run(new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout), 1 << 16)), stdout::failure,
+                new PrintWriter(System.err, true), args);
         System.exit(rc);
+    }
+
+    /** An output stream that keeps the first IOException of the stream beneath it (and still throws it). */
+    static final class FailureKeepingStream extends FilterOutputStream {
+        private volatile IOException failure;
+
+        FailureKeepingStream(OutputStream out) {
+            super(out);
+        }
+
+        /** The first IOException a write or flush threw, or null. */
+        IOException failure() {
+            return failure;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len); // FilterOutputStream's own would write byte by byte
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        private IOException kept(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
     }
 
     /** Longest message printed: names taken from a hostile file may be long. */

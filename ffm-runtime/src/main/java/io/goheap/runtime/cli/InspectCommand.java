@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,14 +64,84 @@ final class InspectCommand implements Runnable {
             return types || !itabs;
         }
 
+        /**
+         * Opens the input {@code p} ({@code what} it is, for messages) after checking it is a readable
+         * regular file: anything else is one line {@code PATH (WHAT): PROBLEM} saying what it is instead.
+         */
         static ElfFile open(Path p, String what) throws IOException {
-            if (!Files.isRegularFile(p)) {
-                throw new NoSuchFileException(p + " (" + what + "): no such file");
+            String problem = problem(p);
+            if (problem != null) {
+                throw new IOException(p + " (" + what + "): " + problem);
             }
-            if (!Files.isReadable(p)) {
-                throw new IOException(p + " (" + what + "): not readable");
+            try {
+                return ElfFile.open(p);
+            } catch (IOException e) {
+                throw new IOException(p + " (" + what + "): " + OutputFile.why(e), e);
             }
-            return ElfFile.open(p);
+        }
+
+        /**
+         * What keeps {@code p} from being read as a file, or null: "no such file", "is a directory",
+         * "is a FIFO", "is a pipe", "is a socket", "is not a regular file (character device)",
+         * "symbolic link loop", "file name too long", "permission denied", ...
+         */
+        static String problem(Path p) {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                if (Files.isSymbolicLink(p)) {
+                    return "no such file (a symbolic link to a missing file)";
+                }
+                for (Path up = p.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+                    if (Files.exists(up)) { // the nearest existing folder on the way
+                        return Files.isDirectory(up) ? "no such file" : "no such file (" + up + " is not a directory)";
+                    }
+                }
+                return "no such file";
+            } catch (IOException e) {
+                return OutputFile.why(e);
+            }
+            if (a.isDirectory()) {
+                return "is a directory";
+            }
+            if (!a.isRegularFile()) {
+                return kind(p);
+            }
+            return Files.isReadable(p) ? null : "permission denied";
+        }
+
+        /** File type bits of {@code st_mode} ({@code <sys/stat.h>}). */
+        private static final int S_IFMT = 0170000;
+        private static final int S_IFIFO = 0010000;
+        private static final int S_IFCHR = 0020000;
+        private static final int S_IFBLK = 0060000;
+        private static final int S_IFSOCK = 0140000;
+
+        /** What a file that is neither regular nor a directory is, as a message. */
+        private static String kind(Path p) {
+            try {
+                // /proc/PID/fd/N of a pipe or socket is a link to "pipe:[inode]" or "socket:[inode]", not a path
+                if (Files.isSymbolicLink(p)) {
+                    String to = Files.readSymbolicLink(p).toString();
+                    if (to.startsWith("pipe:[")) {
+                        return "is a pipe";
+                    }
+                    if (to.startsWith("socket:[")) {
+                        return "is a socket";
+                    }
+                }
+                int mode = (Integer) Files.getAttribute(p, "unix:mode");
+                return switch (mode & S_IFMT) {
+                    case S_IFIFO -> "is a FIFO";
+                    case S_IFSOCK -> "is a socket";
+                    case S_IFCHR -> "is not a regular file (character device)";
+                    case S_IFBLK -> "is not a regular file (block device)";
+                    default -> "is not a regular file";
+                };
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+                return "is not a regular file";
+            }
         }
 
         /**
@@ -79,6 +150,7 @@ final class InspectCommand implements Runnable {
          */
         int inspect(boolean runtimeState, boolean verify, java.util.function.Function<ElfFile[], GoImage> make, String[] what,
                     Path... paths) throws IOException {
+            OutputFile.requireNotInput(spec.commandLine(), "--svg", svg, what, paths);
             List<ElfFile> opened = new ArrayList<>();
             try {
                 for (int i = 0; i < paths.length; i++) {
@@ -100,7 +172,13 @@ final class InspectCommand implements Runnable {
                 r = Report.of(img, wantItabs() || runtimeState, wantTypes(), runtimeState, verify, progress);
             }
             if (svg != null) {
-                Svg.write(svg, img, r.state(), r.verify());
+                byte[] picture = Svg.render(img, r.state(), r.verify()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                OutputFile.write(svg, ch -> {
+                    for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(picture); b.hasRemaining(); ) {
+                        ch.write(b);
+                    }
+                    return null;
+                });
             }
             if (json) {
                 out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes())));

@@ -69,6 +69,18 @@ public final class ElfFile implements AutoCloseable {
     public record Note(String name, int type, MemorySegment desc, long offset) {
     }
 
+    /**
+     * One entry of a core's {@code NT_FILE} note: the file {@code path} was mapped at
+     * {@code [start, end)} from byte {@code offset} of it (the kernel's note counts offsets in pages;
+     * this record holds bytes).
+     */
+    public record MappedFile(long start, long end, long offset, String path) {
+    }
+
+    /** The notes of the file and the problems met reading them ({@link #notes()}, {@link #noteProblems()}). */
+    private record NoteScan(List<Note> notes, List<MalformedFileException> problems) {
+    }
+
     private final String name;
     private final MemorySegment bytes;
     private final Arena arena;
@@ -77,6 +89,7 @@ public final class ElfFile implements AutoCloseable {
     private final List<Segment> segments;
     private final List<Section> sections;
     private volatile Map<String, Symbol> symbols;
+    private volatile NoteScan noteScan;
 
     private ElfFile(String name, MemorySegment bytes, Arena arena) {
         this.name = name;
@@ -172,6 +185,57 @@ public final class ElfFile implements AutoCloseable {
     static final int NT_AUXV = 6;
     /** AT_ENTRY: the key of the loaded entry point in the auxiliary vector. */
     public static final long AT_ENTRY = 9;
+    /** NT_FILE: a core's note listing the files the process had mapped, and where ({@code <elf.h>}: "FILE"). */
+    public static final int NT_FILE = 0x46494c45;
+
+    /**
+     * The entries of a core's {@code NT_FILE} note (owner {@code "CORE"}), in the note's order, or null
+     * when the file has none. The note holds a count, the page size, {@code count} triples
+     * {@code start, end, offset in pages} and then {@code count} NUL-terminated paths.
+     *
+     * @throws MalformedFileException naming the note's offset if its count, ranges or paths do not fit it
+     */
+    public List<MappedFile> mappedFiles() {
+        for (Note n : notes()) {
+            if (n.type() != NT_FILE || !"CORE".equals(n.name())) {
+                continue;
+            }
+            MemorySegment d = n.desc();
+            if (d.byteSize() < 2 * Long.BYTES) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note of " + d.byteSize() + " bytes, too short for its count");
+            }
+            long count = d.get(U64, 0);
+            long page = d.get(U64, Long.BYTES);
+            long table = 2L * Long.BYTES;
+            // before multiplying: the count is any 64-bit value
+            if (count < 0 || count > (d.byteSize() - table) / (3 * Long.BYTES)) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note counts " + Long.toUnsignedString(count)
+                        + " mappings, more than its " + d.byteSize() + " bytes hold");
+            }
+            if (page <= 0 || page > 1L << 30 || Long.bitCount(page) != 1) {
+                throw new MalformedFileException(name, n.offset(), "NT_FILE note has page size " + Long.toUnsignedString(page));
+            }
+            long names = table + count * 3 * Long.BYTES;
+            List<MappedFile> out = new ArrayList<>((int) count);
+            for (long i = 0; i < count; i++) {
+                long e = table + i * 3 * Long.BYTES;
+                long start = d.get(U64, e);
+                long end = d.get(U64, e + Long.BYTES);
+                long pages = d.get(U64, e + 2 * Long.BYTES);
+                if (Long.compareUnsigned(end, start) < 0 || Long.compareUnsigned(pages, Long.divideUnsigned(-1L, page)) > 0) {
+                    throw new MalformedFileException(name, n.offset() + e, String.format("NT_FILE mapping %d: [0x%x, 0x%x) at page %s",
+                            i, start, end, Long.toUnsignedString(pages)));
+                }
+                long pathAt = n.offset() + names;
+                long pathEnd = cstringEnd(pathAt, d.byteSize() - names, 0, "NT_FILE path " + i);
+                String path = new String(bytes.asSlice(pathAt, pathEnd - pathAt).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+                names += pathEnd - pathAt + 1;
+                out.add(new MappedFile(start, end, pages * page, path));
+            }
+            return out;
+        }
+        return null;
+    }
 
     /** e_machine ({@code EM_X86_64} = 62). */
     public int machine() {
@@ -224,27 +288,55 @@ public final class ElfFile implements AutoCloseable {
         return slice(p.offset(), p.filesz(), "segment " + p.index());
     }
 
-    /** Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section). */
+    /**
+     * Every note of every PT_NOTE segment (or, without program headers, of every SHT_NOTE section) that
+     * lies whole in the file. A note range cut short by the end of the file, or a note whose name or
+     * descriptor runs past its range, ends the reading of that range: the notes before it are kept and
+     * the problem is one of {@link #noteProblems()}. Read once.
+     *
+     * @throws MalformedFileException if the file holds more than {@link #MAX_NOTES} notes
+     */
     public List<Note> notes() {
+        return scanNotes().notes();
+    }
+
+    /**
+     * What was wrong with the note ranges {@link #notes()} read, each naming the offset where reading
+     * stopped (empty for a well-formed file); the notes after that point in the same range are lost.
+     *
+     * @throws MalformedFileException if the file holds more than {@link #MAX_NOTES} notes
+     */
+    public List<MalformedFileException> noteProblems() {
+        return scanNotes().problems();
+    }
+
+    private NoteScan scanNotes() {
+        NoteScan scan = noteScan;
+        if (scan != null) {
+            return scan;
+        }
         List<Note> out = new ArrayList<>();
+        List<MalformedFileException> problems = new ArrayList<>();
         java.util.Set<List<Long>> seen = new java.util.HashSet<>(); // each range once, however many headers name it
         boolean any = false;
         for (Segment p : segments) {
             if (p.type() == Elf.GOHEAP_PT_NOTE()) {
                 any = true;
                 if (seen.add(List.of(p.offset(), p.filesz()))) {
-                    readNotes(p.offset(), p.filesz(), out);
+                    readNotes("note segment " + p.index(), p.offset(), p.filesz(), out, problems);
                 }
             }
         }
         if (!any) {
             for (Section s : sections) {
                 if (s.type() == Elf.GOHEAP_SHT_NOTE() && seen.add(List.of(s.offset(), s.size()))) {
-                    readNotes(s.offset(), s.size(), out);
+                    readNotes("note section " + s.name(), s.offset(), s.size(), out, problems);
                 }
             }
         }
-        return out;
+        scan = new NoteScan(Collections.unmodifiableList(out), Collections.unmodifiableList(problems));
+        noteScan = scan; // racy but benign: every thread computes the same immutable lists
+        return scan;
     }
 
     /** Most notes read from one file: a core has a few per thread; more is a corrupt or hostile file. */
@@ -427,8 +519,21 @@ public final class ElfFile implements AutoCloseable {
         return out;
     }
 
-    private void readNotes(long off, long size, List<Note> out) {
-        check(off, size, "note segment");
+    /**
+     * Reads the notes of {@code [off, off + size)} ({@code what}: the segment or section) into
+     * {@code out}, the part of the range inside the file only; the first problem ends the range and
+     * goes to {@code problems}. Nothing outside the file is read.
+     */
+    private void readNotes(String what, long off, long size, List<Note> out, List<MalformedFileException> problems) {
+        long fileSize = bytes.byteSize();
+        if (off < 0 || size < 0 || off > fileSize || size > fileSize - off) {
+            problems.add(new MalformedFileException(name, off, what + " (" + Long.toUnsignedString(size) + " bytes) runs past the end of the file ("
+                    + fileSize + " bytes)" + (off >= 0 && off < fileSize ? "; only the notes before the end were read" : "")));
+            if (off < 0 || off >= fileSize) {
+                return;
+            }
+            size = fileSize - off;
+        }
         long at = off;
         long end = off + size;
         while (end - at >= Elf64_Nhdr.sizeof()) {
@@ -439,12 +544,20 @@ public final class ElfFile implements AutoCloseable {
             long descAt = nameAt + align4(namesz);
             long next = descAt + align4(descsz);
             if (next > end || next < at) {
-                throw new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz + " bytes) runs past its segment's end 0x" + Long.toHexString(end));
+                problems.add(new MalformedFileException(name, at, "note (name " + namesz + " bytes, desc " + descsz
+                        + " bytes) runs past the end 0x" + Long.toHexString(end) + " of " + what + "; the notes from here on were not read"));
+                return;
             }
             if (out.size() >= MAX_NOTES) {
                 throw new MalformedFileException(name, at, "more than " + MAX_NOTES + " notes");
             }
-            String n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
+            String n;
+            try {
+                n = namesz == 0 ? "" : cstring(nameAt, namesz, 0, "note name");
+            } catch (MalformedFileException e) {
+                problems.add(e);
+                return;
+            }
             out.add(new Note(n, ntype, bytes.asSlice(descAt, descsz), descAt));
             at = next;
         }
@@ -468,6 +581,13 @@ public final class ElfFile implements AutoCloseable {
 
     /** The NUL-terminated string at {@code table + index}, within {@code [table, table + tableSize)}. */
     private String cstring(long table, long tableSize, long index, String what) {
+        long start = table + index;
+        long end = cstringEnd(table, tableSize, index, what);
+        return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** The offset of the NUL ending the string at {@code table + index}, within {@code [table, table + tableSize)}. */
+    private long cstringEnd(long table, long tableSize, long index, String what) {
         if (index >= tableSize) {
             throw new MalformedFileException(name, table + index, what + ": index " + index + " outside its string table (" + tableSize + " bytes)");
         }
@@ -480,7 +600,7 @@ public final class ElfFile implements AutoCloseable {
         if (end == limit) {
             throw new MalformedFileException(name, start, what + ": no terminating NUL inside its table or within " + MAX_NAME + " bytes");
         }
-        return new String(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return end;
     }
 
     private static long align4(long n) {

@@ -65,11 +65,24 @@ public final class DumpFile {
     }
 
     /**
-     * Writes every live mapping of {@code rt} to {@code out} as an ELF core.
+     * Writes every live mapping of {@code rt} to {@code out} as an ELF core, creating or truncating it in
+     * place (a failure leaves a partial file; the command line writes through a temporary file instead).
      *
      * @throws IOException if the file cannot be written
      */
     public static Written write(GoRuntime rt, Path out) throws IOException {
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            return write(rt, ch);
+        }
+    }
+
+    /**
+     * Writes every live mapping of {@code rt} as an ELF core through {@code ch}, from position 0 (the
+     * channel is left open).
+     *
+     * @throws IOException if a write fails
+     */
+    public static Written write(GoRuntime rt, FileChannel ch) throws IOException {
         List<Mapping> maps = new ArrayList<>();
         for (Mapping m : rt.sys().mappings()) {
             if (m.isAlive() && m.prot() != 0) {
@@ -113,8 +126,7 @@ public final class DumpFile {
         long noteOff = Elf64_Ehdr.sizeof() + (long) phnum * Elf64_Phdr.sizeof();
         long dataOff = align(noteOff + noteSize, PAGE);
 
-        try (Arena arena = Arena.ofConfined();
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment head = arena.allocate(noteOff + noteSize);
             long ident = Elf64_Ehdr.e_ident$offset();
             MemorySegment.copy(MemorySegment.ofArray(ELFMAG), 0, head, ident, ELFMAG.length);
@@ -243,11 +255,27 @@ public final class DumpFile {
                 }
             }
         }
+        if ((version == null || names == null || syms == null) && !dump.noteProblems().isEmpty()) {
+            throw dump.noteProblems().getFirst(); // the missing notes were in the part that could not be read
+        }
         if (version == null || names == null || syms == null) {
             throw new MalformedFileException(dump.name(), 0, "not a goheap dump: no GOHEAP version, regions and symbols notes"
                     + " (for a core of a Go process use: inspect core CORE --binary FILE)");
         }
         return new Notes(version, names, new SymbolTable(syms));
+    }
+
+    /**
+     * The offset of the first {@code GOHEAP} note of {@code f}, or -1: a file with one was written by
+     * {@link #write} (a goheap dump), not by gcore or the kernel.
+     */
+    public static long goheapNote(ElfFile f) {
+        for (ElfFile.Note n : f.notes()) {
+            if (OWNER.equals(n.name())) {
+                return n.offset();
+            }
+        }
+        return -1;
     }
 
     /** The lines {@code 0xADDR 0xSIZE name} of a note, as {hex addr, hex size, name}. */

@@ -88,8 +88,9 @@ public final class GoImage implements AutoCloseable {
     private final long bias;
 
     private GoImage(Kind kind, String description, GoMemory space, List<Area> areas, SymbolTable symbols,
-                    String goVersionHint, ElfFile exe, long bias) {
+                    String goVersionHint, ElfFile exe, long bias, List<String> early) {
         this.kind = kind;
+        early.forEach(findings::add);
         this.bias = bias;
         this.description = description;
         this.space = space;
@@ -124,18 +125,26 @@ public final class GoImage implements AutoCloseable {
      */
     public static GoImage ofBinary(ElfFile exe) {
         if (exe.isCore()) {
+            requireNotDump(exe, "inspect dump " + exe.name());
             throw new MalformedFileException(exe.name(), 0, "is a core file, not an executable (use inspect core)");
         }
         List<FileMemory.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         executableRegions(exe, List.of(), regions, areas, 0);
         FileMemory space = regions(exe, "executable " + exe.name(), regions);
-        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0);
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0, List.of());
     }
 
     /**
      * A core file over its executable: the core's PT_LOAD segments first, the executable's sections for
-     * what the core left out (a kernel core omits read-only file mappings; gcore keeps them).
+     * what the core left out (a kernel core omits read-only file mappings; gcore keeps them). Before
+     * anything is decoded, the core must be of this executable ({@link CoreMatch}: build ID, the load
+     * segments against the core's NT_FILE note or segments, build info). Notes cut short are findings,
+     * unless they leave no NT_FILE note to check against.
+     *
+     * @throws MalformedFileException if a file is not what its role needs (a goheap dump or an executable
+     *         given as the core, a core as the executable), the core is of another program, or its
+     *         notes are cut short before NT_FILE
      */
     public static GoImage ofCore(ElfFile core, ElfFile exe) {
         if (!core.isCore()) {
@@ -144,23 +153,47 @@ public final class GoImage implements AutoCloseable {
         if (exe.isCore()) {
             throw new MalformedFileException(exe.name(), 0, "is a core file, not the executable");
         }
+        requireNotDump(core, "inspect dump " + core.name());
+        // a note cut short is a finding; it is fatal only when it may have taken NT_FILE (or NT_AUXV) with it
+        List<String> noteFindings = new ArrayList<>();
+        String cut = "";
+        for (MalformedFileException p : core.noteProblems()) {
+            noteFindings.add("core notes: " + p.getMessage());
+            cut = cut.isEmpty() ? "; its notes are cut short: " + p.getMessage() : cut;
+        }
+        if (!cut.isEmpty() && core.mappedFiles() == null) {
+            throw new MalformedFileException(core.name(), core.noteProblems().getFirst().offset(), "has no NT_FILE note to tell whether it"
+                    + " was taken of " + exe.name() + cut);
+        }
         long bias = 0;
         if (exe.type() == Elf.GOHEAP_ET_DYN()) {
             // position-independent: loaded where the kernel chose; the core's auxiliary vector says where
             Long entry = core.auxv(ElfFile.AT_ENTRY);
             if (entry == null) {
                 throw new MalformedFileException(core.name(), 0, exe.name() + " is position-independent and the core has no NT_AUXV"
-                        + " AT_ENTRY to tell where it was loaded");
+                        + " AT_ENTRY to tell where it was loaded" + cut);
             }
             bias = entry - exe.entry();
         }
         List<FileMemory.Region> regions = new ArrayList<>();
         List<Area> areas = new ArrayList<>();
         coreRegions(core, regions, areas, null);
-        requireSameBuild(core, exe, regions(core, "core " + core.name(), regions), bias);
+        CoreMatch.require(core, exe, regions(core, "core " + core.name(), regions), bias);
         executableRegions(exe, List.copyOf(regions), regions, areas, bias);
         FileMemory space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
-        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias);
+        return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias,
+                noteFindings);
+    }
+
+    /**
+     * A goheap dump has no executable: given as a core (or an executable) it is refused with the command
+     * that reads it ({@code use}).
+     */
+    private static void requireNotDump(ElfFile f, String use) {
+        long note = DumpFile.goheapNote(f);
+        if (note >= 0) {
+            throw new MalformedFileException(f.name(), note, "is a goheap dump (GOHEAP notes), not a core of a Go process: use goheap " + use);
+        }
     }
 
     /** A goheap dump ({@link DumpFile}): its segments, with the region names and symbols of its note. */
@@ -170,7 +203,8 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         coreRegions(dump, regions, areas, notes.regionNames());
         FileMemory space = regions(dump, "dump " + dump.name(), regions);
-        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0);
+        List<String> noteFindings = dump.noteProblems().stream().map(p -> "dump notes: " + p.getMessage()).toList();
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0, noteFindings);
     }
 
     /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
@@ -183,40 +217,13 @@ public final class GoImage implements AutoCloseable {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0);
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0, List.of());
     }
 
     /** This image also owns {@code files}: closing it closes them. Returns this image. */
     public GoImage owning(AutoCloseable... files) {
         owned.addAll(List.of(files));
         return this;
-    }
-
-    /**
-     * A core read with another program's executable would decode as garbage: when the core holds the
-     * executable's {@code .note.go.buildid} (the first page of text, which gcore and the kernel both
-     * write), its bytes must equal the file's.
-     */
-    private static void requireSameBuild(ElfFile core, ElfFile exe, FileMemory coreOnly, long bias) {
-        ElfFile.Section id = exe.section(".note.go.buildid");
-        if (id == null || !id.hasBytes() || !coreOnly.contains(id.addr() + bias, id.size())) {
-            return;
-        }
-        MemorySegment inCore = coreOnly.slice(id.addr() + bias, id.size());
-        MemorySegment inFile = exe.bytes(id);
-        if (inCore.mismatch(inFile) != -1) {
-            throw new MalformedFileException(core.name(), 0, String.format("was not taken of %s: the Go build ID at 0x%x differs"
-                    + " (core %s, executable %s)", exe.name(), id.addr(), buildId(inCore), buildId(inFile)));
-        }
-    }
-
-    /** The printable part of a Go build ID note (its descriptor is the ID as text). */
-    private static String buildId(MemorySegment note) {
-        MemorySegment head = note.asSlice(0, Math.min(note.byteSize(), 256)); // a Go build ID note is about 100 bytes
-        String t = new String(head.toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.ISO_8859_1);
-        String id = t.replaceAll("[^\\x21-\\x7e]", " ").trim();
-        int sp = id.lastIndexOf(' ');
-        return sp >= 0 ? id.substring(sp + 1) : id;
     }
 
     private static void executableRegions(ElfFile exe, List<FileMemory.Region> covered, List<FileMemory.Region> out, List<Area> areas,

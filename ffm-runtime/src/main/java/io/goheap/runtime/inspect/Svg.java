@@ -1,9 +1,5 @@
 package io.goheap.runtime.inspect;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +28,8 @@ public final class Svg {
     private Svg() {
     }
 
-    public static void write(Path out, GoImage img, RuntimeState state, RuntimeState.Verify verify) throws IOException {
-        Files.writeString(out, render(img, state, verify), StandardCharsets.UTF_8);
-    }
-
-    static String render(GoImage img, RuntimeState state, RuntimeState.Verify verify) {
+    /** The SVG document of {@code img} (its table and chunks from {@code state}, probe lengths from {@code verify}; each may be null). */
+    public static String render(GoImage img, RuntimeState state, RuntimeState.Verify verify) {
         StringBuilder b = new StringBuilder();
         List<GoImage.Area> areas = new ArrayList<>(img.areas());
         areas.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));

@@ -3,10 +3,14 @@ package io.goheap.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goheap.runtime.testing.NativeMemoryTest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.FileOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +26,49 @@ class CliTest extends NativeMemoryTest {
         StringWriter err = new StringWriter();
         int rc = GoheapCli.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Result(rc, out.toString(), err.toString());
+    }
+
+    /**
+     * Output that cannot be written (here /dev/full: "no space left on device") is exit 1 with one line,
+     * for every command; PrintWriter alone would swallow the error and exit 0.
+     */
+    @Test
+    void unwritableStandardOutputIsExitOne() throws Exception {
+        Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full");
+        for (String[] args : List.of(new String[] {"demo"}, new String[] {"layout", "itab", "--json"}, new String[] {"--help"})) {
+            StringWriter err = new StringWriter();
+            try (FileOutputStream full = new FileOutputStream("/dev/full")) {
+                assertEquals(1, GoheapCli.run(new PrintWriter(full), new PrintWriter(err), args), String.join(" ", args));
+            }
+            assertEquals("goheap: cannot write standard output\n", err.toString(), String.join(" ", args));
+            // as main() runs it: the stream beneath says why
+            StringWriter why = new StringWriter();
+            try (GoheapCli.FailureKeepingStream full = new GoheapCli.FailureKeepingStream(new FileOutputStream("/dev/full"))) {
+                assertEquals(1, GoheapCli.run(new PrintWriter(full), full::failure, new PrintWriter(why), args));
+            }
+            assertEquals("goheap: cannot write standard output: no space left on device\n", why.toString());
+        }
+    }
+
+    /** A dump that cannot be written (a full disk) is one line naming the file, and no partial file. */
+    @Test
+    void dumpsThatCannotBeWrittenNameTheFile() throws Exception {
+        Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full");
+        for (String[] args : List.of(new String[] {"demo", "--dump", "/dev/full"},
+                new String[] {"stress", "--threads", "2", "--types", "10", "--interfaces", "2", "--dump", "/dev/full"})) {
+            Result r = run(args);
+            assertEquals(1, r.rc(), String.join(" ", args));
+            assertEquals("goheap: cannot write /dev/full: no space left on device\n", r.err(), String.join(" ", args));
+        }
+        Path dir = Files.createTempDirectory("goheap-cli");
+        try {
+            Path missing = dir.resolve("no/dir/d.core");
+            Result r = run("demo", "--dump", missing.toString());
+            assertEquals(1, r.rc());
+            assertEquals("goheap: cannot write " + missing + ": no such directory " + missing.getParent() + "\n", r.err());
+        } finally {
+            Files.delete(dir);
+        }
     }
 
     @Test

@@ -154,6 +154,127 @@ class InspectCliTest extends NativeMemoryTest {
         assertTrue(errs.get(2).contains("offset 0x"), "a truncated file names the offset: " + errs.get(2));
     }
 
+    /** One line on stderr, starting {@code goheap: }, no exception's name: returns it without the newline. */
+    static String oneLine(CliTest.Result r) {
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("goheap: ") && !r.err().contains("Exception"), r.err());
+        return r.err().strip();
+    }
+
+    /** A core of a non-Go program, and a goheap dump, given with a Go binary: refused in one line naming both files. */
+    @Test
+    void aCoreOfAnotherProgramOrADumpIsRefused() throws Exception {
+        Path sleep = tmp.resolve("sleep.core");
+        Files.write(sleep, io.goheap.runtime.testing.SyntheticCore.sleep().bytes());
+        String binary = InspectFixtures.file("inspect").toString();
+        CliTest.Result r = run("inspect", "core", sleep.toString(), "--binary", binary);
+        assertEquals(1, r.rc(), r.out());
+        String m = oneLine(r);
+        assertTrue(m.startsWith("goheap: sleep.core: offset 0x") && m.contains("was not taken of inspect: inspect would map 0x400000-0x50c000")
+                && m.endsWith("(the core's program is /usr/bin/sleep)"), m);
+        Path dump = tmp.resolve("demo.core");
+        assertEquals(0, run("demo", "--dump", dump.toString()).rc());
+        for (String exe : List.of(binary, InspectFixtures.file("inspect-pie").toString())) {
+            CliTest.Result d = run("inspect", "core", dump.toString(), "--binary", exe);
+            assertEquals(1, d.rc(), d.out());
+            assertTrue(oneLine(d).contains("demo.core: offset 0x") && d.err().contains("is a goheap dump (GOHEAP notes), not a core of a Go"
+                    + " process: use goheap inspect dump demo.core"), d.err());
+        }
+    }
+
+    /** {@code --svg} naming an input (itself, or through a symbolic or hard link) is refused before anything is written. */
+    @Test
+    void anOutputThatIsAnInputIsRefused() throws Exception {
+        Path r = tmp.resolve("r");
+        Files.copy(InspectFixtures.file("inspect"), r);
+        byte[] before = Files.readAllBytes(r);
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), r);
+        Path hard = Files.createLink(tmp.resolve("hard"), r);
+        for (String[] c : List.of(new String[] {"inspect", "binary", r.toString(), "--svg", r.toString()},
+                new String[] {"inspect", "binary", r.toString(), "--svg", link.toString()},
+                new String[] {"inspect", "binary", link.toString(), "--svg", hard.toString()},
+                new String[] {"inspect", "core", InspectFixtures.file("inspect.core").toString(), "--binary", r.toString(), "--svg", hard.toString()})) {
+            CliTest.Result res = run(c);
+            assertEquals(2, res.rc(), String.join(" ", c) + " -> " + res.err());
+            String m = oneLine(res);
+            assertTrue(m.contains("is the same file as the executable") && m.contains("refusing to overwrite an input"), m);
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(r)), "the input is untouched: " + String.join(" ", c));
+        }
+        assertTrue(Files.isSymbolicLink(link));
+    }
+
+    /** Each input that is not a readable regular file says what it is instead, naming the path. */
+    @Test
+    void eachBadInputPathSaysWhatIsWrong() throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Path loop = tmp.resolve("loop");
+        Files.createSymbolicLink(loop, tmp.resolve("loop2"));
+        Files.createSymbolicLink(tmp.resolve("loop2"), loop);
+        Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Process child = new ProcessBuilder("sleep", "30").start(); // its stdin is a pipe from this JVM
+        try {
+            Map<String, String> cases = new java.util.LinkedHashMap<>();
+            cases.put(tmp.toString(), "is a directory");
+            cases.put("/dev/zero", "is not a regular file (character device)");
+            cases.put(fifo.toString(), "is a FIFO");
+            cases.put("/proc/" + child.pid() + "/fd/0", "is a pipe");
+            cases.put(loop.toString(), "symbolic link loop");
+            cases.put(tmp.resolve("x".repeat(300)).toString(), "file name too long");
+            cases.put(tmp.resolve("missing").toString(), "no such file");
+            cases.put(dangling.toString(), "no such file (a symbolic link to a missing file)");
+            cases.put(file.resolve("x").toString(), "no such file (" + file + " is not a directory)");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                CliTest.Result r = run("inspect", "binary", c.getKey());
+                assertEquals(1, r.rc(), c.getKey());
+                assertEquals("goheap: " + c.getKey() + " (executable): " + c.getValue(), oneLine(r));
+            }
+            CliTest.Result core = run("inspect", "core", "/dev/zero", "--binary", tmp.toString());
+            assertEquals("goheap: /dev/zero (core): is not a regular file (character device)", oneLine(core));
+        } finally {
+            child.destroy();
+        }
+    }
+
+    @Test
+    void anUnreadableInputSaysPermissionDenied() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file");
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Files.setPosixFilePermissions(file, java.util.Set.of());
+        assertEquals("goheap: " + file + " (executable): permission denied", oneLine(run("inspect", "binary", file.toString())));
+    }
+
+    /** An output that cannot be written says why, naming the file, and leaves nothing behind. */
+    @Test
+    void anUnwritableOutputSaysWhy() throws Exception {
+        String binary = InspectFixtures.file("inspect").toString();
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(tmp.resolve("no/such/dir/out.svg").toString(), "no such directory " + tmp.resolve("no/such/dir"));
+        cases.put(file.resolve("out.svg").toString(), "not a directory");
+        cases.put(tmp.toString(), "is a directory");
+        cases.put("/dev/full", "no space left on device");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            CliTest.Result r = run("inspect", "binary", binary, "--svg", c.getKey());
+            assertEquals(1, r.rc(), c.getKey());
+            assertEquals("goheap: cannot write " + c.getKey() + ": " + c.getValue(), oneLine(r));
+        }
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(file), s.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void anUnwritableFolderSaysPermissionDenied() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root writes anywhere");
+        String binary = InspectFixtures.file("inspect").toString();
+        Path ro = Files.createDirectory(tmp.resolve("ro"));
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        CliTest.Result r = run("inspect", "binary", binary, "--svg", ro.resolve("out.svg").toString());
+        assertEquals("goheap: cannot write " + ro.resolve("out.svg") + ": permission denied", oneLine(r));
+    }
+
     /** Cut at many lengths, the binary is decoded or refused with the offset or address named: never another error. */
     @Test
     void truncatedFilesNameTheOffset() throws Exception {

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +55,41 @@ class ElfRobustnessTest {
         ElfFile f = ElfFile.of("notes", s);
         MalformedFileException e = assertThrows(MalformedFileException.class, f::notes);
         assertTrue(e.getMessage().contains("more than 65536 notes"), e.getMessage());
+    }
+
+    /**
+     * Note ranges cut short once went unread (a core read without its notes) or, when read, ended the
+     * whole file: now the notes before the cut are kept and each cut is a problem naming its offset,
+     * with nothing read outside the file.
+     */
+    @Test
+    void notesCutShortKeepWhatPrecedesTheCut() {
+        long data = Elf64_Ehdr.sizeof() + 3L * Elf64_Phdr.sizeof();
+        MemorySegment s = elf(3, data + 64);
+        // segment 0: one whole note ("CORE", type 1, 4 bytes), then one whose descriptor claims 4 GiB - 1
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, data, 5);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, data + 4, 4);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, data + 8, 1);
+        s.setString(data + 12, "CORE");
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, data + 24, 0);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, data + 28, -1);
+        phdr(s, 0, Elf.GOHEAP_PT_NOTE(), data, 0, 40);
+        // segment 1: runs 1 MiB past the end of the file; segment 2: starts past it
+        phdr(s, 1, Elf.GOHEAP_PT_NOTE(), data, 0, 1 << 20);
+        phdr(s, 2, Elf.GOHEAP_PT_NOTE(), data + 4096, 0, 12);
+        ElfFile f = ElfFile.of("cut", s);
+        assertEquals(2, f.notes().size(), "the whole note, once from each of the first two ranges");
+        assertEquals("CORE", f.notes().getFirst().name());
+        List<String> problems = f.noteProblems().stream().map(Throwable::getMessage).toList();
+        assertEquals(List.of(
+                String.format("cut: offset 0x%x: note (name 0 bytes, desc 4294967295 bytes) runs past the end 0x%x of note segment 0;"
+                        + " the notes from here on were not read", data + 24, data + 40),
+                String.format("cut: offset 0x%x: note segment 1 (1048576 bytes) runs past the end of the file (%d bytes); only the notes"
+                        + " before the end were read", data, data + 64),
+                String.format("cut: offset 0x%x: note (name 0 bytes, desc 4294967295 bytes) runs past the end 0x%x of note segment 1;"
+                        + " the notes from here on were not read", data + 24, data + 64),
+                String.format("cut: offset 0x%x: note segment 2 (12 bytes) runs past the end of the file (%d bytes)", data + 4096, data + 64)),
+                problems);
     }
 
     /** Two core segments over the same addresses once escaped as IllegalArgumentException. */

@@ -187,6 +187,58 @@ class InspectCoreTest {
         return GoImage.ofCore(c, b).owning(b);
     }
 
+    /** inspect.core copied into {@code arena}. */
+    static MemorySegment copyOfCore(Arena arena) throws Exception {
+        try (FileChannel ch = FileChannel.open(InspectFixtures.file("inspect.core"), StandardOpenOption.READ)) {
+            MemorySegment copy = arena.allocate(ch.size(), 8);
+            copy.copyFrom(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
+            return copy;
+        }
+    }
+
+    /** The offset of a note's header, from its descriptor's offset and its owner's length. */
+    static long header(ElfFile.Note n) {
+        return n.offset() - ((n.name().length() + 1 + 3) & ~3) - 12;
+    }
+
+    /**
+     * A core whose notes are cut short (the note segment running past the end of the file, a note
+     * running past its segment) is read with a finding naming the offset, never read out of bounds;
+     * refused, in one line, when the cut may have taken the NT_FILE note the core is checked by.
+     */
+    @Test
+    void notesCutShortAreFindingsOrRefusedWhenNtFileIsLost() throws Exception {
+        try (Arena arena = Arena.ofConfined(); ElfFile b = ElfFile.open(InspectFixtures.file("inspect"))) {
+            MemorySegment copy = copyOfCore(arena);
+            ElfFile.Segment note = ElfFile.of("c", copy).segments().stream().filter(p -> p.type() == 4).findFirst().orElseThrow();
+            List<ElfFile.Note> notes = ElfFile.of("c", copy).notes();
+            long phdr = copy.get(ValueLayout.JAVA_LONG_UNALIGNED, 32) + note.index() * 56L;
+            // the segment says it is 4 KiB longer than the file is
+            copy.set(ValueLayout.JAVA_LONG_UNALIGNED, phdr + 32, copy.byteSize() - note.offset() + 4096);
+            try (GoImage img = GoImage.ofCore(ElfFile.of("cut.core", copy), b)) {
+                assertTrue(img.findings().stream().anyMatch(f -> f.contains(String.format("cut.core: offset 0x%x: note segment %d (%d bytes) runs"
+                        + " past the end of the file", note.offset(), note.index(), copy.byteSize() - note.offset() + 4096))), img.findings().toString());
+                assertEquals(34, new RuntimeState(img).verify().found(), "the rest reads as before");
+            }
+            copy.set(ValueLayout.JAVA_LONG_UNALIGNED, phdr + 32, note.filesz());
+            // the last note (gdb's target description, after NT_FILE) claims 256 MiB
+            ElfFile.Note last = notes.getLast();
+            copy.set(ValueLayout.JAVA_INT_UNALIGNED, header(last) + 4, 256 << 20);
+            try (GoImage img = GoImage.ofCore(ElfFile.of("cut.core", copy), b)) {
+                assertTrue(img.findings().stream().anyMatch(f -> f.contains(String.format("cut.core: offset 0x%x: note (name %d bytes, desc %d bytes)"
+                        + " runs past the end", header(last), last.name().length() + 1, 256 << 20))), img.findings().toString());
+            }
+            copy.set(ValueLayout.JAVA_INT_UNALIGNED, header(last) + 4, (int) last.desc().byteSize());
+            // the first note claims 256 MiB: every note after it, NT_FILE too, is lost
+            copy.set(ValueLayout.JAVA_INT_UNALIGNED, note.offset() + 4, 256 << 20);
+            io.goheap.runtime.elf.MalformedFileException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.goheap.runtime.elf.MalformedFileException.class, () -> GoImage.ofCore(ElfFile.of("cut.core", copy), b).close());
+            assertTrue(e.getMessage().startsWith(String.format("cut.core: offset 0x%x: has no NT_FILE note to tell whether it was taken of inspect;"
+                    + " its notes are cut short: cut.core: offset 0x%x: note (name 5 bytes, desc 268435456 bytes) runs past", note.offset(),
+                    note.offset())), e.getMessage());
+        }
+    }
+
     @Test
     void inconsistenciesAreFindingsNotCrashes() throws Exception {
         Map<String, String[]> gdb = InspectFixtures.gdb();

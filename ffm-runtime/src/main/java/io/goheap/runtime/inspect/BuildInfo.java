@@ -33,6 +33,14 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
     private static final int SENTINEL = 16;
     private static final int MAX_STRING = 1 << 20;
 
+    /**
+     * True when the header at {@code addr} has the inline form (flag 2: the strings follow the header as
+     * varints, no pointers; every Go 1.18+ build), which a load offset does not change.
+     */
+    static boolean isInline(GoMemory space, long addr) {
+        return isHeader(space, addr) && (space.u8(addr + FLAGS_AT) & FLAG_INLINE) != 0;
+    }
+
     /** True when the 32 bytes at {@code addr} start with the build info magic. */
     static boolean isHeader(GoMemory space, long addr) {
         if (!space.contains(addr, HEADER)) {

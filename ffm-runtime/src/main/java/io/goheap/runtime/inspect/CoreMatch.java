@@ -234,8 +234,8 @@ final class CoreMatch {
         }
         MemorySegment inFile = exe.bytes(s);
         FileMemory file = FileMemory.of("executable " + exe.name(), s.addr() + bias, inFile);
-        // only the inline form (flag 2, every Go 1.18+ build) has no pointers a load offset would change
-        if (!BuildInfo.isHeader(file, s.addr() + bias) || (inFile.get(ValueLayout.JAVA_BYTE, 15) & 2) == 0) {
+        // only the inline form has no pointers a load offset would change
+        if (!BuildInfo.isInline(file, s.addr() + bias)) {
             return;
         }
         MemorySegment inCore = coreOnly.slice(s.addr() + bias, s.size());

@@ -45,6 +45,7 @@ public final class GoheapCli implements Runnable {
      */
     static int run(PrintWriter out, java.util.function.Supplier<IOException> whyOutFailed, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GoheapCli());
+        helpEverywhere(cl);
         cl.setOut(out);
         cl.setErr(err);
         // a usage error is one line too, with the hint where help is
@@ -133,6 +134,20 @@ public final class GoheapCli implements Runnable {
                 failure = e;
             }
             return e;
+        }
+    }
+
+    /**
+     * Every command and subcommand answers {@code -h}/{@code --help} (its usage, exit 0, also when a
+     * required argument is missing) and {@code -V}/{@code --version}, as the top level does.
+     */
+    private static void helpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            sub.getCommandSpec().versionProvider(new Version());
+            helpEverywhere(sub);
         }
     }
 

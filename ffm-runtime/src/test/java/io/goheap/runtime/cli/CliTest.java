@@ -71,6 +71,24 @@ class CliTest extends NativeMemoryTest {
         }
     }
 
+    /** Every command and subcommand prints its usage for --help and -h (exit 0), required arguments or not. */
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String cmd : List.of("", "demo", "layout", "image", "stress", "inspect", "inspect binary", "inspect core", "inspect dump")) {
+            for (String flag : List.of("--help", "-h")) {
+                List<String> args = new java.util.ArrayList<>(cmd.isEmpty() ? List.of() : List.of(cmd.split(" ")));
+                args.add(flag);
+                Result r = run(args.toArray(String[]::new));
+                assertEquals(0, r.rc(), cmd + " " + flag + ": " + r.err());
+                assertTrue(r.out().startsWith("Usage: goheap" + (cmd.isEmpty() ? "" : " " + cmd)), cmd + " " + flag + ": " + r.out());
+                assertEquals("", r.err(), cmd + " " + flag);
+            }
+        }
+        Result v = run("inspect", "binary", "--version");
+        assertEquals(0, v.rc());
+        assertTrue(v.out().startsWith("goheap "), v.out());
+    }
+
     @Test
     void layoutItabJson() throws Exception {
         Result r = run("layout", "itab", "--json");

@@ -131,31 +131,11 @@ public final class Calls {
         long fn = target(tab, k);
         MemorySegment ret = RETURN.get();
         SegmentAllocator into = (size, align) -> ret;
-        while (true) {
-            MemorySegment at = gate.target(fn);
-            try {
-                // not critical (the body may upcall): the downcall keeps the gate's arena acquired instead
-                MemorySegment r = (MemorySegment) handle(METHOD).invokeExact(at, into, data);
-                return new Result(r.get(ValueLayout.JAVA_LONG, INDEX), r.get(ValueLayout.JAVA_LONG, RECEIVER));
-            } catch (IllegalStateException e) {
-                refused(at, e);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("native call through fun[" + k + "]", t);
-            }
-        }
-    }
-
-    /**
-     * A downcall threw IllegalStateException: if the target's arena was closed before the call (the gate
-     * closed or suspended; the call did not start), waits for the gate and returns to retry; else rethrows.
-     */
-    private void refused(MemorySegment at, IllegalStateException e) {
-        if (at.scope().isAlive()) {
-            throw e;
-        }
-        gate.awaitOpen();
+        // not critical (the body may upcall): the downcall keeps the gate's arena acquired instead
+        return gate.callWith(fn, at -> {
+            MemorySegment r = (MemorySegment) handle(METHOD).invokeExact(at, into, data);
+            return new Result(r.get(ValueLayout.JAVA_LONG, INDEX), r.get(ValueLayout.JAVA_LONG, RECEIVER));
+        });
     }
 
     /**
@@ -171,19 +151,10 @@ public final class Calls {
         Object[] all = new Object[args.length + 2];
         all[1] = data;
         System.arraycopy(args, 0, all, 2, args.length);
-        while (true) {
-            MemorySegment at = gate.target(fn);
+        return gate.callWith(fn, at -> {
             all[0] = at;
-            try {
-                return handle(fd).invokeWithArguments(all);
-            } catch (IllegalStateException e) {
-                refused(at, e);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("native call through fun[" + k + "]", t);
-            }
-        }
+            return handle(fd).invokeWithArguments(all);
+        });
     }
 
     /** The unbound downcall handle for {@code fd}, built once per signature. */

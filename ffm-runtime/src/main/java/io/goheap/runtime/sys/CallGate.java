@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2 id="general">Other calls: the arena is kept alive</h2>
  * A non-critical downcall moves the thread to the native state, where handshakes do not wait for it.
- * {@link #target(long)} gives such calls their target address as a zero-length segment of this gate's
+ * {@link #callWith} gives such calls their target address as a zero-length segment of this gate's
  * shared arena: the JDK acquires the arena for the duration of every downcall that takes one of its
  * segments, and a shared arena cannot close while acquired. Closing or suspending the gate closes that
  * arena, retrying while calls hold it (up to {@link #DRAIN_TIMEOUT_SECONDS}); its successful close is
@@ -228,26 +228,49 @@ public final class CallGate {
         }
     }
 
+    /** A non-critical downcall of a target address given as a segment (see {@link #callWith}). */
+    @FunctionalInterface
+    public interface Downcall<T> {
+        /** Makes the downcall with {@code target} as its function address. */
+        T call(MemorySegment target) throws Throwable;
+    }
+
     /**
-     * A call target for a non-critical downcall: a zero-length segment at {@code fn} whose arena the
-     * downcall keeps alive. If the downcall then throws {@link IllegalStateException} (the arena closed
-     * between this call and it), call {@link #awaitOpen()} and ask again.
+     * Makes a non-critical downcall to {@code fn} ({@code call} passes its argument to the downcall handle
+     * as the function address): a zero-length segment at {@code fn} of this gate's arena, which the
+     * downcall keeps acquired, so the gate cannot close or suspend while the call runs. If the arena
+     * closed just before (the downcall then throws {@link IllegalStateException} without calling), it
+     * waits for the gate to open again and calls then.
      *
      * @throws IllegalStateException if the gate is closed
      */
-    public MemorySegment target(long fn) {
-        MemorySegment a = all;
-        if (closed) {
-            throw closedException();
+    public <T> T callWith(long fn, Downcall<T> call) {
+        while (true) {
+            MemorySegment a = all;
+            if (closed) {
+                throw closedException();
+            }
+            MemorySegment at = a.asSlice(fn, 0);
+            try {
+                return call.call(at);
+            } catch (IllegalStateException e) {
+                if (at.scope().isAlive()) {
+                    throw e; // not a refusal of the gate's: the call's own
+                }
+                awaitOpen();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("native call to 0x" + Long.toHexString(fn), t);
+            }
         }
-        return a.asSlice(fn, 0);
     }
 
     /**
      * After a refused call: returns once the gate is open again (a suspension ended), or throws
      * {@link IllegalStateException} if it closed.
      */
-    public void awaitOpen() {
+    private void awaitOpen() {
         for (int spins = 0; ; spins++) {
             if (closed) {
                 throw closedException();

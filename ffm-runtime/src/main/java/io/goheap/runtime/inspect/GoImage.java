@@ -97,6 +97,9 @@ public final class GoImage implements AutoCloseable {
         this.areas = List.copyOf(areas);
         this.symbols = symbols;
         this.goVersionHint = goVersionHint;
+        // the build info first: it names the release, so another release is refused by its name
+        this.buildInfo = readBuildInfo(exe);
+        requireReadableRelease();
         long[] md = new long[1];
         this.moduledataFoundBy = locateModuledata(exe, md);
         this.moduledataAddr = md[0];
@@ -112,7 +115,6 @@ public final class GoImage implements AutoCloseable {
             }
         }
         this.pclntab = p;
-        this.buildInfo = readBuildInfo(exe);
     }
 
     // ---- opening ----
@@ -331,7 +333,7 @@ public final class GoImage implements AutoCloseable {
         }
         if (pcln == 0) {
             throw new IllegalStateException(description + ": no Go 1.18/1.19 moduledata: no runtime.firstmoduledata symbol and no pclntab"
-                    + " (magic 0xfffffff0) found; is it a Go 1.18 or 1.19 program?");
+                    + " (magic 0xfffffff0) found" + otherPclntab(exe));
         }
         long pc = pcln;
         long md = scan(executableAreas(exe, true), 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc));
@@ -398,6 +400,69 @@ public final class GoImage implements AutoCloseable {
         return Long.compareUnsigned(lo, hi) < 0 ? clip(lo, hi) : List.of();
     }
 
+    /** The releases whose layouts goheap reads (their moduledata, _type and itab are the same). */
+    static final String READABLE = "Go 1.18 and 1.19";
+    /** {@code go1.N} at the start of a version ({@code go1.24.4}, {@code go1.21rc2}, {@code devel go1.22-...} after "devel "). */
+    private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("(?:^|\\s)go1\\.(\\d{1,4})(?!\\d)");
+
+    /**
+     * Refuses, by the name its build info gives, a binary of a release whose layouts goheap does not
+     * read, before anything is decoded with the Go 1.19 offsets. A version without a release number
+     * (a devel build without one) is left to the pclntab's magic.
+     */
+    private void requireReadableRelease() {
+        String v = buildInfo != null ? buildInfo.goVersion() : goVersionHint;
+        if (v == null) {
+            return;
+        }
+        java.util.regex.Matcher m = RELEASE.matcher(v);
+        if (!m.find()) {
+            return;
+        }
+        int minor = Integer.parseInt(m.group(1));
+        if (minor != 18 && minor != 19) {
+            throw new IllegalStateException(String.format("%s: built by %s (%s); goheap reads %s programs only",
+                    description, v.strip(), buildInfo != null ? "its build info" : "its notes", READABLE));
+        }
+    }
+
+    /**
+     * For a binary in which no Go 1.18/1.19 pclntab was found: the release its pclntab magic names, if
+     * one of another release's is there (a stripped binary without build info), as "; ..." text.
+     */
+    private String otherPclntab(ElfFile exe) {
+        long[] found = {0, 0};
+        scanAll(executableAreas(exe, false), 4, (seg, off) -> {
+            int magic = seg.get(U32, off);
+            return magic == 0xfffffff1 || magic == 0xfffffffa || magic == 0xfffffffb;
+        }, a -> {
+            // the header's shape, a prefix every release since 1.16 shares with 1.19's pcHeader: two
+            // zero pad bytes, the instruction quantum, the pointer size
+            int quantum = space.u8(a + pcHeader.minLC$offset());
+            if (space.u8(a + pcHeader.pad1$offset()) == 0 && space.u8(a + pcHeader.pad2$offset()) == 0
+                    && (quantum == 1 || quantum == 2 || quantum == 4) && space.u8(a + pcHeader.ptrSize$offset()) == 8) {
+                found[0] = a;
+                found[1] = space.u32(a) & 0xffffffffL;
+                return false;
+            }
+            return true;
+        });
+        if (found[0] == 0) {
+            return "; is it a Go program of " + READABLE + "?";
+        }
+        return String.format("; its pclntab at 0x%x has magic 0x%x (%s): goheap reads %s programs only",
+                found[0], found[1], releaseOfMagic((int) found[1]), READABLE);
+    }
+
+    private static String releaseOfMagic(int magic) {
+        return switch (magic) {
+            case 0xfffffff1 -> "Go 1.20 or later";
+            case 0xfffffffa -> "Go 1.16 or 1.17";
+            case 0xfffffffb -> "Go 1.2 to 1.15";
+            default -> "not a Go pclntab";
+        };
+    }
+
     /**
      * A moduledata of another Go release has other fields at other offsets: refuse it by its pcHeader's
      * magic (Go 1.2-1.15 0xfffffffb, 1.16-1.17 0xfffffffa, 1.18-1.19 0xfffffff0, 1.20+ 0xfffffff1)
@@ -410,12 +475,7 @@ public final class GoImage implements AutoCloseable {
         }
         int magic = space.u32(hdr + pcHeader.magic$offset());
         if (magic != Go119.GO_PCHEADER_MAGIC_1_18()) {
-            String release = switch (magic) {
-                case 0xfffffff1 -> "Go 1.20 or later";
-                case 0xfffffffa -> "Go 1.16 or 1.17";
-                case 0xfffffffb -> "Go 1.2 to 1.15";
-                default -> "not a Go pclntab";
-            };
+            String release = releaseOfMagic(magic);
             throw new IllegalStateException(String.format("%s: pcHeader at 0x%x has magic 0x%x (%s); goheap reads the Go 1.18/1.19 layouts",
                     description, hdr, magic, release));
         }

@@ -6,7 +6,11 @@ import io.goheap.runtime.testing.InspectFixtures.NmSymbol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +55,64 @@ class InspectBinaryTest {
 
     static String shortPkg(String s) {
         return s.replaceAll("[\\w.\\-]+/", "");
+    }
+
+    /**
+     * A binary of another release is refused by the name its build info gives, before anything is
+     * decoded with the Go 1.19 offsets (a stripped Go 1.24 binary used to be asked "is it a Go 1.18 or
+     * 1.19 program?"). The fixtures' build info is rewritten to say go1.24.4 (same length).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inspect", "inspect-stripped"})
+    void anotherReleaseIsRefusedByTheNameItsBuildInfoGives(String fixture, @TempDir Path dir) throws Exception {
+        byte[] b = java.nio.file.Files.readAllBytes(InspectFixtures.file(fixture));
+        byte[] from = "go1.19.8".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] to = "go1.24.4".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int n = 0;
+        for (int i = 0; i + from.length <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length) && b[i - 1] == from.length) {
+                System.arraycopy(to, 0, b, i, to.length); // the varint-prefixed version after the header
+                n++;
+            }
+        }
+        assertTrue(n >= 1, "the build info's version found");
+        Path f = dir.resolve(fixture + "-go124");
+        java.nio.file.Files.write(f, b);
+        try (ElfFile e = ElfFile.open(f)) {
+            IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
+            assertTrue(x.getMessage().contains("built by go1.24.4 (its build info); goheap reads Go 1.18 and 1.19 programs only"), x.getMessage());
+        }
+    }
+
+    /**
+     * Without build info (its magic wiped) a stripped binary is named by its pclntab's magic: here the
+     * fixture's pcHeader magic rewritten to Go 1.20+'s 0xfffffff1.
+     */
+    @Test
+    void withoutBuildInfoTheReleaseComesFromThePclntabMagic(@TempDir Path dir) throws Exception {
+        byte[] b = java.nio.file.Files.readAllBytes(InspectFixtures.file("inspect-stripped"));
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = "\u00ff Go buildinf:".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int wiped = 0;
+        int pcln = 0;
+        for (int i = 0; i + 16 <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + magic.length, magic, 0, magic.length)) {
+                java.util.Arrays.fill(b, i, i + magic.length, (byte) 0);
+                wiped++;
+            }
+            if (i % 4 == 0 && bb.getInt(i) == 0xfffffff0 && b[i + 4] == 0 && b[i + 5] == 0 && b[i + 6] == 1 && b[i + 7] == 8) {
+                bb.putInt(i, 0xfffffff1);
+                pcln++;
+            }
+        }
+        assertEquals(1, wiped, "one build info header");
+        assertEquals(1, pcln, "one pcHeader");
+        Path f = dir.resolve("inspect-go120");
+        java.nio.file.Files.write(f, b);
+        try (ElfFile e = ElfFile.open(f)) {
+            IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
+            assertTrue(x.getMessage().contains("has magic 0xfffffff1 (Go 1.20 or later): goheap reads Go 1.18 and 1.19 programs only"), x.getMessage());
+        }
     }
 
     @Test

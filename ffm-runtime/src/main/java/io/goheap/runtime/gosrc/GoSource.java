@@ -599,6 +599,9 @@ public final class GoSource {
             for (String name : typeDecls.keySet()) {
                 ensure(name, typeAt.get(name));
             }
+            // per receiver: the names taken by its methods and fields (a set each, not a scan per method)
+            Map<String, java.util.Set<String>> taken = new java.util.HashMap<>();
+            Map<String, java.util.Set<String>> fieldNames = new java.util.HashMap<>();
             for (Object[] m : methodDecls) {
                 String recv = (String) m[0];
                 GoType.Named n = named.get(recv);
@@ -610,18 +613,24 @@ public final class GoSource {
                     throw error(recvAt, "invalid receiver type " + recv);
                 }
                 String name = (String) m[2];
-                if (n.methods().stream().anyMatch(x -> x.name().equals(name))) {
+                if (!taken.computeIfAbsent(recv, k -> new java.util.HashSet<>()).add(name)) {
                     throw error((Lexer.Token) m[4], "method " + recv + "." + name + " already declared");
                 }
-                if (n.underlying() instanceof GoType.Struct st && st.fields().stream().anyMatch(f -> f.name().equals(name))) {
+                if (n.underlying() instanceof GoType.Struct st && fieldNames.computeIfAbsent(recv, k -> {
+                    java.util.Set<String> fs = new java.util.HashSet<>();
+                    st.fields().forEach(f -> fs.add(f.name()));
+                    return fs;
+                }).contains(name)) {
                     throw error((Lexer.Token) m[4], "field and method with the same name " + name);
                 }
                 n.method(name, (GoType.Func) resolveType((TFunc) m[3], null), (Boolean) m[1]);
             }
+            // one writer for every check: a type already written is not written again for the next one
+            io.goheap.runtime.types.TypeWriter checker = new io.goheap.runtime.types.TypeWriter(pkg);
             for (GoType.Named n : named.values()) {
                 try {
                     // lay the type out once: what the writer cannot do is reported at the declaration
-                    new io.goheap.runtime.types.TypeWriter(pkg).writeType(n);
+                    checker.writeType(n);
                 } catch (UnsupportedOperationException e) {
                     throw error(typeAt.get(n.name()), "unsupported: " + e.getMessage());
                 } catch (ArithmeticException e) {
@@ -643,7 +652,7 @@ public final class GoSource {
                     concrete = new GoType.Pointer(concrete);
                 }
                 try {
-                    new io.goheap.runtime.types.TypeWriter(pkg).writeItab(concrete, target); // does concrete implement it?
+                    checker.writeItab(concrete, target); // does concrete implement it?
                 } catch (IllegalArgumentException | UnsupportedOperationException e) {
                     throw error((Lexer.Token) v[4], "cannot use " + concrete + " as " + target + " in " + var + ": " + e.getMessage());
                 }

@@ -463,6 +463,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final long[] offsets;
         private final long size;
         private final int align;
+        /**
+         * computed once, here: a field's type is laid out before its struct, so these are known; asking
+         * the fields again on every call would cost 2^depth for structs that hold the previous one twice
+         */
+        private final long ptrdata;
+        private final boolean regularMemory;
+        private final boolean comparable;
         /** the map whose bucket this is (noalg, printed {@code map.bucket[K]V}), or null */
         private final MapType bucketOf;
 
@@ -492,6 +499,25 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             }
             this.align = a;
             this.size = (off + a - 1) / a * a;
+            long p = 0;
+            long end = 0;
+            boolean regular = bucketOf == null;
+            boolean cmp = bucketOf == null;
+            for (int i = 0; i < this.fields.size(); i++) {
+                Field f = this.fields.get(i);
+                long fp = f.type().ptrdata();
+                if (fp > 0) {
+                    p = offsets[i] + fp;
+                }
+                if (regular && (!f.type().regularMemory() || f.name().equals("_") || offsets[i] != end)) {
+                    regular = false;
+                }
+                end = offsets[i] + f.type().size();
+                cmp = cmp && f.type().comparable();
+            }
+            this.ptrdata = p;
+            this.regularMemory = regular && end == size;
+            this.comparable = cmp;
         }
 
         public List<Field> fields() { return fields; }
@@ -499,16 +525,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
 
         @Override public long size() { return size; }
         @Override public int align() { return align; }
-        @Override public long ptrdata() {
-            long p = 0;
-            for (int i = 0; i < fields.size(); i++) {
-                long fp = fields.get(i).type().ptrdata();
-                if (fp > 0) {
-                    p = offsets[i] + fp;
-                }
-            }
-            return p;
-        }
+        @Override public long ptrdata() { return ptrdata; }
         @Override void pointerWords(boolean[] bits, int word) {
             for (int i = 0; i < fields.size(); i++) {
                 if (fields.get(i).type().ptrdata() > 0) {
@@ -531,23 +548,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         public boolean noalg() {
             return bucketOf != null;
         }
-        @Override public boolean regularMemory() {
-            if (bucketOf != null) {
-                return false;
-            }
-            long end = 0;
-            for (int i = 0; i < fields.size(); i++) {
-                Field f = fields.get(i);
-                if (!f.type().regularMemory() || f.name().equals("_") || offsets[i] != end) {
-                    return false;
-                }
-                end = offsets[i] + f.type().size();
-            }
-            return end == size;
-        }
-        @Override public boolean comparable() {
-            return bucketOf == null && fields.stream().allMatch(f -> f.type().comparable());
-        }
+        @Override public boolean regularMemory() { return regularMemory; }
+        @Override public boolean comparable() { return comparable; }
 
         private String render(boolean link) {
             if (fields.isEmpty()) {

@@ -39,6 +39,8 @@ public final class TypeWriter {
     private final Pkg local;
     private final Map<String, ObjSym> syms = new LinkedHashMap<>();
     private final Map<String, Boolean> siggen = new LinkedHashMap<>();
+    /** {@link #methods} by type symbol */
+    private final Map<String, List<Sig>> methodCache = new java.util.HashMap<>();
 
     private final boolean runtime;
 
@@ -195,13 +197,13 @@ public final class TypeWriter {
                 ot = s.u8(ot, (int) mt.elem().size());
             }
             ot = s.u16(ot, (int) mt.bucket().size());
-            if (reflexive(mt.key())) {
+            if (reflexive(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 4;
             }
-            if (needKeyUpdate(mt.key())) {
+            if (needKeyUpdate(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 8;
             }
-            if (hashMightPanic(mt.key())) {
+            if (hashMightPanic(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 16;
             }
             ot = s.u32(ot, flags);
@@ -240,11 +242,14 @@ public final class TypeWriter {
         s.addr((int) ItabDescriptor.INTER_OFFSET, iface.symbol(), 0, false);
         s.addr((int) ItabDescriptor.TYPE_OFFSET, typ.symbol(), 0, false);
         s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(typ.linkString()));
-        List<Sig> ms = methods(typ);
+        Map<String, Sig> byName = new java.util.HashMap<>();
+        methods(typ).forEach(m -> byName.putIfAbsent(m.name(), m));
         for (int k = 0; k < it.methods().size(); k++) {
             String want = it.methods().get(k).name();
-            Sig m = ms.stream().filter(x -> x.name().equals(want)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")"));
+            Sig m = byName.get(want);
+            if (m == null) {
+                throw new IllegalArgumentException(typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")");
+            }
             s.addr((int) ItabDescriptor.funOffset(k), m.isym(), 0, true);
         }
         return name;
@@ -261,8 +266,25 @@ public final class TypeWriter {
         return true;
     }
 
-    /** The methods of a non-interface type, sorted as types.Sym.Less sorts them. */
+    /**
+     * The methods of a non-interface type, sorted as types.Sym.Less sorts them. Remembered per type
+     * symbol: a descriptor asks several times, and the method set of a type with thousands of methods
+     * costs a sort each time. (The types a writer sees get no methods after it first looks.)
+     */
     List<Sig> methods(GoType t) {
+        if (!(t instanceof GoType.Named) && !(t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named)) {
+            return List.of(); // only T and *T of a defined T have methods
+        }
+        String key = t.symbol();
+        List<Sig> known = methodCache.get(key);
+        if (known == null) {
+            known = methodsOf(t);
+            methodCache.put(key, known);
+        }
+        return known;
+    }
+
+    private List<Sig> methodsOf(GoType t) {
         GoType.Named n;
         boolean ptr;
         if (t instanceof GoType.Named nn && !(nn.underlying() instanceof GoType.Interface)) {
@@ -286,7 +308,7 @@ public final class TypeWriter {
             out.add(new Sig(m.name(), m.exported(), m.sig(), m.sig().withReceiver(t), isym, tsym));
         }
         out.sort((a, b) -> a.exported() != b.exported() ? (a.exported() ? -1 : 1) : a.name().compareTo(b.name()));
-        return out;
+        return List.copyOf(out);
     }
 
     private long uncommonSize(GoType t) {
@@ -570,8 +592,21 @@ public final class TypeWriter {
         return "mem"; // pointers, chans, unsafe.Pointer
     }
 
+    /**
+     * Whether any field of {@code st} has {@code p}, each struct asked once ({@code seen}): a key type of
+     * structs that hold the previous one twice would otherwise cost 2^depth.
+     */
+    private static boolean anyField(GoType.Struct st, java.util.function.Predicate<GoType> p, Map<GoType, Boolean> seen) {
+        Boolean known = seen.get(st);
+        if (known == null) {
+            known = st.fields().stream().anyMatch(f -> p.test(f.type()));
+            seen.put(st, known);
+        }
+        return known;
+    }
+
     /** {@code types.IsReflexive}: k == k for every key (not so for NaN floats and interfaces holding them). */
-    private static boolean reflexive(GoType t) {
+    private static boolean reflexive(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
@@ -582,16 +617,16 @@ public final class TypeWriter {
             return false;
         }
         if (u instanceof GoType.Array a) {
-            return reflexive(a.elem());
+            return reflexive(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().allMatch(f -> reflexive(f.type()));
+            return !anyField(st, f -> !reflexive(f, seen), seen);
         }
         return true;
     }
 
     /** {@code needkeyupdate}: an assignment to an existing key must overwrite the stored key (+0/-0, strings). */
-    private static boolean needKeyUpdate(GoType t) {
+    private static boolean needKeyUpdate(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
@@ -602,25 +637,25 @@ public final class TypeWriter {
             return true;
         }
         if (u instanceof GoType.Array a) {
-            return needKeyUpdate(a.elem());
+            return needKeyUpdate(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().anyMatch(f -> needKeyUpdate(f.type()));
+            return anyField(st, f -> needKeyUpdate(f, seen), seen);
         }
         return false;
     }
 
     /** {@code hashMightPanic}: hashing may panic (an interface holding an unhashable value). */
-    private static boolean hashMightPanic(GoType t) {
+    private static boolean hashMightPanic(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Interface) {
             return true;
         }
         if (u instanceof GoType.Array a) {
-            return hashMightPanic(a.elem());
+            return hashMightPanic(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().anyMatch(f -> hashMightPanic(f.type()));
+            return anyField(st, f -> hashMightPanic(f, seen), seen);
         }
         return false;
     }

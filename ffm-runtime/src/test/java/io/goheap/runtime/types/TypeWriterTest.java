@@ -1,9 +1,11 @@
 package io.goheap.runtime.types;
 
+import io.goheap.runtime.gosrc.GoSource;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.SrodataFixture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,5 +67,73 @@ class TypeWriterTest {
         GoType.Named i = new GoType.Named(main, "I").underlying(new GoType.Interface(List.of(new GoType.IMethod("M", f, main))));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TypeWriter(main).writeItab(t, i));
         assertTrue(e.getMessage().contains("missing method M"), e.getMessage());
+    }
+
+    /**
+     * Compiles {@code src} and prints every symbol's listing, as {@code goheap image} does, under a
+     * generous hang guard; prints and returns the symbols.
+     */
+    private static List<ObjSym> compileTimed(String what, String src) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            long t0 = System.nanoTime();
+            List<ObjSym> syms = PackageImage.compile(GoSource.parse("big.go", src));
+            long chars = 0;
+            for (ObjSym s : syms) {
+                chars += PackageImage.listing(s).length();
+            }
+            System.out.printf("image of %s: %d symbols, %d listing chars in %d ms%n", what, syms.size(), chars,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return syms;
+        }, what + ": image took over 20 s (quadratic or worse?)");
+    }
+
+    @Test
+    void aMegabyteTypeNameIsWrittenInLinearTime() {
+        String name = "A" + "a".repeat((1 << 20) - 1);
+        List<ObjSym> syms = compileTimed("a 1 MiB type name", "package main\ntype " + name + " int\n");
+        ObjSym str = syms.stream().filter(s -> s.name().equals("type..namedata.*main." + name + ".")).findFirst().orElseThrow();
+        assertEquals(1 + 3 + "*main.".length() + (1 << 20), str.size(), "flags, a 3-byte varint, the name");
+    }
+
+    @Test
+    void aHundredThousandFieldsAreWrittenInLinearTime() {
+        StringBuilder src = new StringBuilder("package main\ntype T struct {\n");
+        for (int i = 0; i < 100_000; i++) {
+            src.append("\tf").append(i).append(" *int\n");
+        }
+        src.append("}\n");
+        List<ObjSym> syms = compileTimed("a struct of 100,000 fields", src.toString());
+        ObjSym t = syms.stream().filter(s -> s.name().equals("type.main.T")).findFirst().orElseThrow();
+        assertEquals(48 + 8 + 24 + 16 + 100_000 * 24, t.size(), "structtype, uncommontype, then 24 bytes a field");
+        assertEquals(2 * 100_000 + 7, t.relocs().size(), "name and type of each field; equal, gcdata, str, ptrToThis, pkgpath, fields, uncommon pkgpath");
+    }
+
+    @Test
+    void thousandsOfMethodsAreMatchedInLinearTime() {
+        int n = 20_000;
+        StringBuilder src = new StringBuilder("package main\ntype T struct{ x int }\ntype I interface {\n");
+        for (int i = 0; i < n; i++) {
+            src.append("\tM").append(i).append("() int\n");
+        }
+        src.append("}\n");
+        for (int i = 0; i < n; i++) {
+            src.append("func (T) M").append(i).append("() int { return 0 }\n");
+        }
+        src.append("var v I = T{}\n");
+        List<ObjSym> syms = compileTimed("20,000 methods and a 20,000-method itab", src.toString());
+        ObjSym itab = syms.stream().filter(s -> s.name().equals("go.itab.main.T,main.I")).findFirst().orElseThrow();
+        assertEquals(24 + 8L * n, itab.size());
+    }
+
+    @Test
+    void structsHoldingThePreviousTwiceAreNotWalkedExponentially() {
+        // T40 holds 2^40 copies of T0: asking each field again for ptrdata, equality or map-key flags would never end
+        StringBuilder src = new StringBuilder("package main\ntype T0 struct{ x int; f float64 }\n");
+        for (int i = 1; i <= 40; i++) {
+            src.append("type T").append(i).append(" struct{ a, b T").append(i - 1).append(" }\n");
+        }
+        src.append("type M map[T40]int\n");
+        List<ObjSym> syms = compileTimed("40 levels of doubling structs and a map keyed by the last", src.toString());
+        assertTrue(syms.stream().anyMatch(s -> s.name().equals("type.main.M")));
     }
 }

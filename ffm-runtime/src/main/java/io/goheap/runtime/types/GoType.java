@@ -20,8 +20,6 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     static final int PTR = Go119.GO_PTR_SIZE();
     /** Largest type size goheap lays out (Go's limit on amd64 is 1<<50 or so; a larger one is "too large"). */
     static final long MAX_SIZE = 1L << 48;
-    /** reflectdata maxPtrmaskBytes (2048) * 8 words: larger pointerful types use GC programs, not supported. */
-    static final long MAX_PTRMASK_WORDS = 2048 * 8;
 
     /** Bytes of a value. */
     public abstract long size();
@@ -117,10 +115,6 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             }
             if (elem.size() != 0 && len > MAX_SIZE / elem.size()) {
                 throw new ArithmeticException("type [" + len + "]" + elem.string() + " too large");
-            }
-            if (elem.ptrdata() > 0 && len * elem.size() / PTR > MAX_PTRMASK_WORDS) {
-                throw new UnsupportedOperationException("[" + len + "]" + elem.string() + " needs a GC program (pointer mask over "
-                        + MAX_PTRMASK_WORDS + " words)");
             }
             this.elem = elem;
             this.len = len;

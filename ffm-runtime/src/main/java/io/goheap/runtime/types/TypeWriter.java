@@ -29,16 +29,19 @@ import java.util.Map;
  * type (ptrToThis, weak unless the type is named or the pointer has methods), elements, fields, params,
  * the signatures of its methods with and without receiver.
  *
- * <p>Supported now: predeclared basic types, named types with value and pointer methods, pointers,
- * funcs (variadic too), structs, interfaces, slices, arrays and chans. Anything else (maps, promoted
- * methods, GC programs for huge arrays, unexported interface methods of another package) is refused
- * naming the construct. Not thread-safe; one writer per package.
+ * <p>Supported now: predeclared basic types, named types with value, pointer and promoted methods,
+ * pointers, funcs (variadic too), structs, interfaces, slices, arrays, chans and maps, with a pointer
+ * mask or, past 16384 pointer words, a GC program ({@link GcProg}). Anything else (unexported
+ * interface methods of another package) is refused naming the construct. Not thread-safe; one writer
+ * per package.
  */
 public final class TypeWriter {
     private static final int PTR = Go119.GO_PTR_SIZE();
     private final Pkg local;
     private final Map<String, ObjSym> syms = new LinkedHashMap<>();
     private final Map<String, Boolean> siggen = new LinkedHashMap<>();
+    /** the words each GC program written describes (its type's declared ptrdata), by symbol */
+    private final Map<String, Long> gcprogWords = new java.util.HashMap<>();
     /** {@link #methods} by type symbol */
     private final Map<String, List<Sig>> methodCache = new java.util.HashMap<>();
 
@@ -333,10 +336,10 @@ public final class TypeWriter {
             }
             sptr = writeType(tptr);
         }
-        String gc = gcsym(t);
+        Gc gc = gcsym(t);
         int ot = 0;
         ot = s.u64((int) _type.size$offset(), t.size());
-        ot = s.u64((int) _type.ptrdata$offset(), t.ptrdata());
+        ot = s.u64((int) _type.ptrdata$offset(), gc.ptrdata());
         ot = s.u32((int) _type.hash$offset(), TypeHash.of(t.linkString()));
         int tflag = 0;
         if (uncommonSize(t) != 0) {
@@ -360,7 +363,8 @@ public final class TypeWriter {
         s.u8((int) _type.tflag$offset(), tflag);
         s.u8((int) _type.align$offset(), t.align());
         s.u8((int) _type.fieldAlign$offset(), t.align());
-        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0));
+        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0)
+                | (gc.program() ? Go119.GO_KIND_GC_PROG() : 0));
         String eq = geneq(t);
         if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
             // memequal_varlen's closure: the function, then the size it compares
@@ -382,7 +386,7 @@ public final class TypeWriter {
         } else {
             s.u64((int) _type.equal$offset(), 0);
         }
-        s.addr((int) _type.gcdata$offset(), gc, 0, false);
+        s.addr((int) _type.gcdata$offset(), gc.symbol(), 0, false);
         s.addrOff((int) _type.str$offset(), dname(p, "", exported, false), false);
         if (sptr == null) {
             s.u32((int) _type.ptrToThis$offset(), 0);
@@ -497,8 +501,39 @@ public final class TypeWriter {
         out.write(v);
     }
 
+    /**
+     * What {@code gcdata} points at, and the ptrdata the descriptor declares with it.
+     *
+     * @param program true for a GC program (kindGCProg), false for a pointer mask
+     */
+    private record Gc(String symbol, boolean program, long ptrdata) {
+    }
+
+    /**
+     * {@code dgcsym}: the pointer mask {@code runtime.gcbits.HEX} (one bit per word of ptrdata), or, when
+     * ptrdata is more than {@link GcProg#MAX_PTRMASK_WORDS} words, the GC program {@code type..gcprog.T}
+     * (its length as 4 bytes, then the program; see {@link GcProg}).
+     */
+    private Gc gcsym(GoType t) {
+        if (GcProg.needed(t)) {
+            String name = "type..gcprog." + t.linkString();
+            Long words = gcprogWords.get(name);
+            if (words == null) {
+                GcProg.Program p = GcProg.of(t);
+                ObjSym s = new ObjSym(name, true);
+                s.u32(0, p.code().length);
+                s.bytes(Integer.BYTES, p.code());
+                syms.put(name, s);
+                words = p.words();
+                gcprogWords.put(name, words);
+            }
+            return new Gc(name, true, words * PTR);
+        }
+        return new Gc(gcmask(t), false, t.ptrdata());
+    }
+
     /** The ptrmask symbol {@code runtime.gcbits.HEX}: one bit per pointer-sized word of ptrdata. */
-    private String gcsym(GoType t) {
+    private String gcmask(GoType t) {
         int words = (int) (t.ptrdata() / PTR);
         boolean[] bits = new boolean[Math.max(words, 1) + 1];
         t.pointerWords(bits, 0);

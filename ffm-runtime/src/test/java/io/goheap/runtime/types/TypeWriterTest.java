@@ -136,4 +136,60 @@ class TypeWriterTest {
         List<ObjSym> syms = compileTimed("40 levels of doubling structs and a map keyed by the last", src.toString());
         assertTrue(syms.stream().anyMatch(s -> s.name().equals("type.main.M")));
     }
+
+    private static ObjSym sym(Map<String, ObjSym> syms, String name) {
+        ObjSym s = syms.get(name);
+        assertTrue(s != null, "no symbol " + name + " in " + new TreeSet<>(syms.keySet()));
+        return s;
+    }
+
+    private static String gcdata(ObjSym type) {
+        return type.relocs().stream().filter(r -> r.off() == 32).findFirst().orElseThrow().target();
+    }
+
+    @Test
+    void aGcProgramPast16384PointerWordsAsGo119WritesIt() {
+        // go build -gcflags=-S of native/fixtures/gcprog: [16384]*int still has a 2048-byte mask,
+        // [16385]*int has type..gcprog (kind | kindGCProg 0x40), and so has T of two 10000-pointer arrays
+        Pkg main = Pkg.MAIN;
+        GoType ptr = new GoType.Pointer(GoType.Basic.of("int"));
+        GoType.Named maskMax = new GoType.Named(main, "MaskMax").underlying(new GoType.Array(ptr, 16384));
+        GoType.Named progMin = new GoType.Named(main, "ProgMin").underlying(new GoType.Array(ptr, 16385));
+        GoType.Named t = new GoType.Named(main, "T").underlying(new GoType.Struct(List.of(
+                new GoType.Field("a", new GoType.Array(ptr, 10000), false, "", main),
+                new GoType.Field("b", new GoType.Array(ptr, 10000), false, "", main))));
+        TypeWriter w = new TypeWriter(main);
+        List.of(maskMax, progMin, t).forEach(w::writeType);
+        Map<String, ObjSym> syms = w.symbols();
+
+        ObjSym mm = sym(syms, "type.main.MaskMax");
+        assertEquals("runtime.gcbits." + "ff".repeat(2048), gcdata(mm));
+        assertEquals(0x11, mm.bytes()[23], "kind array, no kindGCProg");
+
+        ObjSym pm = sym(syms, "type.main.ProgMin");
+        assertEquals("type..gcprog.main.ProgMin", gcdata(pm));
+        assertEquals(0x51, pm.bytes()[23], "kind array | kindGCProg");
+        assertEquals(16385 * 8, java.nio.ByteBuffer.wrap(pm.bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8), "ptrdata");
+        // 4-byte length 7; 1 literal bit (1); repeat the last 1 bit 16384 times; end
+        assertEquals("070000000101818080" + "0100", HexFormat.of().formatHex(sym(syms, "type..gcprog.main.ProgMin").bytes()));
+
+        ObjSym ts = sym(syms, "type.main.T");
+        assertEquals("type..gcprog.main.T", gcdata(ts));
+        assertEquals(0x59, ts.bytes()[23], "kind struct | kindGCProg");
+        assertEquals("0b0000000101818f4e0101818f4e00", HexFormat.of().formatHex(sym(syms, "type..gcprog.main.T").bytes()));
+        assertEquals("runtime.gcbits." + "ff".repeat(1250), gcdata(sym(syms, "type.[10000]*int")), "each array alone fits a mask");
+    }
+
+    @Test
+    void aGcProgramWithoutArraysToRepeatIsRefusedByName() {
+        // T(n) holds T(n-1) twice and no array: 2^n pointers, each a literal bit of the program
+        StringBuilder src = new StringBuilder("package main\ntype T0 struct{ p *int }\n");
+        for (int i = 1; i <= 30; i++) {
+            src.append("type T").append(i).append(" struct{ a, b T").append(i - 1).append(" }\n");
+        }
+        String msg = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(RuntimeException.class,
+                () -> PackageImage.compile(GoSource.parse("t.go", src.toString()))).getMessage());
+        assertEquals("t.go:26:6: unsupported: GC program of main.T24: more than 16777216 steps to write "
+                + "(its pointers are not in arrays goheap can repeat)", msg);
+    }
 }

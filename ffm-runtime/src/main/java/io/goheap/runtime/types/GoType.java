@@ -18,8 +18,11 @@ import java.util.Locale;
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
         GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
     static final int PTR = Go119.GO_PTR_SIZE();
-    /** Largest type size goheap lays out (Go's limit on amd64 is 1<<50 or so; a larger one is "too large"). */
-    static final long MAX_SIZE = 1L << 48;
+    /**
+     * cmd/compile's MaxWidth on amd64, 1<<50: an array's length may be at most (MaxWidth-1)/elemSize
+     * ("larger than address space"), a struct's fields must end below it ("too large").
+     */
+    static final long MAX_SIZE = 1L << 50;
 
     /** Bytes of a value. */
     public abstract long size();
@@ -113,8 +116,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             if (len < 0) {
                 throw new IllegalArgumentException("len=" + len);
             }
-            if (elem.size() != 0 && len > MAX_SIZE / elem.size()) {
-                throw new ArithmeticException("type [" + len + "]" + elem.string() + " too large");
+            if (elem.size() != 0 && len > (MAX_SIZE - 1) / elem.size()) {
+                throw new ArithmeticException("type [" + len + "]" + elem.string() + " larger than address space");
             }
             this.elem = elem;
             this.len = len;
@@ -482,7 +485,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 off = (off + t.align() - 1) / t.align() * t.align();
                 offsets[i] = off;
                 off = Math.addExact(off, t.size());
-                if (off > MAX_SIZE) {
+                if (off >= MAX_SIZE) {
                     throw new ArithmeticException("struct too large");
                 }
                 a = Math.max(a, t.align());

@@ -552,7 +552,11 @@ public final class TypeWriter {
         return name;
     }
 
-    /** {@code genhash}: the hash closure of a map key type, by its algorithm kind. */
+    /**
+     * {@code genhash}: the hash closure of a map key type, by its algorithm kind. A type hashed by a
+     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as
+     * in Go (a field of plain memory of an odd size gets its {@code type..hashfuncN}).
+     */
     private String genhash(GoType t) {
         String a = alg(t);
         switch (a) {
@@ -577,6 +581,13 @@ public final class TypeWriter {
             default -> {
                 String name = "type..hashfunc." + t.linkString();
                 if (!syms.containsKey(name)) {
+                    // the hashers of the parts first, as the compiler generates them (type..hash.T calls them)
+                    GoType u = t.underlying();
+                    if (u instanceof GoType.Array arr) {
+                        genhash(arr.elem());
+                    } else if (u instanceof GoType.Struct st) {
+                        st.fields().forEach(f -> genhash(f.type()));
+                    }
                     ObjSym c = new ObjSym(name, true);
                     c.addr(0, "type..hash." + t.linkString(), 0, false);
                     syms.put(name, c);

@@ -192,4 +192,16 @@ class TypeWriterTest {
         assertEquals("t.go:26:6: unsupported: GC program of main.T24: more than 16777216 steps to write "
                 + "(its pointers are not in arrays goheap can repeat)", msg);
     }
+
+    @Test
+    void aGeneratedKeyHasherBringsTheClosuresOfItsFields() {
+        // go1.19 -S of: type A [100]*int; type B struct{ a A; s string }; type M map[B]int
+        // emits type..hashfunc800 (memhash_varlen over A's 800 bytes) beside type..hashfunc.main.B
+        Map<String, ObjSym> syms = new java.util.HashMap<>();
+        PackageImage.compile(GoSource.parse("t.go", "package main\ntype A [100]*int\ntype B struct{ a A; s string }\ntype M map[B]int\n"))
+                .forEach(x -> syms.put(x.name(), x));
+        assertEquals(List.of("type..hashfunc.main.B", "type..hashfunc800"),
+                syms.keySet().stream().filter(n -> n.startsWith("type..hashfunc")).sorted().toList());
+        assertEquals("0000000000000000" + "2003000000000000", HexFormat.of().formatHex(syms.get("type..hashfunc800").bytes()));
+    }
 }

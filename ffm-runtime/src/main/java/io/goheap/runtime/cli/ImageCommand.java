@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.goheap.runtime.gosrc.GoSource;
+import io.goheap.runtime.gosrc.SourceFiles;
 import io.goheap.runtime.types.ObjSym;
 import io.goheap.runtime.types.PackageImage;
 import picocli.CommandLine.Command;
@@ -14,9 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,7 +32,8 @@ import java.util.concurrent.Callable;
         + "(a Go subset: types, methods, var I = T{...}), as go build -gcflags=-S prints them, or as JSON.")
 final class ImageCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.go|MODULE", description = "the files of one package, or a module folder "
-            + "(go.mod; every package, imports resolved inside the module)")
+            + "(go.mod; every package, imports resolved inside the module). Regular files only (no pipes or devices), "
+            + "at most 64 MiB of source in all.")
     List<Path> files;
 
     @Option(names = "--json", description = "{\"symbols\":[{\"name\",\"section\",\"size\",\"bytes\",\"relocs\":[...]}]}")
@@ -59,18 +59,18 @@ final class ImageCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, String> read(List<Path> files) {
+    /**
+     * The files' text. Each is checked before it is opened ({@link SourceFiles}): a named pipe would
+     * block the open, {@code /dev/zero} would never end, a huge file would fill the heap.
+     */
+    private static Map<String, String> read(List<Path> files) throws IOException {
+        SourceFiles reader = new SourceFiles();
         Map<String, String> sources = new LinkedHashMap<>();
         for (Path f : files) {
-            try {
-                sources.put(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new IllegalArgumentException(f + ": invalid UTF-8 encoding");
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException(f + ": no such file");
-            } catch (IOException e) {
-                throw new IllegalArgumentException(f + ": cannot read: " + e.getMessage());
+            if (Files.isDirectory(f)) {
+                throw new IOException(f + ": not a regular file (a directory; a module folder must be the only argument)");
             }
+            sources.put(f.toString(), reader.read(f, f.toString()));
         }
         return sources;
     }

@@ -1,7 +1,6 @@
 package io.goheap.runtime.gosrc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,28 +23,26 @@ public final class GoModule {
      * Reads every package of the module at {@code root}, dependencies first.
      *
      * @throws GoSyntaxException for unsupported source or an import cycle
-     * @throws IOException if go.mod or a file cannot be read
+     * @throws IOException if go.mod or a file cannot be read, or is refused by {@link SourceFiles} (not a
+     *                     regular file, or over its size limit)
      */
     public static List<GoSource.Package> load(Path root) throws IOException {
         Path mod = root.resolve("go.mod");
-        if (!Files.isRegularFile(mod)) {
+        if (!Files.exists(mod)) {
             throw new IOException(root + ": no go.mod (a folder argument must be a module)");
         }
-        String module = Files.readAllLines(mod).stream().map(String::strip).filter(l -> l.startsWith("module "))
+        SourceFiles reader = new SourceFiles();
+        String module = reader.read(mod, mod.toString()).lines().map(String::strip).filter(l -> l.startsWith("module "))
                 .map(l -> l.substring("module ".length()).strip().replace("\"", "")).findFirst()
                 .orElseThrow(() -> new IOException(mod + ": no module line"));
         Map<String, Map<String, String>> byPath = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(x -> x.toString().endsWith(".go") && !x.toString().endsWith("_test.go")
+            // a folder named x.go is a folder (its files are walked too); any other non-regular x.go is refused by the reader
+            for (Path f : files.filter(x -> x.toString().endsWith(".go") && !x.toString().endsWith("_test.go") && !Files.isDirectory(x)
                     && ignoredByGo(root.relativize(x))).sorted().toList()) {
                 String rel = root.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '/');
                 String path = rel.isEmpty() ? module : module + "/" + rel;
-                String src;
-                try {
-                    src = Files.readString(f, StandardCharsets.UTF_8);
-                } catch (java.nio.charset.MalformedInputException e) {
-                    throw new IOException(root.relativize(f) + ": invalid UTF-8 encoding");
-                }
+                String src = reader.read(f, root.relativize(f).toString());
                 byPath.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(root.relativize(f).toString(), src);
             }
         }

@@ -17,8 +17,12 @@ import java.util.Map;
  * type, which give static itabs (a blank {@code var _ I = ...} gives none, as in Go: without side
  * effects the compiler drops it).
  *
+ * <p>Array lengths are integer constant expressions over literals and the package's constants
+ * ({@code [N*2]T}, {@code [1 << 10]T}, iota), evaluated as Go does ({@link ConstExpr}); a const
+ * declaration is kept as tokens until a length uses it.
+ *
  * <p>Everything else is refused with {@code file:line:col: unsupported ...} ({@link GoSyntaxException}):
- * imports other than "unsafe", generics, aliases, array lengths other than literals. The package is compiled in
+ * imports other than "unsafe", generics, aliases, constants other than integers. The package is compiled in
  * module mode as {@code main} (path and name {@code main}) unless it is not package main, in which case
  * its path is its name.
  */
@@ -102,7 +106,15 @@ public final class GoSource {
     record TSlice(TExpr elem) implements TExpr {
     }
 
-    record TArray(long len, TExpr elem, Lexer.Token at) implements TExpr {
+    /** {@code [len]elem}: the length is a constant expression, evaluated when the type is resolved. */
+    record TArray(ConstExpr.Expr len, TExpr elem, Lexer.Token at) implements TExpr {
+    }
+
+    /**
+     * A const spec: its names, type tokens (null: untyped), one expression's tokens per name, and iota
+     * (the spec's index in its group).
+     */
+    record ConstSpec(List<Lexer.Token> names, List<Lexer.Token> type, List<List<Lexer.Token>> exprs, int iota) {
     }
 
     record TChan(int dir, TExpr elem) implements TExpr {
@@ -143,6 +155,12 @@ public final class GoSource {
         private final Map<String, Package> importedAs = new LinkedHashMap<>();
         private Pkg pkg;
         private final Map<String, TExpr> typeDecls = new LinkedHashMap<>();
+        private final Map<String, ConstSpec> consts = new LinkedHashMap<>();
+        /** the package's variables and functions: names an array length may not use */
+        private final java.util.Set<String> values = new java.util.HashSet<>();
+        /** constants evaluated so far, and those being evaluated (a cycle is Go's initialization loop) */
+        private final Map<String, ConstExpr.Value> constValues = new java.util.HashMap<>();
+        private final java.util.Set<String> constInProgress = new java.util.LinkedHashSet<>();
         private final Map<String, Lexer.Token> typeAt = new LinkedHashMap<>();
         private final List<Object[]> methodDecls = new ArrayList<>(); // {recvType, pointer, name, TFunc, token}
         private final List<Object[]> varDecls = new ArrayList<>();    // {name, TExpr type, concrete TExpr, pointer, token}
@@ -178,7 +196,7 @@ public final class GoSource {
                     group(this::varSpec);
                 } else if (t.is("const")) {
                     next();
-                    skipDecl();
+                    constDecl();
                 } else {
                     throw error(t, "unexpected " + show(t) + " at package level");
                 }
@@ -230,10 +248,97 @@ public final class GoSource {
             }
         }
 
+        /**
+         * A const declaration, one spec or a group. Only the tokens are kept: a constant is evaluated when
+         * an array length needs it, so constants goheap cannot evaluate (strings, floats, calls) do no
+         * harm unless used there. In a group, a spec without {@code = ...} repeats the previous spec's
+         * type and expressions with its own iota, as in Go.
+         */
+        private void constDecl() {
+            if (!peek().is("(")) {
+                constSpec(0, null);
+                return;
+            }
+            next();
+            ConstSpec previous = null;
+            for (int iota = 0; !peek().is(")"); iota++) {
+                previous = constSpec(iota, previous);
+                if (!peek().is(")")) {
+                    semi();
+                }
+            }
+            next();
+        }
+
+        /** One const spec; {@code previous} is the spec it repeats when it has no expressions. */
+        private ConstSpec constSpec(int iota, ConstSpec previous) {
+            List<Lexer.Token> names = new ArrayList<>();
+            names.add(peek());
+            ident();
+            while (peek().is(",")) {
+                next();
+                names.add(peek());
+                ident();
+            }
+            List<Lexer.Token> type = null;
+            if (!peek().is("=") && !endOfSpec()) {
+                type = new ArrayList<>();
+                while (!peek().is("=") && !endOfSpec()) {
+                    type.add(next());
+                }
+            }
+            List<List<Lexer.Token>> exprs;
+            if (peek().is("=")) {
+                next();
+                exprs = new ArrayList<>();
+                List<Lexer.Token> cur = new ArrayList<>();
+                int nest = 0;
+                while (nest > 0 || !endOfSpec()) {
+                    Lexer.Token t = next();
+                    if (t.kind() == Lexer.Kind.EOF) {
+                        break;
+                    }
+                    if (t.is("(") || t.is("[") || t.is("{")) {
+                        nest++;
+                    } else if (t.is(")") || t.is("]") || t.is("}")) {
+                        nest--;
+                    }
+                    if (nest == 0 && t.is(",")) {
+                        exprs.add(cur);
+                        cur = new ArrayList<>();
+                    } else {
+                        cur.add(t);
+                    }
+                }
+                exprs.add(cur);
+            } else if (type == null && previous != null) {
+                type = previous.type();
+                exprs = previous.exprs();
+            } else {
+                exprs = List.of(); // Go: missing init expr (reported if the constant is used)
+            }
+            ConstSpec spec = new ConstSpec(names, type, exprs, iota);
+            for (Lexer.Token n : names) {
+                if (n.text().equals("_")) {
+                    continue;
+                }
+                if (consts.containsKey(n.text())) {
+                    throw error(n, n.text() + " redeclared in this block");
+                }
+                consts.put(n.text(), spec);
+            }
+            return spec;
+        }
+
+        private boolean endOfSpec() {
+            Lexer.Token t = peek();
+            return t.kind() == Lexer.Kind.SEMI || t.kind() == Lexer.Kind.EOF || t.is(")");
+        }
+
         private void typeSpec() {
             Lexer.Token at = peek();
             String name = ident();
-            if (peek().is("[") && peekAt(1).kind() == Lexer.Kind.IDENT && !peekAt(2).is("]")) {
+            if (peek().is("[") && typeParams()) {
                 throw unsupported(peek(), "generic type " + name);
             }
             if (peek().is("=")) {
@@ -244,6 +349,33 @@ public final class GoSource {
             }
             typeDecls.put(name, type());
             typeAt.put(name, at);
+        }
+
+        /**
+         * At {@code [} after a declared type's name: whether a type parameter list follows rather than an
+         * array length, by go/parser's rule. A name followed by anything but {@code ]} ({@code [P any]},
+         * {@code [P interface{...}]}, {@code [P []int]}), or {@code name * X} followed by a comma, starts
+         * type parameters; anything else ({@code [N]}, {@code [N*2]}, {@code [1 << 40]}) is an array.
+         */
+        private boolean typeParams() {
+            if (peekAt(1).kind() != Lexer.Kind.IDENT) {
+                return false;
+            }
+            if (peekAt(2).is("[")) {
+                return true;
+            }
+            ConstExpr.Parser p = new ConstExpr.Parser(toks, i + 1);
+            ConstExpr.Expr x;
+            try {
+                x = p.expr();
+            } catch (GoSyntaxException e) {
+                return false; // not an expression either: parsed as an array, the length reports it
+            }
+            Lexer.Token after = p.peek();
+            if (x instanceof ConstExpr.Name) {
+                return !after.is("]");
+            }
+            return x instanceof ConstExpr.Binary b && b.op().is("*") && b.x() instanceof ConstExpr.Name && after.is(",");
         }
 
         private void funcDecl() {
@@ -269,7 +401,7 @@ public final class GoSource {
                 TFunc sig = signature();
                 methodDecls.add(new Object[] {recv, pointer, name, sig, nameAt, recvAt});
             } else {
-                ident();
+                values.add(ident());
                 if (peek().is("[")) {
                     throw unsupported(peek(), "generic function");
                 }
@@ -286,6 +418,7 @@ public final class GoSource {
         private void varSpec() {
             Lexer.Token at = peek();
             String name = ident();
+            values.add(name);
             if (peek().is(",")) {
                 throw unsupported(peek(), "several variables in one var spec");
             }
@@ -366,23 +499,16 @@ public final class GoSource {
                     next();
                     return new TSlice(type());
                 }
-                Lexer.Token n = peek();
-                if (n.kind() != Lexer.Kind.INT) {
-                    throw unsupported(n, "array length " + show(n) + " (an integer literal is needed)");
+                if (peek().is("...")) {
+                    throw error(peek(), "invalid use of [...] array (outside a composite literal)");
+                }
+                ConstExpr.Parser lp = new ConstExpr.Parser(toks, i);
+                ConstExpr.Expr len = lp.expr();
+                i = lp.pos;
+                if (!peek().is("]")) {
+                    throw error(peek(), "array length " + ConstExpr.render(len) + ": expected ], found " + show(peek()));
                 }
                 next();
-                expect("]");
-                long len;
-                try {
-                    String d = n.text().replace("_", "").toLowerCase(java.util.Locale.ROOT);
-                    len = d.startsWith("0b") ? Long.parseLong(d.substring(2), 2)
-                            : d.startsWith("0o") ? Long.parseLong(d.substring(2), 8)
-                            : d.startsWith("0x") ? Long.parseLong(d.substring(2), 16)
-                            : d.length() > 1 && d.startsWith("0") ? Long.parseLong(d.substring(1), 8)
-                            : Long.parseLong(d);
-                } catch (NumberFormatException e) {
-                    throw error(n, "invalid array length " + n.text());
-                }
                 return new TArray(len, type(), t);
             }
             if (t.is("map")) {
@@ -599,6 +725,9 @@ public final class GoSource {
             for (String name : typeDecls.keySet()) {
                 ensure(name, typeAt.get(name));
             }
+            // per receiver: the names taken by its methods and fields (a set each, not a scan per method)
+            Map<String, java.util.Set<String>> taken = new java.util.HashMap<>();
+            Map<String, java.util.Set<String>> fieldNames = new java.util.HashMap<>();
             for (Object[] m : methodDecls) {
                 String recv = (String) m[0];
                 GoType.Named n = named.get(recv);
@@ -610,18 +739,24 @@ public final class GoSource {
                     throw error(recvAt, "invalid receiver type " + recv);
                 }
                 String name = (String) m[2];
-                if (n.methods().stream().anyMatch(x -> x.name().equals(name))) {
+                if (!taken.computeIfAbsent(recv, k -> new java.util.HashSet<>()).add(name)) {
                     throw error((Lexer.Token) m[4], "method " + recv + "." + name + " already declared");
                 }
-                if (n.underlying() instanceof GoType.Struct st && st.fields().stream().anyMatch(f -> f.name().equals(name))) {
+                if (n.underlying() instanceof GoType.Struct st && fieldNames.computeIfAbsent(recv, k -> {
+                    java.util.Set<String> fs = new java.util.HashSet<>();
+                    st.fields().forEach(f -> fs.add(f.name()));
+                    return fs;
+                }).contains(name)) {
                     throw error((Lexer.Token) m[4], "field and method with the same name " + name);
                 }
                 n.method(name, (GoType.Func) resolveType((TFunc) m[3], null), (Boolean) m[1]);
             }
+            // one writer for every check: a type already written is not written again for the next one
+            io.goheap.runtime.types.TypeWriter checker = new io.goheap.runtime.types.TypeWriter(pkg);
             for (GoType.Named n : named.values()) {
                 try {
                     // lay the type out once: what the writer cannot do is reported at the declaration
-                    new io.goheap.runtime.types.TypeWriter(pkg).writeType(n);
+                    checker.writeType(n);
                 } catch (UnsupportedOperationException e) {
                     throw error(typeAt.get(n.name()), "unsupported: " + e.getMessage());
                 } catch (ArithmeticException e) {
@@ -643,7 +778,7 @@ public final class GoSource {
                     concrete = new GoType.Pointer(concrete);
                 }
                 try {
-                    new io.goheap.runtime.types.TypeWriter(pkg).writeItab(concrete, target); // does concrete implement it?
+                    checker.writeItab(concrete, target); // does concrete implement it?
                 } catch (IllegalArgumentException | UnsupportedOperationException e) {
                     throw error((Lexer.Token) v[4], "cannot use " + concrete + " as " + target + " in " + var + ": " + e.getMessage());
                 }
@@ -708,11 +843,12 @@ public final class GoSource {
                 return new GoType.Slice(resolveType(sl.elem(), null));
             }
             if (e instanceof TArray ar) {
+                long len = arrayLength(ar.len());
                 GoType elem = resolveType(ar.elem(), SIZED);
                 try {
-                    return new GoType.Array(elem, ar.len());
+                    return new GoType.Array(elem, len);
                 } catch (ArithmeticException | IllegalArgumentException x) {
-                    throw error(ar.at(), "type too large: " + x.getMessage());
+                    throw error(ar.at(), x.getMessage());
                 } catch (UnsupportedOperationException x) {
                     throw error(ar.at(), "unsupported: " + x.getMessage());
                 }
@@ -763,6 +899,127 @@ public final class GoSource {
                 }
             }
             return new GoType.Interface(List.copyOf(ms.values()));
+        }
+
+        // ---- constants ----
+
+        /** The value of an array length: a constant expression that fits an int and is not negative. */
+        private long arrayLength(ConstExpr.Expr len) {
+            String shown = ConstExpr.render(len);
+            ConstExpr.Value v;
+            try {
+                v = ConstExpr.eval(len, n -> constant(n, null));
+            } catch (ConstExpr.EvalException x) {
+                throw error(x.at, "array length " + shown + ": " + x.getMessage());
+            }
+            if (v.v().signum() < 0) {
+                throw error(len.at(), "array length " + shown + ": invalid array length " + v.v() + " (negative)");
+            }
+            if (v.v().bitLength() > Long.SIZE - 1) {
+                throw error(len.at(), "array length " + shown + ": " + v.v() + " overflows int");
+            }
+            return v.v().longValueExact();
+        }
+
+        /** The most constants one evaluation may pass through (each naming the next). */
+        private static final int MAX_CONST_CHAIN = 1000;
+
+        /**
+         * The value of name {@code n} in a constant expression: {@code iota} (inside a const spec whose
+         * iota is {@code iota}), or a constant of the package, evaluated once.
+         */
+        private ConstExpr.Value constant(ConstExpr.Name n, Integer iota) {
+            String name = n.at().text();
+            if (name.equals("iota")) {
+                if (iota == null) {
+                    throw new ConstExpr.EvalException(n.at(), "cannot use iota outside constant declaration");
+                }
+                return ConstExpr.Value.untyped(java.math.BigInteger.valueOf(iota));
+            }
+            ConstSpec c = consts.get(name);
+            if (c == null) {
+                if (name.equals("true") || name.equals("false")) {
+                    throw new ConstExpr.EvalException(n.at(), "unsupported: boolean constant " + name);
+                }
+                if (typeDecls.containsKey(name) || isPredeclaredType(name)) {
+                    throw new ConstExpr.EvalException(n.at(), name + " (type) is not an expression");
+                }
+                throw new ConstExpr.EvalException(n.at(), values.contains(name) || name.equals("nil") ? name + " is not a constant"
+                        : "undefined: " + name);
+            }
+            ConstExpr.Value known = constValues.get(name);
+            if (known != null) {
+                return known;
+            }
+            Lexer.Token decl = c.names().stream().filter(x -> x.text().equals(name)).findFirst().orElseThrow();
+            if (constInProgress.contains(name)) {
+                throw new ConstExpr.EvalException(decl, "initialization loop for " + name);
+            }
+            if (constInProgress.size() >= MAX_CONST_CHAIN) {
+                throw new ConstExpr.EvalException(decl, "constant " + name + ": more than " + MAX_CONST_CHAIN + " constants each defined by the next");
+            }
+            constInProgress.add(name);
+            try {
+                int k = c.names().indexOf(decl);
+                if (k >= c.exprs().size()) {
+                    throw new ConstExpr.EvalException(decl, "missing init expr for " + name);
+                }
+                List<Lexer.Token> ts = new ArrayList<>(c.exprs().get(k));
+                Lexer.Token last = ts.isEmpty() ? decl : ts.getLast();
+                ts.add(new Lexer.Token(Lexer.Kind.EOF, "", last.line(), last.col() + last.text().length(), last.file()));
+                ConstExpr.Parser p = new ConstExpr.Parser(ts, 0);
+                ConstExpr.Expr x = p.expr();
+                if (p.peek().kind() != Lexer.Kind.EOF) {
+                    throw new ConstExpr.EvalException(p.peek(), "unsupported: " + show(p.peek()) + " in constant " + name);
+                }
+                ConstExpr.Value v = ConstExpr.eval(x, m -> constant(m, c.iota()));
+                if (c.type() != null) {
+                    v = typed(c.type(), v, name, decl);
+                }
+                constValues.put(name, v);
+                return v;
+            } finally {
+                constInProgress.remove(name);
+            }
+        }
+
+        private static boolean isPredeclaredType(String name) {
+            try {
+                GoType.Basic.of(name);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return name.equals("error") || name.equals("any");
+            }
+        }
+
+        /**
+         * {@code v} as a constant of the declared type {@code type}: a predeclared integer type, or a type
+         * of this package defined as one ({@code type Size int}).
+         */
+        private ConstExpr.Value typed(List<Lexer.Token> type, ConstExpr.Value v, String name, Lexer.Token decl) {
+            String shown = type.stream().map(Lexer.Token::text).collect(java.util.stream.Collectors.joining());
+            String base = null;
+            if (type.size() == 1 && type.getFirst().kind() == Lexer.Kind.IDENT) {
+                String t = type.getFirst().text();
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                while (ConstExpr.range(t) == null && typeDecls.get(t) instanceof TName tn && seen.add(t)) {
+                    t = tn.name(); // type Size int: Size's constants have int's range
+                }
+                if (ConstExpr.range(t) != null) {
+                    base = t;
+                }
+                if (typeDecls.containsKey(type.getFirst().text())) {
+                    shown = pkg.name() + "." + shown;
+                }
+            }
+            if (base == null) {
+                throw new ConstExpr.EvalException(type.getFirst(), "unsupported: constant " + name + " of type " + shown
+                        + " (goheap evaluates integer constants only)");
+            }
+            if (v.type() != null && !v.type().equals(shown)) {
+                throw new ConstExpr.EvalException(decl, "cannot use " + v.type() + " constant as " + shown + " value in " + name);
+            }
+            return ConstExpr.check(decl, name, v.v(), new ConstExpr.Value(v.v(), shown, base));
         }
 
         // ---- token helpers ----
@@ -833,14 +1090,6 @@ public final class GoSource {
                 } else {
                     next();
                 }
-            }
-        }
-
-        private void skipDecl() {
-            if (peek().is("(")) {
-                skipBalanced();
-            } else {
-                skipToEndOfSpec();
             }
         }
 

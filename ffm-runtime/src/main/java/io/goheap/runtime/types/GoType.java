@@ -18,10 +18,11 @@ import java.util.Locale;
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
         GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
     static final int PTR = Go119.GO_PTR_SIZE();
-    /** Largest type size goheap lays out (Go's limit on amd64 is 1<<50 or so; a larger one is "too large"). */
-    static final long MAX_SIZE = 1L << 48;
-    /** reflectdata maxPtrmaskBytes (2048) * 8 words: larger pointerful types use GC programs, not supported. */
-    static final long MAX_PTRMASK_WORDS = 2048 * 8;
+    /**
+     * cmd/compile's MaxWidth on amd64, 1<<50: an array's length may be at most (MaxWidth-1)/elemSize
+     * ("larger than address space"), a struct's fields must end below it ("too large").
+     */
+    static final long MAX_SIZE = 1L << 50;
 
     /** Bytes of a value. */
     public abstract long size();
@@ -115,12 +116,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             if (len < 0) {
                 throw new IllegalArgumentException("len=" + len);
             }
-            if (elem.size() != 0 && len > MAX_SIZE / elem.size()) {
-                throw new ArithmeticException("type [" + len + "]" + elem.string() + " too large");
-            }
-            if (elem.ptrdata() > 0 && len * elem.size() / PTR > MAX_PTRMASK_WORDS) {
-                throw new UnsupportedOperationException("[" + len + "]" + elem.string() + " needs a GC program (pointer mask over "
-                        + MAX_PTRMASK_WORDS + " words)");
+            if (elem.size() != 0 && len > (MAX_SIZE - 1) / elem.size()) {
+                throw new ArithmeticException("type [" + len + "]" + elem.string() + " larger than address space");
             }
             this.elem = elem;
             this.len = len;
@@ -463,6 +460,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final long[] offsets;
         private final long size;
         private final int align;
+        /**
+         * computed once, here: a field's type is laid out before its struct, so these are known; asking
+         * the fields again on every call would cost 2^depth for structs that hold the previous one twice
+         */
+        private final long ptrdata;
+        private final boolean regularMemory;
+        private final boolean comparable;
         /** the map whose bucket this is (noalg, printed {@code map.bucket[K]V}), or null */
         private final MapType bucketOf;
 
@@ -481,7 +485,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 off = (off + t.align() - 1) / t.align() * t.align();
                 offsets[i] = off;
                 off = Math.addExact(off, t.size());
-                if (off > MAX_SIZE) {
+                if (off >= MAX_SIZE) {
                     throw new ArithmeticException("struct too large");
                 }
                 a = Math.max(a, t.align());
@@ -492,6 +496,25 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             }
             this.align = a;
             this.size = (off + a - 1) / a * a;
+            long p = 0;
+            long end = 0;
+            boolean regular = bucketOf == null;
+            boolean cmp = bucketOf == null;
+            for (int i = 0; i < this.fields.size(); i++) {
+                Field f = this.fields.get(i);
+                long fp = f.type().ptrdata();
+                if (fp > 0) {
+                    p = offsets[i] + fp;
+                }
+                if (regular && (!f.type().regularMemory() || f.name().equals("_") || offsets[i] != end)) {
+                    regular = false;
+                }
+                end = offsets[i] + f.type().size();
+                cmp = cmp && f.type().comparable();
+            }
+            this.ptrdata = p;
+            this.regularMemory = regular && end == size;
+            this.comparable = cmp;
         }
 
         public List<Field> fields() { return fields; }
@@ -499,16 +522,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
 
         @Override public long size() { return size; }
         @Override public int align() { return align; }
-        @Override public long ptrdata() {
-            long p = 0;
-            for (int i = 0; i < fields.size(); i++) {
-                long fp = fields.get(i).type().ptrdata();
-                if (fp > 0) {
-                    p = offsets[i] + fp;
-                }
-            }
-            return p;
-        }
+        @Override public long ptrdata() { return ptrdata; }
         @Override void pointerWords(boolean[] bits, int word) {
             for (int i = 0; i < fields.size(); i++) {
                 if (fields.get(i).type().ptrdata() > 0) {
@@ -531,23 +545,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         public boolean noalg() {
             return bucketOf != null;
         }
-        @Override public boolean regularMemory() {
-            if (bucketOf != null) {
-                return false;
-            }
-            long end = 0;
-            for (int i = 0; i < fields.size(); i++) {
-                Field f = fields.get(i);
-                if (!f.type().regularMemory() || f.name().equals("_") || offsets[i] != end) {
-                    return false;
-                }
-                end = offsets[i] + f.type().size();
-            }
-            return end == size;
-        }
-        @Override public boolean comparable() {
-            return bucketOf == null && fields.stream().allMatch(f -> f.type().comparable());
-        }
+        @Override public boolean regularMemory() { return regularMemory; }
+        @Override public boolean comparable() { return comparable; }
 
         private String render(boolean link) {
             if (fields.isEmpty()) {

@@ -34,7 +34,9 @@ public final class ObjSym {
     private final boolean dupok;
     /** the linker lists this type in moduledata.typelinks (set by the writer: reflect may look it up) */
     private boolean typelink;
+    /** the content so far is {@code data[0, length)}; the array grows geometrically (appends stay linear) */
     private byte[] data = new byte[0];
+    private int length;
     /** the declared size; the content may stop short of it (Go's objw.Global(sym, ot) after a skipped pad) */
     private int declared;
     private final List<Reloc> relocs = new ArrayList<>();
@@ -56,9 +58,9 @@ public final class ObjSym {
     void typelink(boolean t) { typelink = t; }
     public boolean dupok() { return dupok; }
     /** The symbol's size, as {@code size=} in the listing. */
-    public int size() { return Math.max(declared, data.length); }
+    public int size() { return Math.max(declared, length); }
     /** The content written (zeros at relocations); may be shorter than {@link #size()}, like {@code -S} shows it. */
-    public byte[] bytes() { return data.clone(); }
+    public byte[] bytes() { return java.util.Arrays.copyOf(data, length); }
     public List<Reloc> relocs() { return List.copyOf(relocs); }
 
     // little-endian writers; each returns the offset after what it wrote
@@ -66,7 +68,11 @@ public final class ObjSym {
     int u16(int off, int v) { return le(off, v, Short.BYTES); }
     int u32(int off, long v) { return le(off, v, Integer.BYTES); }
     int u64(int off, long v) { return le(off, v, Long.BYTES); }
-    int bytes(int off, byte[] b) { for (int i = 0; i < b.length; i++) { le(off + i, b[i], Byte.BYTES); } return off + b.length; }
+    int bytes(int off, byte[] b) {
+        grow(off + b.length);
+        System.arraycopy(b, 0, data, off, b.length);
+        return off + b.length;
+    }
 
     private int le(int off, long v, int width) {
         grow(off + width);
@@ -102,9 +108,18 @@ public final class ObjSym {
         relocs.add(new Reloc(0, 0, Kind.KEEP, target, 0));
     }
 
+    /**
+     * Makes the content at least {@code n} bytes long (zero-filled). The array at least doubles when it
+     * must grow, so writing a symbol of n bytes front to back copies O(n) bytes in all, not O(n^2).
+     */
     private void grow(int n) {
-        if (n > data.length) {
-            data = java.util.Arrays.copyOf(data, n);
+        if (n < 0) {
+            throw new ArithmeticException("symbol " + name + " over 2 GiB");
         }
+        if (n > data.length) {
+            long doubled = Math.min(Integer.MAX_VALUE - 8L, Math.max(16L, 2L * data.length));
+            data = java.util.Arrays.copyOf(data, (int) Math.max(n, doubled));
+        }
+        length = Math.max(length, n);
     }
 }

@@ -54,18 +54,23 @@ public final class PackageImage {
         return List.copyOf(all.values());
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     /** One symbol as {@code go build -gcflags=-S} prints it: header, hex rows with ASCII, relocations. */
     public static String listing(ObjSym s) {
         StringBuilder b = new StringBuilder();
         b.append(s.name()).append(" SRODATA ").append(s.dupok() ? "dupok " : "").append("size=").append(s.size()).append('\n');
         byte[] d = s.bytes();
+        // hex by hand, not String.format per byte: a symbol may be megabytes (a long type name)
+        StringBuilder ascii = new StringBuilder(16);
         for (int row = 0; row < d.length; row += 16) {
-            b.append(String.format("\t0x%04x ", row));
-            StringBuilder ascii = new StringBuilder();
+            String off = Integer.toHexString(row);
+            b.append("\t0x").repeat('0', Math.max(0, 4 - off.length())).append(off).append(' ');
+            ascii.setLength(0);
             for (int k = 0; k < 16; k++) {
                 if (row + k < d.length) {
                     int v = d[row + k] & 0xff;
-                    b.append(String.format("%02x ", v));
+                    b.append(HEX[v >>> 4]).append(HEX[v & 0xf]).append(' ');
                     ascii.append(v >= 0x20 && v < 0x7f ? (char) v : '.');
                 } else {
                     b.append("   ");
@@ -74,7 +79,8 @@ public final class PackageImage {
             b.append(' ').append(ascii).append('\n');
         }
         for (ObjSym.Reloc r : s.relocs()) {
-            b.append(String.format("\trel %d+%d t=%d %s+%d%n", r.off(), r.size(), r.kind().t, r.target(), r.add()));
+            b.append("\trel ").append(r.off()).append('+').append(r.size()).append(" t=").append(r.kind().t).append(' ')
+                    .append(r.target()).append('+').append(r.add()).append('\n');
         }
         return b.toString();
     }

@@ -29,16 +29,21 @@ import java.util.Map;
  * type (ptrToThis, weak unless the type is named or the pointer has methods), elements, fields, params,
  * the signatures of its methods with and without receiver.
  *
- * <p>Supported now: predeclared basic types, named types with value and pointer methods, pointers,
- * funcs (variadic too), structs, interfaces, slices, arrays and chans. Anything else (maps, promoted
- * methods, GC programs for huge arrays, unexported interface methods of another package) is refused
- * naming the construct. Not thread-safe; one writer per package.
+ * <p>Supported now: predeclared basic types, named types with value, pointer and promoted methods,
+ * pointers, funcs (variadic too), structs, interfaces, slices, arrays, chans and maps, with a pointer
+ * mask or, past 16384 pointer words, a GC program ({@link GcProg}). Anything else (unexported
+ * interface methods of another package) is refused naming the construct. Not thread-safe; one writer
+ * per package.
  */
 public final class TypeWriter {
     private static final int PTR = Go119.GO_PTR_SIZE();
     private final Pkg local;
     private final Map<String, ObjSym> syms = new LinkedHashMap<>();
     private final Map<String, Boolean> siggen = new LinkedHashMap<>();
+    /** the words each GC program written describes (its type's declared ptrdata), by symbol */
+    private final Map<String, Long> gcprogWords = new java.util.HashMap<>();
+    /** {@link #methods} by type symbol */
+    private final Map<String, List<Sig>> methodCache = new java.util.HashMap<>();
 
     private final boolean runtime;
 
@@ -195,13 +200,13 @@ public final class TypeWriter {
                 ot = s.u8(ot, (int) mt.elem().size());
             }
             ot = s.u16(ot, (int) mt.bucket().size());
-            if (reflexive(mt.key())) {
+            if (reflexive(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 4;
             }
-            if (needKeyUpdate(mt.key())) {
+            if (needKeyUpdate(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 8;
             }
-            if (hashMightPanic(mt.key())) {
+            if (hashMightPanic(mt.key(), new java.util.IdentityHashMap<>())) {
                 flags |= 16;
             }
             ot = s.u32(ot, flags);
@@ -240,11 +245,14 @@ public final class TypeWriter {
         s.addr((int) ItabDescriptor.INTER_OFFSET, iface.symbol(), 0, false);
         s.addr((int) ItabDescriptor.TYPE_OFFSET, typ.symbol(), 0, false);
         s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(typ.linkString()));
-        List<Sig> ms = methods(typ);
+        Map<String, Sig> byName = new java.util.HashMap<>();
+        methods(typ).forEach(m -> byName.putIfAbsent(m.name(), m));
         for (int k = 0; k < it.methods().size(); k++) {
             String want = it.methods().get(k).name();
-            Sig m = ms.stream().filter(x -> x.name().equals(want)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")"));
+            Sig m = byName.get(want);
+            if (m == null) {
+                throw new IllegalArgumentException(typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")");
+            }
             s.addr((int) ItabDescriptor.funOffset(k), m.isym(), 0, true);
         }
         return name;
@@ -261,8 +269,25 @@ public final class TypeWriter {
         return true;
     }
 
-    /** The methods of a non-interface type, sorted as types.Sym.Less sorts them. */
+    /**
+     * The methods of a non-interface type, sorted as types.Sym.Less sorts them. Remembered per type
+     * symbol: a descriptor asks several times, and the method set of a type with thousands of methods
+     * costs a sort each time. (The types a writer sees get no methods after it first looks.)
+     */
     List<Sig> methods(GoType t) {
+        if (!(t instanceof GoType.Named) && !(t instanceof GoType.Pointer p && p.elem() instanceof GoType.Named)) {
+            return List.of(); // only T and *T of a defined T have methods
+        }
+        String key = t.symbol();
+        List<Sig> known = methodCache.get(key);
+        if (known == null) {
+            known = methodsOf(t);
+            methodCache.put(key, known);
+        }
+        return known;
+    }
+
+    private List<Sig> methodsOf(GoType t) {
         GoType.Named n;
         boolean ptr;
         if (t instanceof GoType.Named nn && !(nn.underlying() instanceof GoType.Interface)) {
@@ -286,7 +311,7 @@ public final class TypeWriter {
             out.add(new Sig(m.name(), m.exported(), m.sig(), m.sig().withReceiver(t), isym, tsym));
         }
         out.sort((a, b) -> a.exported() != b.exported() ? (a.exported() ? -1 : 1) : a.name().compareTo(b.name()));
-        return out;
+        return List.copyOf(out);
     }
 
     private long uncommonSize(GoType t) {
@@ -311,10 +336,10 @@ public final class TypeWriter {
             }
             sptr = writeType(tptr);
         }
-        String gc = gcsym(t);
+        Gc gc = gcsym(t);
         int ot = 0;
         ot = s.u64((int) _type.size$offset(), t.size());
-        ot = s.u64((int) _type.ptrdata$offset(), t.ptrdata());
+        ot = s.u64((int) _type.ptrdata$offset(), gc.ptrdata());
         ot = s.u32((int) _type.hash$offset(), TypeHash.of(t.linkString()));
         int tflag = 0;
         if (uncommonSize(t) != 0) {
@@ -338,7 +363,8 @@ public final class TypeWriter {
         s.u8((int) _type.tflag$offset(), tflag);
         s.u8((int) _type.align$offset(), t.align());
         s.u8((int) _type.fieldAlign$offset(), t.align());
-        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0));
+        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0)
+                | (gc.program() ? Go119.GO_KIND_GC_PROG() : 0));
         String eq = geneq(t);
         if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
             // memequal_varlen's closure: the function, then the size it compares
@@ -360,7 +386,7 @@ public final class TypeWriter {
         } else {
             s.u64((int) _type.equal$offset(), 0);
         }
-        s.addr((int) _type.gcdata$offset(), gc, 0, false);
+        s.addr((int) _type.gcdata$offset(), gc.symbol(), 0, false);
         s.addrOff((int) _type.str$offset(), dname(p, "", exported, false), false);
         if (sptr == null) {
             s.u32((int) _type.ptrToThis$offset(), 0);
@@ -475,8 +501,39 @@ public final class TypeWriter {
         out.write(v);
     }
 
+    /**
+     * What {@code gcdata} points at, and the ptrdata the descriptor declares with it.
+     *
+     * @param program true for a GC program (kindGCProg), false for a pointer mask
+     */
+    private record Gc(String symbol, boolean program, long ptrdata) {
+    }
+
+    /**
+     * {@code dgcsym}: the pointer mask {@code runtime.gcbits.HEX} (one bit per word of ptrdata), or, when
+     * ptrdata is more than {@link GcProg#MAX_PTRMASK_WORDS} words, the GC program {@code type..gcprog.T}
+     * (its length as 4 bytes, then the program; see {@link GcProg}).
+     */
+    private Gc gcsym(GoType t) {
+        if (GcProg.needed(t)) {
+            String name = "type..gcprog." + t.linkString();
+            Long words = gcprogWords.get(name);
+            if (words == null) {
+                GcProg.Program p = GcProg.of(t);
+                ObjSym s = new ObjSym(name, true);
+                s.u32(0, p.code().length);
+                s.bytes(Integer.BYTES, p.code());
+                syms.put(name, s);
+                words = p.words();
+                gcprogWords.put(name, words);
+            }
+            return new Gc(name, true, words * PTR);
+        }
+        return new Gc(gcmask(t), false, t.ptrdata());
+    }
+
     /** The ptrmask symbol {@code runtime.gcbits.HEX}: one bit per pointer-sized word of ptrdata. */
-    private String gcsym(GoType t) {
+    private String gcmask(GoType t) {
         int words = (int) (t.ptrdata() / PTR);
         boolean[] bits = new boolean[Math.max(words, 1) + 1];
         t.pointerWords(bits, 0);
@@ -495,7 +552,11 @@ public final class TypeWriter {
         return name;
     }
 
-    /** {@code genhash}: the hash closure of a map key type, by its algorithm kind. */
+    /**
+     * {@code genhash}: the hash closure of a map key type, by its algorithm kind. A type hashed by a
+     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as
+     * in Go (a field of plain memory of an odd size gets its {@code type..hashfuncN}).
+     */
     private String genhash(GoType t) {
         String a = alg(t);
         switch (a) {
@@ -520,6 +581,13 @@ public final class TypeWriter {
             default -> {
                 String name = "type..hashfunc." + t.linkString();
                 if (!syms.containsKey(name)) {
+                    // the hashers of the parts first, as the compiler generates them (type..hash.T calls them)
+                    GoType u = t.underlying();
+                    if (u instanceof GoType.Array arr) {
+                        genhash(arr.elem());
+                    } else if (u instanceof GoType.Struct st) {
+                        st.fields().forEach(f -> genhash(f.type()));
+                    }
                     ObjSym c = new ObjSym(name, true);
                     c.addr(0, "type..hash." + t.linkString(), 0, false);
                     syms.put(name, c);
@@ -570,8 +638,21 @@ public final class TypeWriter {
         return "mem"; // pointers, chans, unsafe.Pointer
     }
 
+    /**
+     * Whether any field of {@code st} has {@code p}, each struct asked once ({@code seen}): a key type of
+     * structs that hold the previous one twice would otherwise cost 2^depth.
+     */
+    private static boolean anyField(GoType.Struct st, java.util.function.Predicate<GoType> p, Map<GoType, Boolean> seen) {
+        Boolean known = seen.get(st);
+        if (known == null) {
+            known = st.fields().stream().anyMatch(f -> p.test(f.type()));
+            seen.put(st, known);
+        }
+        return known;
+    }
+
     /** {@code types.IsReflexive}: k == k for every key (not so for NaN floats and interfaces holding them). */
-    private static boolean reflexive(GoType t) {
+    private static boolean reflexive(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
@@ -582,16 +663,16 @@ public final class TypeWriter {
             return false;
         }
         if (u instanceof GoType.Array a) {
-            return reflexive(a.elem());
+            return reflexive(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().allMatch(f -> reflexive(f.type()));
+            return !anyField(st, f -> !reflexive(f, seen), seen);
         }
         return true;
     }
 
     /** {@code needkeyupdate}: an assignment to an existing key must overwrite the stored key (+0/-0, strings). */
-    private static boolean needKeyUpdate(GoType t) {
+    private static boolean needKeyUpdate(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
@@ -602,25 +683,25 @@ public final class TypeWriter {
             return true;
         }
         if (u instanceof GoType.Array a) {
-            return needKeyUpdate(a.elem());
+            return needKeyUpdate(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().anyMatch(f -> needKeyUpdate(f.type()));
+            return anyField(st, f -> needKeyUpdate(f, seen), seen);
         }
         return false;
     }
 
     /** {@code hashMightPanic}: hashing may panic (an interface holding an unhashable value). */
-    private static boolean hashMightPanic(GoType t) {
+    private static boolean hashMightPanic(GoType t, Map<GoType, Boolean> seen) {
         GoType u = t.underlying();
         if (u instanceof GoType.Interface) {
             return true;
         }
         if (u instanceof GoType.Array a) {
-            return hashMightPanic(a.elem());
+            return hashMightPanic(a.elem(), seen);
         }
         if (u instanceof GoType.Struct st) {
-            return st.fields().stream().anyMatch(f -> hashMightPanic(f.type()));
+            return anyField(st, f -> hashMightPanic(f, seen), seen);
         }
         return false;
     }

@@ -8,14 +8,18 @@ import org.junit.jupiter.api.Test;
 
 import java.io.FileOutputStream;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CliTest extends NativeMemoryTest {
     record Result(int rc, String out, String err) {
@@ -184,6 +188,74 @@ class CliTest extends NativeMemoryTest {
         assertEquals(1, syntax.rc());
         assertEquals("goheap: " + bad + ":2:8: unsupported: type alias M\n", syntax.err());
         java.nio.file.Files.delete(bad);
+    }
+
+    /** {@code goheap image ARGS} under a hang guard: opening a named pipe would wait for a writer forever. */
+    private static Result image(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "image";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(all), "image " + String.join(" ", args) + " hangs");
+    }
+
+    @Test
+    void imageRefusesWhatIsNotARegularFileBeforeOpeningIt() throws Exception {
+        Path dir = Files.createTempDirectory("image");
+        try {
+            Path fifo = dir.resolve("pipe.go");
+            assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo makes the named pipe");
+            Result r = image(fifo.toString());
+            assertEquals(1, r.rc());
+            assertEquals("goheap: " + fifo + ": not a regular file (a named pipe)\n", r.err());
+            Result zero = image("/dev/zero");
+            assertEquals(1, zero.rc());
+            assertEquals("goheap: /dev/zero: not a regular file (a character device)\n", zero.err());
+            Path ok = Files.writeString(dir.resolve("ok.go"), "package main\n");
+            Result folder = image(ok.toString(), dir.toString());
+            assertEquals(1, folder.rc());
+            assertEquals("goheap: " + dir + ": not a regular file (a directory; a module folder must be the only argument)\n", folder.err());
+            // the same pipe found while walking a module
+            Files.writeString(dir.resolve("go.mod"), "module example.com/m\n");
+            Result module = image(dir.toString());
+            assertEquals(1, module.rc());
+            assertEquals("goheap: pipe.go: not a regular file (a named pipe)\n", module.err());
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void imageRefusesSourceOverSixtyFourMebibytes() throws Exception {
+        long limit = 64L << 20; // SourceFiles.MAX_BYTES, as the option's description says
+        Path big = Files.createTempFile("big", ".go");
+        Path half1 = Files.createTempFile("half1", ".go");
+        Path half2 = Files.createTempFile("half2", ".go");
+        try {
+            // sparse files: no disk, and not read at all when the size alone is over the limit
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                f.setLength(limit + 1);
+            }
+            Result r = image(big.toString());
+            assertEquals(1, r.rc());
+            assertEquals("goheap: " + big + ": 67108865 bytes, over goheap's limit of 67108864 bytes (64 MiB) for Go source\n", r.err());
+            for (Path h : List.of(half1, half2)) {
+                try (RandomAccessFile f = new RandomAccessFile(h.toFile(), "rw")) {
+                    f.setLength(limit / 2 + 1);
+                }
+            }
+            Result both = image(half1.toString(), half2.toString());
+            assertEquals(1, both.rc());
+            assertEquals("goheap: " + half2 + ": the sources come to over 67108864 bytes (64 MiB), goheap's limit for one command\n", both.err());
+        } finally {
+            Files.delete(big);
+            Files.delete(half1);
+            Files.delete(half2);
+        }
     }
 
     @Test

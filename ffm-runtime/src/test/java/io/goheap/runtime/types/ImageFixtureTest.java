@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ImageFixtureTest {
     @ParameterizedTest
-    @ValueSource(strings = {"xer", "shapes", "kinds", "twopkg"})
+    @ValueSource(strings = {"xer", "shapes", "kinds", "twopkg", "gcprog", "consts"})
     void sourceGivesTheCompilersSymbols(String program) throws Exception {
         Path dir = NativeDir.get().resolve("fixtures");
         Map<String, SrodataFixture.Symbol> go = SrodataFixture.parse(dir.resolve(program + ".srodata.txt"));

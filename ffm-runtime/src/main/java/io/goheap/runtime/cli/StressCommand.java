@@ -10,19 +10,28 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** {@code goheap stress --threads T --types N --interfaces M [--seconds S] [--json]}: concurrent getitab. */
+/**
+ * {@code goheap stress --threads T --types N --interfaces M [--seconds S] [--json]}: concurrent getitab.
+ * The arguments are checked before anything is allocated ({@link Stress#check}); one out of range is a
+ * usage error (exit 2) naming it, its value and the limit.
+ */
 @Command(name = "stress", description = "Run concurrent getitab over N types x M interfaces and check the itab table.")
 final class StressCommand implements Callable<Integer> {
-    @Option(names = "--threads", defaultValue = "4", description = "threads (even ones hold a P)")
+    @Option(names = "--threads", defaultValue = "4", description = "threads, 1 to 1024 (even ones hold a P)")
     int threads;
 
-    @Option(names = "--types", defaultValue = "1000", description = "concrete types")
+    @Option(names = "--types", defaultValue = "1000", description = "concrete types, at least 1. Types x interfaces must fit "
+            + "the image: a 32-byte function per method and its wrapper in the 64 MiB .text (at most about a million pairs), "
+            + "the descriptors in the 64 MiB .rodata, at most 2^30 itab.init steps (types x interfaces x interfaces) and the "
+            + "Java heap (about 2 KiB a pair); a larger run is refused, naming the most that fits")
     int types;
 
-    @Option(names = "--interfaces", defaultValue = "100", description = "interfaces")
+    @Option(names = "--interfaces", defaultValue = "100", description = "interfaces (each type has a method for each), "
+            + "at least 1; with --types within the image's limits (see --types)")
     int interfaces;
 
-    @Option(names = "--seconds", defaultValue = "0", description = "keep asserting random pairs this long after every pair was seen")
+    @Option(names = "--seconds", defaultValue = "0", description = "keep asserting random pairs this long after every pair "
+            + "was seen: 0 to 86400")
     double seconds;
 
     @Option(names = "--json", description = "print the report as JSON")
@@ -36,6 +45,10 @@ final class StressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Stress.Violation bad = Stress.check(threads, types, interfaces, seconds, Runtime.getRuntime().maxMemory());
+        if (bad != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--" + bad.argument() + " " + bad.value() + ": " + bad.reason());
+        }
         java.io.IOException[] failed = new java.io.IOException[1];
         Stress.Report r = Stress.run(threads, types, interfaces, seconds, rt -> {
             if (dump != null) {

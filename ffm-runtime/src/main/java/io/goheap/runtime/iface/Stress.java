@@ -10,11 +10,9 @@ import io.goheap.runtime.types.Pkg;
 import io.goheap.runtime.types.TypeWriter;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,16 +64,211 @@ public final class Stress {
     private Stress() {
     }
 
-    /** Runs it in a fresh runtime of {@code threads} Ps... at least 1. */
+    /** The most threads a run starts (they hold up to 512 Ps between them). */
+    public static final int MAX_THREADS = 1024;
+    /** The longest a run keeps asserting random pairs after the sweep: a day. */
+    public static final double MAX_SECONDS = 86_400;
+    /**
+     * The most method-table entries the sweep's {@code itab.init} calls may walk: each pair's init walks
+     * the type's methods (one per interface) to find the interface's one, so a sweep costs about
+     * types x interfaces x interfaces steps; 2^30 of them take a few minutes.
+     */
+    public static final long MAX_INIT_STEPS = 1L << 30;
+
+    /**
+     * What a run of {@code types} x {@code ifaces} needs, computed before anything is allocated.
+     *
+     * @param rodata    bytes of {@code .rodata} the linked image uses: exactly what the {@link Linker} lays out
+     *                  for {@link Synthetic#of} (type descriptors, names, the runtime's symbols, typelinks)
+     * @param text      bytes of {@code .text}: a 32-byte function for each method and its pointer
+     *                  wrapper, and the runtime's two equality functions
+     * @param initSteps method-table entries the sweep's itab.init calls walk, at most
+     * @param heap      bytes of Java heap the run needs, a measured upper bound (the symbols, the linker's
+     *                  tables and the check at the end)
+     */
+    public record Footprint(long rodata, long text, long initSteps, long heap) {
+        // sizes of what Synthetic.of writes, from the runtime structs goheap lays out
+        private static final long COMMON = size("_type");
+        private static final long UNCOMMON = size("uncommontype");
+        private static final long METHOD = size("method");
+        /** type.main.Tk: structtype, uncommontype, one structfield, then one method per interface */
+        private static final long TYPE = size("structtype") + UNCOMMON + size("structfield");
+        /** type.*main.Tk: ptrtype, uncommontype, then the same methods */
+        private static final long PTR_TYPE = size("ptrtype") + UNCOMMON;
+        /** type.func(main.Tk) int and type.func(*main.Tk) int: functype, receiver and result pointers; with their pointer types */
+        private static final long METHOD_TYPES = 2 * (size("functype") + 2L * Long.BYTES) + 2 * size("ptrtype");
+        /** type.main.Ik (interfacetype, uncommontype, one imethod) and type.*main.Ik */
+        private static final long IFACE_TYPES = size("interfacetype") + UNCOMMON + size("imethod") + size("ptrtype");
+        /**
+         * Whatever the sizes: type.func() int (functype and one result) and its pointer type, and the
+         * runtime's type.int (with an uncommontype) and type.*int.
+         */
+        private static final long FIXED_TYPES = (size("functype") + Long.BYTES) + size("ptrtype") + (COMMON + UNCOMMON) + size("ptrtype");
+        /** namedata (a flags byte and a one-byte length, then the name): "main", "x", "*func() int", "*int" */
+        private static final long FIXED_NAMES = (2 + 4) + (2 + 1) + (2 + 11) + (2 + 4);
+        /** typelinks of func() int, *func() int and *int */
+        private static final long FIXED_TYPELINKS = 3;
+        /** after the types: runtime.gcbits. (empty), .01 and .02, padded to 8; memequal64·f and interequal·f */
+        private static final long TAIL = 8 + 2 * Long.BYTES;
+        /** the equality functions of the runtime in .text: memequal64, interequal */
+        private static final long RUNTIME_FUNCTIONS = 2;
+
+        /** Measured upper bounds of the Java heap a run holds (symbols, linker tables, the final check). */
+        private static final long HEAP_BASE = 64L << 20;
+        private static final long HEAP_PER_TYPE = 12L << 10;
+        private static final long HEAP_PER_IFACE = 4L << 10;
+        private static final long HEAP_PER_PAIR = 2L << 10;
+
+        private static long size(String struct) {
+            return io.goheap.runtime.abi.GoStructs.byName(struct).orElseThrow().size();
+        }
+
+        /**
+         * The footprint of {@code types} x {@code ifaces} (each 1 to {@code Integer.MAX_VALUE}); a value
+         * past {@code Long.MAX_VALUE} is {@code Long.MAX_VALUE}.
+         */
+        public static Footprint of(long types, long ifaces) {
+            long n = types;
+            long m = ifaces;
+            long pairs = mul(n, m);
+            // namedata: "*main.Tk", "*func(main.Tk) int", "*func(*main.Tk) int"; "*main.Ik", "Mk"
+            long names = FIXED_NAMES + n * ((2 + 7) + (2 + 17) + (2 + 18)) + 3 * digits(n) + m * ((2 + 7) + (2 + 1)) + 2 * digits(m);
+            long descriptors = add(FIXED_TYPES + n * (TYPE + PTR_TYPE + METHOD_TYPES) + m * IFACE_TYPES, mul(2 * METHOD, pairs));
+            long typelinks = FIXED_TYPELINKS + 5 * n + m; // *Tk, both method types and their pointers; *Ik
+            // the linker: runtime.types (8 bytes), the names (align 1), the descriptors (align 8, sizes multiples of 8),
+            // the tail, the typelinks (4 bytes each), the empty itablinks (align 8)
+            long rodata = align8(add(align8(8 + names) + TAIL + 4 * typelinks, descriptors));
+            long text = mul(add(mul(2, pairs), RUNTIME_FUNCTIONS), Linker.FUNC_ALIGN);
+            long heap = add(HEAP_BASE + n * HEAP_PER_TYPE + m * HEAP_PER_IFACE, mul(pairs, HEAP_PER_PAIR));
+            return new Footprint(rodata, text, mul(pairs, m), heap);
+        }
+
+        private static long mul(long a, long b) {
+            long hi = Math.multiplyHigh(a, b);
+            long lo = a * b;
+            return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+        }
+
+        private static long add(long a, long b) {
+            long r = a + b;
+            return r < 0 ? Long.MAX_VALUE : r;
+        }
+
+        /** The first limit this footprint passes, as a phrase ("... over ..."), or null if it fits. */
+        String over(long maxHeap) {
+            if (text > io.goheap.runtime.image.Section.TEXT.capacity()) {
+                return "the image needs " + text + " bytes of .text (a 32-byte function for each method and its pointer wrapper), over its "
+                        + io.goheap.runtime.image.Section.TEXT.capacity() + " (64 MiB)";
+            }
+            if (rodata > io.goheap.runtime.image.Section.RODATA.capacity()) {
+                return "the image needs " + rodata + " bytes of .rodata (type descriptors with a method entry for each interface), over its "
+                        + io.goheap.runtime.image.Section.RODATA.capacity() + " (64 MiB)";
+            }
+            if (initSteps > MAX_INIT_STEPS) {
+                return "itab.init would walk " + initSteps + " method-table entries (types x interfaces x interfaces), over goheap's limit of "
+                        + MAX_INIT_STEPS + " (2^30, minutes of work)";
+            }
+            if (heap > maxHeap) {
+                return "the run needs about " + (heap >> 20) + " MiB of Java heap, the JVM may use " + (maxHeap >> 20)
+                        + " MiB (raise it, e.g. JDK_JAVA_OPTIONS=-Xmx" + ((heap >> 30) + 1) + "g)";
+            }
+            return null;
+        }
+
+        private static long align8(long x) {
+            return x > Long.MAX_VALUE - 7 ? Long.MAX_VALUE : (x + 7) & -8L;
+        }
+
+        /** The decimal digits of 0, 1, ..., n-1 together. */
+        static long digits(long n) {
+            long sum = 0;
+            long lo = 0;
+            for (int d = 1; lo < n; d++) {
+                long hi = d == 1 ? 10 : lo * 10;
+                sum += (Math.min(n, hi) - lo) * d;
+                lo = hi;
+            }
+            return sum;
+        }
+    }
+
+    /** An argument out of range: its name ({@code threads}, {@code types}, {@code interfaces}, {@code seconds}), value and why. */
+    public record Violation(String argument, String value, String reason) {
+    }
+
+    /**
+     * Checks a run's arguments before anything is allocated: threads 1..{@value #MAX_THREADS}, seconds
+     * finite and 0..{@value #MAX_SECONDS}, types and interfaces at least 1 and together within what the
+     * image's {@code .text} and {@code .rodata} hold, {@link #MAX_INIT_STEPS} and {@code maxHeap}
+     * ({@link Footprint}).
+     *
+     * @return the first argument out of range, with the largest value that would fit, or null
+     */
+    public static Violation check(int threads, int types, int ifaces, double seconds, long maxHeap) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            return new Violation("threads", Integer.toString(threads), "must be 1 to " + MAX_THREADS);
+        }
+        if (!(seconds >= 0 && seconds <= MAX_SECONDS)) { // NaN fails both
+            return new Violation("seconds", Double.toString(seconds), "must be a number from 0 to " + (long) MAX_SECONDS + " (a day)");
+        }
+        if (types < 1) {
+            return new Violation("types", Integer.toString(types), "must be at least 1");
+        }
+        if (ifaces < 1) {
+            return new Violation("interfaces", Integer.toString(ifaces), "must be at least 1");
+        }
+        String over = Footprint.of(types, ifaces).over(maxHeap);
+        if (over == null) {
+            return null;
+        }
+        String least = Footprint.of(1, 1).over(maxHeap);
+        if (least != null) {
+            return new Violation("types", Integer.toString(types), "even 1 type with 1 interface: " + least);
+        }
+        String alone = Footprint.of(types, 1).over(maxHeap);
+        if (alone != null) {
+            return new Violation("types", Integer.toString(types), "even with 1 interface " + alone + "; at most "
+                    + most(types, n -> Footprint.of(n, 1).over(maxHeap) == null) + " types fit");
+        }
+        alone = Footprint.of(1, ifaces).over(maxHeap);
+        if (alone != null) {
+            return new Violation("interfaces", Integer.toString(ifaces), "even with 1 type " + alone + "; at most "
+                    + most(ifaces, m -> Footprint.of(1, m).over(maxHeap) == null) + " interfaces fit");
+        }
+        return new Violation("types", Integer.toString(types), "with " + ifaces + " interfaces " + over + "; at most "
+                + most(types, n -> Footprint.of(n, ifaces).over(maxHeap) == null) + " types fit with " + ifaces + " interfaces");
+    }
+
+    /** The largest k in 1..limit with {@code fits(k)} ({@code fits} is true at 1, false at limit, monotone). */
+    private static long most(long limit, java.util.function.LongPredicate fits) {
+        long lo = 1;
+        long hi = limit;
+        while (hi - lo > 1) {
+            long mid = lo + (hi - lo) / 2;
+            if (fits.test(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Runs it in a fresh runtime of {@code (threads + 1) / 2} Ps. */
     public static Report run(int threads, int types, int ifaces, double seconds) throws InterruptedException {
         return run(threads, types, ifaces, seconds, rt -> { });
     }
 
-    /** As {@link #run(int, int, int, double)}, handing the runtime to {@code atEnd} (say, to dump it) before it closes. */
+    /**
+     * As {@link #run(int, int, int, double)}, handing the runtime to {@code atEnd} (say, to dump it) before it closes.
+     *
+     * @throws IllegalArgumentException if {@link #check} refuses the arguments (with the JVM's heap limit)
+     */
     public static Report run(int threads, int types, int ifaces, double seconds, java.util.function.Consumer<GoRuntime> atEnd)
             throws InterruptedException {
-        if (threads < 1 || types < 1 || ifaces < 1 || seconds < 0) {
-            throw new IllegalArgumentException("threads=" + threads + " types=" + types + " interfaces=" + ifaces + " seconds=" + seconds);
+        Violation bad = check(threads, types, ifaces, seconds, Runtime.getRuntime().maxMemory());
+        if (bad != null) {
+            throw new IllegalArgumentException(bad.argument() + "=" + bad.value() + ": " + bad.reason());
         }
         Synthetic pkg = Synthetic.of(types, ifaces);
         try (GoRuntime rt = GoRuntime.start(Math.max(1, (threads + 1) / 2))) {
@@ -131,15 +324,30 @@ public final class Stress {
             }
             ItabTable table = it.table();
             List<long[]> entries = table.entries();
-            Set<Long> seen = new HashSet<>();
+            // each entry's pair by index (inter*31 + type as a key collided for distinct pairs and counted them twice)
+            Map<Long, Integer> typeIndex = new java.util.HashMap<>();
+            Map<Long, Integer> ifaceIndex = new java.util.HashMap<>();
+            for (int k = 0; k < tAddr.length; k++) {
+                typeIndex.put(tAddr[k], k);
+            }
+            for (int k = 0; k < iAddr.length; k++) {
+                ifaceIndex.put(iAddr[k], k);
+            }
+            java.util.BitSet seen = new java.util.BitSet();
+            long distinct = 0;
             long duplicates = 0;
             Map<Long, Long> probes = new TreeMap<>();
             long mask = table.size() - 1;
             for (long[] e : entries) {
                 ItabView v = new ItabView(l.module(), e[1]);
-                long key = v.inter().address() * 31 + v.type().address();
-                if (!seen.add(key)) {
-                    duplicates++;
+                Integer ti = typeIndex.get(v.type().address());
+                Integer ii = ifaceIndex.get(v.inter().address());
+                int bit = ti == null || ii == null ? -1 : Math.toIntExact((long) ti * ifaces + ii);
+                if (bit < 0 || seen.get(bit)) {
+                    duplicates++; // again, or not one of the run's pairs at all
+                } else {
+                    seen.set(bit);
+                    distinct++;
                 }
                 long h = (Integer.toUnsignedLong(v.inter().type().hash() ^ v.type().hash())) & mask;
                 long len = 1;
@@ -157,7 +365,7 @@ public final class Stress {
                     }
                 }
             }
-            Report report = new Report(table.size(), table.count(), seen.size(), duplicates, missing, table.grows(),
+            Report report = new Report(table.size(), table.count(), distinct, duplicates, missing, table.grows(),
                     ops.get() / secs, ops.get(), new LinkedHashMap<>(probes));
             atEnd.accept(rt);
             return report;

@@ -259,6 +259,32 @@ class CliTest extends NativeMemoryTest {
     }
 
     @Test
+    void stressSizesAreCheckedBeforeAnythingIsAllocated() {
+        // each ran out of memory after a minute, hung, died with ".rodata full", echoed its arguments or ran 0 s
+        String[][] cases = {
+                {"goheap: --types 1000000000: even with 1 interface the image needs 64000000064 bytes of .text", "--types", "1000000000"},
+                {"goheap: --interfaces 100000: even with 1 type itab.init would walk 10000000000 method-table entries", "--types",
+                        "100000", "--interfaces", "100000"},
+                {"goheap: --types 3000: with 1000 interfaces the image needs 192000064 bytes of .text", "--types", "3000",
+                        "--interfaces", "1000"},
+                {"goheap: --threads 0: must be 1 to 1024", "--threads", "0"},
+                {"goheap: --seconds NaN: must be a number from 0 to 86400 (a day)", "--seconds", "NaN"},
+                {"goheap: --seconds Infinity: must be a number from 0 to 86400 (a day)", "--seconds", "Infinity"},
+        };
+        for (String[] c : cases) {
+            String[] args = new String[c.length];
+            args[0] = "stress";
+            System.arraycopy(c, 1, args, 1, c.length - 1);
+            Result r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run(args), String.join(" ", args));
+            assertEquals(2, r.rc(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith(c[0]) && r.err().strip().endsWith("(see 'goheap --help')"), r.err());
+        }
+        assertTrue(run("stress", "--types", "3000", "--interfaces", "1000").err().contains("at most 1048 types fit with 1000 interfaces"));
+        assertTrue(run("stress", "--types", "1000000000").err().contains("at most 119154 types fit"));
+    }
+
+    @Test
     void stressJson() throws Exception {
         Result r = run("stress", "--threads", "2", "--types", "40", "--interfaces", "20", "--json");
         assertEquals(0, r.rc(), r.err());

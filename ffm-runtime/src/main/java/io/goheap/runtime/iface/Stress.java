@@ -175,8 +175,10 @@ public final class Stress {
             return null;
         }
 
+        /** {@code x} rounded up to the pointer size (the linker's alignment of these symbols), saturating. */
         private static long align8(long x) {
-            return x > Long.MAX_VALUE - 7 ? Long.MAX_VALUE : (x + 7) & -8L;
+            long word = io.goheap.layouts.go119.Go119.GO_PTR_SIZE();
+            return x > Long.MAX_VALUE - word ? Long.MAX_VALUE : (x + word - 1) & -word;
         }
 
         /** The decimal digits of 0, 1, ..., n-1 together. */

@@ -295,6 +295,7 @@ class CloseRaceTest extends NativeMemoryTest {
         String bound = c.linker.functions().get((int) c.calls.callMethod(tab, 1, 0).function()); // what fun[0] runs
         AtomicLong calls = new AtomicLong();
         AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         List<Thread> ts = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
             ts.add(Thread.ofPlatform().start(() -> {
@@ -304,7 +305,7 @@ class CloseRaceTest extends NativeMemoryTest {
                         calls.incrementAndGet();
                     }
                 } catch (IllegalStateException closed) {
-                    if (c.rt.isOpen()) {
+                    if (!closing.get()) {
                         unexpected.compareAndSet(null, closed);
                     }
                 } catch (Throwable e) {
@@ -317,7 +318,9 @@ class CloseRaceTest extends NativeMemoryTest {
             c.linker.bindJava(bound, impl, FunctionDescriptor.of(Calls.RESULT, ValueLayout.JAVA_LONG));
         }
         Calls.Result r = c.calls.callMethod(tab, 99, 0);
+        long fast = c.calls.callLong(tab, 99, 0);
         long during = calls.get();
+        closing.set(true);
         c.rt.close();
         for (Thread t : ts) {
             t.join(20_000);
@@ -327,8 +330,62 @@ class CloseRaceTest extends NativeMemoryTest {
             throw new AssertionError(unexpected.get());
         }
         assertEquals(new Calls.Result(7, 99), r, "the Java implementation answers");
+        assertEquals(7, fast, "the fast path takes the non-critical way to a Java method (a critical call into an upcall aborts the JVM)");
         assertTrue(during > 0, "calls ran while the linker patched");
         System.out.printf("text patched %d times while 2 threads made %d calls through fun[0]%n", patches, during);
+    }
+
+    /** Set by {@link #javaSlow}: the runtime whose memory it reads. */
+    static volatile Ctx slowCtx;
+    static final CountDownLatch IN_SLOW = new CountDownLatch(1);
+
+    /** A Go method implemented in Java that uses the runtime (reads a symbol's word, allocates) and takes 300 ms. */
+    static java.lang.foreign.MemorySegment javaSlow(long receiver) {
+        Ctx c = slowCtx;
+        IN_SLOW.countDown();
+        long sum = 0;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < until) {
+            sum += c.sys.memory().u64(c.image.lookup("runtime.staticuint64s").address() + 8 * 7);
+            sum += c.heap.mallocgc(null, 16, true, true) != 0 ? 1 : 0;
+        }
+        java.lang.foreign.MemorySegment r = java.lang.foreign.Arena.ofAuto().allocate(Calls.RESULT);
+        r.set(ValueLayout.JAVA_LONG, 0, sum > 0 ? 1 : 0);
+        r.set(ValueLayout.JAVA_LONG, 8, receiver);
+        return r;
+    }
+
+    /**
+     * close() while a Java-implemented method, reached through fun[k], is using the runtime: close waits
+     * for it (the method's reads and allocations all succeed: an exception in an upcall would end the
+     * JVM), then releases everything; the call returns its result.
+     */
+    @Test
+    void closeWaitsForAJavaMethodThatUsesTheRuntime() throws Throwable {
+        Ctx c = new Ctx();
+        slowCtx = c;
+        long tab = c.itabs.getitab(c.ifaces[4], c.types[22], false);
+        String fn = c.linker.functions().get((int) c.calls.callMethod(tab, 1, 0).function());
+        c.linker.bindJava(fn, java.lang.invoke.MethodHandles.lookup().findStatic(CloseRaceTest.class, "javaSlow",
+                java.lang.invoke.MethodType.methodType(java.lang.foreign.MemorySegment.class, long.class)),
+                FunctionDescriptor.of(Calls.RESULT, ValueLayout.JAVA_LONG));
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                got.set(c.calls.callMethod(tab, 42, 0));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        });
+        IN_SLOW.await();
+        long t0 = System.nanoTime();
+        c.rt.close();
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        t.join(20_000);
+        assertEquals(new Calls.Result(1, 42), got.get(), "the method ran to its end on live memory");
+        assertTrue(waited >= 100, "close waited for the call: " + waited + " ms");
+        assertThrows(IllegalStateException.class, () -> c.calls.callMethod(tab, 42, 0));
+        System.out.printf("close waited %d ms for a Java method using the runtime%n", waited);
     }
 
     static Tally race(List<Op> ops, int rounds, SplittableRandom random) throws Throwable {
@@ -338,6 +395,9 @@ class CloseRaceTest extends NativeMemoryTest {
             Ctx c = new Ctx();
             AtomicReference<Throwable> unexpected = new AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            // set just before close(): from then on IllegalStateException is the right answer (the
+            // call gate refuses calls as close's first step, before the runtime reads as closed)
+            java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
             CountDownLatch running = new CountDownLatch(THREADS);
             long seed = random.nextLong();
             List<Thread> ts = new ArrayList<>();
@@ -356,8 +416,8 @@ class CloseRaceTest extends NativeMemoryTest {
                             }
                         }
                     } catch (IllegalStateException e) {
-                        if (c.rt.isOpen()) {
-                            unexpected.compareAndSet(null, new AssertionError("IllegalStateException while open", e));
+                        if (!closing.get()) {
+                            unexpected.compareAndSet(null, new AssertionError("IllegalStateException before close", e));
                         }
                         refused.incrementAndGet();
                     } catch (Throwable e) {
@@ -373,6 +433,7 @@ class CloseRaceTest extends NativeMemoryTest {
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
+            closing.set(true);
             c.rt.close();
             for (Thread t : ts) {
                 t.join(TimeUnit.SECONDS.toMillis(20));

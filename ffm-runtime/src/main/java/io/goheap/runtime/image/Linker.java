@@ -180,6 +180,8 @@ public final class Linker {
         code[10] = (byte) 0xff;
         code[11] = (byte) 0xe0;                // jmp rax
         Mapping text = image.mapping(Section.TEXT);
+        // a critical call must never reach an upcall (the JVM aborts it): calls to it go the other way
+        image.sys().callGate().markUpcall(image.lookup(function).address());
         image.sys().protect(text, Mman.PROT_READ | Mman.PROT_WRITE);
         try {
             MemorySegment.copy(MemorySegment.ofArray(code), 0, image.segment(image.lookup(function)), 0, code.length);

@@ -28,35 +28,45 @@ import java.util.concurrent.locks.LockSupport;
  * JVM handshake with all threads cannot complete until the call has returned. They do not call the
  * target directly but a trampoline on a process-wide page (mapped once, read+execute, never unmapped):
  * it loads this gate's <em>slot</em> word (on a process-wide page too), and only if it still holds
- * this gate's generation does it jump to the target, with the argument registers untouched (a tail
+ * the value the caller read from {@code openValue} does it jump to the target, with the argument registers untouched (a tail
  * jump: the target returns straight to Java). Otherwise it returns {@link #REFUSED}. Closing or
  * suspending the gate first stores another value into the slot, then performs a handshake (the close
  * of a shared arena, below). Any call that loaded the slot before the store is still inside its
  * critical call, so the handshake waits for it; any call after the handshake loads the new value and
  * is refused. The fast path therefore costs a load, a compare and a jump over a bare critical call:
- * no lock, no CAS, no fence. A slot is reused by a later gate only with a higher generation, so a
- * stale caller of a closed gate is refused forever.
+ * no lock, no CAS, no fence. Every opening stores a fresh value and a slot is reused by a later gate
+ * only with higher values, so the slot never holds a value twice: a stale caller is refused forever,
+ * and a caller can tell a refusal from a method's result (see {@link #REFUSED}). A function
+ * implemented in Java ({@link #markUpcall}) is never called critically: the JVM aborts an upcall made
+ * from a critical call.
  *
  * <h2 id="general">Other calls: the arena is kept alive</h2>
  * A non-critical downcall moves the thread to the native state, where handshakes do not wait for it.
  * {@link #callWith} gives such calls their target address as a zero-length segment of this gate's
  * shared arena: the JDK acquires the arena for the duration of every downcall that takes one of its
  * segments, and a shared arena cannot close while acquired. Closing or suspending the gate closes that
- * arena, retrying while calls hold it (up to {@link #DRAIN_TIMEOUT_SECONDS}); its successful close is
- * also the handshake of the critical path.
+ * arena, retrying while calls hold it (up to {@link #DRAIN_TIMEOUT_SECONDS}); new calls back off as
+ * soon as the slot refuses, so a drain is not starved. Its successful close is also the handshake of
+ * the critical path.
  *
  * <h2 id="suspend">Suspension</h2>
  * While a mapping that held code lacks {@code PROT_EXEC} (the linker patches {@code .text} through a
  * writable window), the gate is suspended: callers wait (spinning, then parking) until it resumes or
  * closes. A caller that finds the gate suspended or closed never retries a call that ran.
  *
- * <p>Thread-safe. {@link #suspend}, {@link #resume} and {@link #close} are called under the owner's lock
- * (a {@link SysMemory} owns one per runtime; a gate made with the public constructor is its maker's,
- * who closes it before unmapping the code it guards).
+ * <p>Thread-safe. {@link #suspend}, {@link #resume} and {@link #close} synchronize on the gate and never
+ * take another lock (a {@link SysMemory} owns one per runtime and closes it before taking its own lock;
+ * a gate made with the public constructor is its maker's, who closes it before unmapping the code it
+ * guards). A critical call that never returns blocks the close's handshake (and every safepoint) for
+ * as long: critical functions must be short, as the JDK requires.
  */
 public final class CallGate {
-    /** What the trampoline returns for a refused call; a method returning exactly this value is
-     * checked against the slot (a live slot means the value was the method's own). */
+    /**
+     * What the trampoline returns for a refused call. A call that gets it back checks the slot: if the
+     * slot still holds the value the call read before, the trampoline made the call and the value is the
+     * method's own. Only a method that returns exactly this value while a suspension or close lands at
+     * that moment is mistaken for refused (called again after the suspension; refused after a close).
+     */
     public static final long REFUSED = 0x8000_0bad_ca11_0000L;
     /** How long suspend and close wait for non-critical calls still in flight. */
     public static final long DRAIN_TIMEOUT_SECONDS = 10;
@@ -67,6 +77,12 @@ public final class CallGate {
     private static final MethodHandle TRAMP1;
     /** long tramp2(long receiver, long arg, long fn, long slot, long gen): critical */
     private static final MethodHandle TRAMP2;
+    /** long f(long receiver), not critical: for functions implemented in Java (an upcall may follow) */
+    private static final MethodHandle UPCALL_J_J = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    /** long f(long receiver, long arg), not critical */
+    private static final MethodHandle UPCALL_J_JJ = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
     private static final MemorySegment TRAMP1_ADDR;
     private static final MemorySegment TRAMP2_ADDR;
 
@@ -161,27 +177,34 @@ public final class CallGate {
     }
 
     private final long slot;
-    /** the slot's value while this gate is open: even, above every value the slot held before */
-    private final long gen;
     private final MemorySegment word;
-    /** the arena non-critical calls acquire; replaced on resume, guarded by the owner's lock for writes */
+    /**
+     * The value the slot holds while the gate is open: even, and fresh on every opening (each reopen
+     * adds 2; a refusal is the odd value above it), so the slot never holds a value twice. Written
+     * after the slot (under this gate's monitor), read by every call before it.
+     */
+    private volatile long openValue;
+    /** the arena non-critical calls acquire; replaced on reopening, written under this gate's monitor */
     private volatile Arena arena;
     /** a segment of {@link #arena} starting at address 0: targets are zero-length slices of it */
     private volatile MemorySegment all;
     private volatile boolean closed;
-    /** set when a close found no call in flight; guarded by the owner's lock */
+    /** set when a close found no call in flight; written under this gate's monitor */
     private volatile boolean drained;
-    /** suspensions in force (one per mapping that lost PROT_EXEC); written under the owner's lock */
+    /** suspensions in force (one per mapping that lost PROT_EXEC); written under this gate's monitor */
     private volatile int suspended;
+    /** the entry addresses of functions implemented in Java (upcalls), sorted; copy on write */
+    private volatile long[] upcalls = new long[0];
 
     /** An open gate with a slot of its own. */
     public CallGate() {
         slot = Slots.take();
         word = Slots.word(slot);
         long prev = (long) ValueLayout.JAVA_LONG.varHandle().getVolatile(word, 0L);
-        gen = (prev | 1) + 1;
+        long first = (prev | 1) + 1; // above every value a former owner of the slot stored
         openArena();
-        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, gen);
+        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, first);
+        openValue = first;
     }
 
     private void openArena() {
@@ -193,19 +216,46 @@ public final class CallGate {
     }
 
     /**
+     * Records that the function at {@code fn} is implemented in Java (an upcall stub behind it): a
+     * critical call must never reach it (the JVM aborts an upcall from a critical call), so
+     * {@link #call(long, long)} takes the non-critical path for it. The linker calls it when it binds one.
+     */
+    public synchronized void markUpcall(long fn) {
+        long[] u = upcalls;
+        if (java.util.Arrays.binarySearch(u, fn) >= 0) {
+            return;
+        }
+        long[] v = java.util.Arrays.copyOf(u, u.length + 1);
+        v[u.length] = fn;
+        java.util.Arrays.sort(v);
+        upcalls = v;
+    }
+
+    private boolean isUpcall(long fn) {
+        long[] u = upcalls;
+        return u.length != 0 && java.util.Arrays.binarySearch(u, fn) >= 0;
+    }
+
+    /**
      * Calls {@code fn} as {@code long fn(long receiver)}, a critical call through the trampoline; returns RAX.
      *
      * @throws IllegalStateException if the gate is closed (the runtime closed), before or during the call
      */
     public long call(long fn, long receiver) {
+        if (isUpcall(fn)) {
+            return callWith(fn, at -> (long) UPCALL_J_J.invokeExact(at, receiver));
+        }
         while (true) {
+            long v = openValue;
             long r;
             try {
-                r = (long) TRAMP1.invokeExact(receiver, fn, slot, gen);
+                r = (long) TRAMP1.invokeExact(receiver, fn, slot, v);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-            if (r != REFUSED || slotOpen()) {
+            // The slot only moves on to fresh values: if it still holds v, the trampoline saw v and
+            // made the call, so even a result equal to REFUSED is the method's own.
+            if (r != REFUSED || slotValue() == v) {
                 return r;
             }
             awaitOpen();
@@ -214,21 +264,29 @@ public final class CallGate {
 
     /** As {@link #call(long, long)} for {@code long fn(long receiver, long arg)}. */
     public long call(long fn, long receiver, long arg) {
+        if (isUpcall(fn)) {
+            return callWith(fn, at -> (long) UPCALL_J_JJ.invokeExact(at, receiver, arg));
+        }
         while (true) {
+            long v = openValue;
             long r;
             try {
-                r = (long) TRAMP2.invokeExact(receiver, arg, fn, slot, gen);
+                r = (long) TRAMP2.invokeExact(receiver, arg, fn, slot, v);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-            if (r != REFUSED || slotOpen()) {
+            if (r != REFUSED || slotValue() == v) {
                 return r;
             }
             awaitOpen();
         }
     }
 
-    /** A non-critical downcall of a target address given as a segment (see {@link #callWith}). */
+    /**
+     * A non-critical downcall of a target address given as a segment (see {@link #callWith}). It must
+     * throw {@link IllegalStateException} only from the downcall itself (the JDK's refusal to acquire a
+     * closed arena, before anything ran): the gate takes such an exception for a refusal and calls again.
+     */
     @FunctionalInterface
     public interface Downcall<T> {
         /** Makes the downcall with {@code target} as its function address. */
@@ -249,6 +307,10 @@ public final class CallGate {
             MemorySegment a = all;
             if (closed) {
                 throw closedException();
+            }
+            if (slotValue() != openValue) {
+                awaitOpen(); // a drain is under way: do not hold its arena up
+                continue;
             }
             MemorySegment at = a.asSlice(fn, 0);
             try {
@@ -271,18 +333,25 @@ public final class CallGate {
      * {@link IllegalStateException} if it closed.
      */
     private void awaitOpen() {
+        long deadline = 0;
         for (int spins = 0; ; spins++) {
             if (closed) {
                 throw closedException();
             }
-            if (suspended == 0 && slotOpen() && all.scope().isAlive()) {
+            if (suspended == 0 && slotValue() == openValue && all.scope().isAlive()) {
                 return;
             }
             if (spins < 1000) {
                 Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(20_000);
+                continue;
             }
+            if (deadline == 0) {
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_TIMEOUT_SECONDS);
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the runtime's code has not been executable for " + DRAIN_TIMEOUT_SECONDS
+                        + " s (a protection without PROT_EXEC that was never undone)");
+            }
+            LockSupport.parkNanos(20_000);
         }
     }
 
@@ -291,8 +360,8 @@ public final class CallGate {
         return closed;
     }
 
-    private boolean slotOpen() {
-        return (long) ValueLayout.JAVA_LONG.varHandle().getAcquire(word, 0L) == gen;
+    private long slotValue() {
+        return (long) ValueLayout.JAVA_LONG.varHandle().getAcquire(word, 0L);
     }
 
     /**
@@ -302,7 +371,7 @@ public final class CallGate {
      *
      * @throws IllegalStateException if calls still hold the gate after the timeout; the gate is open again then
      */
-    void suspend() {
+    synchronized void suspend() {
         if (closed) {
             return;
         }
@@ -318,7 +387,7 @@ public final class CallGate {
     }
 
     /** Ends one suspension; the last one reopens the gate. Caller holds the owner's lock. */
-    void resume() {
+    synchronized void resume() {
         if (closed || suspended == 0) {
             return;
         }
@@ -331,7 +400,9 @@ public final class CallGate {
         if (!arena.scope().isAlive()) {
             openArena();
         }
-        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, gen);
+        long next = openValue + 2; // fresh: a call that read the old value is refused, never mistaken
+        ValueLayout.JAVA_LONG.varHandle().setRelease(word, 0L, next);
+        openValue = next;
     }
 
     /**
@@ -341,7 +412,7 @@ public final class CallGate {
      * @throws IllegalStateException if calls still hold the gate after the timeout (it stays closed to
      *                               new calls; the owner must keep its code mapped)
      */
-    public void close() {
+    public synchronized void close() {
         closed = true;
         if (drained) {
             return;
@@ -358,7 +429,7 @@ public final class CallGate {
 
     /** The slot refuses, then the arena's close: a handshake after every call in flight has returned. */
     private void drain() {
-        ValueLayout.JAVA_LONG.varHandle().setVolatile(word, 0L, gen + 1);
+        ValueLayout.JAVA_LONG.varHandle().setVolatile(word, 0L, openValue + 1);
         VarHandle.fullFence();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_TIMEOUT_SECONDS);
         Arena a = arena;

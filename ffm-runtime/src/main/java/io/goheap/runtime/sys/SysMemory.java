@@ -568,30 +568,27 @@ public final class SysMemory implements AutoCloseable {
      * {@link IllegalStateException}, never a fault. Idempotent once everything is released.
      *
      * @throws IllegalStateException if native calls still hold segments of some mappings: those stay
-     *         mapped (and their space reserved); everything else is released; call again later
+     *         mapped (and their space reserved); everything else is released; call again later. Also if
+     *         a call into the runtime's code ({@link CallGate}) still runs after
+     *         {@link CallGate#DRAIN_TIMEOUT_SECONDS}: then nothing is released (new calls are refused)
      * @throws SyscallException if a munmap failed (everything else is still released)
      */
     @Override
     public void close() {
+        // The calls into the runtime's code first, outside the lock and while the memory is still
+        // open: a Java-implemented method still running may read runtime memory or map (an exception
+        // in an upcall would end the JVM). Once this returns no call runs and none can start. If one
+        // is still running after the timeout, this throws and nothing is released: the call may use any of it.
+        callGate.close();
         synchronized (lock) {
             closed = true;
             memory.markClosed();
-            boolean codeHeld = false;
             callGate.unregister(memory);
-            try {
-                callGate.close(); // no call into the code is running, and none starts, once it returns
-            } catch (IllegalStateException running) {
-                codeHeld = true; // an upcall still runs: the code stays mapped for a later close
-            }
             List<Mapping> held = new ArrayList<>();
             List<SyscallException> failures = new ArrayList<>();
             List<Space> heldSpaces = new ArrayList<>();
             for (Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
                 Mapping m = it.next();
-                if (codeHeld && m.holdsCode()) {
-                    held.add(m);
-                    continue;
-                }
                 try {
                     m.closeView();
                 } catch (IllegalStateException acquired) {

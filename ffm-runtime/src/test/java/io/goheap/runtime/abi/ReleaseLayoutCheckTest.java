@@ -1,0 +1,149 @@
+package io.goheap.runtime.abi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goheap.runtime.testing.NativeDir;
+import io.goheap.runtime.testing.PtypeFixture;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two independent views of each later release: gcc's sizeof/offsetof on native/include/goheap/go1_N_amd64.h
+ * (written from that release's Go source; native/layoutcheck-1.N.c prints them) against gdb's ptype/o of a
+ * binary that release built (native/fixtures/ptype-o-1.N.txt). Every header go1_N_amd64.h other than 1.19's
+ * is checked, and needs its layoutcheck-1.N.c and ptype-o-1.N.txt.
+ *
+ * <p>Struct names are the 1.19 header's ({@code string} is runtime.stringStruct); the C-only helper structs
+ * (pGFree, pMspancache, pTraceState, pTimers: Go's anonymous or nested structs of p) are checked as fields of
+ * p. C's {@code _N} is Go's {@code _}. gdb gives func-typed fields the size 1: their size is taken from the
+ * next field's offset (or the struct's size).
+ */
+class ReleaseLayoutCheckTest {
+    @TempDir
+    static Path tmp;
+
+    private static final Pattern HEADER = Pattern.compile("go1_(\\d+)_amd64\\.h");
+    private static final Set<String> C_ONLY = Set.of("pGFree", "pMspancache", "pTraceState", "pTimers");
+
+    static List<String> releases() throws IOException {
+        Set<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.list(NativeDir.get().resolve("include/goheap"))) {
+            s.forEach(p -> {
+                Matcher m = HEADER.matcher(p.getFileName().toString());
+                if (m.matches() && !m.group(1).equals("19")) {
+                    out.add("1." + m.group(1));
+                }
+            });
+        }
+        return List.copyOf(out);
+    }
+
+    @Test
+    void atLeastOneReleaseHeader() throws IOException {
+        assertTrue(releases().contains("1.24"), releases().toString());
+    }
+
+    @TestFactory
+    List<DynamicNode> eachReleaseHeader() throws Exception {
+        List<DynamicNode> out = new ArrayList<>();
+        for (String r : releases()) {
+            Map<String, JsonNode> gcc = gcc(r);
+            ReleasePtypeTest.Release gdb = ReleasePtypeTest.read(r,
+                    NativeDir.get().resolve("fixtures/ptype-o-" + r + ".txt"));
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(DynamicTest.dynamicTest("sameStructs", () -> {
+                Set<String> c = new TreeSet<>();
+                for (String s : gcc.keySet()) {
+                    if (!C_ONLY.contains(s)) {
+                        c.add(logical(s));
+                    }
+                }
+                assertEquals(new TreeSet<>(gdb.structs().keySet()), c);
+            }));
+            for (Map.Entry<String, JsonNode> e : gcc.entrySet()) {
+                if (C_ONLY.contains(e.getKey())) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(e.getKey(), () -> compare(r, e.getValue(), gdb.struct(logical(e.getKey())))));
+            }
+            out.add(DynamicContainer.dynamicContainer(r, tests));
+        }
+        return out;
+    }
+
+    static String logical(String cName) {
+        return cName.equals("string") ? "stringStruct" : cName;
+    }
+
+    static void compare(String release, JsonNode c, PtypeFixture.Struct g) {
+        String s = release + " " + c.get("struct").asText();
+        assertEquals(g.size(), c.get("size").asLong(), s + " sizeof");
+        JsonNode cf = c.get("fields");
+        assertEquals(g.fields().size(), cf.size(), s + " field count, gdb: " + g.fields());
+        for (int i = 0; i < cf.size(); i++) {
+            PtypeFixture.Field gf = g.fields().get(i);
+            String cname = cf.get(i).get("name").asText();
+            String where = s + "." + gf.name();
+            assertEquals(gf.name(), cname.matches("_\\d+") ? "_" : cname, s + " field #" + i);
+            assertEquals(gf.offset(), cf.get(i).get("offset").asLong(), where + " offset");
+            long gsize = gf.size();
+            if (gf.goType().startsWith("func(")) {
+                gsize = (i + 1 < g.fields().size() ? g.fields().get(i + 1).offset() : g.size()) - gf.offset();
+            }
+            assertEquals(gsize, cf.get(i).get("size").asLong(), where + " size");
+        }
+    }
+
+    static Map<String, JsonNode> gcc(String release) throws Exception {
+        Path nativeDir = NativeDir.get();
+        Path src = nativeDir.resolve("layoutcheck-" + release + ".c");
+        assertTrue(Files.isRegularFile(src), "no " + src);
+        Path exe = tmp.resolve("layoutcheck-" + release);
+        run(List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", nativeDir.resolve("include").toString(),
+                "-o", exe.toString(), src.toString()), tmp.resolve("gcc-" + release + ".log"));
+        Path json = tmp.resolve("layout-" + release + ".json");
+        run(List.of(exe.toString()), json);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (JsonNode s : new ObjectMapper().readTree(json.toFile())) {
+            assertNotNull(s.get("struct"));
+            out.put(s.get("struct").asText(), s);
+        }
+        return out;
+    }
+
+    private static void run(List<String> cmd, Path output) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + cmd);
+        assertEquals(0, p.exitValue(), () -> cmd + " failed: " + quietly(output));
+    }
+
+    private static String quietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no output)";
+        }
+    }
+}

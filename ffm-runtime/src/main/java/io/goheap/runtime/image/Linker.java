@@ -180,7 +180,10 @@ public final class Linker {
         code[10] = (byte) 0xff;
         code[11] = (byte) 0xe0;                // jmp rax
         Mapping text = image.mapping(Section.TEXT);
-        // a critical call must never reach an upcall (the JVM aborts it): calls to it go the other way
+        // a critical call must never reach an upcall (the JVM aborts it): calls to it go the other way.
+        // Cross-modifying code: while .text is writable the call gate holds every caller outside it,
+        // and taking PROT_WRITE away again shoots down the other cores' TLB entries by interrupt, whose
+        // return serializes each core, before any caller may jump into the patched bytes.
         image.sys().callGate().markUpcall(image.lookup(function).address());
         image.sys().protect(text, Mman.PROT_READ | Mman.PROT_WRITE);
         try {

@@ -270,8 +270,8 @@ public final class GoSource {
             next();
         }
 
-        /** One const spec; {@code previous} is the spec it repeats when it has no expressions. */
-        private ConstSpec constSpec(int iota, ConstSpec previous) {
+        /** {@code IdentifierList}: one or more identifiers separated by commas; their tokens. */
+        private List<Lexer.Token> identList() {
             List<Lexer.Token> names = new ArrayList<>();
             names.add(peek());
             ident();
@@ -280,6 +280,12 @@ public final class GoSource {
                 names.add(peek());
                 ident();
             }
+            return names;
+        }
+
+        /** One const spec; {@code previous} is the spec it repeats when it has no expressions. */
+        private ConstSpec constSpec(int iota, ConstSpec previous) {
+            List<Lexer.Token> names = identList();
             List<Lexer.Token> type = null;
             if (!peek().is("=") && !endOfSpec()) {
                 type = new ArrayList<>();
@@ -634,14 +640,7 @@ public final class GoSource {
                     String nm = bn.name();
                     fields.add(new TField(nm.contains(".") ? nm.substring(nm.indexOf('.') + 1) : nm, t, true, tag(), at));
                 } else {
-                    List<Lexer.Token> names = new ArrayList<>();
-                    names.add(peek());
-                    ident();
-                    while (peek().is(",")) {
-                        next();
-                        names.add(peek());
-                        ident();
-                    }
+                    List<Lexer.Token> names = identList();
                     TExpr t = type();
                     String tag = tag();
                     for (Lexer.Token n : names) {

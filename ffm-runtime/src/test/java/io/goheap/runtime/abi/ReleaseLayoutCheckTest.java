@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is checked, and needs its layoutcheck-1.N.c and ptype-o-1.N.txt.
  *
  * <p>Struct names are the 1.19 header's ({@code string} is runtime.stringStruct); the C-only helper structs
- * (pGFree, pMspancache, pTraceState, pTimers: Go's anonymous or nested structs of p) are checked as fields of
- * p. C's {@code _N} is Go's {@code _}. gdb gives func-typed fields the size 1: their size is taken from the
+ * (pGFree, pMspancache, pTraceState, pTimers, xRegPerP: Go's anonymous or nested structs of p; spanQueue,
+ * gcWork's) are checked as fields of p and gcWork. C's {@code _N} is Go's {@code _}. gdb gives func-typed fields the size 1: their size is taken from the
  * next field's offset (or the struct's size).
  */
 class ReleaseLayoutCheckTest {
@@ -45,7 +45,8 @@ class ReleaseLayoutCheckTest {
     static Path tmp;
 
     private static final Pattern HEADER = Pattern.compile("go1_(\\d+)_amd64\\.h");
-    private static final Set<String> C_ONLY = Set.of("pGFree", "pMspancache", "pTraceState", "pTimers");
+    private static final Set<String> C_ONLY = Set.of("pGFree", "pMspancache", "pTraceState", "pTimers", "xRegPerP",
+            "spanQueue");
 
     static List<String> releases() throws IOException {
         Set<String> out = new TreeSet<>();

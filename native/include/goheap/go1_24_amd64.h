@@ -289,7 +289,8 @@ struct p {
     void                *sudogbuf[128];
     struct pMspancache   mspancache;
     void                *pinnerCache;     /* *pinner (1.21) */
-    struct pTraceState   trace;           /* 1.22: replaces tracebuf, traceSweep, traceSwept, traceReclaimed */
+    struct pTraceState   trace;           /* 1.21: replaces tracebuf, traceSweep, traceSwept, traceReclaimed;
+                                             1.22: 64 bytes */
     struct persistentAlloc palloc;
     int64_t              gcAssistTime;    /* 1.23: timer0When, timerModifiedEarliest moved into timers */
     int64_t              gcFractionalMarkTime;
@@ -305,7 +306,7 @@ struct p {
     uint64_t             scannedStackSize;
     uint64_t             scannedStacks;
     uint8_t              preempt;
-    int64_t              gcStopTime;      /* 1.22 */
+    int64_t              gcStopTime;      /* 1.23 */
 };
 
 /* runtime.functab. 8 bytes. */

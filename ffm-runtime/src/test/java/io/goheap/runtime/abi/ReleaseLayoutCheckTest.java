@@ -33,19 +33,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two independent views of each later release: gcc's sizeof/offsetof on native/include/goheap/go1_N_amd64.h
  * (written from that release's Go source; native/layoutcheck-1.N.c prints them) against gdb's ptype/o of a
  * binary that release built (native/fixtures/ptype-o-1.N.txt). Every header go1_N_amd64.h other than 1.19's
- * is checked, and needs its layoutcheck-1.N.c and ptype-o-1.N.txt.
+ * is checked, and needs its layoutcheck-1.N.c and ptype-o-1.N.txt; every release 1.21 .. 1.27 has one.
  *
  * <p>Struct names are the 1.19 header's ({@code string} is runtime.stringStruct); the C-only helper structs
- * (pGFree, pMspancache, pTraceState, pTimers: Go's anonymous or nested structs of p) are checked as fields of
- * p. C's {@code _N} is Go's {@code _}. gdb gives func-typed fields the size 1: their size is taken from the
- * next field's offset (or the struct's size).
+ * (pGFree, pMspancache, pTraceState, pTimers, xRegPerP: Go's anonymous or nested structs of p; spanQueue,
+ * gcWork's) are checked as fields of p and gcWork. C's {@code _N} is Go's {@code _}. gdb gives func-typed fields
+ * the size 1: their size is taken from the next field's offset (or the struct's size).
+ *
+ * <p>Where gdb prints a field's struct inline ({@code []T}, {@code string}, and Go's anonymous structs: p.gFree
+ * up to 1.24, p.mspancache), its fields are also checked one by one against the C struct of that field
+ * ({@link #inlineTwin}): {@code 1.24 p.gFree} is gdb's {@code struct { gList; n int32 }} against C's pGFree.
+ * An inline struct with no C twin fails. Named struct types (pTraceState, timers, xRegPerP, spanQueue, 1.25's
+ * gList) are one line in ptype/o: for those only the size and offset as a field are checked.
  */
 class ReleaseLayoutCheckTest {
     @TempDir
     static Path tmp;
 
     private static final Pattern HEADER = Pattern.compile("go1_(\\d+)_amd64\\.h");
-    private static final Set<String> C_ONLY = Set.of("pGFree", "pMspancache", "pTraceState", "pTimers");
+    /** Go's anonymous structs that gdb prints inline, by STRUCT.field: the C struct that stands for them. */
+    private static final Map<String, String> INLINE = Map.of("p.gFree", "pGFree", "p.mspancache", "pMspancache");
+    private static final Set<String> C_ONLY = Set.of("pGFree", "pMspancache", "pTraceState", "pTimers", "xRegPerP",
+            "spanQueue");
 
     static List<String> releases() throws IOException {
         Set<String> out = new TreeSet<>();
@@ -60,9 +69,11 @@ class ReleaseLayoutCheckTest {
         return List.copyOf(out);
     }
 
+    /** Every release of ReleasePtypeTest.RELEASES after 1.19 (whose header is go1_19_amd64.h, PtypeFixtureTest's) has one. */
     @Test
-    void atLeastOneReleaseHeader() throws IOException {
-        assertTrue(releases().contains("1.24"), releases().toString());
+    void everyReleaseHasAHeader() throws IOException {
+        List<String> want = ReleasePtypeTest.RELEASES.stream().filter(r -> !r.equals("1.19")).toList();
+        assertEquals(want, releases());
     }
 
     @TestFactory
@@ -87,10 +98,45 @@ class ReleaseLayoutCheckTest {
                     continue;
                 }
                 tests.add(DynamicTest.dynamicTest(e.getKey(), () -> compare(r, e.getValue(), gdb.struct(logical(e.getKey())))));
+                if (!gdb.structs().containsKey(logical(e.getKey()))) {
+                    continue; // sameStructs and the test above fail
+                }
+                for (PtypeFixture.Field f : gdb.struct(logical(e.getKey())).fields()) {
+                    if (f.nested().isEmpty()) {
+                        continue;
+                    }
+                    String where = e.getKey() + "." + f.name();
+                    tests.add(DynamicTest.dynamicTest(where, () -> {
+                        String twin = inlineTwin(e.getKey(), f);
+                        assertNotNull(twin, r + " " + where + ": gdb prints " + f.goType() + " inline, no C struct for it");
+                        assertNotNull(gcc.get(twin), r + " " + where + ": layoutcheck-" + r + ".c prints no " + twin);
+                        compareAs(r + " " + where + " (C " + twin + ")", gcc.get(twin), inline(f));
+                    }));
+                }
             }
             out.add(DynamicContainer.dynamicContainer(r, tests));
         }
         return out;
+    }
+
+    /** The C struct of a field gdb prints inline: slice for {@code []T}, string, or {@link #INLINE}'s; null if none. */
+    static String inlineTwin(String cStruct, PtypeFixture.Field f) {
+        if (f.goType().startsWith("[]")) {
+            return "slice";
+        }
+        if (f.goType().equals("string")) {
+            return "string";
+        }
+        return INLINE.get(cStruct + "." + f.name());
+    }
+
+    /** gdb's inline struct of {@code f} as a struct of its own: offsets from the field's start. */
+    static PtypeFixture.Struct inline(PtypeFixture.Field f) {
+        List<PtypeFixture.Field> fs = new ArrayList<>();
+        for (PtypeFixture.Field n : f.nested()) {
+            fs.add(new PtypeFixture.Field(n.name(), n.offset() - f.offset(), n.size(), n.goType(), n.nested()));
+        }
+        return new PtypeFixture.Struct(f.goType(), f.size(), List.copyOf(fs));
     }
 
     static String logical(String cName) {
@@ -98,7 +144,11 @@ class ReleaseLayoutCheckTest {
     }
 
     static void compare(String release, JsonNode c, PtypeFixture.Struct g) {
-        String s = release + " " + c.get("struct").asText();
+        compareAs(release + " " + c.get("struct").asText(), c, g);
+    }
+
+    /** {@code s} names the struct in the messages. */
+    static void compareAs(String s, JsonNode c, PtypeFixture.Struct g) {
         assertEquals(g.size(), c.get("size").asLong(), s + " sizeof");
         JsonNode cf = c.get("fields");
         assertEquals(g.fields().size(), cf.size(), s + " field count, gdb: " + g.fields());

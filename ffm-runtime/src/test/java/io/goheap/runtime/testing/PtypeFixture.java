@@ -16,10 +16,16 @@ import java.util.regex.Pattern;
  * Parses gdb's {@code ptype/o} output (native/fixtures/ptype-o.txt, gdb 13 in C language mode), each
  * struct keyed by the {@code ==== runtime.NAME} line make-fixtures.sh prints before it: top-level fields
  * with offset, size and Go type; nested struct fields ({@code struct []uint8 {...} name;}) are taken as
- * one field of the outer struct; zero-size fields (Go's {@code lockRankStruct}) are left out.
+ * one field of the outer struct, with the fields gdb printed inside the braces as its {@link Field#nested};
+ * zero-size fields (Go's {@code lockRankStruct}) are left out, at every depth.
  */
 public final class PtypeFixture {
-    public record Field(String name, long offset, long size, String goType) {
+    /**
+     * One field. {@code nested}: the fields of a struct gdb printed inline ({@code []T}, {@code string}, Go's
+     * anonymous structs such as p.gFree), in order, their offsets from the start of the outermost struct as
+     * gdb prints them; empty for every other field (a named struct type is one line in ptype/o).
+     */
+    public record Field(String name, long offset, long size, String goType, List<Field> nested) {
     }
 
     public record Struct(String goName, long size, List<Field> fields) {
@@ -42,6 +48,7 @@ public final class PtypeFixture {
         List<Field> fields = null;
         Deque<long[]> open = new ArrayDeque<>();
         Deque<String> openType = new ArrayDeque<>();
+        Deque<List<Field>> openFields = new ArrayDeque<>();
         for (String line : Files.readAllLines(file)) {
             Matcher m;
             if ((m = MARK.matcher(line)).matches()) {
@@ -53,6 +60,8 @@ public final class PtypeFixture {
                 current = marked != null ? marked : m.group(1);
                 fields = new ArrayList<>();
                 open.clear();
+                openType.clear();
+                openFields.clear();
                 continue;
             }
             if (current == null) {
@@ -61,18 +70,19 @@ public final class PtypeFixture {
             if ((m = OPEN.matcher(line)).matches()) {
                 open.push(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
                 openType.push(m.group(3));
+                openFields.push(new ArrayList<>());
                 continue;
             }
             if ((m = CLOSE.matcher(line)).matches()) {
                 long[] o = open.pop();
                 String t = openType.pop();
-                if (open.isEmpty()) {
-                    fields.add(new Field(m.group(1), o[0], o[1], strip(t)));
-                }
+                List<Field> inner = openFields.pop();
+                (open.isEmpty() ? fields : openFields.peek()).add(
+                        new Field(m.group(1), o[0], o[1], strip(t), List.copyOf(inner)));
                 continue;
             }
             if ((m = FIELD.matcher(line)).matches()) {
-                if (open.isEmpty() && Long.parseLong(m.group(2)) > 0) { // Go's zero-size fields (lockRankStruct) have no C twin
+                if (Long.parseLong(m.group(2)) > 0) { // Go's zero-size fields (lockRankStruct) have no C twin
                     String decl = m.group(3);
                     int sp = decl.lastIndexOf(' ');
                     String type = decl.substring(0, sp);
@@ -81,7 +91,8 @@ public final class PtypeFixture {
                         type = "*" + type;
                         name = name.substring(1);
                     }
-                    fields.add(new Field(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), strip(type)));
+                    (open.isEmpty() ? fields : openFields.peek()).add(new Field(name, Long.parseLong(m.group(1)),
+                            Long.parseLong(m.group(2)), strip(type), List.of()));
                 }
                 continue;
             }

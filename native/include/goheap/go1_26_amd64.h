@@ -1,0 +1,478 @@
+/*
+ * go1_26_amd64.h - the Go 1.26 linux/amd64 runtime structs, under the struct names of go1_19_amd64.h.
+ *
+ * Written by hand from Go 1.26.10's own source (Debian golang-1.26-src: src/internal/abi/type.go, iface.go, map.go,
+ * symtab.go; src/internal/runtime/gc/sizeclasses.go; src/runtime/runtime2.go, proc.go, symtab.go, malloc.go,
+ * iface.go, mgcwork.go, mgcmark_greenteagc.go, preempt_xreg.go, preempt_amd64.go, mwbbuf.go, mpagecache.go,
+ * time.go, traceruntime.go, tracestatus.go, mgclimit.go), not from DWARF: native/layoutcheck-1.26.c prints gcc's
+ * sizeof/offsetof, and ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.26 binary
+ * (native/fixtures/ptype-o-1.26.txt). No consumer uses this header yet; jextract has not been run on it.
+ *
+ * Field names are the release's Go names (internal/abi's exported ones: Size_, PtrBytes, ...). Go's blank
+ * fields `_` are named `_N` (N = their offset). The zero-size markers (sys.NotInHeap, lockRankStruct) have
+ * no C member. What changed against 1.19 is marked with the release that changed it.
+ *
+ * Since 1.25 (go1_25_amd64.h), with the default GOEXPERIMENTs (1.26 adds greenteagc and randomizedheapbase64,
+ * internal/buildcfg/exp.go):
+ *  - DirectIface moves from Kind_ bit 5 to TFlag 0x20 (TFlagDirectIface, internal/abi/type.go); Kind_ is the
+ *    kind itself (no KindMask; KindDirectIface stays only as a breadcrumb for debuggers and is never set).
+ *  - abi.SwissMapType (map_swiss.go) is abi.MapType (map.go), same layout; its flags are MapNeedKeyUpdate & co.
+ *  - runtime.pcHeader (symtab.go): magic is typed abi.PCLnTabMagic, and textStart is a blank `_ uintptr` (always
+ *    0; use moduledata.text).
+ *  - runtime.moduledata (symtab.go) adds epclntab after gofunc: 592 bytes (1.25: 584).
+ *  - runtime.gcWork (mgcwork.go) starts with id int32, and spanq is a spanQueue: with greenteagc
+ *    (mgcmark_greenteagc.go) {head, tail uint32, ring [256]objptr, putsSinceDrain int, chain {head *spanSPMC,
+ *    tail atomic.UnsafePointer}}, 2080 bytes; sizeClassScanStats is greenteagc's five uint64 counters:
+ *    4856 bytes (1.25: 592).
+ *  - p (runtime2.go) adds oldm mWeakPointer after raceprocctx, nextGCMarkWorker *gcBgMarkWorkerNode after
+ *    gcMarkWorkerStartTime, and goroutinesCreated uint64 and xRegs xRegPerP (preempt_xreg.go: scratch xRegs,
+ *    preempt_amd64.go's Z0-Z31 [64]byte + K0-K7 uint64 = 2112 bytes, then cache *xRegState) at the end;
+ *    gcFractionalMarkTime is an atomic.Int64 (same 8 bytes). palloc 4632, sizeof(p) 15920 (1.25: 9512).
+ * abi.Type, abi.ITab, sysmontick, timers, pTraceState, _func and the kind-specific types are unchanged.
+ */
+#ifndef GOHEAP_GO1_26_AMD64_H
+#define GOHEAP_GO1_26_AMD64_H
+
+#include <stdint.h>
+
+/* abi.Type.Kind_: kinds 1..26 as in 1.19, and nothing else. 1.24: GCProg (bit 6) is gone; 1.26: DirectIface
+   (bit 5) is gone, to TFlag. */
+/* abi.TFlag: 1 Uncommon, 2 ExtraStar, 4 Named, 8 RegularMemory, 0x10 GCMaskOnDemand (1.24),
+   0x20 DirectIface (1.26: Size_ == PtrBytes == 8). */
+#define GO_TFLAG_GC_MASK_ON_DEMAND 16
+#define GO_TFLAG_DIRECT_IFACE   32
+/* abi.PCLnTabMagic of Go 1.20+. */
+#define GO_PCHEADER_MAGIC_1_20  0xfffffff1u
+/* abi.MapType.Flags (1.26 names; 1.24's SwissMapType bits, ordered differently from 1.19's maptype.flags). */
+#define GO_MAP_NEED_KEY_UPDATE  1
+#define GO_MAP_HASH_MIGHT_PANIC 2
+#define GO_MAP_INDIRECT_KEY     4
+#define GO_MAP_INDIRECT_ELEM    8
+
+/* runtime.slice. 24 bytes. */
+struct slice {
+    void      *array;
+    int64_t    len;
+    int64_t    cap;
+};
+
+/* runtime.stringStruct. 16 bytes. */
+struct string {
+    uint8_t   *str;
+    int64_t    len;
+};
+
+/* internal/abi.Type (1.19 runtime._type). 48 bytes. */
+struct _type {
+    uintptr_t  Size_;
+    uintptr_t  PtrBytes;
+    uint32_t   Hash;
+    uint8_t    TFlag;
+    uint8_t    Align_;
+    uint8_t    FieldAlign_;
+    uint8_t    Kind_;        /* abi.Kind, uint8; 1.26: no flag bits */
+    void      *Equal;        /* func(unsafe.Pointer, unsafe.Pointer) bool */
+    uint8_t   *GCData;       /* 1.24: with TFlag GCMaskOnDemand a **byte */
+    int32_t    Str;          /* NameOff */
+    int32_t    PtrToThis;    /* TypeOff */
+};
+
+/* internal/abi.UncommonType. 16 bytes. */
+struct uncommontype {
+    int32_t    PkgPath;
+    uint16_t   Mcount;
+    uint16_t   Xcount;
+    uint32_t   Moff;
+    uint32_t   _12;
+};
+
+/* internal/abi.Method. 16 bytes. */
+struct method {
+    int32_t    Name;
+    int32_t    Mtyp;
+    int32_t    Ifn;
+    int32_t    Tfn;
+};
+
+/* internal/abi.Imethod. 8 bytes. */
+struct imethod {
+    int32_t    Name;
+    int32_t    Typ;
+};
+
+/* internal/abi.Name. 8 bytes. */
+struct name {
+    uint8_t   *Bytes;
+};
+
+/* internal/abi.InterfaceType. 80 bytes. */
+struct interfacetype {
+    struct _type Type;
+    struct name  PkgPath;
+    struct slice Methods;     /* []Imethod */
+};
+
+/* internal/abi.PtrType. 56 bytes. */
+struct ptrtype {
+    struct _type  Type;
+    struct _type *Elem;
+};
+
+/* internal/abi.SliceType. 56 bytes. */
+struct slicetype {
+    struct _type  Type;
+    struct _type *Elem;
+};
+
+/* internal/abi.ArrayType. 72 bytes. */
+struct arraytype {
+    struct _type  Type;
+    struct _type *Elem;
+    struct _type *Slice;
+    uintptr_t     Len;
+};
+
+/* internal/abi.ChanType. 64 bytes. */
+struct chantype {
+    struct _type  Type;
+    struct _type *Elem;
+    int64_t       Dir;        /* ChanDir int */
+};
+
+/* internal/abi.FuncType. 56 bytes. */
+struct functype {
+    struct _type  Type;
+    uint16_t      InCount;
+    uint16_t      OutCount;   /* bit 15: variadic */
+};
+
+/* internal/abi.MapType (1.26, map.go; 1.24-1.25 SwissMapType; 1.19 maptype was 88 bytes). 112 bytes. */
+struct maptype {
+    struct _type  Type;
+    struct _type *Key;
+    struct _type *Elem;
+    struct _type *Group;      /* 1.24: the group type, was Bucket */
+    void         *Hasher;     /* func(unsafe.Pointer, uintptr) uintptr */
+    uintptr_t     GroupSize;
+    uintptr_t     SlotSize;
+    uintptr_t     ElemOff;
+    uint32_t      Flags;
+};
+
+/* internal/abi.StructField. 24 bytes. */
+struct structfield {
+    struct name   Name;
+    struct _type *Typ;
+    uintptr_t     Offset;
+};
+
+/* internal/abi.StructType. 80 bytes. */
+struct structtype {
+    struct _type  Type;
+    struct name   PkgPath;
+    struct slice  Fields;     /* []StructField */
+};
+
+/* internal/abi.ITab (1.23+; runtime.itab before). 32 bytes with one method; 1.23: no `_ [4]byte`, a hole. */
+struct itab {
+    struct interfacetype *Inter;
+    struct _type         *Type;
+    uint32_t              Hash;
+    uintptr_t             Fun[1];
+};
+
+/* runtime.iface. 16 bytes. */
+struct iface {
+    struct itab *tab;
+    void        *data;
+};
+
+/* runtime.eface. 16 bytes. */
+struct eface {
+    struct _type *_type;
+    void         *data;
+};
+
+/* runtime.itabTableType. 4112 bytes. */
+struct itabTableType {
+    uintptr_t    size;
+    uintptr_t    count;
+    struct itab *entries[512];
+};
+
+/* runtime.persistentAlloc. 16 bytes. */
+struct persistentAlloc {
+    void      *base;
+    uintptr_t  off;
+};
+
+/* runtime.mutex: lockRankStruct (empty) + key. 8 bytes. */
+struct mutex {
+    uintptr_t  key;
+};
+
+/* runtime.globalAlloc: `struct { mutex; persistentAlloc }`. 24 bytes. */
+struct globalAlloc {
+    struct mutex           mutex;
+    struct persistentAlloc persistentAlloc;
+};
+
+/* runtime.sysmontick. 1.23: schedtick and syscalltick are next to each other; 24 bytes (1.19: 32). */
+struct sysmontick {
+    uint32_t   schedtick;
+    uint32_t   syscalltick;
+    int64_t    schedwhen;
+    int64_t    syscallwhen;
+};
+
+/* runtime.pageCache. 24 bytes. */
+struct pageCache {
+    uintptr_t  base;
+    uint64_t   cache;
+    uint64_t   scav;
+};
+
+/* p.gFree: 1.25: a runtime.gList {head guintptr, size int32} (1.24: `struct { gList; n int32 }`). 16 bytes. */
+struct pGFree {
+    uintptr_t  head;
+    int32_t    size;
+};
+
+/* p.mspancache: `struct { len int; buf [128]*mspan }`. 1032 bytes. */
+struct pMspancache {
+    int64_t    len;
+    void      *buf[128];
+};
+
+/* runtime.pTraceState (1.22+ tracer): traceSchedResourceState {statusTraced [3]atomic.Uint32,
+   seq [2]uint64}, then mSyscallID, maySweep, inSweep, swept, reclaimed. 64 bytes. */
+struct pTraceState {
+    uint32_t   statusTraced[3];
+    uint64_t   seq[2];
+    int64_t    mSyscallID;
+    uint8_t    maySweep;
+    uint8_t    inSweep;
+    uintptr_t  swept;
+    uintptr_t  reclaimed;
+};
+
+/* runtime.timers (1.23). 1.25: no syncGroup; 64 bytes. */
+struct pTimers {
+    struct mutex  mu;
+    struct slice  heap;             /* []timerWhen */
+    uint32_t      len;
+    int32_t       zombies;
+    uintptr_t     raceCtx;
+    int64_t       minWhenHeap;
+    int64_t       minWhenModified;
+};
+
+/* runtime.spanQueue (1.26, mgcmark_greenteagc.go): gcWork.spanq, this P's local span ring. 2080 bytes. */
+struct spanQueue {
+    uint32_t   head;
+    uint32_t   tail;
+    uintptr_t  ring[256];     /* objptr */
+    int64_t    putsSinceDrain;
+    struct {
+        void  *head;          /* *spanSPMC */
+        void  *tail;          /* atomic.UnsafePointer */
+    } chain;
+};
+
+/* runtime.gcWork. 1.26: 4856 bytes (1.25: 592, 1.24: 40). */
+struct gcWork {
+    int32_t    id;            /* 1.26 */
+    void      *wbuf1;
+    void      *wbuf2;
+    struct spanQueue spanq;   /* 1.26: greenteagc's (1.25: empty) */
+    uintptr_t *ptrBuf;        /* 1.25: *[pageSize / goarch.PtrSize]uintptr */
+    uint64_t   bytesMarked;
+    int64_t    heapScanWork;
+    uint8_t    flushedWork;
+    uint8_t    mayNeedWorker; /* 1.25 */
+    uint64_t   stats[68][5];  /* [gc.NumSizeClasses]sizeClassScanStats; 1.26: {spansDenseScanned,
+                                 spanObjsDenseScanned, spansSparseScanned, spanObjsSparseScanned,
+                                 sparseObjsScanned} (1.25: sparseObjsScanned only) */
+};
+
+/* runtime.wbBuf. 4112 bytes. */
+struct wbBuf {
+    uintptr_t  next;
+    uintptr_t  end;
+    uintptr_t  buf[512];
+};
+
+/* runtime.xRegPerP (1.26, preempt_xreg.go): p.xRegs, the extended registers saved at an async preemption.
+   2120 bytes. */
+struct xRegPerP {
+    uint8_t    scratch[2112]; /* xRegs (preempt_amd64.go): Z0..Z31 [64]byte, then K0..K7 uint64 */
+    void      *cache;         /* *xRegState */
+};
+
+/* runtime.p. 15920 bytes; palloc at 4632. */
+struct p {
+    int32_t              id;
+    uint32_t             status;
+    uintptr_t            link;
+    uint32_t             schedtick;
+    uint32_t             syscalltick;
+    struct sysmontick    sysmontick;
+    uintptr_t            m;
+    void                *mcache;
+    struct pageCache     pcache;
+    uintptr_t            raceprocctx;
+    void                *oldm;            /* 1.26: mWeakPointer {m *atomic.Pointer[m]} */
+    struct slice         deferpool;
+    void                *deferpoolbuf[32];
+    uint64_t             goidcache;
+    uint64_t             goidcacheend;
+    uint32_t             runqhead;
+    uint32_t             runqtail;
+    uintptr_t            runq[256];
+    uintptr_t            runnext;
+    struct pGFree        gFree;           /* 1.25: gList */
+    struct slice         sudogcache;
+    void                *sudogbuf[128];
+    struct pMspancache   mspancache;
+    void                *pinnerCache;     /* *pinner (1.21) */
+    struct pTraceState   trace;           /* 1.21: replaces tracebuf, traceSweep, traceSwept, traceReclaimed;
+                                             1.22: 64 bytes */
+    struct persistentAlloc palloc;
+    int64_t              gcAssistTime;    /* 1.23: timer0When, timerModifiedEarliest moved into timers */
+    int64_t              gcFractionalMarkTime; /* 1.26: atomic.Int64 */
+    uint64_t             limiterEvent;
+    int64_t              gcMarkWorkerMode;
+    int64_t              gcMarkWorkerStartTime;
+    void                *nextGCMarkWorker; /* 1.26: *gcBgMarkWorkerNode */
+    struct gcWork        gcw;
+    struct wbBuf         wbBuf;
+    uint32_t             runSafePointFn;
+    uint32_t             statsSeq;
+    struct pTimers       timers;          /* 1.23 */
+    void                *cleanups;        /* 1.25: *cleanupBlock */
+    uint64_t             cleanupsQueued;  /* 1.25 */
+    int64_t              maxStackScanDelta;
+    uint64_t             scannedStackSize;
+    uint64_t             scannedStacks;
+    uint8_t              preempt;
+    int64_t              gcStopTime;      /* 1.23 */
+    uint64_t             goroutinesCreated; /* 1.26 */
+    struct xRegPerP      xRegs;           /* 1.26 */
+};
+
+/* runtime.functab. 8 bytes. */
+struct functab {
+    uint32_t  entryoff;
+    uint32_t  funcoff;
+};
+
+/* runtime._func. 1.21: +startLine; 44 bytes. */
+struct _func {
+    uint32_t  entryOff;
+    int32_t   nameOff;
+    int32_t   args;
+    uint32_t  deferreturn;
+    uint32_t  pcsp;
+    uint32_t  pcfile;
+    uint32_t  pcln;
+    uint32_t  npcdata;
+    uint32_t  cuOffset;
+    int32_t   startLine;
+    uint8_t   funcID;
+    uint8_t   flag;
+    uint8_t   _42[1];
+    uint8_t   nfuncdata;
+};
+
+/* runtime.textsect. 24 bytes. */
+struct textsect {
+    uintptr_t  vaddr;
+    uintptr_t  end;
+    uintptr_t  baseaddr;
+};
+
+/* runtime.bitvector. 16 bytes. */
+struct bitvector {
+    int32_t   n;
+    uint8_t  *bytedata;
+};
+
+/* runtime.pcHeader. 72 bytes. */
+struct pcHeader {
+    uint32_t   magic;         /* abi.PCLnTabMagic (1.26) */
+    uint8_t    pad1;
+    uint8_t    pad2;
+    uint8_t    minLC;
+    uint8_t    ptrSize;
+    int64_t    nfunc;
+    uint64_t   nfiles;
+    uintptr_t  _24;           /* 1.26: `_`, was textStart; 0 */
+    uintptr_t  funcnameOffset;
+    uintptr_t  cuOffset;
+    uintptr_t  filetabOffset;
+    uintptr_t  pctabOffset;
+    uintptr_t  pclnOffset;
+};
+
+/* runtime.moduledata. 592 bytes. */
+struct moduledata {
+    struct pcHeader *pcHeader;
+    struct slice     funcnametab;
+    struct slice     cutab;
+    struct slice     filetab;
+    struct slice     pctab;
+    struct slice     pclntable;
+    struct slice     ftab;
+    uintptr_t        findfunctab;
+    uintptr_t        minpc;
+    uintptr_t        maxpc;
+    uintptr_t        text;
+    uintptr_t        etext;
+    uintptr_t        noptrdata;
+    uintptr_t        enoptrdata;
+    uintptr_t        data;
+    uintptr_t        edata;
+    uintptr_t        bss;
+    uintptr_t        ebss;
+    uintptr_t        noptrbss;
+    uintptr_t        enoptrbss;
+    uintptr_t        covctrs;       /* 1.20 */
+    uintptr_t        ecovctrs;
+    uintptr_t        end;
+    uintptr_t        gcdata;
+    uintptr_t        gcbss;
+    uintptr_t        types;
+    uintptr_t        etypes;
+    uintptr_t        rodata;
+    uintptr_t        gofunc;
+    uintptr_t        epclntab;      /* 1.26 */
+    struct slice     textsectmap;
+    struct slice     typelinks;
+    struct slice     itablinks;
+    struct slice     ptab;
+    struct string    pluginpath;
+    struct slice     pkghashes;
+    struct slice     inittasks;     /* 1.21: []*initTask */
+    struct string    modulename;
+    struct slice     modulehashes;
+    uint8_t          hasmain;
+    uint8_t          bad;           /* 1.23: moved next to hasmain */
+    struct bitvector gcdatamask;
+    struct bitvector gcbssmask;
+    void            *typemap;       /* map[typeOff]*_type */
+    struct moduledata *next;
+};
+
+_Static_assert(sizeof(struct _type) == 48, "abi.Type");
+_Static_assert(sizeof(struct itab) == 32, "abi.ITab");
+_Static_assert(sizeof(struct maptype) == 112, "abi.MapType");
+_Static_assert(sizeof(struct spanQueue) == 2080, "runtime.spanQueue");
+_Static_assert(sizeof(struct gcWork) == 4856, "runtime.gcWork");
+_Static_assert(sizeof(struct xRegPerP) == 2120, "runtime.xRegPerP");
+_Static_assert(sizeof(struct pTimers) == 64, "runtime.timers");
+_Static_assert(sizeof(struct p) == 15920, "runtime.p");
+_Static_assert(__builtin_offsetof(struct p, palloc) == 4632, "p.palloc");
+_Static_assert(sizeof(struct moduledata) == 592, "runtime.moduledata");
+_Static_assert(sizeof(struct _func) == 44, "runtime._func");
+
+#endif /* GOHEAP_GO1_26_AMD64_H */

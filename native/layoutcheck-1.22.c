@@ -4,28 +4,8 @@
  * Built and run by ReleaseLayoutCheckTest with `gcc -std=c11 -I include`; its output is compared with gdb's
  * ptype/o of a Go 1.22 binary (native/fixtures/ptype-o-1.22.txt), field by field.
  */
-#include <stddef.h>
-#include <stdio.h>
 #include "goheap/go1_22_amd64.h"
-
-static int first_struct = 1;
-static int first_field;
-
-static void begin(const char *name, size_t size) {
-    printf("%s\n  {\"struct\":\"%s\",\"size\":%zu,\"fields\":[", first_struct ? "[" : ",", name, size);
-    first_struct = 0;
-    first_field = 1;
-}
-
-static void field(const char *name, size_t offset, size_t size) {
-    printf("%s\n    {\"name\":\"%s\",\"offset\":%zu,\"size\":%zu}", first_field ? "" : ",", name, offset, size);
-    first_field = 0;
-}
-
-static void end(void) { printf("]}"); }
-
-#define S(T)     begin(#T, sizeof(struct T))
-#define F(T, f)  field(#f, offsetof(struct T, f), sizeof(((struct T *)0)->f))
+#include "layoutcheck.h"
 
 int main(void) {
     S(slice); F(slice, array); F(slice, len); F(slice, cap); end();

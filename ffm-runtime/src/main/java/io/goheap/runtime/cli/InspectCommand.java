@@ -2,6 +2,7 @@ package io.goheap.runtime.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.elf.ElfFile;
 import io.goheap.runtime.inspect.BuildInfo;
 import io.goheap.runtime.inspect.GoImage;
@@ -37,6 +38,18 @@ final class InspectCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing what to inspect (binary, core, dump)");
+    }
+
+    /** {@code --go 1.N}: a bad value is a usage error naming it. */
+    static final class ReleaseConverter implements picocli.CommandLine.ITypeConverter<GoRelease> {
+        @Override
+        public GoRelease convert(String value) {
+            try {
+                return GoRelease.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Options every inspect command has. */
@@ -194,9 +207,13 @@ final class InspectCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "the executable")
         Path file;
 
+        @Option(names = "--go", paramLabel = "1.N", converter = ReleaseConverter.class,
+                description = "read it as this Go release, whatever its build info says (default: the release it names)")
+        GoRelease go;
+
         @Override
         public Integer call() throws Exception {
-            return inspect(false, false, f -> GoImage.ofBinary(f[0]), new String[] {"executable"}, file);
+            return inspect(false, false, f -> GoImage.ofBinary(f[0], go), new String[] {"executable"}, file);
         }
     }
 
@@ -211,9 +228,13 @@ final class InspectCommand implements Runnable {
         @Option(names = "--verify-table", description = "run goheap's own itabTable find for every entry of the real table")
         boolean verifyTable;
 
+        @Option(names = "--go", paramLabel = "1.N", converter = ReleaseConverter.class,
+                description = "read it as this Go release, whatever the build info says (default: the release it names)")
+        GoRelease go;
+
         @Override
         public Integer call() throws Exception {
-            return inspect(true, verifyTable, f -> GoImage.ofCore(f[0], f[1]), new String[] {"core", "executable"}, file, binary);
+            return inspect(true, verifyTable, f -> GoImage.ofCore(f[0], f[1], go), new String[] {"core", "executable"}, file, binary);
         }
     }
 

@@ -10,6 +10,7 @@ import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.abi.InterfaceTypeView;
 import io.goheap.runtime.abi.ItabView;
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.mem.FileMemory;
 import io.goheap.runtime.abi.TypeView;
@@ -88,7 +89,7 @@ public final class GoImage implements AutoCloseable {
     private final long bias;
 
     private GoImage(Kind kind, String description, GoMemory space, List<Area> areas, SymbolTable symbols,
-                    String goVersionHint, ElfFile exe, long bias, List<String> early) {
+                    String goVersionHint, ElfFile exe, long bias, List<String> early, GoRelease given) {
         this.kind = kind;
         early.forEach(findings::add);
         this.bias = bias;
@@ -99,7 +100,7 @@ public final class GoImage implements AutoCloseable {
         this.goVersionHint = goVersionHint;
         // the build info first: it names the release, so another release is refused by its name
         this.buildInfo = readBuildInfo(exe);
-        requireReadableRelease();
+        requireReadableRelease(given);
         long[] md = new long[1];
         this.moduledataFoundBy = locateModuledata(exe, md);
         this.moduledataAddr = md[0];
@@ -126,6 +127,16 @@ public final class GoImage implements AutoCloseable {
      * @throws IllegalStateException if no Go 1.18/1.19 moduledata is found
      */
     public static GoImage ofBinary(ElfFile exe) {
+        return ofBinary(exe, null);
+    }
+
+    /**
+     * As {@link #ofBinary(ElfFile)}, read as release {@code go} whatever its build info says (null:
+     * the release the build info names).
+     *
+     * @throws IllegalStateException also if {@code go} is a release goheap does not read
+     */
+    public static GoImage ofBinary(ElfFile exe, GoRelease go) {
         if (exe.isCore()) {
             requireNotDump(exe, "inspect dump " + exe.name());
             throw new MalformedFileException(exe.name(), 0, "is a core file, not an executable (use inspect core)");
@@ -134,7 +145,7 @@ public final class GoImage implements AutoCloseable {
         List<Area> areas = new ArrayList<>();
         executableRegions(exe, List.of(), regions, areas, 0);
         FileMemory space = regions(exe, "executable " + exe.name(), regions);
-        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0, List.of());
+        return new GoImage(Kind.BINARY, "binary " + exe.name(), space, areas, symbols(exe, 0), null, exe, 0, List.of(), go);
     }
 
     /**
@@ -149,6 +160,11 @@ public final class GoImage implements AutoCloseable {
      *         notes are cut short before NT_FILE
      */
     public static GoImage ofCore(ElfFile core, ElfFile exe) {
+        return ofCore(core, exe, null);
+    }
+
+    /** As {@link #ofCore(ElfFile, ElfFile)}, read as release {@code go} (null: the one the build info names). */
+    public static GoImage ofCore(ElfFile core, ElfFile exe, GoRelease go) {
         if (!core.isCore()) {
             throw new MalformedFileException(core.name(), 0, "is not a core file (ELF type " + core.type() + ")");
         }
@@ -184,7 +200,7 @@ public final class GoImage implements AutoCloseable {
         executableRegions(exe, List.copyOf(regions), regions, areas, bias);
         FileMemory space = regions(core, "core " + core.name() + " with " + exe.name(), regions);
         return new GoImage(Kind.CORE, "core " + core.name() + " (binary " + exe.name() + ")", space, areas, symbols(exe, bias), null, exe, bias,
-                noteFindings);
+                noteFindings, go);
     }
 
     /**
@@ -206,7 +222,7 @@ public final class GoImage implements AutoCloseable {
         coreRegions(dump, regions, areas, notes.regionNames());
         FileMemory space = regions(dump, "dump " + dump.name(), regions);
         List<String> noteFindings = dump.noteProblems().stream().map(p -> "dump notes: " + p.getMessage()).toList();
-        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0, noteFindings);
+        return new GoImage(Kind.DUMP, "dump " + dump.name(), space, areas, notes.symbols(), notes.goVersion(), null, 0, noteFindings, null);
     }
 
     /** A live runtime's memory, through the same code (for comparing a dump with what it was taken from). */
@@ -219,7 +235,7 @@ public final class GoImage implements AutoCloseable {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0, List.of());
+        return new GoImage(Kind.LIVE, "live runtime", rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION, null, 0, List.of(), null);
     }
 
     /** This image also owns {@code files}: closing it closes them. Returns this image. */
@@ -400,29 +416,30 @@ public final class GoImage implements AutoCloseable {
         return Long.compareUnsigned(lo, hi) < 0 ? clip(lo, hi) : List.of();
     }
 
-    /** The releases whose layouts goheap reads (their moduledata, _type and itab are the same). */
-    static final String READABLE = "Go 1.18 and 1.19";
-    /** {@code go1.N} at the start of a version ({@code go1.24.4}, {@code go1.21rc2}, {@code devel go1.22-...} after "devel "). */
-    private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("(?:^|\\s)go1\\.(\\d{1,4})(?!\\d)");
-
     /**
      * Refuses, by the name its build info gives, a binary of a release whose layouts goheap does not
      * read, before anything is decoded with the Go 1.19 offsets. A version without a release number
-     * (a devel build without one) is left to the pclntab's magic.
+     * (a devel build without one) is left to the pclntab's magic. With {@code given} ({@code --go}) that
+     * release is taken instead: refused if goheap does not read it, else a build info that names
+     * another release is a finding.
      */
-    private void requireReadableRelease() {
+    private void requireReadableRelease(GoRelease given) {
         String v = buildInfo != null ? buildInfo.goVersion() : goVersionHint;
-        if (v == null) {
+        GoRelease found = GoRelease.find(v);
+        if (given != null) {
+            if (!given.isReadable()) {
+                throw new IllegalStateException(String.format("%s: --go %s: goheap reads %s programs only", description,
+                        "1." + given.minor(), GoRelease.READABLE));
+            }
+            if (found != null && !found.equals(given)) {
+                addFinding(String.format("read as %s (--go), though its %s says %s", given,
+                        buildInfo != null ? "build info" : "notes", v.strip()));
+            }
             return;
         }
-        java.util.regex.Matcher m = RELEASE.matcher(v);
-        if (!m.find()) {
-            return;
-        }
-        int minor = Integer.parseInt(m.group(1));
-        if (minor != 18 && minor != 19) {
+        if (found != null && !found.isReadable()) {
             throw new IllegalStateException(String.format("%s: built by %s (%s); goheap reads %s programs only",
-                    description, v.strip(), buildInfo != null ? "its build info" : "its notes", READABLE));
+                    description, v.strip(), buildInfo != null ? "its build info" : "its notes", GoRelease.READABLE));
         }
     }
 
@@ -448,20 +465,12 @@ public final class GoImage implements AutoCloseable {
             return true;
         });
         if (found[0] == 0) {
-            return "; is it a Go program of " + READABLE + "?";
+            return "; is it a Go program of " + GoRelease.READABLE + "?";
         }
         return String.format("; its pclntab at 0x%x has magic 0x%x (%s): goheap reads %s programs only",
-                found[0], found[1], releaseOfMagic((int) found[1]), READABLE);
+                found[0], found[1], GoRelease.ofMagic((int) found[1]), GoRelease.READABLE);
     }
 
-    private static String releaseOfMagic(int magic) {
-        return switch (magic) {
-            case 0xfffffff1 -> "Go 1.20 or later";
-            case 0xfffffffa -> "Go 1.16 or 1.17";
-            case 0xfffffffb -> "Go 1.2 to 1.15";
-            default -> "not a Go pclntab";
-        };
-    }
 
     /**
      * A moduledata of another Go release has other fields at other offsets: refuse it by its pcHeader's
@@ -475,7 +484,7 @@ public final class GoImage implements AutoCloseable {
         }
         int magic = space.u32(hdr + pcHeader.magic$offset());
         if (magic != Go119.GO_PCHEADER_MAGIC_1_18()) {
-            String release = releaseOfMagic(magic);
+            String release = GoRelease.ofMagic(magic);
             throw new IllegalStateException(String.format("%s: pcHeader at 0x%x has magic 0x%x (%s); goheap reads the Go 1.18/1.19 layouts",
                     description, hdr, magic, release));
         }

@@ -81,6 +81,14 @@ class InspectBinaryTest {
         try (ElfFile e = ElfFile.open(f)) {
             IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
             assertTrue(x.getMessage().contains("built by go1.24.4 (its build info); goheap reads Go 1.18 and 1.19 programs only"), x.getMessage());
+            // --go overrides the build info: read as 1.19 (which it is), the disagreement a finding
+            try (GoImage g = GoImage.ofBinary(e, io.goheap.runtime.abi.GoRelease.parse("1.19"))) {
+                assertEquals(plain.itabs().size(), g.itabs().size(), "decoded as the Go 1.19 binary it is");
+                assertTrue(g.findings().contains("read as Go 1.19 (--go), though its build info says go1.24.4"), g.findings().toString());
+            }
+            IllegalStateException y = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> GoImage.ofBinary(e, io.goheap.runtime.abi.GoRelease.parse("go1.24")));
+            assertTrue(y.getMessage().endsWith("--go 1.24: goheap reads Go 1.18 and 1.19 programs only"), y.getMessage());
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.List;
  * types after that.
  *
  * <p>Every read is bounds-checked by the address space: a corrupt pointer gives a
- * {@link BadAddressException}, and slice lengths are capped ({@link #MAX_ELEMS}) before use.
+ * {@link io.goheap.runtime.mem.BadAddressException}, and slice lengths are capped ({@link #MAX_ELEMS}) before use.
  */
 public record TypeView(Module module, long address) {
     /** Longest method, field or parameter list accepted before a length is taken as corrupt. */

@@ -15,14 +15,31 @@ structs=(slice string _type uncommontype method imethod name interfacetype
          ptrtype slicetype arraytype chantype functype maptype structfield structtype itab iface eface
          itabTableType persistentAlloc mutex globalAlloc sysmontick pageCache pGFree pMspancache gcWork wbBuf p
          functab _func textsect bitvector pcHeader moduledata)
-args=()
-for s in "${structs[@]}"; do args+=(--include-struct "$s"); done
-for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$here/include/goheap/go1_19_amd64.h" | awk '{print $2}'); do
-  args+=(--include-constant "$c")
-done
-rm -rf "$out/io/goheap/layouts/go119" "$out/io/goheap/layouts/libc" "$out/io/goheap/layouts/elf"
-jextract --output "$out" -t io.goheap.layouts.go119 --header-class-name Go119 \
-  -I "$here/include" "${args[@]}" "$here/include/goheap/go1_19_amd64.h"
+# One package per release header: go1_19_amd64.h -> io.goheap.layouts.go119 (class Go119),
+# go1_N_amd64.h -> io.goheap.layouts.go1N (class Go1N). Each takes the 1.19 struct list plus the structs
+# its own header adds (C-only helpers such as pTraceState, pTimers, spanQueue, xRegPerP that a later p
+# embeds), and every GO_ constant of that header.
+gen_release() { # $1 = 19, 21, ... 27
+  local n=$1 h="$here/include/goheap/go1_$1_amd64.h" s c
+  local -a rargs=() extra=()
+  for s in "${structs[@]}"; do
+    grep -qE "^struct $s \{" "$h" || { echo "jextract.sh: go1_${n}_amd64.h lacks struct $s" >&2; exit 1; }
+    rargs+=(--include-struct "$s")
+  done
+  for s in $(grep -oE '^struct [A-Za-z_0-9]+ \{' "$h" | awk '{print $2}'); do
+    [[ " ${structs[*]} " == *" $s "* ]] || extra+=("$s")
+  done
+  for s in ${extra[@]+"${extra[@]}"}; do rargs+=(--include-struct "$s"); done
+  for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$h" | awk '{print $2}'); do
+    rargs+=(--include-constant "$c")
+  done
+  rm -rf "$out/io/goheap/layouts/go1$n"
+  jextract --output "$out" -t "io.goheap.layouts.go1$n" --header-class-name "Go1$n" \
+    -I "$here/include" "${rargs[@]}" "$h"
+}
+releases=(19 21 22 23 24 25 26 27)
+rm -rf "$out/io/goheap/layouts/libc" "$out/io/goheap/layouts/elf"
+for n in "${releases[@]}"; do gen_release "$n"; done
 
 largs=()
 for f in mmap munmap mprotect madvise sysconf strerrorname_np strerror; do largs+=(--include-function "$f"); done

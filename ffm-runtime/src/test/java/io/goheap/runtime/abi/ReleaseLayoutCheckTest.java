@@ -167,13 +167,18 @@ class ReleaseLayoutCheckTest {
     }
 
     static Map<String, JsonNode> gcc(String release) throws Exception {
+        return gcc(release, tmp);
+    }
+
+    /** gcc's view of {@code release}: layoutcheck-1.N.c compiled and run in {@code dir}, by C struct name. */
+    static Map<String, JsonNode> gcc(String release, Path dir) throws Exception {
         Path nativeDir = NativeDir.get();
         Path src = nativeDir.resolve("layoutcheck-" + release + ".c");
         assertTrue(Files.isRegularFile(src), "no " + src);
-        Path exe = tmp.resolve("layoutcheck-" + release);
+        Path exe = dir.resolve("layoutcheck-" + release);
         run(List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", nativeDir.resolve("include").toString(),
-                "-o", exe.toString(), src.toString()), tmp.resolve("gcc-" + release + ".log"));
-        Path json = tmp.resolve("layout-" + release + ".json");
+                "-o", exe.toString(), src.toString()), dir.resolve("gcc-" + release + ".log"));
+        Path json = dir.resolve("layout-" + release + ".json");
         run(List.of(exe.toString()), json);
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (JsonNode s : new ObjectMapper().readTree(json.toFile())) {

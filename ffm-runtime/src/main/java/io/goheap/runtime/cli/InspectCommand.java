@@ -392,8 +392,8 @@ final class InspectCommand implements Runnable {
                 out.printf("%nitabs: %d%n", itabs.size());
                 Table tab = new Table("ADDRESS", "HASH", "INTERFACE", "TYPE", "FUN");
                 for (GoImage.ItabInfo i : itabs) {
-                    tab.row(Long.toHexString(i.address()), Long.toString(Integer.toUnsignedLong(i.hash())), String.valueOf(i.inter()),
-                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error() : String.join(" ", names(i)));
+                    tab.row(Long.toHexString(i.address()), String.format("0x%08x", i.hash()), String.valueOf(i.inter()),
+                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error() : String.join("\n", names(i)));
                 }
                 tab.print(out);
             }
@@ -448,6 +448,11 @@ final class InspectCommand implements Runnable {
 
         private static List<String> names(GoImage.ItabInfo i) {
             List<String> out = new ArrayList<>();
+            if (!i.fun().isEmpty() && i.fun().getFirst() == 0) {
+                // Go caches a failed assertion as an itab whose fun[0] is 0: no method to list
+                out.add("negative (fun[0] = 0: the type does not implement the interface)");
+                return out;
+            }
             for (int k = 0; k < i.fun().size(); k++) {
                 String n = i.funNames().get(k);
                 out.add(n != null ? n : "0x" + Long.toHexString(i.fun().get(k)));
@@ -456,9 +461,17 @@ final class InspectCommand implements Runnable {
         }
     }
 
-    /** Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses. */
+    /**
+     * Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses. A
+     * cell longer than {@link #MAX_WIDTH} does not widen its column (one anonymous struct type would push
+     * every line of a real binary's table hundreds of columns right): it is printed whole and only its
+     * own line shifts. The last column is never padded; a last cell of several lines ({@code \n}) goes
+     * on under its column.
+     */
     static final class Table {
         private static final java.util.Set<String> NUMERIC = java.util.Set.of("ADDRESS", "HASH", "SIZE", "SLOT", "ITAB", "P");
+        /** The widest a column grows; longer cells overflow their own line. */
+        static final int MAX_WIDTH = 48;
         private final List<String[]> rows = new ArrayList<>();
 
         Table(String... header) {
@@ -474,7 +487,9 @@ final class InspectCommand implements Runnable {
             int[] w = new int[n];
             for (String[] r : rows) {
                 for (int i = 0; i < n - 1; i++) {
-                    w[i] = Math.max(w[i], r[i].length());
+                    if (r[i].length() <= MAX_WIDTH) {
+                        w[i] = Math.max(w[i], r[i].length());
+                    }
                 }
             }
             // numeric columns among the first three are right-aligned, like go tool nm's addresses
@@ -488,11 +503,18 @@ final class InspectCommand implements Runnable {
                 for (int i = 0; i < n; i++) {
                     boolean right = numeric[i] && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0));
                     if (i == n - 1) {
-                        sb.append(r[i]);
+                        // a last cell of several lines (an itab's methods, one per line) continues
+                        // under its own column
+                        int col = sb.length();
+                        String[] parts = r[i].split("\n", -1);
+                        sb.append(parts[0]);
+                        for (int k = 1; k < parts.length; k++) {
+                            sb.append('\n').append(" ".repeat(col)).append(parts[k]);
+                        }
                     } else if (right) {
-                        sb.append(" ".repeat(w[i] - r[i].length())).append(r[i]).append("  ");
+                        sb.append(" ".repeat(Math.max(0, w[i] - r[i].length()))).append(r[i]).append("  ");
                     } else {
-                        sb.append(r[i]).append(" ".repeat(w[i] - r[i].length())).append("  ");
+                        sb.append(r[i]).append(" ".repeat(Math.max(0, w[i] - r[i].length()))).append("  ");
                     }
                 }
                 out.println(sb.toString().stripTrailing());

@@ -28,6 +28,33 @@ class InspectCliTest extends NativeMemoryTest {
         return CliTest.run(args);
     }
 
+    /**
+     * Text tables read well on real binaries: a cell longer than the cap (one long anonymous struct type)
+     * shifts only its own line, every other line keeps its columns; hashes are hex as in the demo.
+     */
+    @Test
+    void longCellsDoNotWidenTheirColumnAndHashesAreHex() throws Exception {
+        InspectCommand.Table t = new InspectCommand.Table("ADDRESS", "NAME", "METHODS");
+        t.row("4a0000", "main.T", "M");
+        t.row("4a0040", "struct { " + "f int; ".repeat(100) + "}", "-");
+        t.row("4a0080", "main.U", "N");
+        t.row("4a00c0", "main.V", "A\nB");
+        java.io.StringWriter sw = new java.io.StringWriter();
+        try (java.io.PrintWriter pw = new java.io.PrintWriter(sw)) {
+            t.print(pw);
+        }
+        List<String> lines = sw.toString().lines().toList();
+        assertEquals(" 4a0000  main.T  M", lines.get(1), "ADDRESS right-aligned under its header");
+        assertEquals(" 4a0080  main.U  N", lines.get(3));
+        assertTrue(lines.get(2).length() > 700 && lines.get(2).endsWith("}  -"), "the long cell whole, on its own line");
+        assertEquals(" 4a00c0  main.V  A", lines.get(4));
+        assertEquals("                 B", lines.get(5), "a second line of the last cell under its column");
+        CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect").toString(), "--itabs");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*[0-9a-f]+  0x[0-9a-f]{8}  .*")), r.out());
+        assertTrue(r.out().lines().mapToInt(String::length).max().orElse(0) < 200, "no line is stretched by another's cell");
+    }
+
     @Test
     void binaryJsonHasTheDocumentedFields() throws Exception {
         CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect").toString(), "--json");
@@ -57,9 +84,15 @@ class InspectCliTest extends NativeMemoryTest {
     void binaryTextIsAlignedColumns() {
         CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect-stripped").toString(), "--itabs");
         assertEquals(0, r.rc(), r.err());
-        List<String> lines = r.out().lines().dropWhile(l -> !l.startsWith("ADDRESS")).takeWhile(l -> !l.isBlank()).toList();
+        List<String> all = r.out().lines().dropWhile(l -> !l.startsWith("ADDRESS")).takeWhile(l -> !l.isBlank()).toList();
+        int col = all.get(0).indexOf("INTERFACE");
+        int fun = all.get(0).indexOf("FUN");
+        // an itab's methods one per line: the lines after its first go on under FUN, blank before it
+        List<String> lines = all.stream().filter(l -> !l.substring(0, fun).isBlank()).toList();
         assertEquals(15, lines.size(), r.out());
-        int col = lines.get(0).indexOf("INTERFACE");
+        for (String l : all) {
+            assertTrue(!l.substring(0, fun).isBlank() || l.charAt(fun) != ' ', "a continuation line under FUN: " + l);
+        }
         for (String l : lines.subList(1, lines.size())) {
             assertEquals(' ', l.charAt(col - 1), l);
             assertNotEquals(' ', l.charAt(col), l);

@@ -5,6 +5,7 @@ import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
 import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.LiveMemory;
 import io.goheap.runtime.sys.GoThrow;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Reservation;
@@ -54,7 +55,7 @@ public final class Heap {
     static final int TINY_SPAN_CLASS = MSpan.spanClass(Go119.GO_TINY_SIZE_CLASS(), true);
 
     private final SysMemory sys;
-    private final GoMemory mem;
+    private final LiveMemory mem; // the final class: its checks inline without a type test
     private final Symbol zerobase;
     /** Go's mheap_.lock: guards everything below and the shared mcache */
     private final ReentrantLock lock = new ReentrantLock();

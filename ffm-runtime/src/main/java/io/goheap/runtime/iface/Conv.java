@@ -11,7 +11,7 @@ import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
-import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.mem.LiveMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -50,7 +50,7 @@ public final class Conv {
 
     private final Heap heap;
     private final Procs procs;
-    private final GoMemory mem;
+    private final LiveMemory mem; // the final class: its checks inline without a type test
     private final Symbol staticuint64s;
     private final Symbol zeroVal;
     /** the addresses of the two symbols, read on every call */

@@ -453,11 +453,7 @@ public final class GoImage implements AutoCloseable {
             int magic = seg.get(U32, off);
             return magic == 0xfffffff1 || magic == 0xfffffffa || magic == 0xfffffffb;
         }, a -> {
-            // the header's shape, a prefix every release since 1.16 shares with 1.19's pcHeader: two
-            // zero pad bytes, the instruction quantum, the pointer size
-            int quantum = space.u8(a + pcHeader.minLC$offset());
-            if (space.u8(a + pcHeader.pad1$offset()) == 0 && space.u8(a + pcHeader.pad2$offset()) == 0
-                    && (quantum == 1 || quantum == 2 || quantum == 4) && space.u8(a + pcHeader.ptrSize$offset()) == 8) {
+            if (Pclntab.hasHeaderShape(space, a)) {
                 found[0] = a;
                 found[1] = space.u32(a) & 0xffffffffL;
                 return false;

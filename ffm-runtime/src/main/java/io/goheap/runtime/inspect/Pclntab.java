@@ -70,9 +70,16 @@ public final class Pclntab {
      * bytes, a minimum instruction size of 1, 2 or 4 and a pointer size of 8.
      */
     public static boolean isHeader(GoMemory space, long addr) {
-        if (!space.contains(addr, pcHeader.sizeof()) || space.u32(addr + pcHeader.magic$offset()) != Go119.GO_PCHEADER_MAGIC_1_18()) {
-            return false;
-        }
+        return space.contains(addr, pcHeader.sizeof()) && space.u32(addr + pcHeader.magic$offset()) == Go119.GO_PCHEADER_MAGIC_1_18()
+                && hasHeaderShape(space, addr);
+    }
+
+    /**
+     * The header's shape after the magic, a prefix every release since Go 1.16 shares with 1.19's
+     * pcHeader: two zero pad bytes, a minimum instruction size of 1, 2 or 4 and a pointer size of 8.
+     * {@code addr} must hold at least that prefix.
+     */
+    static boolean hasHeaderShape(GoMemory space, long addr) {
         int minLC = space.u8(addr + pcHeader.minLC$offset());
         return space.u8(addr + pcHeader.pad1$offset()) == 0 && space.u8(addr + pcHeader.pad2$offset()) == 0
                 && (minLC == 1 || minLC == 2 || minLC == 4) && space.u8(addr + pcHeader.ptrSize$offset()) == Go119.GO_PTR_SIZE();

@@ -1,8 +1,7 @@
 package io.goheap.runtime.abi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.goheap.runtime.testing.NativeDir;
+import io.goheap.runtime.testing.LayoutCheckProgram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -11,13 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * View one against view two: gcc's sizeof/offsetof on native/include/goheap/go1_19_amd64.h
@@ -31,16 +27,7 @@ class LayoutCheckTest {
 
     @BeforeAll
     static void compileAndRun() throws Exception {
-        Path nativeDir = NativeDir.get();
-        Path exe = tmp.resolve("layoutcheck");
-        run(List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", nativeDir.resolve("include").toString(),
-                "-o", exe.toString(), nativeDir.resolve("layoutcheck.c").toString()), tmp.resolve("gcc.log"));
-        Path json = tmp.resolve("layout.json");
-        run(List.of(exe.toString()), json);
-        fromGcc = new HashMap<>();
-        for (JsonNode s : new ObjectMapper().readTree(json.toFile())) {
-            fromGcc.put(s.get("struct").asText(), s);
-        }
+        fromGcc = LayoutCheckProgram.run("layoutcheck.c", tmp);
     }
 
     @Test
@@ -69,19 +56,5 @@ class LayoutCheckTest {
             }));
         }
         return tests;
-    }
-
-    private static void run(List<String> cmd, Path output) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + cmd);
-        assertEquals(0, p.exitValue(), () -> cmd + " failed: " + readQuietly(output));
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return java.nio.file.Files.readString(p);
-        } catch (Exception e) {
-            return "(no output)";
-        }
     }
 }

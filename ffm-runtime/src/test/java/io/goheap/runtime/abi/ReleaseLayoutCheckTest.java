@@ -1,7 +1,7 @@
 package io.goheap.runtime.abi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goheap.runtime.testing.LayoutCheckProgram;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.PtypeFixture;
 import org.junit.jupiter.api.DynamicContainer;
@@ -15,19 +15,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two independent views of each later release: gcc's sizeof/offsetof on native/include/goheap/go1_N_amd64.h
@@ -172,33 +169,6 @@ class ReleaseLayoutCheckTest {
 
     /** gcc's view of {@code release}: layoutcheck-1.N.c compiled and run in {@code dir}, by C struct name. */
     static Map<String, JsonNode> gcc(String release, Path dir) throws Exception {
-        Path nativeDir = NativeDir.get();
-        Path src = nativeDir.resolve("layoutcheck-" + release + ".c");
-        assertTrue(Files.isRegularFile(src), "no " + src);
-        Path exe = dir.resolve("layoutcheck-" + release);
-        run(List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", nativeDir.resolve("include").toString(),
-                "-o", exe.toString(), src.toString()), dir.resolve("gcc-" + release + ".log"));
-        Path json = dir.resolve("layout-" + release + ".json");
-        run(List.of(exe.toString()), json);
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (JsonNode s : new ObjectMapper().readTree(json.toFile())) {
-            assertNotNull(s.get("struct"));
-            out.put(s.get("struct").asText(), s);
-        }
-        return out;
-    }
-
-    private static void run(List<String> cmd, Path output) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + cmd);
-        assertEquals(0, p.exitValue(), () -> cmd + " failed: " + quietly(output));
-    }
-
-    private static String quietly(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(no output)";
-        }
+        return LayoutCheckProgram.run("layoutcheck-" + release + ".c", dir);
     }
 }

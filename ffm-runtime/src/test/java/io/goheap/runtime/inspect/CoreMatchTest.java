@@ -47,9 +47,9 @@ class CoreMatchTest {
     /** The executable's file mapped, but not as its segments say (another build of it, or another file of that name). */
     @Test
     void aCoreThatMapsTheFileOtherwiseIsRefused() throws Exception {
-        byte[] core = new SyntheticCore().mappedFile(0x400000, 0x477000, 0, "/tmp/x/inspect").load(0x400000, 0x77000, PF_R | PF_X).bytes();
+        byte[] core = new SyntheticCore().mappedFile(0x400000, 0x477000, 0, "/srv/app/inspect").load(0x400000, 0x77000, PF_R | PF_X).bytes();
         String m = refused(core, "inspect").getMessage();
-        assertTrue(m.contains("inspect would map " + INSPECT_RUN + ", but the core maps /tmp/x/inspect at 0x400000-0x477000 from offset 0x0"), m);
+        assertTrue(m.contains("inspect would map " + INSPECT_RUN + ", but the core maps /srv/app/inspect at 0x400000-0x477000 from offset 0x0"), m);
     }
 
     /** Without NT_FILE, a core must at least have segments where the executable's are, executable where its code is. */

@@ -355,11 +355,6 @@ public final class CallGate {
         }
     }
 
-    /** True once the gate closed. */
-    public boolean isClosed() {
-        return closed;
-    }
-
     private long slotValue() {
         return (long) ValueLayout.JAVA_LONG.varHandle().getAcquire(word, 0L);
     }

@@ -1,5 +1,7 @@
 package io.goheap.runtime.abi;
 
+import io.goheap.layouts.go119.Go119;
+
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
@@ -19,9 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code size} = {@code Size_}, {@code gcdata} = {@code GCData}, {@code _type} = {@code Type}), or by
  * one of the renames Go made ({@link #RENAMED}).
  *
- * <p>The first step of the ABI as a value: the readers and the simulator still import the 1.19 layouts
- * directly; they are to take an {@code Abi} instead. Immutable and thread-safe (layouts are resolved
- * once, by reflection, and cached).
+ * <p>Beside the layouts, the release's rules a reader needs and C cannot say: which map type the
+ * program uses ({@link #mapTypeSize()}: Go 1.24 and 1.25 build either kind, {@link #withOldMaps()}),
+ * whether the module lists its types and itabs in {@code typelinks}/{@code itablinks} or in one type
+ * region ({@link #hasTypeRegion()}, Go 1.27), the pclntab magic, whether the pcHeader still holds the
+ * text start ({@link #pcHeaderHasTextStart()}), and where the direct-interface bit lives. The readers of
+ * {@code inspect} take an {@code Abi}; the simulator is still Go 1.19's.
+ *
+ * <p>Immutable and thread-safe (layouts and offsets are resolved once, by reflection, and cached).
  */
 public final class Abi {
     /**
@@ -31,17 +38,107 @@ public final class Abi {
      * {@code imethod.ityp} is {@code Typ}, {@code maptype.elemsize} is {@code ValueSize}.
      */
     static final Map<String, String> RENAMED = Map.of("ptrdata", "PtrBytes", "typ", "Type", "mhdr", "Methods", "ityp", "Typ",
-            "elemsize", "ValueSize");
+            "elemsize", "ValueSize", "bucket", "Group");
 
     private static final Map<GoRelease, Abi> ALL = new ConcurrentHashMap<>();
 
+    /** Bytes of a pointer (linux/amd64, every release). */
+    public static final int PTR_SIZE = Go119.GO_PTR_SIZE();
+    /** {@code stringStruct.str} and {@code .len}: a Go string header's words (every release). */
+    public static final long STRING_STR = io.goheap.layouts.go119.string.str$offset();
+    public static final long STRING_LEN = io.goheap.layouts.go119.string.len$offset();
+    /** {@code itabInitSize}: the initial itabTable's slots, the smallest table (iface.go; unchanged 1.19-1.27). */
+    public static final long ITAB_INIT_SIZE = Go119.GO_ITAB_INIT_SIZE();
+    /** {@code persistentChunkSize}: 256 KiB (malloc.go; unchanged 1.19-1.27). */
+    public static final long PERSISTENT_CHUNK_SIZE = Go119.GO_PERSISTENT_CHUNK_SIZE();
+    /** {@code _Pdead}, the largest P status (runtime2.go; 4 in every release, 1.27's {@code _Psyscall_unused} kept its place). */
+    public static final int P_DEAD = Go119.GO_P_DEAD();
+
     private final GoRelease release;
     private final String pkg;
-    private final Map<String, GroupLayout> structs = new ConcurrentHashMap<>();
+    private final Map<String, GroupLayout> structs;
+    /** Cached {@link #offset} answers, "struct.field" to the offset or -1 when the release has no such field. */
+    private final Map<String, Long> offsets;
+    /** True for a Go 1.24 or 1.25 program built with {@code GOEXPERIMENT=noswissmap}: 1.19's 88-byte map type. */
+    private final boolean oldMaps;
 
     private Abi(GoRelease release) {
+        this(release, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), false);
+    }
+
+    private Abi(GoRelease release, Map<String, GroupLayout> structs, Map<String, Long> offsets, boolean oldMaps) {
         this.release = release;
         this.pkg = "io.goheap.layouts.go1" + release.minor();
+        this.structs = structs;
+        this.offsets = offsets;
+        this.oldMaps = oldMaps;
+    }
+
+    /**
+     * The layouts a program of {@code release} is read with: its own, and Go 1.19's for Go 1.18 (whose
+     * runtime structs, pclntab magic and moduledata are 1.19's).
+     *
+     * @throws IllegalArgumentException if goheap reads no program of that release ({@link GoRelease#isReadable()})
+     */
+    public static Abi forReading(GoRelease release) {
+        if (!release.isReadable()) {
+            throw new IllegalArgumentException(release + ": goheap reads " + GoRelease.READABLE + " programs");
+        }
+        return of(release.minor() == 18 ? new GoRelease(19) : release);
+    }
+
+    /**
+     * This release's layouts for a program built with {@code GOEXPERIMENT=noswissmap}: Go 1.24 and 1.25
+     * then lay out 1.19's 88-byte map type ({@code abi.OldMapType}); every other struct is the same.
+     * Other releases have one kind of map and answer themselves.
+     */
+    public Abi withOldMaps() {
+        if (oldMaps || release.minor() < 24 || release.minor() > 25) {
+            return this;
+        }
+        return new Abi(release, structs, offsets, true);
+    }
+
+    /** Whether this is a Go 1.24/1.25 program's view with the old maps ({@link #withOldMaps()}). */
+    public boolean oldMaps() {
+        return oldMaps;
+    }
+
+    /**
+     * Bytes of the map type descriptor, which the uncommon type follows: 88 up to Go 1.23 (and with
+     * {@code noswissmap}), 112 for 1.24 to 1.26's swiss maps, 136 in 1.27 (GO-RELEASES.md, "Map").
+     */
+    public long mapTypeSize() {
+        return oldMaps ? Abi.of(new GoRelease(19)).sizeOf("maptype") : sizeOf("maptype");
+    }
+
+    /**
+     * True from Go 1.27: the module has no {@code typelinks}/{@code itablinks}; its type descriptors lie one
+     * after the other from {@code types + 8} to {@code types + typedesclen}, and its itabs from
+     * {@code types + itaboffset} for {@code itabsize} bytes.
+     */
+    public boolean hasTypeRegion() {
+        return release.minor() >= 27;
+    }
+
+    /** The pcHeader magic this release's linker writes. */
+    public int pclntabMagic() {
+        return release.pclntabMagic();
+    }
+
+    /** False from Go 1.26, whose pcHeader word at textStart's place is a blank 0 ({@code moduledata.text} says it). */
+    public boolean pcHeaderHasTextStart() {
+        return release.minor() < 26;
+    }
+
+    /** The ELF section holding the moduledata alone (Go 1.26 on), or null. */
+    public String moduledataSection() {
+        return release.minor() >= 26 ? ".go.module" : null;
+    }
+
+    /** Whether {@code kindDirectIface} (0x20) moved from the kind byte to tflag (Go 1.26). */
+    public boolean directIfaceInTFlag() {
+        return release.minor() >= 26;
     }
 
     /**
@@ -105,9 +202,11 @@ public final class Abi {
 
     /** The offset of the field 1.19 calls {@code field} in {@code struct}, if the release has it. */
     public OptionalLong offset(String struct, String field) {
-        String n = fieldName(struct, field);
-        return n == null ? OptionalLong.empty()
-                : OptionalLong.of(layout(struct).byteOffset(MemoryLayout.PathElement.groupElement(n)));
+        long off = offsets.computeIfAbsent(struct + "." + field, k -> {
+            String n = fieldName(struct, field);
+            return n == null ? -1L : layout(struct).byteOffset(MemoryLayout.PathElement.groupElement(n));
+        });
+        return off < 0 ? OptionalLong.empty() : OptionalLong.of(off);
     }
 
     /**
@@ -137,6 +236,6 @@ public final class Abi {
 
     @Override
     public String toString() {
-        return "Abi[" + release + "]";
+        return "Abi[" + release + (oldMaps ? ", noswissmap" : "") + "]";
     }
 }

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
  * A Go release, {@code 1.N} (the patch level does not change a layout): what a binary's build info
  * names, what {@code --go} asks for, and what each release's pclntab magic says.
  *
- * <p>goheap reads the Go 1.18 and 1.19 layouts ({@link #isReadable()}); for 1.19 and 1.21 to 1.27 it
- * holds the measured layouts ({@code native/fixtures/ptype-o-1.N.txt}, {@link #HAS_GROUND_TRUTH}),
- * the ground truth for reading and simulating them. Immutable.
+ * <p>goheap reads the programs of Go 1.18, 1.19 and 1.21 to 1.27 ({@link #isReadable()}): for 1.19 and
+ * 1.21 to 1.27 it holds the measured layouts ({@code native/fixtures/ptype-o-1.N.txt},
+ * {@link #HAS_GROUND_TRUTH}); 1.18's runtime structs are 1.19's. Go 1.20 is refused by name: no
+ * toolchain of it was at hand to prove its layouts against. Immutable.
  *
  * @param minor N of Go 1.N
  */
@@ -18,8 +19,8 @@ public record GoRelease(int minor) implements Comparable<GoRelease> {
     /** Releases with committed ground truth (Debian serves no Go 1.20 toolchain). */
     public static final List<GoRelease> HAS_GROUND_TRUTH = List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22),
             new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26), new GoRelease(27));
-    /** What the readers decode: the releases whose moduledata, type descriptors and itabs are Go 1.19's. */
-    public static final String READABLE = "Go 1.18 and 1.19";
+    /** What the readers decode, for messages. */
+    public static final String READABLE = "Go 1.18, 1.19 and 1.21 to 1.27";
 
     /** {@code go1.N} in a version string ({@code go1.24.4}, {@code go1.21rc2}, {@code devel go1.22-abc}), or {@code 1.N}. */
     private static final Pattern VERSION = Pattern.compile("(?:^|\\s)(?:go)?1\\.(\\d{1,4})(?![\\d])");
@@ -54,9 +55,9 @@ public record GoRelease(int minor) implements Comparable<GoRelease> {
         return find(s.strip());
     }
 
-    /** Whether goheap's readers decode this release's binaries and cores (its layouts are Go 1.19's). */
+    /** Whether goheap's readers decode this release's binaries and cores: 1.18 (as 1.19) and every release with ground truth. */
     public boolean isReadable() {
-        return minor == 18 || minor == 19;
+        return minor == 18 || HAS_GROUND_TRUTH.contains(this);
     }
 
     /** The pcHeader magic this release's linker writes: 1.2-1.15, 1.16-1.17, 1.18-1.19, 1.20 on. */

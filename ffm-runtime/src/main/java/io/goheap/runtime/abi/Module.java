@@ -5,10 +5,22 @@ import io.goheap.runtime.mem.BadAddressException;
 
 /**
  * The address ranges of one Go module that offsets resolve against ({@code moduledata.types/etypes},
- * {@code text/etext}), and the address space holding it: what {@code resolveNameOff},
- * {@code resolveTypeOff} and {@code textOff} need (runtime/type.go).
+ * {@code text/etext}), the address space holding it and the release it was built by: what
+ * {@code resolveNameOff}, {@code resolveTypeOff} and {@code textOff} need (runtime/type.go), and what
+ * the views need to know of the release ({@link Abi#mapTypeSize()}).
+ *
+ * @param space the memory holding the module
+ * @param abi   the release's layouts and rules
+ * @param types  {@code moduledata.types}
+ * @param etypes {@code moduledata.etypes}
+ * @param text   {@code moduledata.text}
+ * @param etext  {@code moduledata.etext}
  */
-public record Module(GoMemory space, long types, long etypes, long text, long etext) {
+public record Module(GoMemory space, Abi abi, long types, long etypes, long text, long etext) {
+    /** The module of a Go 1.19 program (goheap's own simulation). */
+    public Module(GoMemory space, long types, long etypes, long text, long etext) {
+        this(space, Abi.of(new GoRelease(19)), types, etypes, text, etext);
+    }
 
     /**
      * {@code resolveNameOff}: the name at {@code types + off}; 0 means "no name".

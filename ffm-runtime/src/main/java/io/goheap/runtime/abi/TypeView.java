@@ -7,7 +7,9 @@ import io.goheap.layouts.go119._type;
 import io.goheap.layouts.go119.arraytype;
 import io.goheap.layouts.go119.chantype;
 import io.goheap.layouts.go119.functype;
+import io.goheap.layouts.go119.imethod;
 import io.goheap.layouts.go119.interfacetype;
+import io.goheap.layouts.go119.method;
 import io.goheap.layouts.go119.maptype;
 import io.goheap.layouts.go119.ptrtype;
 import io.goheap.layouts.go119.slice;
@@ -120,13 +122,38 @@ public record TypeView(Module module, long address) {
         } else if (k == Go119.GO_KIND_FUNC()) {
             return functype.sizeof();
         } else if (k == Go119.GO_KIND_MAP()) {
-            return maptype.sizeof();
+            return module.abi().mapTypeSize();
         } else if (k == Go119.GO_KIND_STRUCT()) {
             return structtype.sizeof();
         } else if (k == Go119.GO_KIND_INTERFACE()) {
             return interfacetype.sizeof();
         }
         return _type.sizeof();
+    }
+
+    /**
+     * The bytes this descriptor takes where the linker lays descriptors one after the other (Go 1.27's
+     * {@code Type.DescriptorSize}): the kind's struct, the uncommon type, the parameter words of a func,
+     * the imethods of an interface or the fields of a struct, then the methods.
+     *
+     * @throws IllegalStateException for a kind that has no descriptor (Go panics "invalid type descriptor")
+     *         or an implausible count
+     */
+    public long descriptorSize() {
+        int k = kind();
+        if (k == 0 || k > Go119.GO_KIND_UNSAFE_POINTER()) {
+            throw new IllegalStateException("invalid type descriptor: kind " + k);
+        }
+        long add = 0;
+        if (k == Go119.GO_KIND_FUNC()) {
+            add = (long) (in().size() + out().size()) * Go119.GO_PTR_SIZE();
+        } else if (k == Go119.GO_KIND_INTERFACE()) {
+            add = (long) asInterface().methodCount() * imethod.sizeof();
+        } else if (k == Go119.GO_KIND_STRUCT()) {
+            add = (long) checkCount(space().u64(address + structtype.fields$offset() + slice.len$offset())) * structfield.sizeof();
+        }
+        UncommonTypeView u = uncommon();
+        return tailSize() + (u == null ? 0 : uncommontype.sizeof() + (long) checkCount(u.mcount()) * method.sizeof()) + add;
     }
 
     /** The element type of a pointer, slice, array, chan or map. @throws IllegalStateException for other kinds */
@@ -147,6 +174,66 @@ public record TypeView(Module module, long address) {
             throw new IllegalStateException(string() + " (" + kindName() + ") has no element type");
         }
         return module.typeAt(space().u64(address + off));
+    }
+
+    /**
+     * The addresses of the types this descriptor points at, in a fixed order: the element (pointer, slice,
+     * array, chan, map), an array's slice type, a map's key and its bucket (up to Go 1.23) or group type
+     * (swiss maps), a func's parameters and results, a struct's field types, an interface's method func
+     * types, the uncommon methods' func types, and {@code ptrToThis}. What a walk of every type a module
+     * holds follows from typelinks and itabs. Nulls left out.
+     *
+     * @throws io.goheap.runtime.mem.BadAddressException if the descriptor or a list it holds is unreadable
+     * @throws IllegalStateException if a list's length is implausible
+     */
+    public List<Long> referencedTypes() {
+        List<Long> out = new ArrayList<>();
+        int k = kind();
+        if (k == Go119.GO_KIND_PTR() || k == Go119.GO_KIND_SLICE() || k == Go119.GO_KIND_ARRAY() || k == Go119.GO_KIND_CHAN()
+                || k == Go119.GO_KIND_MAP()) {
+            add(out, elem());
+        }
+        if (k == Go119.GO_KIND_ARRAY()) {
+            addWord(out, address + arraytype.slice$offset());
+        }
+        if (k == Go119.GO_KIND_MAP()) {
+            addWord(out, address + maptype.key$offset());
+            // maptype.bucket (1.19) and abi.SwissMapType.Group / abi.MapType.Group are all at offset 64
+            addWord(out, address + module.abi().offsetOf("maptype", "bucket"));
+        }
+        if (k == Go119.GO_KIND_FUNC()) {
+            in().forEach(x -> add(out, x));
+            out().forEach(x -> add(out, x));
+        }
+        if (k == Go119.GO_KIND_STRUCT()) {
+            fields().forEach(f -> add(out, f.type()));
+        }
+        if (k == Go119.GO_KIND_INTERFACE()) {
+            for (InterfaceTypeView.IMethod m : asInterface().methods()) {
+                add(out, m.type());
+            }
+        }
+        UncommonTypeView u = uncommon();
+        if (u != null) {
+            for (UncommonTypeView.Method m : u.methods()) {
+                add(out, m.type());
+            }
+        }
+        add(out, module.type(ptrToThis()));
+        return out;
+    }
+
+    private static void add(List<Long> out, TypeView t) {
+        if (t != null) {
+            out.add(t.address());
+        }
+    }
+
+    private void addWord(List<Long> out, long at) {
+        long a = space().u64(at);
+        if (a != 0) {
+            out.add(a);
+        }
     }
 
     /** A func type's parameters. @throws IllegalStateException if not a func */

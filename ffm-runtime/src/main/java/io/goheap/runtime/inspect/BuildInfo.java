@@ -1,7 +1,7 @@
 package io.goheap.runtime.inspect;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.string;
+import io.goheap.runtime.abi.Abi;
+
 import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.mem.BadAddressException;
 
@@ -78,7 +78,7 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
                 throw new IllegalStateException("build info pointer size " + ptrSize + " (only 64-bit is read)");
             }
             version = stringHeader(space, space.u64(addr + SENTINEL));
-            mod = stringHeader(space, space.u64(addr + SENTINEL + Go119.GO_PTR_SIZE()));
+            mod = stringHeader(space, space.u64(addr + SENTINEL + Abi.PTR_SIZE));
         }
         return parse(version, mod);
     }
@@ -140,8 +140,8 @@ public record BuildInfo(String goVersion, String path, Module main, List<Module>
     }
 
     private static String stringHeader(GoMemory space, long hdr) {
-        long p = space.u64(hdr + string.str$offset());
-        long n = space.u64(hdr + string.len$offset());
+        long p = space.u64(hdr + Abi.STRING_STR);
+        long n = space.u64(hdr + Abi.STRING_LEN);
         if (n < 0 || n > MAX_STRING) {
             throw new BadAddressException(p, n, space.describe() + " (build info string of " + n + " bytes)");
         }

@@ -1,11 +1,9 @@
 package io.goheap.runtime.inspect;
 
 import io.goheap.layouts.elf.Elf;
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.moduledata;
-import io.goheap.layouts.go119.pcHeader;
-import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.mem.BadAddressException;
 import io.goheap.runtime.abi.InterfaceTypeView;
@@ -20,6 +18,7 @@ import io.goheap.runtime.elf.MalformedFileException;
 import io.goheap.runtime.image.Symbol;
 import io.goheap.runtime.sys.Mapping;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -33,10 +32,17 @@ import java.util.function.LongConsumer;
 /**
  * One Go program's memory, whatever holds it: an executable's sections, a core file laid over its
  * executable, a goheap dump, or a live {@link GoRuntime}. All four give the same things through the
- * same code: the {@code moduledata} (by the {@code runtime.firstmoduledata} symbol, or in a stripped
- * binary through its pclntab and a scan for the moduledata that points at it), the itabs of
- * {@code itablinks}, every type reachable from {@code typelinks} and the itabs, function names from
- * the pclntab (or the symbol table), and the build info.
+ * same code: the release ({@link #release()}: the build info names it, {@code --go} overrides it, the
+ * pclntab magic must agree), the {@code moduledata} (by the {@code runtime.firstmoduledata} symbol,
+ * the {@code .go.module} section of Go 1.26 on, or in a stripped binary through its pclntab and a
+ * scan for the moduledata that points at it), the static itabs ({@code itablinks}, or Go 1.27's itab
+ * region), every type reachable from {@code typelinks} (Go 1.27: the type region) and the itabs,
+ * function names from the pclntab (or the symbol table), and the build info. Every layout is the
+ * release's own ({@link Abi}).
+ *
+ * <p>A position-independent executable read as a file has its {@code R_X86_64_RELATIVE} relocations
+ * applied to copies of the sections they patch, as the dynamic loader would at the link address: an
+ * externally linked PIE's moduledata pointers are only there after it.
  *
  * <p>Every read goes through a bounds-checked {@link GoMemory}; files are mapped, never read into
  * the heap. Decoding problems that leave the rest readable (one corrupt itab, a type pointer outside
@@ -87,6 +93,8 @@ public final class GoImage implements AutoCloseable {
     private final Set<Long> outsideTypes = new HashSet<>();
     /** Where a position-independent executable was loaded, less its link address (0 otherwise). */
     private final long bias;
+    private final Abi abi;
+    private final String releaseFoundBy;
 
     private GoImage(Kind kind, String description, GoMemory space, List<Area> areas, SymbolTable symbols,
                     String goVersionHint, ElfFile exe, long bias, List<String> early, GoRelease given) {
@@ -100,17 +108,28 @@ public final class GoImage implements AutoCloseable {
         this.goVersionHint = goVersionHint;
         // the build info first: it names the release, so another release is refused by its name
         this.buildInfo = readBuildInfo(exe);
-        requireReadableRelease(given);
+        String[] by = new String[1];
+        GoRelease named = namedRelease(given, by);
         long[] md = new long[1];
-        this.moduledataFoundBy = locateModuledata(exe, md);
+        GoRelease[] seen = new GoRelease[1];
+        this.moduledataFoundBy = locateModuledata(exe, named, md, seen);
         this.moduledataAddr = md[0];
-        requireGo119Layout();
-        this.module = new Module(space, word(moduledata.types$offset()), word(moduledata.etypes$offset()),
-                word(moduledata.text$offset()), word(moduledata.etext$offset()));
+        GoRelease release = named != null ? named : seen[0];
+        if (named == null) {
+            by[0] = seen[0] + " by the moduledata's shape and pclntab magic (no build info names the release; --go 1.N sets it)";
+            addFinding("release not named by a build info: read as " + by[0]);
+        }
+        this.releaseFoundBy = by[0];
+        Abi a = Abi.forReading(release);
+        this.abi = buildInfo != null && buildInfo.settings().stream().anyMatch(x -> x.startsWith("GOEXPERIMENT=") && x.contains("noswissmap"))
+                ? a.withOldMaps() : a;
+        requireLayout();
+        requireShape();
+        this.module = new Module(space, abi, md("types"), md("etypes"), md("text"), md("etext"));
         Pclntab p = null;
-        if (word(moduledata.pcHeader$offset()) != 0) {
+        if (md("pcHeader") != 0) {
             try {
-                p = new Pclntab(space, moduledataAddr);
+                p = new Pclntab(space, moduledataAddr, abi);
             } catch (BadAddressException | IllegalStateException e) {
                 addFinding("pclntab unreadable: " + e.getMessage());
             }
@@ -124,7 +143,8 @@ public final class GoImage implements AutoCloseable {
      * An executable: its allocated sections with bytes in the file, at their addresses.
      *
      * @throws MalformedFileException if the file is not a well-formed ELF executable
-     * @throws IllegalStateException if no Go 1.18/1.19 moduledata is found
+     * @throws IllegalStateException if its build info names a release goheap does not read, or no
+     *         moduledata of a release it reads is found
      */
     public static GoImage ofBinary(ElfFile exe) {
         return ofBinary(exe, null);
@@ -253,17 +273,67 @@ public final class GoImage implements AutoCloseable {
             }
         }
         List<FileMemory.Region> sorted = sortedCovered(covered);
+        List<Piece> pieces = new ArrayList<>();
         if (secs.isEmpty()) { // no section headers: the PT_LOAD segments' file bytes
             for (ElfFile.Segment p : exe.segments()) {
                 if (p.isLoad() && p.filesz() > 0) {
-                    addUncovered(sorted, "segment " + p.index() + " of " + exe.name(), p.vaddr() + bias, exe.bytes(p),
-                            (p.flags() & Elf.GOHEAP_PF_W()) != 0, out, areas);
+                    pieces.add(new Piece("segment " + p.index() + " of " + exe.name(), p.vaddr(), exe.bytes(p), (p.flags() & Elf.GOHEAP_PF_W()) != 0));
                 }
             }
+        } else {
+            for (ElfFile.Section s : secs) {
+                pieces.add(new Piece(s.name(), s.addr(), exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0));
+            }
+        }
+        if (exe.type() == Elf.GOHEAP_ET_DYN()) {
+            relocate(exe, pieces, bias);
+        }
+        for (Piece p : pieces) {
+            addUncovered(sorted, p.name(), p.addr() + bias, p.bytes(), p.writable(), out, areas);
+        }
+    }
+
+    /** A section (or segment) of an executable: name, link address, bytes, whether writable. */
+    private record Piece(String name, long addr, MemorySegment bytes, boolean writable) {
+    }
+
+    /**
+     * Applies the executable's {@code R_X86_64_RELATIVE} relocations as the dynamic loader would at load
+     * address link address + {@code bias}: each patched piece is replaced by a copy (the file stays
+     * read-only) whose word at {@code r_offset} is {@code bias + r_addend}. An externally linked PIE
+     * leaves those words 0 in the file; Go's internal linker writes the link-time value, which this
+     * rewrites with itself when {@code bias} is 0. Relocations outside every piece (in .bss) patch nothing.
+     */
+    private static void relocate(ElfFile exe, List<Piece> pieces, long bias) {
+        long[] rel = exe.relativeRelocations();
+        if (rel.length == 0) {
             return;
         }
-        for (ElfFile.Section s : secs) {
-            addUncovered(sorted, s.name(), s.addr() + bias, exe.bytes(s), (s.flags() & Elf.GOHEAP_SHF_WRITE()) != 0, out, areas);
+        List<Piece> byAddr = new ArrayList<>(pieces);
+        byAddr.sort((x, y) -> Long.compareUnsigned(x.addr(), y.addr()));
+        MemorySegment[] copies = new MemorySegment[byAddr.size()];
+        Arena arena = Arena.ofAuto();
+        for (int k = 0; k + 1 < rel.length; k += 2) {
+            long off = rel[k];
+            int i = io.goheap.runtime.mem.Floor.index(byAddr.size(), j -> byAddr.get(j).addr(), off);
+            if (i < 0) {
+                continue;
+            }
+            Piece p = byAddr.get(i);
+            long at = off - p.addr();
+            if (Long.compareUnsigned(at, p.bytes().byteSize()) >= 0 || p.bytes().byteSize() - at < Long.BYTES) {
+                continue;
+            }
+            if (copies[i] == null) {
+                copies[i] = arena.allocate(p.bytes().byteSize(), Long.BYTES).copyFrom(p.bytes());
+            }
+            copies[i].set(U64, at, bias + rel[k + 1]);
+        }
+        for (int i = 0; i < copies.length; i++) {
+            if (copies[i] != null) {
+                Piece p = byAddr.get(i);
+                pieces.set(pieces.indexOf(p), new Piece(p.name(), p.addr(), copies[i], p.writable()));
+            }
         }
     }
 
@@ -329,35 +399,89 @@ public final class GoImage implements AutoCloseable {
 
     // ---- moduledata ----
 
-    private String locateModuledata(ElfFile exe, long[] out) {
+    /**
+     * Finds the moduledata: by the {@code runtime.firstmoduledata} symbol; else, for Go 1.26 on, the
+     * {@code .go.module} section that holds it alone; else through the pclntab (its section
+     * {@code .gopclntab} or an internal PIE's {@code .data.rel.ro.gopclntab}, the {@code runtime.pclntab}
+     * symbol, or a scan for the pcHeader magic) and a scan of the data for the moduledata pointing at it.
+     * With {@code named} null (no build info) both magics are tried and {@code seen[0]} is set to the
+     * release the shape says (Go 1.19 for 0xfffffff0; for 0xfffffff1 Go 1.26 or 1.27 by the size of
+     * {@code .go.module}, else Go 1.25, whose reading of types and itabs 1.21 to 1.24 share but for
+     * swiss maps).
+     */
+    private String locateModuledata(ElfFile exe, GoRelease named, long[] out, GoRelease[] seen) {
+        seen[0] = named;
         SymbolTable.Sym s = symbols.get("runtime.firstmoduledata");
+        ElfFile.Section mod = exe == null ? null : exe.section(".go.module");
+        if (mod != null && (named == null || Abi.forReading(named).moduledataSection() != null)) {
+            if (named == null) {
+                seen[0] = mod.size() == Abi.of(new GoRelease(27)).sizeOf("moduledata") ? new GoRelease(27) : new GoRelease(26);
+            }
+            if (s == null) {
+                out[0] = mod.addr() + bias;
+                return "section .go.module";
+            }
+        }
         if (s != null) {
             out[0] = s.address();
+            if (seen[0] == null) {
+                seen[0] = magicRelease(space.u32(space.u64(s.address())));
+            }
             return "symbol runtime.firstmoduledata";
         }
+        int[] magics = named != null ? new int[] {Abi.forReading(named).pclntabMagic()} : new int[] {0xfffffff0, 0xfffffff1};
         long pcln = 0;
         String via = null;
-        ElfFile.Section sec = exe == null ? null : exe.section(".gopclntab");
-        if (sec != null && Pclntab.isHeader(space, sec.addr() + bias)) {
-            pcln = sec.addr() + bias;
-            via = "section .gopclntab";
+        for (String name : new String[] {".gopclntab", ".data.rel.ro.gopclntab"}) {
+            ElfFile.Section sec = exe == null ? null : exe.section(name);
+            if (pcln == 0 && sec != null && isPclntab(sec.addr() + bias, magics)) {
+                pcln = sec.addr() + bias;
+                via = "section " + name;
+            }
+        }
+        SymbolTable.Sym ps = symbols.get("runtime.pclntab");
+        if (pcln == 0 && ps != null && isPclntab(ps.address(), magics)) {
+            pcln = ps.address();
+            via = "symbol runtime.pclntab";
         }
         if (pcln == 0) {
-            pcln = scan(executableAreas(exe, false), 4, (seg, off) -> seg.get(U32, off) == Go119.GO_PCHEADER_MAGIC_1_18(),
-                    a -> Pclntab.isHeader(space, a));
-            via = "a scan for the pcHeader magic 0xfffffff0";
+            List<Area> where = new ArrayList<>(executableAreas(exe, false));
+            where.addAll(executableAreas(exe, true));
+            pcln = scan(where, 4, (seg, off) -> {
+                int m = seg.get(U32, off);
+                return m == magics[0] || m == magics[magics.length - 1];
+            }, a -> isPclntab(a, magics));
+            via = String.format("a scan for the pcHeader magic%s", magics.length == 1 ? String.format(" 0x%x", magics[0]) : "s 0xfffffff0, 0xfffffff1");
         }
         if (pcln == 0) {
-            throw new IllegalStateException(description + ": no Go 1.18/1.19 moduledata: no runtime.firstmoduledata symbol and no pclntab"
-                    + " (magic 0xfffffff0) found" + otherPclntab(exe));
+            throw new IllegalStateException(description + ": no moduledata of " + (named != null ? named : GoRelease.READABLE)
+                    + ": no runtime.firstmoduledata symbol and no pclntab found" + otherPclntab(exe));
         }
+        if (seen[0] == null) {
+            seen[0] = magicRelease(space.u32(pcln));
+        }
+        Abi probe = Abi.forReading(seen[0]);
         long pc = pcln;
-        long md = scan(executableAreas(exe, true), 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc));
+        long md = scan(executableAreas(exe, true), 8, (seg, off) -> seg.get(U64, off) == pc, a -> isModuledataFor(a, pc, probe));
         if (md == 0) {
             throw new IllegalStateException(String.format("%s: pclntab at 0x%x (by %s), but no moduledata points at it", description, pcln, via));
         }
         out[0] = md;
         return String.format("pclntab at 0x%x (%s) and a scan of the data for the moduledata that points at it", pcln, via);
+    }
+
+    /** The release a pcHeader magic alone gives: 1.19 (1.18 reads the same), else the newest that keeps the typelinks. */
+    private static GoRelease magicRelease(int magic) {
+        return magic == 0xfffffff0 ? new GoRelease(19) : new GoRelease(25);
+    }
+
+    private boolean isPclntab(long addr, int[] magics) {
+        for (int m : magics) {
+            if (Pclntab.isHeader(space, addr, m)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -404,10 +528,9 @@ public final class GoImage implements AutoCloseable {
     public List<Area> staticData() {
         long lo = -1;
         long hi = 0;
-        for (long[] r : new long[][] {{moduledata.noptrdata$offset(), moduledata.enoptrdata$offset()}, {moduledata.data$offset(), moduledata.edata$offset()},
-                {moduledata.bss$offset(), moduledata.ebss$offset()}, {moduledata.noptrbss$offset(), moduledata.enoptrbss$offset()}}) {
-            long a = word(r[0]);
-            long b = word(r[1]);
+        for (String[] r : new String[][] {{"noptrdata", "enoptrdata"}, {"data", "edata"}, {"bss", "ebss"}, {"noptrbss", "enoptrbss"}}) {
+            long a = md(r[0]);
+            long b = md(r[1]);
             if (Long.compareUnsigned(a, b) < 0) {
                 lo = Long.compareUnsigned(a, lo) < 0 ? a : lo;
                 hi = Long.compareUnsigned(b, hi) > 0 ? b : hi;
@@ -417,30 +540,38 @@ public final class GoImage implements AutoCloseable {
     }
 
     /**
-     * Refuses, by the name its build info gives, a binary of a release whose layouts goheap does not
-     * read, before anything is decoded with the Go 1.19 offsets. A version without a release number
-     * (a devel build without one) is left to the pclntab's magic. With {@code given} ({@code --go}) that
-     * release is taken instead: refused if goheap does not read it, else a build info that names
-     * another release is a finding.
+     * The release to read with, when something names it: {@code given} ({@code --go}), else the build
+     * info's Go version (a dump's note, a live runtime's own). A release goheap does not read is refused
+     * by that name before anything is decoded (Go 1.20, for one, has no toolchain here to prove its
+     * layouts). With {@code given}, a build info naming another release is a finding. Null when nothing
+     * names one (no build info, or a devel version without a release): the pclntab's magic and the
+     * moduledata's shape decide then. {@code by[0]} says where the release came from.
      */
-    private void requireReadableRelease(GoRelease given) {
+    private GoRelease namedRelease(GoRelease given, String[] by) {
         String v = buildInfo != null ? buildInfo.goVersion() : goVersionHint;
+        String whose = buildInfo != null ? "its build info" : "its notes";
         GoRelease found = GoRelease.find(v);
         if (given != null) {
             if (!given.isReadable()) {
-                throw new IllegalStateException(String.format("%s: --go %s: goheap reads %s programs only", description,
-                        "1." + given.minor(), GoRelease.READABLE));
+                throw new IllegalStateException(String.format("%s: --go %s: %s", description, "1." + given.minor(), unreadable(given)));
             }
             if (found != null && !found.equals(given)) {
-                addFinding(String.format("read as %s (--go), though its %s says %s", given,
-                        buildInfo != null ? "build info" : "notes", v.strip()));
+                addFinding(String.format("read as %s (--go), though %s says %s", given, whose, v.strip()));
             }
-            return;
+            by[0] = given + " (--go)";
+            return given;
         }
         if (found != null && !found.isReadable()) {
-            throw new IllegalStateException(String.format("%s: built by %s (%s); goheap reads %s programs only",
-                    description, v.strip(), buildInfo != null ? "its build info" : "its notes", GoRelease.READABLE));
+            throw new IllegalStateException(String.format("%s: built by %s (%s); %s", description, v.strip(), whose, unreadable(found)));
         }
+        by[0] = found == null ? null : v.strip() + " (" + whose + ")";
+        return found;
+    }
+
+    /** Why {@code r} is not read, for a refusal. */
+    private static String unreadable(GoRelease r) {
+        return r.minor() == 20 ? "Go 1.20 is not read: goheap has no Go 1.20 toolchain to prove its layouts against; it reads "
+                + GoRelease.READABLE + " programs" : "goheap reads " + GoRelease.READABLE + " programs only";
     }
 
     /**
@@ -451,7 +582,7 @@ public final class GoImage implements AutoCloseable {
         long[] found = {0, 0};
         scanAll(executableAreas(exe, false), 4, (seg, off) -> {
             int magic = seg.get(U32, off);
-            return magic == 0xfffffff1 || magic == 0xfffffffa || magic == 0xfffffffb;
+            return magic == 0xfffffff0 || magic == 0xfffffff1 || magic == 0xfffffffa || magic == 0xfffffffb;
         }, a -> {
             if (Pclntab.hasHeaderShape(space, a)) {
                 found[0] = a;
@@ -469,28 +600,67 @@ public final class GoImage implements AutoCloseable {
 
 
     /**
-     * A moduledata of another Go release has other fields at other offsets: refuse it by its pcHeader's
-     * magic (Go 1.2-1.15 0xfffffffb, 1.16-1.17 0xfffffffa, 1.18-1.19 0xfffffff0, 1.20+ 0xfffffff1)
-     * instead of decoding garbage. goheap's own images have no pclntab (pcHeader 0).
+     * The pcHeader's magic must be the release's (Go 1.18-1.19 0xfffffff0, 1.20 on 0xfffffff1; 1.16-1.17
+     * 0xfffffffa, 1.2-1.15 0xfffffffb): a build info or {@code --go} naming a release whose layouts the
+     * program does not have is refused instead of decoding garbage. goheap's own images have no pclntab
+     * (pcHeader 0).
      */
-    private void requireGo119Layout() {
-        long hdr = word(moduledata.pcHeader$offset());
+    private void requireLayout() {
+        long hdr = md("pcHeader");
         if (hdr == 0) {
             return;
         }
-        int magic = space.u32(hdr + pcHeader.magic$offset());
-        if (magic != Go119.GO_PCHEADER_MAGIC_1_18()) {
-            String release = GoRelease.ofMagic(magic);
-            throw new IllegalStateException(String.format("%s: pcHeader at 0x%x has magic 0x%x (%s); goheap reads the Go 1.18/1.19 layouts",
-                    description, hdr, magic, release));
+        int magic = space.u32(hdr + abi.offsetOf("pcHeader", "magic"));
+        if (magic != abi.pclntabMagic()) {
+            throw new IllegalStateException(String.format("%s: pcHeader at 0x%x has magic 0x%x (%s), not %s's 0x%x; read as %s",
+                    description, hdr, magic, GoRelease.ofMagic(magic), abi.release(), abi.pclntabMagic(), releaseFoundBy));
         }
     }
 
-    private boolean isModuledataFor(long md, long pcln) {
+    /**
+     * The moduledata must read as one of the release: its bounds pairs ({@code text/etext},
+     * {@code types/etypes}, the data and bss bounds, from Go 1.21 {@code covctrs/ecovctrs}) in order, and in
+     * Go 1.27 the type region inside the types. A moduledata of another release read with these offsets
+     * (a build info wiped, a wrong {@code --go}) fails here instead of giving garbage.
+     */
+    private void requireShape() {
+        if (md("pcHeader") == 0) {
+            return; // goheap's own image: its moduledata is the simulator's, checked where it is written
+        }
+        List<String[]> pairs = new ArrayList<>(List.of(new String[] {"text", "etext"}, new String[] {"types", "etypes"},
+                new String[] {"noptrdata", "enoptrdata"}, new String[] {"data", "edata"}, new String[] {"bss", "ebss"},
+                new String[] {"noptrbss", "enoptrbss"}));
+        if (abi.offset("moduledata", "covctrs").isPresent()) {
+            pairs.add(new String[] {"covctrs", "ecovctrs"});
+        }
+        for (String[] p : pairs) {
+            long lo = md(p[0]);
+            long hi = md(p[1]);
+            if (Long.compareUnsigned(lo, hi) > 0 || hi - lo > MAX_SPAN) {
+                throw new IllegalStateException(String.format("%s: the moduledata at 0x%x does not read as %s's (%s 0x%x, %s 0x%x); read as %s",
+                        description, moduledataAddr, abi.release(), p[0], lo, p[1], hi, releaseFoundBy));
+            }
+        }
+        if (abi.hasTypeRegion() && Long.compareUnsigned(md("typedesclen"), md("etypes") - md("types")) > 0) {
+            throw new IllegalStateException(String.format("%s: the moduledata at 0x%x does not read as %s's (typedesclen 0x%x past the types); read as %s",
+                    description, moduledataAddr, abi.release(), md("typedesclen"), releaseFoundBy));
+        }
+    }
+
+    /** Widest span a moduledata bounds pair may have: no Go module's text or data is 64 GiB. */
+    private static final long MAX_SPAN = 1L << 36;
+
+    /**
+     * Whether {@code md} is the moduledata of the pclntab at {@code pcln}: its funcnametab starts where
+     * the pcHeader says, and (before Go 1.26, whose pcHeader has no text start) its text where the
+     * pcHeader's text start is.
+     */
+    private boolean isModuledataFor(long md, long pcln, Abi a) {
         try {
-            return space.u64(md + moduledata.text$offset()) == space.u64(pcln + pcHeader.textStart$offset())
-                    && space.u64(md + moduledata.funcnametab$offset() + slice.array$offset())
-                    == pcln + space.u64(pcln + pcHeader.funcnameOffset$offset());
+            boolean names = space.u64(md + a.offsetOf("moduledata", "funcnametab") + a.offsetOf("slice", "array"))
+                    == pcln + space.u64(pcln + a.offsetOf("pcHeader", "funcnameOffset"));
+            return names && (!a.pcHeaderHasTextStart()
+                    || space.u64(md + a.offsetOf("moduledata", "text")) == space.u64(pcln + a.offsetOf("pcHeader", "textStart")));
         } catch (BadAddressException e) {
             return false;
         }
@@ -536,6 +706,11 @@ public final class GoImage implements AutoCloseable {
 
     private long word(long off) {
         return space.u64(moduledataAddr + off);
+    }
+
+    /** The moduledata word the 1.19 field {@code field} names, at the release's offset. */
+    private long md(String field) {
+        return word(abi.offsetOf("moduledata", field));
     }
 
     // ---- build info ----
@@ -600,6 +775,21 @@ public final class GoImage implements AutoCloseable {
         return module;
     }
 
+    /** The release's layouts and rules this image is read with. */
+    public Abi abi() {
+        return abi;
+    }
+
+    /** The release this image is read as. */
+    public GoRelease release() {
+        return abi.release();
+    }
+
+    /** Where the release came from: {@code --go}, the build info, or the pclntab magic and moduledata shape. */
+    public String releaseFoundBy() {
+        return releaseFoundBy;
+    }
+
     /** The pclntab, or null (goheap's own images have none). */
     public Pclntab pclntab() {
         return pclntab;
@@ -644,9 +834,10 @@ public final class GoImage implements AutoCloseable {
     }
 
     /** The entries of a {@code []T} slice header in moduledata, bounded. */
-    private long[] sliceOf(long field, long elemSize, String what) {
-        long array = word(field + slice.array$offset());
-        long len = word(field + slice.len$offset());
+    private long[] sliceOf(String field, long elemSize, String what) {
+        long at = abi.offsetOf("moduledata", field);
+        long array = word(at + abi.offsetOf("slice", "array"));
+        long len = word(at + abi.offsetOf("slice", "len"));
         if (len < 0 || len > MAX_LINKS) {
             throw new BadAddressException(array, len, description + " (" + what + " length " + len + ")");
         }
@@ -654,22 +845,86 @@ public final class GoImage implements AutoCloseable {
         return new long[] {array, len};
     }
 
-    /** The itab addresses of {@code moduledata.itablinks}. */
+    /**
+     * The addresses of the module's static itabs: {@code moduledata.itablinks}; in Go 1.27, the itabs laid
+     * one after the other from {@code types + itaboffset} for {@code itabsize} bytes, each
+     * {@code ITab.Size()} long (24 bytes and a word per interface method; 32 for a negative one).
+     */
     public List<Long> itablinks() {
-        long[] s = sliceOf(moduledata.itablinks$offset(), Go119.GO_PTR_SIZE(), "itablinks");
+        if (abi.hasTypeRegion()) {
+            return regionItabs();
+        }
+        long[] s = sliceOf("itablinks", Abi.PTR_SIZE, "itablinks");
         List<Long> out = new ArrayList<>((int) s[1]);
         for (long i = 0; i < s[1]; i++) {
-            out.add(space.u64(s[0] + i * Go119.GO_PTR_SIZE()));
+            out.add(space.u64(s[0] + i * Abi.PTR_SIZE));
         }
         return out;
     }
 
-    /** The type addresses of {@code moduledata.typelinks} (int32 offsets from {@code types}). */
+    /**
+     * The addresses of the module's typelinked types: {@code moduledata.typelinks} (int32 offsets from
+     * {@code types}); in Go 1.27, the descriptors laid one after the other, 8-aligned, from
+     * {@code types + 8} to {@code types + typedesclen}, each {@link TypeView#descriptorSize()} long
+     * (runtime/type.go, moduleTypelinks).
+     */
     public List<Long> typelinks() {
-        long[] s = sliceOf(moduledata.typelinks$offset(), Integer.BYTES, "typelinks");
+        if (abi.hasTypeRegion()) {
+            return regionTypes();
+        }
+        long[] s = sliceOf("typelinks", Integer.BYTES, "typelinks");
         List<Long> out = new ArrayList<>((int) s[1]);
         for (long i = 0; i < s[1]; i++) {
             out.add(module.types() + Integer.toUnsignedLong(space.u32(s[0] + i * Integer.BYTES)));
+        }
+        return out;
+    }
+
+    /** [from, to) of a region of the type data, checked against [types, etypes) and the memory. */
+    private long[] typeRegion(long from, long len, String what) {
+        long to = from + len;
+        if (len < 0 || Long.compareUnsigned(from, module.types()) < 0 || Long.compareUnsigned(to, from) < 0
+                || Long.compareUnsigned(to, module.etypes()) > 0) {
+            throw new BadAddressException(from, len, String.format("%s (%s [0x%x, 0x%x) outside the types [0x%x, 0x%x))", description, what,
+                    from, to, module.types(), module.etypes()));
+        }
+        space.slice(from, len);
+        return new long[] {from, to};
+    }
+
+    private List<Long> regionTypes() {
+        long[] r = typeRegion(module.types() + Abi.PTR_SIZE, Math.max(0, md("typedesclen") - Abi.PTR_SIZE), "typedesclen");
+        List<Long> out = new ArrayList<>();
+        long td = r[0];
+        while (Long.compareUnsigned(td, r[1]) < 0 && out.size() < MAX_LINKS) {
+            td = (td + Abi.PTR_SIZE - 1) & -Abi.PTR_SIZE;
+            if (Long.compareUnsigned(td, r[1]) >= 0) {
+                break;
+            }
+            out.add(td);
+            try {
+                td += module.typeAt(td).descriptorSize(); // at least 48: every walk ends
+            } catch (BadAddressException | IllegalStateException e) {
+                addFinding(String.format("type region walk stopped at 0x%x: %s", td, e.getMessage()));
+                break;
+            }
+        }
+        return out;
+    }
+
+    private List<Long> regionItabs() {
+        long[] r = typeRegion(module.types() + md("itaboffset"), md("itabsize"), "itaboffset/itabsize");
+        List<Long> out = new ArrayList<>();
+        long p = r[0];
+        while (Long.compareUnsigned(p, r[1]) < 0 && out.size() < MAX_LINKS) {
+            out.add(p);
+            ItabView v = new ItabView(module, p);
+            try {
+                p += ItabDescriptor.sizeOf(v.fun(0) == 0 ? 1 : Math.max(1, v.inter().methodCount()));
+            } catch (BadAddressException | IllegalStateException e) {
+                addFinding(String.format("itab region walk stopped at 0x%x: %s", p, e.getMessage()));
+                break;
+            }
         }
         return out;
     }
@@ -745,7 +1000,7 @@ public final class GoImage implements AutoCloseable {
                     methods.add(m.name() == null ? "" : m.name().name());
                 }
             }
-            if (t.kind() == Go119.GO_KIND_INTERFACE()) {
+            if (t.kindName().equals("interface")) {
                 InterfaceTypeView it = t.asInterface();
                 if (pkg.isEmpty()) {
                     pkg = it.pkgPath();
@@ -774,8 +1029,8 @@ public final class GoImage implements AutoCloseable {
         }
         for (long a : itablinks()) {
             try {
-                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET), seen, work, a);
-                push(space.u64(a + io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET), seen, work, a);
+                push(space.u64(a + ItabDescriptor.INTER_OFFSET), seen, work, a);
+                push(space.u64(a + ItabDescriptor.TYPE_OFFSET), seen, work, a);
             } catch (BadAddressException e) {
                 // already a finding of itabs()
             }
@@ -783,7 +1038,7 @@ public final class GoImage implements AutoCloseable {
         while (!work.isEmpty() && seen.size() < MAX_TYPES) {
             long a = work.poll();
             try {
-                for (long c : TypeLinks.children(module, a)) {
+                for (long c : module.typeAt(a).referencedTypes()) {
                     push(c, seen, work, a);
                 }
             } catch (BadAddressException | IllegalStateException e) {

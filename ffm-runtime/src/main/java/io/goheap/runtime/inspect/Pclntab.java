@@ -1,18 +1,16 @@
 package io.goheap.runtime.inspect;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119._func;
-import io.goheap.layouts.go119.functab;
-import io.goheap.layouts.go119.moduledata;
-import io.goheap.layouts.go119.pcHeader;
-import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.GoRelease;
+
 import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.mem.BadAddressException;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * The function table of a Go 1.18/1.19 module (runtime/symtab.go): {@code moduledata.ftab} is a
+ * The function table of a Go module (runtime/symtab.go; the same walk in every release since 1.18,
+ * with the release's {@code _func} size and pcHeader magic): {@code moduledata.ftab} is a
  * sorted array of {entryoff, funcoff} pairs, one per function plus an end marker;
  * {@code funcoff} leads to a {@code _func} in {@code pclntable} whose {@code nameoff} indexes the
  * NUL-terminated names of {@code funcnametab}. {@link #funcName} is what {@code runtime.FuncForPC}
@@ -35,42 +33,56 @@ public final class Pclntab {
     private final long pclntableLen;
     private final long funcnametab;
     private final long funcnametabLen;
+    private final long funcSize;
+    private final long nameoff;
+    private final long functabSize;
+    private final long entryoff;
+    private final long funcoffField;
+    /** The pcHeader offsets every release since Go 1.16 shares (GO-RELEASES.md, "pcHeader"). */
+    private static final Abi HEADER = Abi.of(new GoRelease(19));
 
     /**
      * The pclntab of the moduledata at {@code md}.
      *
      * @throws BadAddressException if moduledata or the pcHeader it points at cannot be read
-     * @throws IllegalStateException if the pcHeader is not a Go 1.18/1.19 one
+     * @throws IllegalStateException if the pcHeader's magic is not the release's
      */
-    public Pclntab(GoMemory space, long md) {
+    public Pclntab(GoMemory space, long md, Abi abi) {
         this.space = space;
-        this.header = space.u64(md + moduledata.pcHeader$offset());
-        int magic = space.u32(header + pcHeader.magic$offset());
-        if (magic != Go119.GO_PCHEADER_MAGIC_1_18()) {
-            throw new IllegalStateException(String.format("pcHeader at 0x%x has magic 0x%x, not Go 1.18/1.19's 0x%x", header,
-                    magic, Go119.GO_PCHEADER_MAGIC_1_18()));
+        this.header = space.u64(md + abi.offsetOf("moduledata", "pcHeader"));
+        int magic = space.u32(header + abi.offsetOf("pcHeader", "magic"));
+        if (magic != abi.pclntabMagic()) {
+            throw new IllegalStateException(String.format("pcHeader at 0x%x has magic 0x%x, not %s's 0x%x", header,
+                    magic, abi.release(), abi.pclntabMagic()));
         }
-        this.text = space.u64(md + moduledata.text$offset());
-        this.etext = space.u64(md + moduledata.etext$offset());
-        this.ftab = space.u64(md + moduledata.ftab$offset() + slice.array$offset());
-        this.nftab = Math.max(0, space.u64(md + moduledata.ftab$offset() + slice.len$offset()) - 1);
-        this.pclntable = space.u64(md + moduledata.pclntable$offset() + slice.array$offset());
-        this.pclntableLen = space.u64(md + moduledata.pclntable$offset() + slice.len$offset());
-        this.funcnametab = space.u64(md + moduledata.funcnametab$offset() + slice.array$offset());
-        this.funcnametabLen = space.u64(md + moduledata.funcnametab$offset() + slice.len$offset());
+        long arr = abi.offsetOf("slice", "array");
+        long len = abi.offsetOf("slice", "len");
+        this.text = space.u64(md + abi.offsetOf("moduledata", "text"));
+        this.etext = space.u64(md + abi.offsetOf("moduledata", "etext"));
+        this.ftab = space.u64(md + abi.offsetOf("moduledata", "ftab") + arr);
+        this.nftab = Math.max(0, space.u64(md + abi.offsetOf("moduledata", "ftab") + len) - 1);
+        this.pclntable = space.u64(md + abi.offsetOf("moduledata", "pclntable") + arr);
+        this.pclntableLen = space.u64(md + abi.offsetOf("moduledata", "pclntable") + len);
+        this.funcnametab = space.u64(md + abi.offsetOf("moduledata", "funcnametab") + arr);
+        this.funcnametabLen = space.u64(md + abi.offsetOf("moduledata", "funcnametab") + len);
+        this.funcSize = abi.sizeOf("_func");
+        this.nameoff = abi.offsetOf("_func", "nameoff");
+        this.functabSize = abi.sizeOf("functab");
+        this.entryoff = abi.offsetOf("functab", "entryoff");
+        this.funcoffField = abi.offsetOf("functab", "funcoff");
         if (nftab > MAX_FUNCS) {
             throw new IllegalStateException(String.format("moduledata at 0x%x: ftab of %d functions (corrupt?)", md, nftab));
         }
         // the whole function table must be readable: one bounds check here, none per lookup
-        space.slice(ftab, (nftab + 1) * functab.sizeof());
+        space.slice(ftab, (nftab + 1) * functabSize);
     }
 
     /**
-     * True when {@code addr} holds a Go 1.18/1.19 pcHeader for 64-bit code: the magic, two zero pad
+     * True when {@code addr} holds a pcHeader with {@code magic} for 64-bit code: the magic, two zero pad
      * bytes, a minimum instruction size of 1, 2 or 4 and a pointer size of 8.
      */
-    public static boolean isHeader(GoMemory space, long addr) {
-        return space.contains(addr, pcHeader.sizeof()) && space.u32(addr + pcHeader.magic$offset()) == Go119.GO_PCHEADER_MAGIC_1_18()
+    public static boolean isHeader(GoMemory space, long addr, int magic) {
+        return space.contains(addr, HEADER.sizeOf("pcHeader")) && space.u32(addr + HEADER.offsetOf("pcHeader", "magic")) == magic
                 && hasHeaderShape(space, addr);
     }
 
@@ -80,9 +92,9 @@ public final class Pclntab {
      * {@code addr} must hold at least that prefix.
      */
     static boolean hasHeaderShape(GoMemory space, long addr) {
-        int minLC = space.u8(addr + pcHeader.minLC$offset());
-        return space.u8(addr + pcHeader.pad1$offset()) == 0 && space.u8(addr + pcHeader.pad2$offset()) == 0
-                && (minLC == 1 || minLC == 2 || minLC == 4) && space.u8(addr + pcHeader.ptrSize$offset()) == Go119.GO_PTR_SIZE();
+        int minLC = space.u8(addr + HEADER.offsetOf("pcHeader", "minLC"));
+        return space.u8(addr + HEADER.offsetOf("pcHeader", "pad1")) == 0 && space.u8(addr + HEADER.offsetOf("pcHeader", "pad2")) == 0
+                && (minLC == 1 || minLC == 2 || minLC == 4) && space.u8(addr + HEADER.offsetOf("pcHeader", "ptrSize")) == Abi.PTR_SIZE;
     }
 
     /** The pcHeader's address (moduledata.pcHeader). */
@@ -103,16 +115,16 @@ public final class Pclntab {
         long off = pc - text;
         // nftab fits an int: it was capped at MAX_FUNCS
         long best = io.goheap.runtime.mem.Floor.index((int) nftab,
-                k -> Integer.toUnsignedLong(space.u32(ftab + k * functab.sizeof() + functab.entryoff$offset())), off);
+                k -> Integer.toUnsignedLong(space.u32(ftab + k * functabSize + entryoff)), off);
         if (best < 0) {
             return null;
         }
-        long funcoff = Integer.toUnsignedLong(space.u32(ftab + best * functab.sizeof() + functab.funcoff$offset()));
-        if (funcoff + _func.sizeof() > pclntableLen) {
-            throw new BadAddressException(pclntable + funcoff, _func.sizeof(), space.describe() + " (funcoff past pclntable)");
+        long funcoff = Integer.toUnsignedLong(space.u32(ftab + best * functabSize + funcoffField));
+        if (funcoff + funcSize > pclntableLen) {
+            throw new BadAddressException(pclntable + funcoff, funcSize, space.describe() + " (funcoff past pclntable)");
         }
-        long nameoff = Integer.toUnsignedLong(space.u32(pclntable + funcoff + _func.nameoff$offset()));
-        return cstring(funcnametab, funcnametabLen, nameoff);
+        long name = Integer.toUnsignedLong(space.u32(pclntable + funcoff + nameoff));
+        return cstring(funcnametab, funcnametabLen, name);
     }
 
     private String cstring(long table, long len, long index) {

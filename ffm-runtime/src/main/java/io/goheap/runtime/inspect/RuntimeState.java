@@ -1,12 +1,8 @@
 package io.goheap.runtime.inspect;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.itabTableType;
-import io.goheap.layouts.go119.p;
-import io.goheap.layouts.go119.persistentAlloc;
-import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.mem.GoMemory;
 import io.goheap.runtime.mem.BadAddressException;
+import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.ItabProbe;
 
@@ -57,6 +53,16 @@ public final class RuntimeState {
 
     private final GoImage image;
     private final GoMemory space;
+    /** The release's offsets this reader uses ({@link GoImage#abi()}): p moved its palloc in 1.21, 1.22 and 1.23. */
+    private final long pallocOff;
+    private final long pIdOff;
+    private final long pStatusOff;
+    private final long allocBase;
+    private final long allocOff;
+    private final long sliceArray;
+    private final long sliceLen;
+    private final long sliceCap;
+    private final long sliceSize;
     private final Findings findings = new Findings();
     private final Table table;
     private final List<Long> chunks;
@@ -74,6 +80,16 @@ public final class RuntimeState {
         this.image = image;
         this.progress = progress;
         this.space = image.space();
+        Abi abi = image.abi();
+        this.pallocOff = abi.offsetOf("p", "palloc");
+        this.pIdOff = abi.offsetOf("p", "id");
+        this.pStatusOff = abi.offsetOf("p", "status");
+        this.allocBase = abi.offsetOf("persistentAlloc", "base");
+        this.allocOff = abi.offsetOf("persistentAlloc", "off");
+        this.sliceArray = abi.offsetOf("slice", "array");
+        this.sliceLen = abi.offsetOf("slice", "len");
+        this.sliceCap = abi.offsetOf("slice", "cap");
+        this.sliceSize = abi.sizeOf("slice");
         this.table = readTable();
         this.ps = readPs();
         this.chunks = readChunks();
@@ -210,26 +226,26 @@ public final class RuntimeState {
     }
 
     private Table decodeTable(long t, String by) {
-        long size = space.u64(t + itabTableType.size$offset());
-        long count = space.u64(t + itabTableType.count$offset());
+        long size = space.u64(t + ItabProbe.SIZE);
+        long count = space.u64(t + ItabProbe.COUNT);
         if (size <= 0 || Long.bitCount(size) != 1 || size > (1L << 30)) {
             addFinding(String.format("itabTable at 0x%x: size %d is not a power of two", t, size));
             return new Table(t, size, count, List.of(), by);
         }
-        long entries = t + itabTableType.entries$offset();
-        var seg = space.slice(entries, size * Go119.GO_PTR_SIZE());
+        long entries = t + ItabProbe.ENTRIES;
+        var seg = space.slice(entries, size * Abi.PTR_SIZE);
         List<Entry> out = new ArrayList<>();
         for (long i = 0; i < size; i++) {
             if (progress != null && (i & 0xfff) == 0) {
                 progress.accept(i, size);
             }
-            long m = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * Go119.GO_PTR_SIZE());
+            long m = seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * Abi.PTR_SIZE);
             if (m == 0) {
                 continue;
             }
             // decoded once, here: a failure is the itab's error and one of the image's findings
             GoImage.ItabInfo info = image.itab(m);
-            if (!space.contains(m, ItabDescriptor.INTER_OFFSET + Go119.GO_PTR_SIZE())) {
+            if (!space.contains(m, ItabDescriptor.INTER_OFFSET + Abi.PTR_SIZE)) {
                 addFinding(String.format("itabTable slot %d: itab pointer 0x%x is outside every region", i, m));
             }
             out.add(new Entry(i, m, info));
@@ -275,10 +291,10 @@ public final class RuntimeState {
 
     private boolean holdsAll(long t, List<Long> links) {
         try {
-            long size = space.u64(t + itabTableType.size$offset());
-            long count = space.u64(t + itabTableType.count$offset());
-            if (size < Go119.GO_ITAB_INIT_SIZE() || Long.bitCount(size) != 1 || count < links.size() || count > size
-                    || !space.contains(t + itabTableType.entries$offset(), size * Go119.GO_PTR_SIZE())) {
+            long size = space.u64(t + ItabProbe.SIZE);
+            long count = space.u64(t + ItabProbe.COUNT);
+            if (size < Abi.ITAB_INIT_SIZE || Long.bitCount(size) != 1 || count < links.size() || count > size
+                    || !space.contains(t + ItabProbe.ENTRIES, size * Abi.PTR_SIZE)) {
                 return false;
             }
             spend(size + 2L * links.size()); // a probe stops at an empty slot; at worst the table is read once per link
@@ -335,9 +351,9 @@ public final class RuntimeState {
                     break;
                 }
                 out.add(c);
-                if (!space.contains(c, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
+                if (!space.contains(c, Abi.PERSISTENT_CHUNK_SIZE)) {
                     addFinding(String.format("persistentChunks: chunk 0x%x (%d KiB) is not inside one region", c,
-                            Go119.GO_PERSISTENT_CHUNK_SIZE() >> 10));
+                            Abi.PERSISTENT_CHUNK_SIZE >> 10));
                 }
                 c = space.u64(c); // the first word links to the previous chunk
             }
@@ -365,18 +381,18 @@ public final class RuntimeState {
         }
         List<PInfo> out = new ArrayList<>();
         try {
-            long array = space.u64(hdr + slice.array$offset());
-            long len = space.u64(hdr + slice.len$offset());
+            long array = space.u64(hdr + sliceArray);
+            long len = space.u64(hdr + sliceLen);
             if (len < 0 || len > MAX_PS) {
                 addFinding("allp: implausible length " + len);
                 return List.of();
             }
             for (long i = 0; i < len; i++) {
-                long pp = space.u64(array + i * Go119.GO_PTR_SIZE());
+                long pp = space.u64(array + i * Abi.PTR_SIZE);
                 try {
-                    long pa = pp + p.palloc$offset();
-                    out.add(new PInfo(pp, space.u32(pp + p.id$offset()), space.u32(pp + p.status$offset()),
-                            space.u64(pa + persistentAlloc.base$offset()), space.u64(pa + persistentAlloc.off$offset())));
+                    long pa = pp + pallocOff;
+                    out.add(new PInfo(pp, space.u32(pp + pIdOff), space.u32(pp + pStatusOff),
+                            space.u64(pa + allocBase), space.u64(pa + allocOff)));
                 } catch (BadAddressException e) {
                     addFinding(String.format("allp[%d] = 0x%x: %s", i, pp, e.getMessage()));
                 }
@@ -398,13 +414,13 @@ public final class RuntimeState {
     private long scanForAllp() {
         try {
             return image.scan(image.staticData(), 8, (seg, off) -> {
-                if (off + slice.sizeof() > seg.byteSize()) {
+                if (off + sliceSize > seg.byteSize()) {
                     return false;
                 }
-                long len = seg.get(WORD, off + slice.len$offset());
-                long cap = seg.get(WORD, off + slice.cap$offset());
+                long len = seg.get(WORD, off + sliceLen);
+                long cap = seg.get(WORD, off + sliceCap);
                 return len >= 1 && len <= MAX_PS && cap >= len && cap <= MAX_PS;
-            }, a -> isAllp(space.u64(a + slice.array$offset()), space.u64(a + slice.len$offset())));
+            }, a -> isAllp(space.u64(a + sliceArray), space.u64(a + sliceLen)));
         } catch (OutOfBudget e) {
             addFinding("allp scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
             return 0;
@@ -415,9 +431,9 @@ public final class RuntimeState {
         spend(len);
         try {
             for (long i = 0; i < len; i++) {
-                long pp = space.u64(array + i * Go119.GO_PTR_SIZE());
-                if (pp == 0 || space.u32(pp + p.id$offset()) != i || Integer.toUnsignedLong(space.u32(pp + p.status$offset())) > Go119.GO_P_DEAD()
-                        || Long.compareUnsigned(space.u64(pp + p.palloc$offset() + persistentAlloc.off$offset()), Go119.GO_PERSISTENT_CHUNK_SIZE()) > 0) {
+                long pp = space.u64(array + i * Abi.PTR_SIZE);
+                if (pp == 0 || space.u32(pp + pIdOff) != i || Integer.toUnsignedLong(space.u32(pp + pStatusOff)) > Abi.P_DEAD
+                        || Long.compareUnsigned(space.u64(pp + pallocOff + allocOff), Abi.PERSISTENT_CHUNK_SIZE) > 0) {
                     return false;
                 }
             }
@@ -474,7 +490,7 @@ public final class RuntimeState {
         int held = 0;
         try {
             while (c != 0) {
-                if ((c & 0xfff) != 0 || !seen.add(c) || seen.size() > MAX_CHUNKS || !space.contains(c, Go119.GO_PERSISTENT_CHUNK_SIZE())) {
+                if ((c & 0xfff) != 0 || !seen.add(c) || seen.size() > MAX_CHUNKS || !space.contains(c, Abi.PERSISTENT_CHUNK_SIZE)) {
                     return 0;
                 }
                 if (needed.contains(c)) {

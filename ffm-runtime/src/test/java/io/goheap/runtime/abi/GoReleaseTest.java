@@ -37,7 +37,12 @@ class GoReleaseTest {
     void readableReleasesAndMagics() {
         assertTrue(new GoRelease(19).isReadable());
         assertTrue(new GoRelease(18).isReadable());
-        assertFalse(new GoRelease(21).isReadable());
+        for (GoRelease r : GoRelease.HAS_GROUND_TRUTH) {
+            assertTrue(r.isReadable(), r.toString());
+        }
+        assertFalse(new GoRelease(20).isReadable(), "no Go 1.20 toolchain to prove it");
+        assertFalse(new GoRelease(17).isReadable());
+        assertFalse(new GoRelease(28).isReadable());
         assertEquals(0xfffffff0, new GoRelease(19).pclntabMagic());
         assertEquals(0xfffffff1, new GoRelease(20).pclntabMagic());
         assertEquals(0xfffffff1, new GoRelease(27).pclntabMagic());

@@ -57,44 +57,68 @@ class InspectBinaryTest {
         return s.replaceAll("[\\w.\\-]+/", "");
     }
 
-    /**
-     * A binary of another release is refused by the name its build info gives, before anything is
-     * decoded with the Go 1.19 offsets (a stripped Go 1.24 binary used to be asked "is it a Go 1.18 or
-     * 1.19 program?"). The fixtures' build info is rewritten to say go1.24.4 (same length).
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"inspect", "inspect-stripped"})
-    void anotherReleaseIsRefusedByTheNameItsBuildInfoGives(String fixture, @TempDir Path dir) throws Exception {
+    /** The fixture's bytes with its build info's version {@code go1.19.8} rewritten to {@code to} (same length). */
+    private static byte[] withVersion(String fixture, String to) throws java.io.IOException {
         byte[] b = java.nio.file.Files.readAllBytes(InspectFixtures.file(fixture));
         byte[] from = "go1.19.8".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] to = "go1.24.4".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] with = to.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int n = 0;
         for (int i = 0; i + from.length <= b.length; i++) {
             if (java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length) && b[i - 1] == from.length) {
-                System.arraycopy(to, 0, b, i, to.length); // the varint-prefixed version after the header
+                System.arraycopy(with, 0, b, i, with.length); // the varint-prefixed version after the header
                 n++;
             }
         }
         assertTrue(n >= 1, "the build info's version found");
-        Path f = dir.resolve(fixture + "-go124");
-        java.nio.file.Files.write(f, b);
+        return b;
+    }
+
+    /**
+     * A release goheap does not read is refused by the name its build info gives, before anything is
+     * decoded (Go 1.20: no toolchain here to prove it); {@code --go} overrides the build info, and a
+     * release that is not read is refused by that name too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inspect", "inspect-stripped"})
+    void anUnreadReleaseIsRefusedByTheNameItsBuildInfoGives(String fixture, @TempDir Path dir) throws Exception {
+        Path f = dir.resolve(fixture + "-go120");
+        java.nio.file.Files.write(f, withVersion(fixture, "go1.20.9"));
         try (ElfFile e = ElfFile.open(f)) {
             IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
-            assertTrue(x.getMessage().contains("built by go1.24.4 (its build info); goheap reads Go 1.18 and 1.19 programs only"), x.getMessage());
+            assertTrue(x.getMessage().contains("built by go1.20.9 (its build info); Go 1.20 is not read: goheap has no Go 1.20 toolchain"),
+                    x.getMessage());
             // --go overrides the build info: read as 1.19 (which it is), the disagreement a finding
             try (GoImage g = GoImage.ofBinary(e, io.goheap.runtime.abi.GoRelease.parse("1.19"))) {
                 assertEquals(plain.itabs().size(), g.itabs().size(), "decoded as the Go 1.19 binary it is");
-                assertTrue(g.findings().contains("read as Go 1.19 (--go), though its build info says go1.24.4"), g.findings().toString());
+                assertTrue(g.findings().contains("read as Go 1.19 (--go), though its build info says go1.20.9"), g.findings().toString());
             }
             IllegalStateException y = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    () -> GoImage.ofBinary(e, io.goheap.runtime.abi.GoRelease.parse("go1.24")));
-            assertTrue(y.getMessage().endsWith("--go 1.24: goheap reads Go 1.18 and 1.19 programs only"), y.getMessage());
+                    () -> GoImage.ofBinary(e, io.goheap.runtime.abi.GoRelease.parse("go1.28")));
+            assertTrue(y.getMessage().endsWith("--go 1.28: goheap reads Go 1.18, 1.19 and 1.21 to 1.27 programs only"), y.getMessage());
         }
     }
 
     /**
-     * Without build info (its magic wiped) a stripped binary is named by its pclntab's magic: here the
-     * fixture's pcHeader magic rewritten to Go 1.20+'s 0xfffffff1.
+     * A build info naming a release the program's layouts are not of (a Go 1.19 binary claiming Go 1.24)
+     * is refused by the pclntab magic, naming both, instead of decoding 1.19's moduledata at 1.24's offsets.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inspect", "inspect-stripped"})
+    void aBuildInfoThatLiesIsCaughtByThePclntabMagic(String fixture, @TempDir Path dir) throws Exception {
+        Path f = dir.resolve(fixture + "-go124");
+        java.nio.file.Files.write(f, withVersion(fixture, "go1.24.4"));
+        try (ElfFile e = ElfFile.open(f)) {
+            IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
+            assertTrue(x.getMessage().contains("magic 0xfffffff0 (Go 1.18 or 1.19)"), x.getMessage());
+            assertTrue(x.getMessage().contains("Go 1.24"), x.getMessage());
+        }
+    }
+
+    /**
+     * Without build info (its magic wiped) a stripped binary's release comes from its pclntab's magic:
+     * the fixture's pcHeader magic rewritten to Go 1.20+'s 0xfffffff1 makes it be read as Go 1.25, and
+     * its Go 1.19 moduledata, which does not read as 1.25's, is refused by that shape, naming how the
+     * release was found.
      */
     @Test
     void withoutBuildInfoTheReleaseComesFromThePclntabMagic(@TempDir Path dir) throws Exception {
@@ -119,8 +143,27 @@ class InspectBinaryTest {
         java.nio.file.Files.write(f, b);
         try (ElfFile e = ElfFile.open(f)) {
             IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> GoImage.ofBinary(e));
-            assertTrue(x.getMessage().contains("has magic 0xfffffff1 (Go 1.20 or later): goheap reads Go 1.18 and 1.19 programs only"), x.getMessage());
+            assertTrue(x.getMessage().contains("does not read as Go 1.25's"), x.getMessage());
+            assertTrue(x.getMessage().contains("Go 1.25 by the moduledata's shape and pclntab magic"), x.getMessage());
         }
+        // the magic restored, without build info: read as Go 1.19 by the magic alone, a finding says so
+        java.nio.file.Files.write(f, withoutBuildInfo("inspect-stripped"));
+        try (ElfFile e = ElfFile.open(f); GoImage g = GoImage.ofBinary(e)) {
+            assertEquals(new io.goheap.runtime.abi.GoRelease(19), g.release());
+            assertEquals(plain.itabs().size(), g.itabs().size());
+            assertTrue(g.findings().stream().anyMatch(s -> s.startsWith("release not named by a build info: read as Go 1.19")), g.findings().toString());
+        }
+    }
+
+    private static byte[] withoutBuildInfo(String fixture) throws java.io.IOException {
+        byte[] b = java.nio.file.Files.readAllBytes(InspectFixtures.file(fixture));
+        byte[] magic = "\u00ff Go buildinf:".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + magic.length <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + magic.length, magic, 0, magic.length)) {
+                java.util.Arrays.fill(b, i, i + magic.length, (byte) 0);
+            }
+        }
+        return b;
     }
 
     @Test

@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code goheap inspect binary|core|dump}: itabs, types, the itabTable, persistent chunks and Ps of a
- * real Go 1.19 binary, a gcore core of one, or a goheap dump. Text in aligned columns, or
+ * real Go binary (Go 1.18, 1.19, 1.21 to 1.27), a core of one, or a goheap dump. Text in aligned columns, or
  * {@code --json} (ffm-runtime/README.md documents the fields).
  */
-@Command(name = "inspect", description = "Inspect a Go 1.19 binary, a core of a Go process, or a goheap dump.",
+@Command(name = "inspect", description = "Inspect a Go binary (Go 1.18, 1.19, 1.21-1.27), a core of a Go process, or a goheap dump.",
         subcommands = {InspectCommand.Binary.class, InspectCommand.Core.class, InspectCommand.Dump.class})
 final class InspectCommand implements Runnable {
     @Spec
@@ -202,7 +202,7 @@ final class InspectCommand implements Runnable {
         }
     }
 
-    @Command(name = "binary", description = "Itabs and types of a Go 1.19 executable (stripped too).")
+    @Command(name = "binary", description = "Itabs and types of a Go executable (Go 1.18, 1.19, 1.21-1.27; stripped, PIE, externally linked PIE).")
     static final class Binary extends Common implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "the executable")
         Path file;
@@ -217,7 +217,7 @@ final class InspectCommand implements Runnable {
         }
     }
 
-    @Command(name = "core", description = "The itabTable, itabs, persistent chunks and Ps of a core of a Go 1.19 process.")
+    @Command(name = "core", description = "The itabTable, itabs, persistent chunks, Ps, globalAlloc and (Go 1.22+) call-site caches of a core of a Go process.")
     static final class Core extends Common implements Callable<Integer> {
         @Parameters(paramLabel = "CORE", description = "the core file (gcore, or the kernel's)")
         Path file;
@@ -374,6 +374,31 @@ final class InspectCommand implements Runnable {
                 } else {
                     o.putNull("ps");
                 }
+                RuntimeState.GlobalAllocInfo g = state.globalAlloc();
+                if (g != null) {
+                    o.putObject("globalAlloc").put("address", hex(g.address())).put("base", hex(g.base())).put("off", g.off());
+                } else {
+                    o.putNull("globalAlloc");
+                }
+                if (state.caches() != null) {
+                    ArrayNode cs = o.putArray("callSiteCaches");
+                    for (RuntimeState.CacheSite c : state.caches()) {
+                        ObjectNode cn = cs.addObject();
+                        cn.put("symbol", c.symbol()).put("address", hex(c.address())).put("kind", c.kind()).put("canFail", c.canFail())
+                                .put("cache", hex(c.cache())).put("mask", c.mask());
+                        ArrayNode in = cn.putArray("interfaces");
+                        c.inters().forEach(in::add);
+                        ArrayNode es = cn.putArray("entries");
+                        for (RuntimeState.CacheEntry e : c.entries()) {
+                            ObjectNode en = es.addObject().put("slot", e.slot()).put("type", hex(e.typ())).put("typeName", e.type());
+                            if (c.kind().equals("interfaceSwitch")) {
+                                en.put("case", e.kase());
+                            }
+                            en.put("itab", hex(e.itab())).put("check", e.check());
+                        }
+                    }
+                    o.put("callSiteCachesFoundBy", state.cachesFoundBy());
+                }
             }
             ArrayNode f = o.putArray("findings");
             image.findings().forEach(f::add);
@@ -432,6 +457,26 @@ final class InspectCommand implements Runnable {
                     for (RuntimeState.PInfo p : state.ps()) {
                         tab.row(Integer.toString(p.id()), Long.toHexString(p.address()), Integer.toString(p.status()),
                                 Long.toHexString(p.pallocBase()), Long.toString(p.pallocOff()));
+                    }
+                    tab.print(out);
+                }
+                RuntimeState.GlobalAllocInfo g = state.globalAlloc();
+                if (g != null) {
+                    out.printf("%nglobalAlloc at 0x%x: persistentAlloc base 0x%x, off %d%n", g.address(), g.base(), g.off());
+                }
+                if (state.caches() != null) {
+                    long filled = state.caches().stream().filter(c -> c.mask() != 0 || !c.entries().isEmpty()).count();
+                    out.printf("%ncall-site caches: %d sites, %d filled (by %s)%n", state.caches().size(), filled, state.cachesFoundBy());
+                    Table tab = new Table("SITE", "KIND", "INTERFACES", "SLOTS", "ENTRIES");
+                    for (RuntimeState.CacheSite c : state.caches()) {
+                        List<String> lines = new ArrayList<>();
+                        for (RuntimeState.CacheEntry e : c.entries()) {
+                            lines.add(String.format("[%d] %s%s -> itab %x%s", e.slot(), e.type() == null ? Long.toHexString(e.typ()) : e.type(),
+                                    c.kind().equals("interfaceSwitch") ? " case " + e.kase() : "", e.itab(), e.check().equals("ok") ? "" : " (" + e.check() + ")"));
+                        }
+                        tab.row(c.symbol(), c.kind() + (c.canFail() ? " (ok form)" : ""), String.join(", ", c.inters()),
+                                c.mask() == 0 && c.entries().isEmpty() ? "empty" : Long.toString(c.mask() + 1),
+                                lines.isEmpty() ? "-" : String.join("\n", lines));
                     }
                     tab.print(out);
                 }

@@ -47,6 +47,37 @@ public final class RuntimeState {
     public record PInfo(long address, int id, int status, long pallocBase, long pallocOff) {
     }
 
+    /** {@code runtime.globalAlloc}: where it is, and its persistentAlloc's chunk and offset. */
+    public record GlobalAllocInfo(long address, long base, long off) {
+    }
+
+    /**
+     * One call site's cache (Go 1.22 on): a {@code pkg..typeAssert.N} ({@code abi.TypeAssert}: the
+     * asserted interface, {@code CanFail}) or a {@code pkg..interfaceSwitch.N} ({@code abi.InterfaceSwitch}:
+     * its case interfaces), the cache its {@code Cache} word points at ({@code runtime.emptyTypeAssertCache}
+     * / {@code emptyInterfaceSwitchCache} until the runtime first fills one), and the filled entries.
+     *
+     * @param symbol  the site's symbol
+     * @param address the site's address
+     * @param kind    {@code typeAssert} or {@code interfaceSwitch}
+     * @param inters  the asserted interface, or the switch's case interfaces in case order
+     * @param canFail a typeAssert's {@code CanFail} (the {@code v, ok :=} form); false for a switch
+     * @param cache   the {@code Cache} word
+     * @param mask    the cache's {@code Mask} (0: the empty cache)
+     * @param entries the non-empty entries, in slot order
+     */
+    public record CacheSite(String symbol, long address, String kind, List<String> inters, boolean canFail, long cache, long mask,
+                            List<CacheEntry> entries) {
+    }
+
+    /**
+     * One filled cache slot: the source type, for a switch the case taken ({@code -1}: none), the itab
+     * the site uses (0: the assertion fails, or a switch case of no interface) and what checking it
+     * against the itab table found ({@code ok}, or what disagrees).
+     */
+    public record CacheEntry(long slot, long typ, String type, long kase, long itab, String check) {
+    }
+
     private static final java.lang.foreign.ValueLayout.OfLong WORD = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
     /** Longest chunk chain followed before it is taken as corrupt. */
     static final int MAX_CHUNKS = 1 << 20;
@@ -67,6 +98,9 @@ public final class RuntimeState {
     private final Table table;
     private final List<Long> chunks;
     private final List<PInfo> ps;
+    private final GlobalAllocInfo globalAlloc;
+    private final List<CacheSite> caches;
+    private String cachesFoundBy;
     private final java.util.function.BiConsumer<Long, Long> progress;
     private String chunksFoundBy;
     private String psFoundBy;
@@ -93,6 +127,8 @@ public final class RuntimeState {
         this.table = readTable();
         this.ps = readPs();
         this.chunks = readChunks();
+        this.globalAlloc = readGlobalAlloc(abi);
+        this.caches = abi.release().minor() >= 22 ? readCaches(abi) : null;
     }
 
     public Table table() {
@@ -107,6 +143,25 @@ public final class RuntimeState {
     /** The Ps of {@code allp}; null if it could not be located. */
     public List<PInfo> ps() {
         return ps;
+    }
+
+    /** {@code runtime.globalAlloc}, or null without its symbol (a stripped binary). */
+    public GlobalAllocInfo globalAlloc() {
+        return globalAlloc;
+    }
+
+    /**
+     * The call-site type-assertion and type-switch caches (Go 1.22 on), each checked against the itab
+     * table; null before Go 1.22 or when the sites could not be located (a stripped binary has no
+     * symbols to name them).
+     */
+    public List<CacheSite> caches() {
+        return caches;
+    }
+
+    /** How the cache sites were found, or null. */
+    public String cachesFoundBy() {
+        return cachesFoundBy;
     }
 
     /** How the chunk chain's head was found, or null. */
@@ -308,6 +363,146 @@ public final class RuntimeState {
             return true;
         } catch (BadAddressException e) {
             return false;
+        }
+    }
+
+    // ---- globalAlloc ----
+
+    private GlobalAllocInfo readGlobalAlloc(Abi abi) {
+        SymbolTable.Sym sym = image.symbols().get("runtime.globalAlloc");
+        if (sym == null) {
+            return null;
+        }
+        try {
+            long pa = sym.address() + abi.offsetOf("globalAlloc", "persistentAlloc");
+            return new GlobalAllocInfo(sym.address(), space.u64(pa + allocBase), space.u64(pa + allocOff));
+        } catch (BadAddressException e) {
+            addFinding("globalAlloc: " + e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- call-site caches (Go 1.22 on) ----
+
+    /** Most cache entries believed per site: the runtime doubles a table past twice its entries, from 1. */
+    static final long MAX_CACHE_SLOTS = 1 << 20;
+
+    private List<CacheSite> readCaches(Abi abi) {
+        List<SymbolTable.Sym> sites = image.symbols().matching(n -> n.contains("..typeAssert.") || n.contains("..interfaceSwitch."));
+        if (sites.isEmpty()) {
+            addFinding(image.symbols().isEmpty() ? "call-site caches not located: no symbols name the typeAssert/interfaceSwitch sites (stripped binary)"
+                    : "call-site caches: no typeAssert or interfaceSwitch site in the symbols");
+            return image.symbols().isEmpty() ? null : List.of();
+        }
+        cachesFoundBy = "the symbols pkg..typeAssert.N and pkg..interfaceSwitch.N";
+        io.goheap.runtime.abi.Module module = image.module();
+        List<CacheSite> out = new ArrayList<>();
+        for (SymbolTable.Sym s : sites) {
+            boolean isAssert = s.name().contains("..typeAssert.");
+            try {
+                out.add(isAssert ? typeAssertSite(abi, module, s) : switchSite(abi, module, s));
+            } catch (BadAddressException | IllegalStateException | IllegalArgumentException e) {
+                addFinding(String.format("%s at 0x%x: %s", s.name(), s.address(), e.getMessage()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private CacheSite typeAssertSite(Abi abi, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
+        long inter = space.u64(s.address() + abi.offsetOf("typeAssert", "Inter"));
+        boolean canFail = space.u8(s.address() + abi.offsetOf("typeAssert", "CanFail")) != 0;
+        long cache = space.u64(s.address() + abi.offsetOf("typeAssert", "Cache"));
+        String interName = module.typeAt(inter).string();
+        long mask = space.u64(cache + abi.offsetOf("typeAssertCache", "Mask"));
+        List<CacheEntry> entries = new ArrayList<>();
+        long entrySize = abi.sizeOf("typeAssertCacheEntry");
+        long first = cache + abi.offsetOf("typeAssertCache", "Entries");
+        checkMask(mask, first, entrySize);
+        for (long i = 0; i <= mask; i++) {
+            long e = first + i * entrySize;
+            long typ = space.u64(e + abi.offsetOf("typeAssertCacheEntry", "Typ"));
+            if (typ == 0) {
+                continue;
+            }
+            long itab = space.u64(e + abi.offsetOf("typeAssertCacheEntry", "Itab"));
+            entries.add(new CacheEntry(i, typ, typeName(module, typ), -1, itab, check(typ, itab, inter, canFail)));
+        }
+        return new CacheSite(s.name(), s.address(), "typeAssert", List.of(interName), canFail, cache, mask, List.copyOf(entries));
+    }
+
+    private CacheSite switchSite(Abi abi, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
+        long n = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "NCases"));
+        if (n < 0 || n > io.goheap.runtime.abi.TypeView.MAX_ELEMS) {
+            throw new IllegalStateException("implausible case count " + n);
+        }
+        long[] cases = new long[(int) n];
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            cases[i] = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "Cases") + (long) i * Abi.PTR_SIZE);
+            names.add(module.typeAt(cases[i]).string());
+        }
+        long cache = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "Cache"));
+        long mask = space.u64(cache + abi.offsetOf("interfaceSwitchCache", "Mask"));
+        long entrySize = abi.sizeOf("interfaceSwitchCacheEntry");
+        long first = cache + abi.offsetOf("interfaceSwitchCache", "Entries");
+        checkMask(mask, first, entrySize);
+        List<CacheEntry> entries = new ArrayList<>();
+        for (long i = 0; i <= mask; i++) {
+            long e = first + i * entrySize;
+            long typ = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Typ"));
+            if (typ == 0) {
+                continue;
+            }
+            long kase = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Case"));
+            long itab = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Itab"));
+            String check;
+            if (kase < 0 || kase >= n) {
+                check = itab == 0 ? "ok" : String.format("case %d (of %d cases) with itab 0x%x", kase, n, itab);
+            } else {
+                check = check(typ, itab, cases[(int) kase], false);
+            }
+            entries.add(new CacheEntry(i, typ, typeName(module, typ), kase, itab, check));
+        }
+        return new CacheSite(s.name(), s.address(), "interfaceSwitch", List.copyOf(names), false, cache, mask, List.copyOf(entries));
+    }
+
+    /** A cache's mask must be 2^k - 1 (0 for the empty cache) and its entries readable. */
+    private void checkMask(long mask, long first, long entrySize) {
+        if (mask < 0 || mask >= MAX_CACHE_SLOTS || Long.bitCount(mask + 1) != 1) {
+            throw new IllegalStateException(String.format("cache mask 0x%x is not 2^k - 1 (below %d)", mask, MAX_CACHE_SLOTS));
+        }
+        space.slice(first, (mask + 1) * entrySize);
+    }
+
+    private static String typeName(io.goheap.runtime.abi.Module module, long typ) {
+        try {
+            return module.typeAt(typ).string();
+        } catch (BadAddressException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What an entry's itab says against the itab table: the runtime fills an entry from {@code getitab},
+     * so a non-zero itab is {@code (inter, typ)}'s and is in the table; 0 means the assertion fails, which
+     * only a {@code CanFail} site (or a switch falling through) caches.
+     */
+    private String check(long typ, long itab, long inter, boolean canFail) {
+        try {
+            if (itab == 0) {
+                return canFail ? "ok" : "itab 0 in a site that cannot fail";
+            }
+            long i = space.u64(itab + ItabDescriptor.INTER_OFFSET);
+            long t = space.u64(itab + ItabDescriptor.TYPE_OFFSET);
+            if (i != inter || t != typ) {
+                return String.format("itab 0x%x is (0x%x, 0x%x), not (0x%x, 0x%x)", itab, i, t, inter, typ);
+            }
+            if (table != null && ItabProbe.find(space, table.address(), inter, typ) != itab) {
+                return String.format("itab 0x%x is not the itab table's entry for it", itab);
+            }
+            return "ok";
+        } catch (BadAddressException e) {
+            return e.getMessage();
         }
     }
 

@@ -69,6 +69,11 @@ public class SymbolTable {
         public Sym at(long addr) {
             return table().at(addr);
         }
+
+        @Override
+        public List<Sym> matching(java.util.function.Predicate<String> name) {
+            return table().matching(name);
+        }
     }
 
     public SymbolTable(List<Sym> syms) {
@@ -96,6 +101,11 @@ public class SymbolTable {
 
     public int size() {
         return byName.size();
+    }
+
+    /** The symbols whose name passes {@code name}, in address order. */
+    public List<Sym> matching(java.util.function.Predicate<String> name) {
+        return Arrays.stream(byAddress).filter(s -> name.test(s.name())).toList();
     }
 
     /** The symbol whose {@code [address, address + max(size, 1))} holds {@code addr}, or null. */

@@ -301,7 +301,7 @@ def find_moduledata(elf, mn):
     hits = [a for a in range(s["addr"], s["addr"] + s["size"] - 7, 8) if elf.ptr(a) == pc]
     if len(hits) != 1:
         raise ValueError("%d .noptrdata words hold the pcHeader address 0x%x" % (len(hits), pc))
-    return hits[0], ".noptrdata word = pcHeader address (%s)" % how
+    return hits[0], ".noptrdata word = pcHeader address 0x%x (%s)" % (pc, how)
 
 def ptr_array(elf, addr, n):
     return [elf.ptr(addr + 8 * i) for i in range(n)]
@@ -325,6 +325,7 @@ def ground_truth(elf, version):
     offs = md_offsets(mn)
     try:
         md, md_how = find_moduledata(elf, mn)
+        md_how = "0x%x, %s" % (md, md_how)
     except (ValueError, KeyError) as e:
         md, md_how = None, "moduledata not found: %s" % e
     if mn <= 26:

@@ -325,7 +325,7 @@ def ground_truth(elf, version):
     offs = md_offsets(mn)
     try:
         md, md_how = find_moduledata(elf, mn)
-        md_how = "0x%x, %s" % (md, md_how)
+        md_how = "0x%x by %s" % (md, md_how)
     except (ValueError, KeyError) as e:
         md, md_how = None, "moduledata not found: %s" % e
     if mn <= 26:
@@ -340,9 +340,9 @@ def ground_truth(elf, version):
             if from_md is not None:
                 if from_md != itabs:
                     raise ValueError("%s (%d) and moduledata.itablinks (%d) differ" % (sec["name"], len(itabs), len(from_md)))
-                how += " = moduledata.itablinks (md by %s)" % md_how
+                how += " = moduledata.itablinks (md %s)" % md_how
         elif from_md is not None:
-            itabs, how = from_md, "moduledata.itablinks @%d (md by %s)" % (offs["itablinks"], md_how)
+            itabs, how = from_md, "moduledata.itablinks @%d (md %s)" % (offs["itablinks"], md_how)
         else:
             raise ValueError("no itablink section and " + md_how)
         return check_itabs(elf, itabs), how
@@ -361,7 +361,7 @@ def ground_truth(elf, version):
         a += 24 + 8 * max(n, 1)
     if a != start + size:
         raise ValueError("itab walk overran md.itabsize (0x%x != 0x%x)" % (a, start + size))
-    return check_itabs(elf, out), "md.types+itaboffset, itabsize %d B walked by method counts (md by %s)" % (size, md_how)
+    return check_itabs(elf, out), "md.types+itaboffset, itabsize %d B walked by method counts (md %s)" % (size, md_how)
 
 def run_goheap(goheap, path, timeout, runs, go):
     first = run_goheap_once(goheap, path, timeout, go)

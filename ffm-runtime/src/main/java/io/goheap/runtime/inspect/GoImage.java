@@ -82,7 +82,7 @@ public final class GoImage implements AutoCloseable {
     private final long moduledataAddr;
     private final Module module;
     private final Pclntab pclntab;
-    private final Set<Long> outsideTypes = new HashSet<>();
+    private final LongSet outsideTypes = new LongSet();
     private final Abi abi;
 
     /**
@@ -506,7 +506,7 @@ public final class GoImage implements AutoCloseable {
      * element, key, field, parameter, result, method and pointer-to-this links; in address order.
      */
     public List<TypeInfo> types(LongConsumer progress) {
-        Set<Long> seen = new HashSet<>();
+        LongSet seen = new LongSet();
         ArrayDeque<Long> work = new ArrayDeque<>();
         for (long a : typelinks()) {
             push(a, seen, work, 0);
@@ -535,9 +535,8 @@ public final class GoImage implements AutoCloseable {
         if (seen.size() >= MAX_TYPES) {
             addFinding("type walk stopped at " + MAX_TYPES + " types");
         }
-        List<Long> sorted = new ArrayList<>(seen);
-        sorted.sort(Long::compareUnsigned);
-        List<TypeInfo> out = new ArrayList<>(sorted.size());
+        long[] sorted = seen.sortedUnsigned();
+        List<TypeInfo> out = new ArrayList<>(sorted.length);
         for (long a : sorted) {
             out.add(type(a));
         }
@@ -545,7 +544,7 @@ public final class GoImage implements AutoCloseable {
     }
 
     /** Queues type {@code a}, reached from {@code from} (a type or itab address, 0 for typelinks). */
-    private void push(long a, Set<Long> seen, ArrayDeque<Long> work, long from) {
+    private void push(long a, LongSet seen, ArrayDeque<Long> work, long from) {
         if (a == 0 || seen.contains(a)) {
             return;
         }

@@ -117,7 +117,10 @@ class ReleaseInspectTest {
     /**
      * Every DWARF type that carries a runtime type ({@code DW_AT_go_runtime_type}) is among the types
      * goheap lists, at that address, with the same name (DWARF spells packages by path and marks local
-     * types {@code ·N}; Go's type string uses the package name).
+     * types {@code ·N}; Go's type string uses the package name). Some of them only code refers to (an
+     * interface literal of a type assertion, a closure's context): the type scan finds those. A DWARF
+     * offset that leaves the module's types (1.19's and 1.21's {@code uintptr} names 0x8f4400 in a
+     * 1.3 MB binary) names no descriptor and is left out.
      */
     @ParameterizedTest
     @MethodSource("releases")
@@ -128,7 +131,12 @@ class ReleaseInspectTest {
             img.types(null).forEach(t -> ours.put(t.address(), t.name()));
             List<String> missing = new ArrayList<>();
             List<String> named = new ArrayList<>();
+            long types = img.module().types();
+            long etypes = img.module().etypes();
             dwarf.forEach((a, n) -> {
+                if (Long.compareUnsigned(a, types) < 0 || Long.compareUnsigned(a, etypes) >= 0) {
+                    return;
+                }
                 if (!ours.containsKey(a)) {
                     missing.add(String.format("0x%x %s", a, n));
                 } else if (!goName(n).equals(ours.get(a))) {
@@ -137,13 +145,78 @@ class ReleaseInspectTest {
             });
             assertEquals(List.of(), missing, dwarf.size() + " DWARF runtime types, " + ours.size() + " listed");
             assertEquals(List.of(), named);
-            assertTrue(ours.size() >= dwarf.size());
+            assertTrue(ours.size() >= dwarf.size() - 1);
+            assertTrue(img.scannedTypes() > 0, "some types only code refers to");
+            System.out.printf("%s: %d DWARF runtime types, %d listed, %d of them found by the type scan alone%n", release, dwarf.size(),
+                    ours.size(), img.scannedTypes());
         }
     }
 
-    /** A DWARF type name as Go's type string spells it: package paths cut to their last element, {@code ·N} dropped. */
+    /**
+     * A DWARF type name as Go's type string spells it. DWARF spells a package by its path, qualifies an
+     * anonymous struct's unexported fields with it, marks local types {@code ·N} and the compiler's
+     * {@code noalg.} types; Go's string uses the package name and none of those marks, except inside a
+     * generic instantiation's brackets, whose type arguments keep their paths (the brackets of
+     * {@code map.bucket[...]} and {@code map.group[...]} are type strings like any other), and inside a
+     * shape type's braces ({@code go.shape.struct { internal/sync.isEntry bool }}).
+     */
     static String goName(String dwarf) {
-        return dwarf.replaceAll("·\\d+", "").replaceAll("(?<![\\w.])(?:[\\w.-]+/)+([\\w-]+\\.)", "$1");
+        String d = dwarf.replaceAll("·\\d+", "").replace("noalg.", "");
+        StringBuilder out = new StringBuilder();
+        java.util.ArrayDeque<Boolean> generic = new java.util.ArrayDeque<>();
+        int i = 0;
+        while (i < d.length()) {
+            char c = d.charAt(i);
+            boolean inGeneric = generic.contains(Boolean.TRUE);
+            if (c == '{') {
+                // a shape type (go.shape.struct { ... }) spells its fields with paths, as type arguments do
+                generic.push(out.toString().stripTrailing().matches(".*go\\.shape\\.\\w+$"));
+                out.append(c);
+                i++;
+            } else if (c == '}') {
+                if (!generic.isEmpty()) {
+                    generic.pop();
+                }
+                out.append(c);
+                i++;
+            } else if (c == '[') {
+                String before = out.toString();
+                boolean afterName = !before.isEmpty() && (Character.isLetterOrDigit(before.charAt(before.length() - 1)) || before.endsWith("_"));
+                generic.push(afterName && !before.endsWith("map.bucket") && !before.endsWith("map.group") && !before.endsWith("map"));
+                out.append(c);
+                i++;
+            } else if (c == ']') {
+                if (!generic.isEmpty()) {
+                    generic.pop();
+                }
+                out.append(c);
+                i++;
+            } else if (Character.isLetter(c) || c == '_') {
+                int j = i;
+                while (j < d.length() && (Character.isLetterOrDigit(d.charAt(j)) || "_./-".indexOf(d.charAt(j)) >= 0)) {
+                    j++;
+                }
+                String word = d.substring(i, j);
+                if (!inGeneric) {
+                    int slash = word.lastIndexOf('/');
+                    if (slash >= 0) {
+                        word = word.substring(slash + 1); // a/b/c.T -> c.T
+                    }
+                    // an anonymous struct's field "pkg.name T" (not an embedded "pkg.T;"): Go prints "name T"
+                    String prev = out.toString().stripTrailing();
+                    int dot = word.lastIndexOf('.');
+                    if (dot > 0 && (prev.endsWith("{") || prev.endsWith(";")) && j < d.length() && d.charAt(j) == ' ') {
+                        word = word.substring(dot + 1);
+                    }
+                }
+                out.append(word);
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     @ParameterizedTest(name = "{0} {1}")

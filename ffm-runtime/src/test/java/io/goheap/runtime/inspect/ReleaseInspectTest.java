@@ -52,18 +52,30 @@ class ReleaseInspectTest {
         return out.stream();
     }
 
-    /** (release, core's binary, its gdb listing) for every core with a gdb reading. */
+    /**
+     * (release, core's binary, its gdb listing, the core) for every core with a gdb reading: gcore's cores of
+     * each binary, and the kernel's own core of the plain binary (SIGABRT under GOTRACEBACK=crash).
+     */
     static Stream<Arguments> cores() {
         List<Arguments> out = new ArrayList<>();
         for (String r : ReleaseFixtures.releases()) {
-            for (String[] c : new String[][] {{"inspect", "gdb.txt"}, {"inspect-stripped", "gdb-stripped.txt"}, {"inspect-pie", "gdb-pie.txt"},
-                    {"inspect-extpie", "gdb-extpie.txt"}}) {
-                if (ReleaseFixtures.has(r, c[0] + ".core") && ReleaseFixtures.has(r, c[1])) {
-                    out.add(Arguments.of(r, c[0], c[1]));
+            for (String[] c : new String[][] {{"inspect", "gdb.txt", "inspect.core"}, {"inspect-stripped", "gdb-stripped.txt", "inspect-stripped.core"},
+                    {"inspect-pie", "gdb-pie.txt", "inspect-pie.core"}, {"inspect-extpie", "gdb-extpie.txt", "inspect-extpie.core"},
+                    {"inspect", "gdb-kernel.txt", "inspect.kernel-core"}}) {
+                if (ReleaseFixtures.has(r, c[2]) && ReleaseFixtures.has(r, c[1])) {
+                    out.add(Arguments.of(r, c[0], c[1], c[2]));
                 }
             }
         }
         return out.stream();
+    }
+
+    /** Every release has the kernel's core of its plain binary and gdb's reading of it. */
+    @ParameterizedTest
+    @MethodSource("releases")
+    void everyReleaseHasAKernelCore(String release) {
+        assertTrue(ReleaseFixtures.has(release, "inspect.kernel-core"), release);
+        assertTrue(ReleaseFixtures.has(release, "gdb-kernel.txt"), release);
     }
 
     @Test
@@ -219,14 +231,25 @@ class ReleaseInspectTest {
         return out.toString();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /**
+     * A core reads as gdb reads it through DWARF. The kernel's core keeps only the first page of the
+     * read-only text mapping and none of rodata (its PT_LOADs there have no file bytes): the
+     * executable's sections fill those in.
+     */
+    @ParameterizedTest(name = "{0} {3}")
     @MethodSource("cores")
-    void aCoreReadsAsGdbReadsIt(String release, String binary, String listing) throws Exception {
+    void aCoreReadsAsGdbReadsIt(String release, String binary, String listing, String coreName) throws Exception {
         List<String[]> gdb = ReleaseFixtures.gdb(release, listing);
-        try (ElfFile core = ElfFile.open(ReleaseFixtures.file(release, binary + ".core"));
+        try (ElfFile core = ElfFile.open(ReleaseFixtures.file(release, coreName));
              ElfFile exe = ElfFile.open(ReleaseFixtures.file(release, binary));
              GoImage img = GoImage.ofCore(core, exe)) {
             assertEquals(ReleaseFixtures.minor(release), img.release().minor());
+            if (coreName.contains("kernel-core")) {
+                ElfFile.Segment text = core.segments().stream().filter(s -> s.isLoad() && s.vaddr() == 0x400000L).findFirst().orElseThrow();
+                assertTrue(text.filesz() < text.memsz(), "the kernel wrote only part of the text mapping: " + text);
+                assertTrue(img.areas().stream().anyMatch(a -> a.name().equals(".text") && a.base() == 0x400000L + text.filesz()),
+                        img.areas().toString());
+            }
             RuntimeState st = new RuntimeState(img);
             RuntimeState.Table t = st.table();
             assertNotNull(t, st.findings().toString());

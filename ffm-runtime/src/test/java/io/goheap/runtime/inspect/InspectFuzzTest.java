@@ -115,9 +115,7 @@ class InspectFuzzTest {
                 return st;
             });
         } finally {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                c.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
-            }
+            undo(c, undo);
         }
     }
 
@@ -198,9 +196,7 @@ class InspectFuzzTest {
                 return img;
             });
         } finally {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                seg.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
-            }
+            undo(seg, undo);
         }
     }
 
@@ -227,9 +223,7 @@ class InspectFuzzTest {
                 return st;
             });
         } finally {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                c.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
-            }
+            undo(c, undo);
         }
     }
 
@@ -261,6 +255,13 @@ class InspectFuzzTest {
             }
         }
         return undo;
+    }
+
+    /** Puts back the bytes {@link #patch} overwrote, last first. */
+    static void undo(MemorySegment s, List<long[]> undo) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            s.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
+        }
     }
 
     interface Body {

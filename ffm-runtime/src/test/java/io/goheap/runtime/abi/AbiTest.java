@@ -114,4 +114,27 @@ class AbiTest {
         assertTrue(e.getMessage().startsWith("no layouts of Go 1.20"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Abi.of(new GoRelease(19)).layout("nosuchstruct"));
     }
+
+    /** The reader's rules per release (GO-RELEASES.md): map type sizes, noswissmap, the type region, .go.module, the pcHeader. */
+    @Test
+    void readerRulesPerRelease() {
+        assertEquals(88, Abi.of(new GoRelease(19)).mapTypeSize());
+        assertEquals(88, Abi.of(new GoRelease(23)).mapTypeSize());
+        assertEquals(112, Abi.of(new GoRelease(24)).mapTypeSize());
+        assertEquals(88, Abi.of(new GoRelease(24)).withOldMaps().mapTypeSize(), "GOEXPERIMENT=noswissmap");
+        assertEquals(88, Abi.of(new GoRelease(25)).withOldMaps().mapTypeSize());
+        assertSame(Abi.of(new GoRelease(26)), Abi.of(new GoRelease(26)).withOldMaps(), "1.26 rejects noswissmap");
+        assertEquals(112, Abi.of(new GoRelease(26)).mapTypeSize());
+        assertEquals(136, Abi.of(new GoRelease(27)).mapTypeSize());
+        assertEquals(64, Abi.of(new GoRelease(27)).offsetOf("maptype", "bucket"), "1.27's Group");
+        for (GoRelease r : GoRelease.HAS_GROUND_TRUTH) {
+            Abi a = Abi.of(r);
+            assertEquals(r.minor() >= 27, a.hasTypeRegion(), r.toString());
+            assertEquals(r.minor() >= 26 ? ".go.module" : null, a.moduledataSection(), r.toString());
+            assertEquals(r.minor() < 26, a.pcHeaderHasTextStart(), r.toString());
+            assertEquals(r.minor() >= 20 ? 0xfffffff1 : 0xfffffff0, a.pclntabMagic(), r.toString());
+        }
+        assertSame(Abi.of(new GoRelease(19)), Abi.forReading(new GoRelease(18)), "1.18 reads as 1.19");
+        assertThrows(IllegalArgumentException.class, () -> Abi.forReading(new GoRelease(20)));
+    }
 }

@@ -247,12 +247,15 @@ public final class Locator {
     }
 
     /**
-     * For a binary in which no Go 1.18/1.19 pclntab was found: the release its pclntab magic names, if
-     * one of another release's is there (a stripped binary without build info), as "; ..." text.
+     * For a binary in which no pclntab of the release looked for was found: the release the magic of a
+     * pclntab that is there names (a stripped binary read with a wrong {@code --go}, a release goheap
+     * does not read), as "; ..." text.
      */
     private String otherPclntab(ElfFile exe) {
         long[] found = {0, 0};
-        scanAll(executableAreas(exe, false), 4, (seg, off) -> {
+        List<GoImage.Area> where = new ArrayList<>(executableAreas(exe, false));
+        where.addAll(executableAreas(exe, true));
+        scanAll(where, 4, (seg, off) -> {
             int magic = seg.get(U32, off);
             return magic == 0xfffffff0 || magic == 0xfffffff1 || magic == 0xfffffffa || magic == 0xfffffffb;
         }, a -> {
@@ -266,7 +269,7 @@ public final class Locator {
         if (found[0] == 0) {
             return "; is it a Go program of " + GoRelease.READABLE + "?";
         }
-        return String.format("; its pclntab at 0x%x has magic 0x%x (%s): goheap reads %s programs only",
+        return String.format("; its pclntab at 0x%x has magic 0x%x (%s); goheap reads %s programs",
                 found[0], found[1], GoRelease.ofMagic((int) found[1]), GoRelease.READABLE);
     }
 

@@ -2,13 +2,20 @@ package io.goheap.runtime.abi;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The descriptors the simulator takes its offsets from: the static ones hold for every release goheap
- * has layouts of (they are constants because the structs did not change), and {@link PDescriptor}
- * follows its release.
+ * has layouts of (they are constants because the structs did not change), {@link PDescriptor} follows
+ * its release, and no main source outside {@code abi} reaches a release's jextract classes itself.
  */
 class DescriptorsTest {
     @Test
@@ -90,5 +97,27 @@ class DescriptorsTest {
         }
         assertEquals(4632, new PDescriptor(Abi.of(new GoRelease(22))).pallocBase);
         assertEquals(4624, new PDescriptor(Abi.of(new GoRelease(24))).pallocBase);
+    }
+
+    @Test
+    void onlyAbiImportsAReleasesLayouts() throws IOException {
+        Path src = Path.of("src/main/java");
+        assertTrue(Files.isDirectory(src), "run from the ffm-runtime module: " + src.toAbsolutePath());
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String rel = src.relativize(p).toString().replace('\\', '/');
+                if (rel.startsWith("io/goheap/runtime/abi/")) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(p);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).matches(".*\\bio\\.goheap\\.layouts\\.go1\\d+\\b.*")) {
+                        found.add(rel + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "a release's layouts reached outside abi (take them from an Abi or an abi descriptor)");
     }
 }

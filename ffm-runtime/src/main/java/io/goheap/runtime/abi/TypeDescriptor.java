@@ -15,21 +15,34 @@ import io.goheap.layouts.go119.uncommontype;
  * layouts. These layouts are the same in every release goheap holds (1.21 renamed the fields, not their
  * places: {@code AbiTest.SAME_LAYOUT} checks it), so they are constants.
  * <pre>
- *  _type   0          8          16     20    21    22    23    24         32         40    44     48
- *          +----------+----------+------+-----+-----+-----+-----+----------+----------+-----+------+
- *          | size     | ptrdata  | hash | tfl | al  | fal | kind| equal    | gcdata   | str | ptrTo|
- *          | uintptr  | uintptr  | u32  | u8  | u8  | u8  | u8  | *func    | *byte    |nameO| This |
- *          +----------+----------+------+-----+-----+-----+-----+----------+----------+-----+------+
- *  uncommontype (after the kind's struct)     imethod         structfield
- *          0        4       6       8      12   16    0      4     8     0       8       16     24
- *          +--------+-------+-------+------+----+     +------+-----+     +-------+-------+------+
- *          | pkgpath| mcount| xcount| moff | _  |     | name | ityp|     | name  | typ   |offset|
- *          | nameOff| u16   | u16   | u32  |u32 |     |nameO |typeO|     | name  | *_type|uintptr
- *          +--------+-------+-------+------+----+     +------+-----+     +-------+-------+------+
- *  functype: _type, inCount u16 @48, outCount u16 @50 (top bit: variadic), 56 bytes; then the param words
- *  interfacetype: _type, pkgpath name @48, mhdr []imethod @56, 80 bytes
+ *   _type (48 bytes)
+ *   0         8         16     20    21   22    23     24       32       40    44      48
+ *   +---------+---------+------+-----+----+-----+------+--------+--------+-----+-------+
+ *   | size    | ptrdata | hash | tfl | al | fal | kind | equal  | gcdata | str | ptrTo |
+ *   +---------+---------+------+-----+----+-----+------+--------+--------+-----+-------+
+ *   uncommontype (16 bytes, after the kind's struct)
+ *   0         4        6        8      12   16
+ *   +---------+--------+--------+------+----+
+ *   | pkgpath | mcount | xcount | moff | _  |
+ *   +---------+--------+--------+------+----+
+ *   imethod (8 bytes)
+ *   0      4      8
+ *   +------+------+
+ *   | name | ityp |
+ *   +------+------+
+ *   structfield (24 bytes)
+ *   0         8         16        24
+ *   +---------+---------+---------+
+ *   | name    | typ     | offset  |
+ *   +---------+---------+---------+
+ *   functype (56 bytes): _type; inCount uint16 @48; outCount uint16 @50 (top bit: variadic);
+ *       the parameter words follow (after the uncommontype, if any)
+ *   interfacetype (80 bytes): _type; pkgpath name @48; mhdr []imethod @56, its len @64
  * </pre>
- * {@code moff} counts from the uncommontype's own start; {@code tflag} bits are {@link TFlags}, the kind
+ * Sizes and offsets are bytes; {@code hash}, {@code moff} and the offs are 32-bit, {@code tflag},
+ * {@code align}, {@code fieldAlign} and {@code kind} one byte; {@code str}, {@code pkgpath} and
+ * {@code imethod.name} are nameOffs, {@code ptrToThis} and {@code ityp} typeOffs. {@code moff} counts
+ * from the uncommontype's own start; {@code tflag} bits are {@link TFlags}, the kind
  * byte's {@link Kinds}. If the header changes, this diagram and native/include/goheap/go1_19_amd64.h
  * change together.
  */

@@ -15,19 +15,23 @@ structs=(slice string _type uncommontype method imethod name interfacetype
          ptrtype slicetype arraytype chantype functype maptype structfield structtype itab iface eface
          itabTableType persistentAlloc mutex globalAlloc sysmontick pageCache pGFree pMspancache gcWork wbBuf p
          functab _func textsect bitvector pcHeader moduledata)
+# Go 1.22+ only: the call-site assert caches of internal/abi/switch.go (abi.Abi looks them up by these names).
+caches122=(typeAssert typeAssertCache typeAssertCacheEntry interfaceSwitch interfaceSwitchCache
+           interfaceSwitchCacheEntry)
 # One package per release header: go1_19_amd64.h -> io.goheap.layouts.go119 (class Go119),
-# go1_N_amd64.h -> io.goheap.layouts.go1N (class Go1N). Each takes the 1.19 struct list plus the structs
-# its own header adds (C-only helpers such as pTraceState, pTimers, spanQueue, xRegPerP that a later p
-# embeds), and every GO_ constant of that header.
+# go1_N_amd64.h -> io.goheap.layouts.go1N (class Go1N). Each takes the 1.19 struct list, the assert caches
+# from 1.22 on, plus the structs its own header adds (C-only helpers such as pTraceState, pTimers, spanQueue,
+# xRegPerP that a later p embeds), and every GO_ constant of that header.
 gen_release() { # $1 = 19, 21, ... 27
   local n=$1 h="$here/include/goheap/go1_$1_amd64.h" s c
-  local -a rargs=() extra=()
-  for s in "${structs[@]}"; do
+  local -a rargs=() extra=() want=("${structs[@]}")
+  if [ "$n" -ge 22 ]; then want+=("${caches122[@]}"); fi
+  for s in "${want[@]}"; do
     grep -qE "^struct $s \{" "$h" || { echo "jextract.sh: go1_${n}_amd64.h lacks struct $s" >&2; exit 1; }
     rargs+=(--include-struct "$s")
   done
   for s in $(grep -oE '^struct [A-Za-z_0-9]+ \{' "$h" | awk '{print $2}'); do
-    [[ " ${structs[*]} " == *" $s "* ]] || extra+=("$s")
+    [[ " ${want[*]} " == *" $s "* ]] || extra+=("$s")
   done
   for s in ${extra[@]+"${extra[@]}"}; do rargs+=(--include-struct "$s"); done
   for c in $(grep -oE '^#define (GO_[A-Z0-9_]+)' "$h" | awk '{print $2}'); do

@@ -79,6 +79,13 @@ int main(void) {
                        F(moduledata, inittasks); F(moduledata, modulename); F(moduledata, modulehashes);
                        F(moduledata, hasmain); F(moduledata, bad); F(moduledata, gcdatamask);
                        F(moduledata, gcbssmask); F(moduledata, typemap); F(moduledata, next); end();
+    S(typeAssertCacheEntry); F(typeAssertCacheEntry, Typ); F(typeAssertCacheEntry, Itab); end();
+    S(typeAssertCache); F(typeAssertCache, Mask); F(typeAssertCache, Entries); end();
+    S(typeAssert); F(typeAssert, Cache); F(typeAssert, Inter); F(typeAssert, CanFail); end();
+    S(interfaceSwitchCacheEntry); F(interfaceSwitchCacheEntry, Typ); F(interfaceSwitchCacheEntry, Case);
+                       F(interfaceSwitchCacheEntry, Itab); end();
+    S(interfaceSwitchCache); F(interfaceSwitchCache, Mask); F(interfaceSwitchCache, Entries); end();
+    S(interfaceSwitch); F(interfaceSwitch, Cache); F(interfaceSwitch, NCases); F(interfaceSwitch, Cases); end();
     printf("\n]\n");
     return 0;
 }

@@ -411,6 +411,56 @@ struct moduledata {
     struct moduledata *next;
 };
 
+/*
+ * The call-site caches of type assertions and type switches, from this release's src/internal/abi/switch.go
+ * (new in Go 1.22; the same six layouts in every release since). For each assertion to a non-empty interface
+ * and each type switch with interface cases, the compiler emits one descriptor as a LOCAL data symbol
+ * (pkg..typeAssert.N, pkg..interfaceSwitch.N). Its Cache starts at runtime.emptyTypeAssertCache /
+ * emptyInterfaceSwitchCache (Mask 0), and now and then the runtime swaps in a bigger table with a CAS (a power
+ * of two of entries, indexed by the source type's hash & Mask, linear probing). The arrays are declared with
+ * one element as in Go: a table has Mask+1 entries, a switch NCases cases.
+ */
+
+/* internal/abi.TypeAssertCacheEntry. 16 bytes. */
+struct typeAssertCacheEntry {
+    uintptr_t  Typ;          /* the source value's dynamic type (a *Type, kept as uintptr) */
+    uintptr_t  Itab;         /* the itab for that type (a *itab), 0 for a failing comma-ok assertion */
+};
+
+/* internal/abi.TypeAssertCache. 24 bytes with one entry. */
+struct typeAssertCache {
+    uintptr_t                    Mask;        /* entries - 1 */
+    struct typeAssertCacheEntry  Entries[1];  /* Mask+1 of them */
+};
+
+/* internal/abi.TypeAssert: one assertion site's descriptor (pkg..typeAssert.N). 24 bytes. */
+struct typeAssert {
+    struct typeAssertCache *Cache;
+    struct interfacetype   *Inter;     /* the interface asserted to */
+    uint8_t                 CanFail;   /* bool: 1 for the comma-ok form, 0 where a failure panics */
+};
+
+/* internal/abi.InterfaceSwitchCacheEntry. 24 bytes. */
+struct interfaceSwitchCacheEntry {
+    uintptr_t  Typ;          /* the source value's dynamic type (a *Type, kept as uintptr) */
+    int64_t    Case;         /* the case index it dispatches to */
+    uintptr_t  Itab;         /* the itab for that case's interface (a *itab) */
+};
+
+/* internal/abi.InterfaceSwitchCache. 32 bytes with one entry. */
+struct interfaceSwitchCache {
+    uintptr_t                         Mask;        /* entries - 1 */
+    struct interfaceSwitchCacheEntry  Entries[1];  /* Mask+1 of them */
+};
+
+/* internal/abi.InterfaceSwitch: one type switch's descriptor (pkg..interfaceSwitch.N). 24 bytes as declared,
+   16 + 8*NCases as emitted. */
+struct interfaceSwitch {
+    struct interfaceSwitchCache *Cache;
+    int64_t                      NCases;
+    struct interfacetype        *Cases[1];  /* NCases of them, each a non-empty interface */
+};
+
 _Static_assert(sizeof(struct _type) == 48, "abi.Type");
 _Static_assert(sizeof(struct itab) == 32, "abi.ITab");
 _Static_assert(sizeof(struct maptype) == 112, "abi.SwissMapType");
@@ -418,5 +468,7 @@ _Static_assert(sizeof(struct p) == 8952, "runtime.p");
 _Static_assert(__builtin_offsetof(struct p, palloc) == 4624, "p.palloc");
 _Static_assert(sizeof(struct moduledata) == 584, "runtime.moduledata");
 _Static_assert(sizeof(struct _func) == 44, "runtime._func");
+_Static_assert(sizeof(struct typeAssert) == 24, "abi.TypeAssert");
+_Static_assert(sizeof(struct interfaceSwitchCacheEntry) == 24, "abi.InterfaceSwitchCacheEntry");
 
 #endif /* GOHEAP_GO1_24_AMD64_H */

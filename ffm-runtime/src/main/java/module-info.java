@@ -21,5 +21,6 @@ module io.goheap.runtime {
     exports io.goheap.runtime.gosrc;
     exports io.goheap.runtime.elf;
     exports io.goheap.runtime.inspect;
+    exports io.goheap.runtime.dump;
     opens io.goheap.runtime.cli to info.picocli;
 }

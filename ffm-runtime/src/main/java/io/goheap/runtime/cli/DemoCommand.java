@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
                 text(out, rt, demo, alloc);
             }
             if (dump != null) {
-                io.goheap.runtime.inspect.DumpFile.Written w = OutputFile.write(dump, ch -> io.goheap.runtime.inspect.DumpFile.write(rt, ch));
+                io.goheap.runtime.dump.DumpWriter.Written w = OutputFile.write(dump, ch -> io.goheap.runtime.dump.DumpWriter.write(rt, ch));
                 spec.commandLine().getErr().printf("goheap: wrote %s: %d segments, %d bytes of memory, %d symbols%n",
                         dump, w.segments(), w.bytes(), w.symbols());
             }

@@ -53,7 +53,7 @@ final class StressCommand implements Callable<Integer> {
         Stress.Report r = Stress.run(threads, types, interfaces, seconds, rt -> {
             if (dump != null) {
                 try {
-                    io.goheap.runtime.inspect.DumpFile.Written w = OutputFile.write(dump, ch -> io.goheap.runtime.inspect.DumpFile.write(rt, ch));
+                    io.goheap.runtime.dump.DumpWriter.Written w = OutputFile.write(dump, ch -> io.goheap.runtime.dump.DumpWriter.write(rt, ch));
                     spec.commandLine().getErr().printf("goheap: wrote %s: %d segments, %d bytes of memory, %d symbols%n",
                             dump, w.segments(), w.bytes(), w.symbols());
                 } catch (java.io.IOException e) {

@@ -37,6 +37,12 @@ public final class FileMemory implements GoMemory {
 
     private final String description;
     private final Region[] regions;
+    /**
+     * The region the last lookup found: readers walk one section or segment at a time, so most lookups
+     * end here without the search. A plain field: a racing reader may see an older region, which is
+     * immutable and checked like any other, so the race only costs a search.
+     */
+    private Region last;
 
     /**
      * @throws IllegalArgumentException if two regions overlap
@@ -88,12 +94,20 @@ public final class FileMemory implements GoMemory {
 
     /** The region holding {@code addr}, or null: a binary search for the last region starting at or below it. */
     public Region regionAt(long addr) {
+        Region r = last;
+        if (r != null && Long.compareUnsigned(addr - r.base(), r.bytes().byteSize()) < 0) {
+            return r;
+        }
         int best = Floor.index(regions.length, k -> regions[k].base(), addr);
         if (best < 0) {
             return null;
         }
-        Region r = regions[best];
-        return Long.compareUnsigned(addr - r.base(), r.bytes().byteSize()) < 0 ? r : null;
+        r = regions[best];
+        if (Long.compareUnsigned(addr - r.base(), r.bytes().byteSize()) < 0) {
+            last = r;
+            return r;
+        }
+        return null;
     }
 
     /** Every region, by address. */

@@ -105,6 +105,8 @@ public interface GoMemory {
 
     /** The bytes {@code [addr, addr + len)} copied into a new array (plain); survives a swap of views. */
     default byte[] read(long addr, int len) {
-        return slice(addr, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] out = new byte[len];
+        MemorySegment.copy(slice(addr, len), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, 0, len);
+        return out;
     }
 }

@@ -78,6 +78,35 @@ class AbiTest {
         assertEquals("Go 1.27: struct moduledata has no field typelinks", e.getMessage());
     }
 
+    /**
+     * The call-site assert caches (GO-RELEASES.md, "Assert caches") by their C names, the names abi.Abi loads them
+     * by: from 1.22 the same sizes and Go field names at the same offsets in every release; none before.
+     */
+    @Test
+    void assertCachesFrom122() {
+        for (GoRelease r : GoRelease.HAS_GROUND_TRUTH) {
+            Abi abi = Abi.of(r);
+            for (String s : ReleasePtypeTest.ASSERT_CACHES.keySet()) {
+                if (r.minor() < 22) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> abi.layout(s));
+                    assertEquals(r + " has no struct " + s, e.getMessage());
+                    continue;
+                }
+                List<Object> w = ReleasePtypeTest.ASSERT_CACHES.get(s);
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i < w.size() - 1; i += 2) {
+                    names.add((String) w.get(i));
+                    assertEquals((long) w.get(i + 1), abi.offsetOf(s, (String) w.get(i)), r + " " + s + "." + w.get(i));
+                }
+                assertEquals(names, abi.fields(s), r + " " + s + " fields");
+                assertEquals((long) w.getLast(), abi.sizeOf(s), r + " sizeof " + s);
+            }
+        }
+        assertEquals(24, Abi.of(new GoRelease(22)).sizeOf("typeAssert"));
+        assertEquals(16, Abi.of(new GoRelease(27)).offsetOf("typeAssert", "CanFail"));
+        assertEquals(16, Abi.of(new GoRelease(25)).offsetOf("interfaceSwitch", "Cases"));
+    }
+
     @Test
     void onlyReleasesWithLayouts() {
         assertSame(Abi.of(new GoRelease(21)), Abi.of(GoRelease.parse("go1.21.13")));

@@ -62,6 +62,21 @@ class ReleaseJextractTest {
             tests.add(DynamicTest.dynamicTest("gccPrintsEveryHeaderStruct",
                     () -> assertEquals(header, new LinkedHashSet<>(gcc.keySet()),
                             "structs of go1_" + n + "_amd64.h against layoutcheck-" + r + ".c")));
+            tests.add(DynamicTest.dynamicTest("assertCachesFrom1.22", () -> {
+                // ReleasePtypeTest.ASSERT_CACHES: in the header and the jextract package exactly from 1.22 on
+                boolean want = Integer.parseInt(n) >= 22;
+                for (String s : ReleasePtypeTest.ASSERT_CACHES.keySet()) {
+                    assertEquals(want, header.contains(s), "go1_" + n + "_amd64.h struct " + s);
+                    boolean generated;
+                    try {
+                        Class.forName(pkg + "." + s);
+                        generated = true;
+                    } catch (ClassNotFoundException e) {
+                        generated = false;
+                    }
+                    assertEquals(want, generated, pkg + "." + s);
+                }
+            }));
             for (String s : header) {
                 tests.add(DynamicTest.dynamicTest(s, () -> {
                     JsonNode c = gcc.get(s);

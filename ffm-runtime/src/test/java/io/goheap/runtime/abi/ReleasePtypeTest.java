@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every release's gdb view (native/fixtures/ptype-o.txt for 1.19, ptype-o-1.N.txt for 1.21 .. 1.27, made by
  * make-fixtures.sh and make-release-fixtures.sh from xer built with each release's own toolchain) against the
  * measured table of ../shared/GO-RELEASES.md: the type descriptor, itab, persistentAlloc, globalAlloc, p.palloc
- * and sizeof(p), moduledata field by field, _func, pcHeader, the map type, and the fixed kind-specific parts.
+ * and sizeof(p), moduledata field by field, _func, pcHeader, the map type, and the fixed kind-specific parts;
+ * from 1.22 the call-site assert caches of internal/abi/switch.go, which only those files have (at their end,
+ * from xer + native/fixtures/asserts/asserts.go, keyed by their C names: {@code ==== typeAssert = internal/abi.TypeAssert}).
  * Nothing here is consumer code: the jextract layouts are still Go 1.19's only (PtypeFixtureTest).
  *
  * <p>Structs are keyed by their 1.19 name ({@code ==== _type = internal/abi.Type} in a release file). gdb's
@@ -140,7 +143,8 @@ class ReleasePtypeTest {
                     DynamicTest.dynamicTest("func", () -> func(r)),
                     DynamicTest.dynamicTest("pcHeader", () -> pcHeader(r)),
                     DynamicTest.dynamicTest("mapType", () -> mapType(r)),
-                    DynamicTest.dynamicTest("fixedParts", () -> fixedParts(r)))));
+                    DynamicTest.dynamicTest("fixedParts", () -> fixedParts(r)),
+                    DynamicTest.dynamicTest("assertCaches", () -> assertCaches(r)))));
         }
         return out;
     }
@@ -154,9 +158,63 @@ class ReleasePtypeTest {
         assertTrue(r.header().contains("linux/amd64: gdb 13."), r.header());
     }
 
+    /** 1.19's structs in every release, plus the assert caches from 1.22 on (and nothing else). */
     static void sameStructs(Release r) {
-        assertEquals(ALL.get("1.19").structs().keySet(), r.structs().keySet());
+        Set<String> want = new LinkedHashSet<>(ALL.get("1.19").structs().keySet());
+        if (r.minor() >= 22) {
+            want.addAll(ASSERT_CACHES.keySet());
+        }
+        assertEquals(want, r.structs().keySet());
         assertEquals(r.structs().keySet(), r.dwarf().keySet());
+    }
+
+    /**
+     * GO-RELEASES.md (b), "Assert caches" (1.22+, internal/abi/switch.go), under their C names: the DWARF name,
+     * then field name and offset pairs, then the size. The same in every release from 1.22 to 1.27.
+     */
+    static final Map<String, List<Object>> ASSERT_CACHES = assertCaches();
+
+    private static Map<String, List<Object>> assertCaches() {
+        Map<String, List<Object>> m = new LinkedHashMap<>();
+        m.put("typeAssert", List.of("internal/abi.TypeAssert", "Cache", 0L, "Inter", 8L, "CanFail", 16L, 24L));
+        m.put("typeAssertCache", List.of("internal/abi.TypeAssertCache", "Mask", 0L, "Entries", 8L, 24L));
+        m.put("typeAssertCacheEntry", List.of("internal/abi.TypeAssertCacheEntry", "Typ", 0L, "Itab", 8L, 16L));
+        m.put("interfaceSwitch", List.of("internal/abi.InterfaceSwitch", "Cache", 0L, "NCases", 8L, "Cases", 16L, 24L));
+        m.put("interfaceSwitchCache", List.of("internal/abi.InterfaceSwitchCache", "Mask", 0L, "Entries", 8L, 32L));
+        m.put("interfaceSwitchCacheEntry", List.of("internal/abi.InterfaceSwitchCacheEntry", "Typ", 0L, "Case", 8L,
+                "Itab", 16L, 24L));
+        return m;
+    }
+
+    /** The assert caches: absent before 1.22; from 1.22 every field's offset, the struct sizes and the Go types. */
+    static void assertCaches(Release r) {
+        for (Map.Entry<String, List<Object>> e : ASSERT_CACHES.entrySet()) {
+            String s = e.getKey();
+            List<Object> w = e.getValue();
+            if (r.minor() < 22) {
+                assertFalse(r.structs().containsKey(s), r.release() + " has no " + s);
+                continue;
+            }
+            assertEquals(w.getFirst(), r.dwarf().get(s), s + " DWARF name");
+            int nFields = (w.size() - 2) / 2;
+            assertEquals(nFields, r.struct(s).fields().size(), s + " fields " + r.struct(s).fields());
+            for (int i = 0; i < nFields; i++) {
+                String f = (String) w.get(1 + 2 * i);
+                assertEquals(f, r.struct(s).fields().get(i).name(), s + " field #" + i);
+                assertEquals((long) w.get(2 + 2 * i), r.off(s, f), s + "." + f);
+            }
+            assertEquals((long) w.getLast(), r.size(s), "sizeof " + s);
+        }
+        if (r.minor() >= 22) {
+            assertEquals("*internal/abi.TypeAssertCache", r.field("typeAssert", "Cache").goType());
+            assertEquals("*internal/abi.InterfaceType", r.field("typeAssert", "Inter").goType());
+            assertEquals("bool", r.field("typeAssert", "CanFail").goType());
+            assertEquals("[1]internal/abi.TypeAssertCacheEntry", r.field("typeAssertCache", "Entries").goType());
+            assertEquals("[1]*internal/abi.InterfaceType", r.field("interfaceSwitch", "Cases").goType());
+            assertEquals("int", r.field("interfaceSwitch", "NCases").goType());
+            assertEquals("[1]internal/abi.InterfaceSwitchCacheEntry", r.field("interfaceSwitchCache", "Entries").goType());
+            assertEquals("int", r.field("interfaceSwitchCacheEntry", "Case").goType());
+        }
     }
 
     /** GO-RELEASES.md (b), "DWARF names": internal/abi.* from 1.21, runtime.itab up to 1.22, abi.ITab from 1.23. */

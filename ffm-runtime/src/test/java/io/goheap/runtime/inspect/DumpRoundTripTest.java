@@ -42,7 +42,7 @@ class DumpRoundTripTest extends NativeMemoryTest {
         it.getitab(l.address("type.main.Shape"), l.address("type.main.Celsius"), true); // a negative entry
         probeAddrs.add(rt.itabs().table().current());
         probeAddrs.add(l.address("go.itab.main.Celsius,main.Stringer"));
-        DumpFile.write(rt, file);
+        io.goheap.runtime.dump.DumpWriter.write(rt, file);
         return rt;
     }
 
@@ -66,7 +66,7 @@ class DumpRoundTripTest extends NativeMemoryTest {
         List<Long> addrs = new ArrayList<>();
         try (GoRuntime rt = populated(file, addrs)) {
             List<String> live;
-            try (GoImage img = GoImage.ofLive(rt)) {
+            try (GoImage img = io.goheap.runtime.dump.LiveImage.of(rt)) {
                 RuntimeState st = new RuntimeState(img);
                 live = describe(img, st);
                 assertEquals(st.table().count(), st.verify().found());
@@ -150,7 +150,7 @@ class DumpRoundTripTest extends NativeMemoryTest {
                 real.putIfAbsent(t.name(), t);
                 realAddr.putIfAbsent(t.name(), t.address());
             }
-            try (GoRuntime rt = populated(tmp.resolve("x.core"), new ArrayList<>()); GoImage img = GoImage.ofLive(rt)) {
+            try (GoRuntime rt = populated(tmp.resolve("x.core"), new ArrayList<>()); GoImage img = io.goheap.runtime.dump.LiveImage.of(rt)) {
                 int compared = 0;
                 for (GoImage.TypeInfo t : img.types(null)) {
                     if (!List.of("error", "int", "int64", "string", "bool", "float64", "uint8").contains(t.name())) {

@@ -18,10 +18,16 @@ import java.util.regex.Pattern;
  * 	0x0000 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................
  * 	rel 24+8 t=-32767 main.(*data).A+0
  * </pre>
+ * Later releases' listings (native/fixtures/asserts-1.N.srodata.txt) name the relocation kind from 1.22
+ * ({@code t=R_ADDR}, {@code t=RelocType(-32763)}) and add {@code align=0x...} after the size from 1.27.
  */
 public final class SrodataFixture {
-    /** One relocation: {@code rel OFF+SIZE t=TYPE TARGET+ADD}. */
-    public record Reloc(int off, int size, int type, String target, long add) {
+    /**
+     * One relocation: {@code rel OFF+SIZE t=TYPE TARGET+ADD}. {@code kind} is TYPE as printed; {@code type} is its
+     * number where the listing prints one ({@code t=1}, {@code t=RelocType(-32763)}), 0 where it prints a name only
+     * ({@code t=R_ADDR}, Go 1.22+).
+     */
+    public record Reloc(int off, int size, int type, String target, long add, String kind) {
     }
 
     /** One symbol: name, declared size, bytes (zeros at relocations), relocations. */
@@ -37,9 +43,11 @@ public final class SrodataFixture {
         }
     }
 
-    private static final Pattern HEADER = Pattern.compile("^(\\S.*) S(RODATA|NOPTRDATA|DATA|BSS|NOPTRBSS)\\b.*size=(\\d+)$");
+    private static final Pattern HEADER = Pattern.compile(
+            "^(\\S.*) S(RODATA|NOPTRDATA|DATA|BSS|NOPTRBSS)\\b.*size=(\\d+)(?: align=0x[0-9a-f]+)?$");
     private static final Pattern ROW = Pattern.compile("^\\t0x([0-9a-f]{4}) ((?:[0-9a-f]{2} ){1,16})");
-    private static final Pattern REL = Pattern.compile("^\\trel (\\d+)\\+(\\d+) t=(-?\\d+) (.*)\\+(-?\\d+)$");
+    private static final Pattern REL = Pattern.compile(
+            "^\\trel (\\d+)\\+(\\d+) t=(-?\\d+|\\w+(?:\\((-?\\d+)\\))?) (.*)\\+(-?\\d+)$");
 
     private SrodataFixture() {
     }
@@ -74,8 +82,11 @@ public final class SrodataFixture {
             }
             Matcher rel = REL.matcher(line);
             if (rel.matches()) {
+                String kind = rel.group(3);
+                int type = kind.matches("-?\\d+") ? Integer.parseInt(kind)
+                        : rel.group(4) != null ? Integer.parseInt(rel.group(4)) : 0;
                 relocs.add(new Reloc(Integer.parseInt(rel.group(1)), Integer.parseInt(rel.group(2)),
-                        Integer.parseInt(rel.group(3)), rel.group(4), Long.parseLong(rel.group(5))));
+                        type, rel.group(5), Long.parseLong(rel.group(6)), kind));
                 continue;
             }
             throw new IllegalArgumentException(file + ": unparsed line: " + line);

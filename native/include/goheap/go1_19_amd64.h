@@ -2,7 +2,7 @@
  * go1_19_amd64.h - the Go 1.19 linux/amd64 runtime structs that goheap builds in native memory.
  *
  * This header is the layout truth of the project. jextract turns it into io.goheap.layouts.go119
- * (see native/jextract.sh); native/layoutcheck.c prints sizeof/offsetof of every struct and field;
+ * (see native/jextract.sh); a gcc program generated from native/structs.manifest prints sizeof/offsetof of every field;
  * the tests compare both with each other and with gdb's `ptype/o` of a real Go 1.19 binary
  * (native/fixtures/ptype-o.txt) and with bytes the Go compiler emitted (native/fixtures/xer.srodata.txt).
  *

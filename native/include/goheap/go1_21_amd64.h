@@ -3,8 +3,8 @@
  *
  * Written by hand from Go 1.21.13's own source (Debian golang-1.21-src: src/internal/abi/type.go;
  * src/runtime/runtime2.go, proc.go, symtab.go, malloc.go, iface.go, mgcwork.go, mwbbuf.go, trace.go,
- * pagetrace_off.go), not from DWARF: native/layoutcheck-1.21.c prints gcc's sizeof/offsetof, and
- * ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.21 binary (native/fixtures/ptype-o-1.21.txt). No consumer uses this header yet; jextract has not been run on it.
+ * pagetrace_off.go), not from DWARF: the layoutcheck program of native/structs.manifest prints gcc's sizeof/offsetof, and
+ * ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.21 binary (native/fixtures/ptype-o-1.21.txt). Its jextract output (layouts go121) is what abi.Abi reads this release with.
  *
  * Field names are the release's Go names (internal/abi's exported ones: Size_, PtrBytes, ...). Go's blank
  * fields `_` are named `_N` (N = their offset). The zero-size markers (sys.NotInHeap, lockRankStruct, p.pageTraceBuf

@@ -3,9 +3,9 @@
  *
  * Written by hand from Go 1.22.12's own source (Debian golang-1.22-src: src/internal/abi/type.go;
  * src/runtime/runtime2.go, proc.go, symtab.go, malloc.go, iface.go, mgcwork.go, mwbbuf.go, trace2runtime.go,
- * trace2status.go, pagetrace_off.go), not from DWARF: native/layoutcheck-1.22.c prints gcc's sizeof/offsetof,
+ * trace2status.go, pagetrace_off.go), not from DWARF: the layoutcheck program of native/structs.manifest prints gcc's sizeof/offsetof,
  * and ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.22 binary
- * (native/fixtures/ptype-o-1.22.txt). No consumer uses this header yet; jextract has not been run on it.
+ * (native/fixtures/ptype-o-1.22.txt). Its jextract output (layouts go122) is what abi.Abi reads this release with.
  *
  * Since 1.21 (go1_21_amd64.h): GOEXPERIMENT=exectracer2 is on by default (internal/buildcfg/exp.go), so
  * runtime.pTraceState is trace2runtime.go's {traceSchedResourceState (trace2status.go), mSyscallID, maySweep,

@@ -3,9 +3,9 @@
  *
  * Written by hand from Go 1.23.5's own source (Debian golang-1.23-src: src/internal/abi/type.go, iface.go;
  * src/runtime/runtime2.go, proc.go, symtab.go, malloc.go, iface.go, mgcwork.go, mwbbuf.go, time.go,
- * traceruntime.go, tracestatus.go), not from DWARF: native/layoutcheck-1.23.c prints gcc's sizeof/offsetof,
+ * traceruntime.go, tracestatus.go), not from DWARF: the layoutcheck program of native/structs.manifest prints gcc's sizeof/offsetof,
  * and ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.23 binary
- * (native/fixtures/ptype-o-1.23.txt). No consumer uses this header yet; jextract has not been run on it.
+ * (native/fixtures/ptype-o-1.23.txt). Its jextract output (layouts go123) is what abi.Abi reads this release with.
  *
  * Since 1.22 (go1_22_amd64.h):
  *  - runtime.itab is `type itab = abi.ITab` (runtime2.go; internal/abi/iface.go): exported names Inter, Type,

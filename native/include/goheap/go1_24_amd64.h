@@ -3,9 +3,9 @@
  *
  * Written by hand from Go 1.24.4's own source (Debian golang-1.24-src: src/internal/abi/type.go, iface.go,
  * map_swiss.go; src/runtime/runtime2.go, symtab.go, malloc.go, iface.go, mgcwork.go, mwbbuf.go, mpagecache.go,
- * time.go, traceruntime.go, tracestatus.go, mgclimit.go), not from DWARF: native/layoutcheck-1.24.c prints gcc's
+ * time.go, traceruntime.go, tracestatus.go, mgclimit.go), not from DWARF: the layoutcheck program of native/structs.manifest prints gcc's
  * sizeof/offsetof, and ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.24 binary
- * (native/fixtures/ptype-o-1.24.txt). No consumer uses this header yet; jextract has not been run on it.
+ * (native/fixtures/ptype-o-1.24.txt). Its jextract output (layouts go124) is what abi.Abi reads this release with.
  *
  * Field names are the release's Go names (internal/abi's exported ones: Size_, PtrBytes, ...). Go's blank
  * fields `_` are named `_N` (N = their offset). The zero-size markers (sys.NotInHeap, lockRankStruct) have

@@ -4,9 +4,9 @@
  * Written by hand from Go 1.25.12's own source (Debian golang-1.25-src: src/internal/abi/type.go, iface.go,
  * map_swiss.go; src/internal/runtime/gc/sizeclasses.go; src/runtime/runtime2.go, proc.go, symtab.go, malloc.go,
  * iface.go, mgcwork.go, mgcmark_nogreenteagc.go, mwbbuf.go, mpagecache.go, time.go, traceruntime.go,
- * tracestatus.go, mgclimit.go), not from DWARF: native/layoutcheck-1.25.c prints gcc's sizeof/offsetof, and
+ * tracestatus.go, mgclimit.go), not from DWARF: the layoutcheck program of native/structs.manifest prints gcc's sizeof/offsetof, and
  * ReleaseLayoutCheckTest compares them with gdb's ptype/o of a Go 1.25 binary (native/fixtures/ptype-o-1.25.txt).
- * No consumer uses this header yet; jextract has not been run on it.
+ * Its jextract output (layouts go125) is what abi.Abi reads this release with.
  *
  * Field names are the release's Go names (internal/abi's exported ones: Size_, PtrBytes, ...). Go's blank
  * fields `_` are named `_N` (N = their offset). The zero-size markers (sys.NotInHeap, lockRankStruct,

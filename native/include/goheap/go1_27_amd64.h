@@ -5,9 +5,9 @@
  * symtab.go; src/internal/goexperiment/flags.go; src/internal/runtime/gc/sizeclasses.go; src/runtime/runtime2.go,
  * proc.go, symtab.go, type.go, malloc.go, iface.go, mgcwork.go, mgcmark_greenteagc.go, preempt_xreg.go,
  * preempt_amd64.go, mwbbuf.go, mpagecache.go, time.go, traceruntime.go, tracestatus.go, mgclimit.go), not from
- * DWARF: native/layoutcheck-1.27.c prints gcc's sizeof/offsetof, and ReleaseLayoutCheckTest compares them with
- * gdb's ptype/o of a Go 1.27 binary (native/fixtures/ptype-o-1.27.txt). No consumer uses this header yet;
- * jextract has not been run on it.
+ * DWARF: the layoutcheck program of native/structs.manifest prints gcc's sizeof/offsetof, and ReleaseLayoutCheckTest compares them with
+ * gdb's ptype/o of a Go 1.27 binary (native/fixtures/ptype-o-1.27.txt).
+ * Its jextract output (layouts go127) is what abi.Abi reads this release with.
  *
  * Field names are the release's Go names (internal/abi's exported ones: Size_, PtrBytes, ...). Go's blank
  * fields `_` are named `_N` (N = their offset). The zero-size markers (sys.NotInHeap, lockRankStruct) have

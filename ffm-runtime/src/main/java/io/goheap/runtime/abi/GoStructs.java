@@ -1,56 +1,30 @@
 package io.goheap.runtime.abi;
 
-import io.goheap.layouts.go119._type;
-import io.goheap.layouts.go119.bitvector;
-import io.goheap.layouts.go119.eface;
-import io.goheap.layouts.go119._func;
-import io.goheap.layouts.go119.functab;
-import io.goheap.layouts.go119.iface;
-import io.goheap.layouts.go119.imethod;
-import io.goheap.layouts.go119.interfacetype;
-import io.goheap.layouts.go119.itab;
-import io.goheap.layouts.go119.itabTableType;
-import io.goheap.layouts.go119.method;
-import io.goheap.layouts.go119.moduledata;
-import io.goheap.layouts.go119.name;
-import io.goheap.layouts.go119.pcHeader;
-import io.goheap.layouts.go119.structtype;
-import io.goheap.layouts.go119.structfield;
-import io.goheap.layouts.go119.maptype;
-import io.goheap.layouts.go119.functype;
-import io.goheap.layouts.go119.chantype;
-import io.goheap.layouts.go119.arraytype;
-import io.goheap.layouts.go119.slicetype;
-import io.goheap.layouts.go119.ptrtype;
-import io.goheap.layouts.go119.p;
-import io.goheap.layouts.go119.wbBuf;
-import io.goheap.layouts.go119.gcWork;
-import io.goheap.layouts.go119.pMspancache;
-import io.goheap.layouts.go119.pGFree;
-import io.goheap.layouts.go119.pageCache;
-import io.goheap.layouts.go119.sysmontick;
-import io.goheap.layouts.go119.globalAlloc;
-import io.goheap.layouts.go119.mutex;
-import io.goheap.layouts.go119.persistentAlloc;
-import io.goheap.layouts.go119.slice;
-import io.goheap.layouts.go119.string;
-import io.goheap.layouts.go119.textsect;
-import io.goheap.layouts.go119.uncommontype;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every Go 1.19 runtime struct goheap lays out, read from the jextract layouts: names, offsets and
  * sizes come from {@code io.goheap.layouts.go119}; this class adds only what C cannot say, the Go
  * name of each struct and the Go type of each field (spelled as Go's DWARF spells it, e.g. {@code
- * uint8} for {@code byte}, without the {@code runtime.} prefix).
+ * uint8} for {@code byte}, without the {@code runtime.} prefix). Which structs and fields there are,
+ * their order, Go names and Go types come from {@code native/structs.manifest} (the {@link Manifest}),
+ * which the build copies next to this class; the layouts are looked up by the manifest's C names.
  *
  * <p>Immutable and thread-safe.
  */
@@ -81,76 +55,18 @@ public final class GoStructs {
         }
     }
 
-    private static final java.util.Set<String> ANONYMOUS = java.util.Set.of("pGFree", "pMspancache");
+    /** The release whose structs this class describes: the simulator's. */
+    static final String RELEASE = "1.19";
+    private static final String LAYOUTS = "io.goheap.layouts.go119.";
 
-    private static final List<Struct> ALL = List.of(
-            struct("_type", "runtime._type", _type.layout(), Map.of(
-                    "size", "uintptr", "ptrdata", "uintptr", "hash", "uint32", "tflag", "tflag",
-                    "align", "uint8", "fieldAlign", "uint8", "kind", "uint8",
-                    "equal", "func(unsafe.Pointer, unsafe.Pointer) bool", "gcdata", "*uint8",
-                    "str", "nameOff"), Map.of("ptrToThis", "typeOff")),
-            struct("uncommontype", "runtime.uncommontype", uncommontype.layout(), Map.of(
-                    "pkgpath", "nameOff", "mcount", "uint16", "xcount", "uint16", "moff", "uint32", "_12", "uint32")),
-            struct("method", "runtime.method", method.layout(), Map.of(
-                    "name", "nameOff", "mtyp", "typeOff", "ifn", "textOff", "tfn", "textOff")),
-            struct("imethod", "runtime.imethod", imethod.layout(), Map.of("name", "nameOff", "ityp", "typeOff")),
-            struct("name", "runtime.name", name.layout(), Map.of("bytes", "*uint8")),
-            struct("interfacetype", "runtime.interfacetype", interfacetype.layout(), Map.of(
-                    "typ", "_type", "pkgpath", "name", "mhdr", "[]imethod")),
-            struct("ptrtype", "runtime.ptrtype", ptrtype.layout(), Map.of("typ", "_type", "elem", "*_type")),
-            struct("slicetype", "runtime.slicetype", slicetype.layout(), Map.of("typ", "_type", "elem", "*_type")),
-            struct("arraytype", "runtime.arraytype", arraytype.layout(), Map.of(
-                    "typ", "_type", "elem", "*_type", "slice", "*_type", "len", "uintptr")),
-            struct("chantype", "runtime.chantype", chantype.layout(), Map.of("typ", "_type", "elem", "*_type", "dir", "uintptr")),
-            struct("functype", "runtime.functype", functype.layout(), Map.of("typ", "_type", "inCount", "uint16", "outCount", "uint16")),
-            struct("maptype", "runtime.maptype", maptype.layout(), Map.of(
-                    "typ", "_type", "key", "*_type", "elem", "*_type", "bucket", "*_type",
-                    "hasher", "func(unsafe.Pointer, uintptr) uintptr", "keysize", "uint8", "elemsize", "uint8",
-                    "bucketsize", "uint16", "flags", "uint32")),
-            struct("structfield", "runtime.structfield", structfield.layout(), Map.of("name", "name", "typ", "*_type", "offset", "uintptr")),
-            struct("structtype", "runtime.structtype", structtype.layout(), Map.of("typ", "_type", "pkgPath", "name", "fields", "[]structfield")),
-            struct("itab", "runtime.itab", itab.layout(), Map.of(
-                    "inter", "*interfacetype", "_type", "*_type", "hash", "uint32", "_20", "[4]uint8", "fun", "[1]uintptr")),
-            struct("iface", "runtime.iface", iface.layout(), Map.of("tab", "*itab", "data", "unsafe.Pointer")),
-            struct("eface", "runtime.eface", eface.layout(), Map.of("_type", "*_type", "data", "unsafe.Pointer")),
-            struct("itabTableType", "runtime.itabTableType", itabTableType.layout(), Map.of(
-                    "size", "uintptr", "count", "uintptr", "entries", "[512]*itab")),
-            struct("persistentAlloc", "runtime.persistentAlloc", persistentAlloc.layout(), Map.of(
-                    "base", "*notInHeap", "off", "uintptr")),
-            struct("mutex", "runtime.mutex", mutex.layout(), Map.of("key", "uintptr")),
-            struct("globalAlloc", "runtime.globalAlloc", globalAlloc.layout(), Map.of(
-                    "mutex", "mutex", "persistentAlloc", "persistentAlloc")),
-            struct("sysmontick", "runtime.sysmontick", sysmontick.layout(), Map.of(
-                    "schedtick", "uint32", "schedwhen", "int64", "syscalltick", "uint32", "syscallwhen", "int64")),
-            struct("pageCache", "runtime.pageCache", pageCache.layout(), Map.of(
-                    "base", "uintptr", "cache", "uint64", "scav", "uint64")),
-            struct("pGFree", "runtime.p.gFree", pGFree.layout(), Map.of("gList", "gList", "n", "int32")),
-            struct("pMspancache", "runtime.p.mspancache", pMspancache.layout(), Map.of("len", "int", "buf", "[128]*mspan")),
-            struct("gcWork", "runtime.gcWork", gcWork.layout(), Map.of(
-                    "wbuf1", "*workbuf", "wbuf2", "*workbuf", "bytesMarked", "uint64", "heapScanWork", "int64",
-                    "flushedWork", "bool")),
-            struct("wbBuf", "runtime.wbBuf", wbBuf.layout(), Map.of("next", "uintptr", "end", "uintptr", "buf", "[512]uintptr")),
-            struct("p", "runtime.p", p.layout(), pTypes()),
-            struct("slice", "runtime.slice", slice.layout(), Map.of("array", "unsafe.Pointer", "len", "int", "cap", "int")),
-            struct("string", "runtime.stringStruct", string.layout(), Map.of("str", "unsafe.Pointer", "len", "int")),
-            struct("functab", "runtime.functab", functab.layout(), Map.of("entryoff", "uint32", "funcoff", "uint32")),
-            struct("_func", "runtime._func", _func.layout(), Map.of(
-                    "entryoff", "uint32", "nameoff", "int32", "args", "int32", "deferreturn", "uint32", "pcsp", "uint32",
-                    "pcfile", "uint32", "pcln", "uint32", "npcdata", "uint32", "cuOffset", "uint32", "funcID", "funcID"),
-                    Map.of("flag", "funcFlag", "_38", "[1]uint8", "nfuncdata", "uint8")),
-            struct("textsect", "runtime.textsect", textsect.layout(), Map.of(
-                    "vaddr", "uintptr", "end", "uintptr", "baseaddr", "uintptr")),
-            struct("bitvector", "runtime.bitvector", bitvector.layout(), Map.of("n", "int32", "bytedata", "*uint8")),
-            struct("pcHeader", "runtime.pcHeader", pcHeader.layout(), Map.of(
-                    "magic", "uint32", "pad1", "uint8", "pad2", "uint8", "minLC", "uint8", "ptrSize", "uint8",
-                    "nfunc", "int", "nfiles", "uint", "textStart", "uintptr", "funcnameOffset", "uintptr",
-                    "cuOffset", "uintptr"), Map.of("filetabOffset", "uintptr", "pctabOffset", "uintptr", "pclnOffset", "uintptr")),
-            struct("moduledata", "runtime.moduledata", moduledata.layout(), moduledataTypes()));
+    private static final Manifest MANIFEST = Manifest.resource();
+    private static final Set<String> ANONYMOUS = MANIFEST.anonymous(RELEASE);
+    private static final List<Struct> ALL = load();
 
     private GoStructs() {
     }
 
-    /** Every struct, in header order. */
+    /** Every struct, in the manifest's order. */
     public static List<Struct> all() {
         return ALL;
     }
@@ -170,23 +86,45 @@ public final class GoStructs {
                 || s.goName().toLowerCase(Locale.ROOT).equals(lower)).findFirst();
     }
 
-    @SafeVarargs
-    private static Struct struct(String n, String goName, GroupLayout layout, Map<String, String>... goTypes) {
+    /** The manifest's structs of {@link #RELEASE}, in its order, each over its jextract layout. */
+    private static List<Struct> load() {
+        List<Struct> out = new ArrayList<>();
+        for (Manifest.Struct m : MANIFEST.structs(RELEASE)) {
+            Map<String, String> goTypes = new LinkedHashMap<>();
+            for (Manifest.Field f : m.fields(RELEASE)) {
+                goTypes.put(f.cName(), f.goType());
+            }
+            out.add(struct(m.cName(), m.goName(RELEASE), layout(m.cName()), goTypes));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code io.goheap.layouts.go119.<n>.layout()}: the jextract class of the header's struct {@code n}. */
+    private static GroupLayout layout(String n) {
+        try {
+            return (GroupLayout) Class.forName(LAYOUTS + n).getMethod("layout").invoke(null);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("no jextract layout " + LAYOUTS + n + " for the manifest's struct " + n, e);
+        }
+    }
+
+    private static Struct struct(String n, String goName, GroupLayout layout, Map<String, String> goTypes) {
         List<Field> fields = new ArrayList<>();
         for (MemoryLayout member : layout.memberLayouts()) {
             if (member instanceof PaddingLayout) {
                 continue;
             }
             String cName = member.name().orElseThrow(() -> new IllegalStateException("unnamed member in " + n));
-            String goType = null;
-            for (Map<String, String> m : goTypes) {
-                goType = goType != null ? goType : m.get(cName);
-            }
-            if (goType == null) {
+            String goType = goTypes.get(cName);
+            if (goType == null || goType.equals("-")) {
                 throw new IllegalStateException("no Go type for " + n + "." + cName);
             }
             long offset = layout.byteOffset(MemoryLayout.PathElement.groupElement(cName));
             fields.add(new Field(goFieldName(cName), cName, offset, member.byteSize(), goType));
+        }
+        if (fields.size() != goTypes.size()) {
+            throw new IllegalStateException("the manifest's " + n + " has fields " + goTypes.keySet()
+                    + ", its jextract layout " + fields.stream().map(Field::cName).toList());
         }
         return new Struct(n, goName, layout, List.copyOf(fields));
     }
@@ -196,44 +134,226 @@ public final class GoStructs {
         return cName.matches("_[0-9]+") ? "_" : cName;
     }
 
-    private static Map<String, String> pTypes() {
-        return Map.ofEntries(
-                Map.entry("id", "int32"), Map.entry("status", "uint32"), Map.entry("link", "puintptr"),
-                Map.entry("schedtick", "uint32"), Map.entry("syscalltick", "uint32"), Map.entry("sysmontick", "sysmontick"),
-                Map.entry("m", "muintptr"), Map.entry("mcache", "*mcache"), Map.entry("pcache", "pageCache"),
-                Map.entry("raceprocctx", "uintptr"), Map.entry("deferpool", "[]*_defer"),
-                Map.entry("deferpoolbuf", "[32]*_defer"), Map.entry("goidcache", "uint64"),
-                Map.entry("goidcacheend", "uint64"), Map.entry("runqhead", "uint32"), Map.entry("runqtail", "uint32"),
-                Map.entry("runq", "[256]guintptr"), Map.entry("runnext", "guintptr"),
-                Map.entry("gFree", "struct { gList; n int32 }"), Map.entry("sudogcache", "[]*sudog"),
-                Map.entry("sudogbuf", "[128]*sudog"), Map.entry("mspancache", "struct { len int; buf [128]*mspan }"),
-                Map.entry("tracebuf", "traceBufPtr"), Map.entry("traceSweep", "bool"), Map.entry("traceSwept", "uintptr"),
-                Map.entry("traceReclaimed", "uintptr"), Map.entry("palloc", "persistentAlloc"), Map.entry("_4608", "uint32"),
-                Map.entry("timer0When", "uint64"), Map.entry("timerModifiedEarliest", "uint64"),
-                Map.entry("gcAssistTime", "int64"), Map.entry("gcFractionalMarkTime", "int64"),
-                Map.entry("limiterEvent", "limiterEvent"), Map.entry("gcMarkWorkerMode", "gcMarkWorkerMode"),
-                Map.entry("gcMarkWorkerStartTime", "int64"), Map.entry("gcw", "gcWork"), Map.entry("wbBuf", "wbBuf"),
-                Map.entry("runSafePointFn", "uint32"), Map.entry("statsSeq", "uint32"), Map.entry("timersLock", "mutex"),
-                Map.entry("timers", "[]*timer"), Map.entry("numTimers", "uint32"), Map.entry("deletedTimers", "uint32"),
-                Map.entry("timerRaceCtx", "uintptr"), Map.entry("maxStackScanDelta", "int64"),
-                Map.entry("scannedStackSize", "uint64"), Map.entry("scannedStacks", "uint64"), Map.entry("preempt", "bool"));
-    }
+    /**
+     * {@code native/structs.manifest}, parsed: every struct of every release header with its fields, the
+     * releases that have each, Go names and Go types (the file's comment describes the format). GoStructs
+     * reads its copy on the class path; the layout tests read it from native/ and hold it to the headers
+     * and the jextract output.
+     */
+    static final class Manifest {
+        /** The class path copy, next to GoStructs. */
+        static final String RESOURCE = "structs.manifest";
 
-    private static Map<String, String> moduledataTypes() {
-        return Map.ofEntries(
-                Map.entry("pcHeader", "*pcHeader"), Map.entry("funcnametab", "[]uint8"), Map.entry("cutab", "[]uint32"),
-                Map.entry("filetab", "[]uint8"), Map.entry("pctab", "[]uint8"), Map.entry("pclntable", "[]uint8"),
-                Map.entry("ftab", "[]functab"), Map.entry("findfunctab", "uintptr"), Map.entry("minpc", "uintptr"),
-                Map.entry("maxpc", "uintptr"), Map.entry("text", "uintptr"), Map.entry("etext", "uintptr"),
-                Map.entry("noptrdata", "uintptr"), Map.entry("enoptrdata", "uintptr"), Map.entry("data", "uintptr"),
-                Map.entry("edata", "uintptr"), Map.entry("bss", "uintptr"), Map.entry("ebss", "uintptr"),
-                Map.entry("noptrbss", "uintptr"), Map.entry("enoptrbss", "uintptr"), Map.entry("end", "uintptr"),
-                Map.entry("gcdata", "uintptr"), Map.entry("gcbss", "uintptr"), Map.entry("types", "uintptr"),
-                Map.entry("etypes", "uintptr"), Map.entry("rodata", "uintptr"), Map.entry("gofunc", "uintptr"),
-                Map.entry("textsectmap", "[]textsect"), Map.entry("typelinks", "[]int32"), Map.entry("itablinks", "[]*itab"),
-                Map.entry("ptab", "[]ptabEntry"), Map.entry("pluginpath", "string"), Map.entry("pkghashes", "[]modulehash"),
-                Map.entry("modulename", "string"), Map.entry("modulehashes", "[]modulehash"), Map.entry("hasmain", "uint8"),
-                Map.entry("gcdatamask", "bitvector"), Map.entry("gcbssmask", "bitvector"),
-                Map.entry("typemap", "map[typeOff]*_type"), Map.entry("bad", "bool"), Map.entry("next", "*moduledata"));
+        /** One field line: C name, the releases that have it (in order), Go type ({@code -}: not recorded). */
+        record Field(String cName, Set<String> releases, String goType) {
+        }
+
+        /** One struct: C name, Go name per release (its keys are the struct's releases), and its field lines. */
+        record Struct(String cName, Map<String, String> goNames, Set<String> anonymous, List<Field> fields) {
+            boolean in(String release) {
+                return goNames.containsKey(release);
+            }
+
+            String goName(String release) {
+                return goNames.get(release);
+            }
+
+            /** The fields {@code release}'s header has, in its order. */
+            List<Field> fields(String release) {
+                return fields.stream().filter(f -> f.releases().contains(release)).toList();
+            }
+        }
+
+        private final List<String> releases;
+        private final List<Struct> structs;
+
+        private Manifest(List<String> releases, List<Struct> structs) {
+            this.releases = releases;
+            this.structs = structs;
+        }
+
+        /** Every release with a header, oldest first. */
+        List<String> releases() {
+            return releases;
+        }
+
+        /** Every struct, in the file's order. */
+        List<Struct> structs() {
+            return structs;
+        }
+
+        /** The structs of {@code release}, in the file's order. */
+        List<Struct> structs(String release) {
+            return structs.stream().filter(s -> s.in(release)).toList();
+        }
+
+        /** The C names of the structs that are anonymous Go types in {@code release}. */
+        Set<String> anonymous(String release) {
+            Set<String> out = new HashSet<>();
+            for (Struct s : structs(release)) {
+                if (s.anonymous().contains(release)) {
+                    out.add(s.cName());
+                }
+            }
+            return Set.copyOf(out);
+        }
+
+        static Manifest resource() {
+            try (InputStream in = GoStructs.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(RESOURCE + " is not on the class path next to GoStructs");
+                }
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Parses the lines of the manifest; a malformed line throws IllegalArgumentException naming it. */
+        static Manifest parse(List<String> lines) {
+            List<String> releases = null;
+            List<Struct> structs = new ArrayList<>();
+            String cName = null;
+            Map<String, String> goNames = null;
+            Set<String> anonymous = null;
+            List<Field> fields = null;
+            for (int i = 0; i < lines.size(); i++) {
+                String where = RESOURCE + ":" + (i + 1);
+                String line = lines.get(i);
+                int hash = line.indexOf('#');
+                line = (hash >= 0 ? line.substring(0, hash) : line).stripTrailing();
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] t = line.strip().split("\\s+");
+                if (!Character.isWhitespace(line.charAt(0))) {
+                    if (cName != null) {
+                        structs.add(finish(where, releases, cName, goNames, anonymous, fields));
+                        cName = null;
+                    }
+                    if (t[0].equals("releases") && releases == null && structs.isEmpty()) {
+                        releases = List.of(t).subList(1, t.length);
+                        if (releases.isEmpty() || new HashSet<>(releases).size() != releases.size()) {
+                            throw new IllegalArgumentException(where + ": bad releases line");
+                        }
+                        continue;
+                    }
+                    if (!t[0].equals("struct") || t.length < 3 || releases == null) {
+                        throw new IllegalArgumentException(where + ": want `releases ...` first, then `struct NAME "
+                                + "RELEASES:GO_NAME ...`: " + line);
+                    }
+                    cName = t[1];
+                    goNames = new LinkedHashMap<>();
+                    anonymous = new LinkedHashSet<>();
+                    fields = new ArrayList<>();
+                    for (int k = 2; k < t.length; k++) {
+                        int colon = t[k].indexOf(':');
+                        if (colon <= 0 || colon == t[k].length() - 1) {
+                            throw new IllegalArgumentException(where + ": want RELEASES:GO_NAME, not " + t[k]);
+                        }
+                        String value = t[k].substring(colon + 1);
+                        if (t[k].startsWith("anonymous:")) {
+                            anonymous.addAll(releases(where, releases, value));
+                            continue;
+                        }
+                        Set<String> rs = releases(where, releases, t[k].substring(0, colon));
+                        for (String r : rs) {
+                            if (goNames.put(r, value) != null) {
+                                throw new IllegalArgumentException(where + ": two Go names of " + cName + " in " + r);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if (cName == null || t.length < 3) {
+                    throw new IllegalArgumentException(where + ": want `    FIELD RELEASES GO_TYPE` inside a struct: "
+                            + line);
+                }
+                String goType = line.strip().split("\\s+", 3)[2].strip();
+                fields.add(new Field(t[0], releases(where, releases, t[1]), goType));
+            }
+            if (cName != null) {
+                structs.add(finish(RESOURCE + ": end", releases, cName, goNames, anonymous, fields));
+            }
+            if (releases == null) {
+                throw new IllegalArgumentException(RESOURCE + ": no releases line");
+            }
+            Set<String> names = new HashSet<>();
+            for (Struct s : structs) {
+                if (!names.add(s.cName())) {
+                    throw new IllegalArgumentException(RESOURCE + ": struct " + s.cName() + " twice");
+                }
+            }
+            return new Manifest(releases, List.copyOf(structs));
+        }
+
+        private static Struct finish(String where, List<String> releases, String cName, Map<String, String> goNames,
+                Set<String> anonymous, List<Field> fields) {
+            if (!goNames.keySet().containsAll(anonymous)) {
+                throw new IllegalArgumentException(where + ": " + cName + " is anonymous where it does not exist");
+            }
+            Map<String, String> ordered = new LinkedHashMap<>();
+            for (String r : releases) {
+                if (goNames.containsKey(r)) {
+                    ordered.put(r, goNames.get(r));
+                }
+            }
+            for (String r : ordered.keySet()) {
+                Set<String> seen = new HashSet<>();
+                for (Field f : fields) {
+                    if (f.releases().contains(r) && !seen.add(f.cName())) {
+                        throw new IllegalArgumentException(where + ": " + cName + "." + f.cName() + " twice in " + r);
+                    }
+                }
+                if (seen.isEmpty()) {
+                    throw new IllegalArgumentException(where + ": " + cName + " has no field in " + r);
+                }
+            }
+            for (Field f : fields) {
+                if (!ordered.keySet().containsAll(f.releases())) {
+                    throw new IllegalArgumentException(where + ": " + cName + "." + f.cName() + " in " + f.releases()
+                            + ", the struct only in " + ordered.keySet());
+                }
+            }
+            return new Struct(cName, Collections.unmodifiableMap(ordered), Set.copyOf(anonymous), List.copyOf(fields));
+        }
+
+        /** {@code 1.19,1.21-1.22,1.25+} over {@code all}: the releases named, in order. */
+        static Set<String> releases(String where, List<String> all, String spec) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String item : spec.split(",")) {
+                int from;
+                int to;
+                if (item.endsWith("+")) {
+                    from = index(where, all, item.substring(0, item.length() - 1));
+                    to = all.size() - 1;
+                } else if (item.contains("-")) {
+                    from = index(where, all, item.substring(0, item.indexOf('-')));
+                    to = index(where, all, item.substring(item.indexOf('-') + 1));
+                } else {
+                    from = index(where, all, item);
+                    to = from;
+                }
+                if (to < from) {
+                    throw new IllegalArgumentException(where + ": empty release range " + item);
+                }
+                out.addAll(all.subList(from, to + 1));
+            }
+            Set<String> sorted = new LinkedHashSet<>();
+            for (String r : all) {
+                if (out.contains(r)) {
+                    sorted.add(r);
+                }
+            }
+            return Collections.unmodifiableSet(sorted);
+        }
+
+        private static int index(String where, List<String> all, String release) {
+            int i = all.indexOf(release);
+            if (i < 0) {
+                throw new IllegalArgumentException(where + ": " + release + " is not on the releases line " + all);
+            }
+            return i;
+        }
     }
 }

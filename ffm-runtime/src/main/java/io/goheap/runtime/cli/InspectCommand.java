@@ -312,6 +312,8 @@ final class InspectCommand implements Runnable {
                 ArrayNode settings = b.putArray("settings");
                 bi.settings().forEach(settings::add);
             }
+            o.put("release", "1." + image.release().minor());
+            o.put("releaseFoundBy", image.releaseFoundBy());
             o.put("moduledata", hex(image.moduledata()));
             o.put("moduledataFoundBy", image.moduledataFoundBy());
             if (withItabs) {
@@ -412,6 +414,7 @@ final class InspectCommand implements Runnable {
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());
+            out.printf("read as %s (by %s)%n", image.release(), image.releaseFoundBy());
             out.printf("moduledata 0x%x (by %s)%n", image.moduledata(), image.moduledataFoundBy());
             if (withItabs) {
                 out.printf("%nitabs: %d%n", itabs.size());

@@ -502,8 +502,11 @@ public final class GoImage implements AutoCloseable {
     }
 
     /**
-     * Every type reachable from typelinks and the itabs' interface and concrete types, through
-     * element, key, field, parameter, result, method and pointer-to-this links; in address order.
+     * Every type of the module: those reachable from typelinks (Go 1.27: the type region) and the
+     * itabs' interface and concrete types, through element, key, bucket or group, an array's slice type,
+     * field, parameter, result, method and pointer-to-this links; and those only code refers to, which
+     * a scan of the type data finds by their shape ({@link io.goheap.runtime.abi.TypeScan},
+     * {@link #scannedTypes()}), with what they reach. In address order.
      */
     public List<TypeInfo> types(LongConsumer progress) {
         LongSet seen = new LongSet();
@@ -519,6 +522,31 @@ public final class GoImage implements AutoCloseable {
                 // already a finding of itabs()
             }
         }
+        walk(seen, work, progress);
+        // the types only code refers to: no descriptor points at them, the scan finds them by their shape
+        try {
+            long before = seen.size();
+            new io.goheap.runtime.abi.TypeScan(module).scan(a -> push(a, seen, work, 0));
+            scanned = seen.size() - before;
+        } catch (BadAddressException e) {
+            addFinding("types not scanned: " + e.getMessage());
+        }
+        walk(seen, work, progress);
+        if (seen.size() >= MAX_TYPES) {
+            addFinding("type walk stopped at " + MAX_TYPES + " types");
+        }
+        long[] sorted = seen.sortedUnsigned();
+        List<TypeInfo> out = new ArrayList<>(sorted.length);
+        for (long a : sorted) {
+            out.add(type(a));
+        }
+        return out;
+    }
+
+    private long scanned;
+
+    /** Takes types from {@code work} and queues the types each points at, until none is left (or MAX_TYPES). */
+    private void walk(LongSet seen, ArrayDeque<Long> work, LongConsumer progress) {
         while (!work.isEmpty() && seen.size() < MAX_TYPES) {
             long a = work.poll();
             try {
@@ -532,15 +560,14 @@ public final class GoImage implements AutoCloseable {
                 progress.accept(seen.size());
             }
         }
-        if (seen.size() >= MAX_TYPES) {
-            addFinding("type walk stopped at " + MAX_TYPES + " types");
-        }
-        long[] sorted = seen.sortedUnsigned();
-        List<TypeInfo> out = new ArrayList<>(sorted.length);
-        for (long a : sorted) {
-            out.add(type(a));
-        }
-        return out;
+    }
+
+    /**
+     * How many of the last {@link #types} walk's types only the scan of the type data found (no
+     * typelink, itab or type points at them: types only code refers to).
+     */
+    public long scannedTypes() {
+        return scanned;
     }
 
     /** Queues type {@code a}, reached from {@code from} (a type or itab address, 0 for typelinks). */

@@ -1,7 +1,6 @@
 package io.goheap.runtime.abi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.goheap.runtime.testing.LayoutCheckProgram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * View one against view two: gcc's sizeof/offsetof on native/include/goheap/go1_19_amd64.h
- * (native/layoutcheck.c, compiled and run here) against the jextract layouts in layouts/.
+ * (the layoutcheck program of the manifest's 1.19 structs, compiled and run here) against the jextract layouts
+ * in layouts/.
  */
 class LayoutCheckTest {
     @TempDir
@@ -27,7 +27,7 @@ class LayoutCheckTest {
 
     @BeforeAll
     static void compileAndRun() throws Exception {
-        fromGcc = LayoutCheckProgram.run("layoutcheck.c", tmp);
+        fromGcc = LayoutManifestTest.gcc("1.19", tmp);
     }
 
     @Test

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The third view of each later release: the jextract layouts in layouts/ ({@code io.goheap.layouts.go1N},
  * generated from native/include/goheap/go1_N_amd64.h by native/jextract.sh) against gcc's sizeof/offsetof on
- * the same header (native/layoutcheck-1.N.c, run by {@link ReleaseLayoutCheckTest#gcc(String, Path)}), field
+ * the same header (the layoutcheck program of the manifest, run by {@link ReleaseLayoutCheckTest#gcc(String, Path)}), field
  * by field: sizeof, and each field's name, offset and byte size. ReleaseLayoutCheckTest holds gcc against gdb;
  * LayoutCheckTest does this for 1.19.
  *
@@ -61,7 +61,7 @@ class ReleaseJextractTest {
             }));
             tests.add(DynamicTest.dynamicTest("gccPrintsEveryHeaderStruct",
                     () -> assertEquals(header, new LinkedHashSet<>(gcc.keySet()),
-                            "structs of go1_" + n + "_amd64.h against layoutcheck-" + r + ".c")));
+                            "structs of go1_" + n + "_amd64.h against the " + r + " layoutcheck program")));
             tests.add(DynamicTest.dynamicTest("assertCachesFrom1.22", () -> {
                 // ReleasePtypeTest.ASSERT_CACHES: in the header and the jextract package exactly from 1.22 on
                 boolean want = Integer.parseInt(n) >= 22;
@@ -80,7 +80,7 @@ class ReleaseJextractTest {
             for (String s : header) {
                 tests.add(DynamicTest.dynamicTest(s, () -> {
                     JsonNode c = gcc.get(s);
-                    assertNotNull(c, r + ": layoutcheck-" + r + ".c prints no " + s);
+                    assertNotNull(c, r + ": the " + r + " layoutcheck program prints no " + s);
                     compare(r + " " + pkg + "." + s, c, layout(pkg, s));
                 }));
             }

@@ -1,7 +1,6 @@
 package io.goheap.runtime.abi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.goheap.runtime.testing.LayoutCheckProgram;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.PtypeFixture;
 import org.junit.jupiter.api.DynamicContainer;
@@ -28,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Two independent views of each later release: gcc's sizeof/offsetof on native/include/goheap/go1_N_amd64.h
- * (written from that release's Go source; native/layoutcheck-1.N.c prints them) against gdb's ptype/o of a
- * binary that release built (native/fixtures/ptype-o-1.N.txt). Every header go1_N_amd64.h other than 1.19's
- * is checked, and needs its layoutcheck-1.N.c and ptype-o-1.N.txt; every release 1.21 .. 1.27 has one.
+ * (written from that release's Go source; a layoutcheck program generated from native/structs.manifest prints
+ * them, {@link #gcc(String, Path)}) against gdb's ptype/o of a binary that release built
+ * (native/fixtures/ptype-o-1.N.txt). Every header go1_N_amd64.h other than 1.19's is checked, and needs its
+ * structs in the manifest and its ptype-o-1.N.txt; every release 1.21 .. 1.27 has one.
  *
  * <p>Struct names are the 1.19 header's ({@code string} is runtime.stringStruct); the C-only helper structs
  * (pGFree, pMspancache, pTraceState, pTimers, xRegPerP: Go's anonymous or nested structs of p; spanQueue,
@@ -106,7 +106,7 @@ class ReleaseLayoutCheckTest {
                     tests.add(DynamicTest.dynamicTest(where, () -> {
                         String twin = inlineTwin(e.getKey(), f);
                         assertNotNull(twin, r + " " + where + ": gdb prints " + f.goType() + " inline, no C struct for it");
-                        assertNotNull(gcc.get(twin), r + " " + where + ": layoutcheck-" + r + ".c prints no " + twin);
+                        assertNotNull(gcc.get(twin), r + " " + where + ": the " + r + " layoutcheck program prints no " + twin);
                         compareAs(r + " " + where + " (C " + twin + ")", gcc.get(twin), inline(f));
                     }));
                 }
@@ -167,8 +167,11 @@ class ReleaseLayoutCheckTest {
         return gcc(release, tmp);
     }
 
-    /** gcc's view of {@code release}: layoutcheck-1.N.c compiled and run in {@code dir}, by C struct name. */
+    /**
+     * gcc's view of {@code release}: the layoutcheck program of the manifest's structs and fields of that release
+     * ({@link LayoutManifestTest#gcc(String, Path)}) compiled and run in {@code dir}, by C struct name.
+     */
     static Map<String, JsonNode> gcc(String release, Path dir) throws Exception {
-        return LayoutCheckProgram.run("layoutcheck-" + release + ".c", dir);
+        return LayoutManifestTest.gcc(release, dir);
     }
 }

@@ -115,9 +115,115 @@ class InspectFuzzTest {
                 return st;
             });
         } finally {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                c.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
+            undo(c, undo);
+        }
+    }
+
+    /** One release's fixture binary in memory, and the file ranges of its sections other than .text. */
+    private record Fixture(String name, byte[] bytes, long[][] ranges) {
+    }
+
+    private static List<Fixture> releaseBinaries;
+    private static final java.util.Map<String, MemorySegment> RELEASE_CORES = new java.util.HashMap<>();
+    private static final String[] VARIANTS = {"inspect", "inspect-stripped", "inspect-pie", "inspect-extpie"};
+
+    /** Every release's four binaries, once per JVM (about 60 MB of heap). */
+    private static synchronized List<Fixture> releaseBinaries() {
+        if (releaseBinaries == null) {
+            List<Fixture> out = new java.util.ArrayList<>();
+            for (String r : io.goheap.runtime.testing.ReleaseFixtures.releases()) {
+                for (String v : VARIANTS) {
+                    try {
+                        byte[] b = Files.readAllBytes(io.goheap.runtime.testing.ReleaseFixtures.file(r, v));
+                        ElfFile f = ElfFile.of(v, MemorySegment.ofArray(b));
+                        List<long[]> ranges = new java.util.ArrayList<>();
+                        for (ElfFile.Section sec : f.sections()) {
+                            if (sec.hasBytes() && sec.size() > 0 && !sec.name().equals(".text")) {
+                                ranges.add(new long[] {sec.offset(), sec.size()});
+                            }
+                        }
+                        ranges.add(new long[] {0, 64}); // the ELF header
+                        out.add(new Fixture(r + "/" + v, b, ranges.toArray(new long[0][])));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
             }
+            releaseBinaries = List.copyOf(out);
+        }
+        return releaseBinaries;
+    }
+
+    /** A release's core of {@code binary} in native memory, once per JVM. */
+    private static synchronized MemorySegment releaseCore(String release, String binary) {
+        return RELEASE_CORES.computeIfAbsent(release + "/" + binary, k -> {
+            try (FileChannel ch = FileChannel.open(io.goheap.runtime.testing.ReleaseFixtures.file(release, binary + ".core"), StandardOpenOption.READ)) {
+                MemorySegment c = Arena.global().allocate(ch.size(), 8);
+                c.copyFrom(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto()));
+                return c;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Every release's binaries (plain, stripped, PIE, externally linked PIE of Go 1.19 and 1.21-1.27)
+     * with up to 16 runs of bytes overwritten in the sections goheap reads (all but .text: headers,
+     * build info, pclntab, moduledata, types, itabs, relocations), then inspected fully, as its release.
+     */
+    @FuzzTest
+    void releaseBinary(FuzzedDataProvider data) {
+        List<Fixture> all = releaseBinaries();
+        Fixture fx = all.get(data.consumeInt(0, all.size() - 1));
+        MemorySegment seg = MemorySegment.ofArray(fx.bytes());
+        List<long[]> undo = new java.util.ArrayList<>();
+        int runs = data.consumeInt(0, 16);
+        for (int r = 0; r < runs; r++) {
+            long[] range = fx.ranges()[data.consumeInt(0, fx.ranges().length - 1)];
+            long at = range[0] + data.consumeLong(0, range[1] - 1);
+            byte[] bytes = data.consumeBytes(data.consumeInt(1, 8));
+            for (int i = 0; i < bytes.length && at + i < seg.byteSize(); i++) {
+                undo.add(new long[] {at + i, seg.get(ValueLayout.JAVA_BYTE, at + i)});
+                seg.set(ValueLayout.JAVA_BYTE, at + i, bytes[i]);
+            }
+        }
+        try {
+            expected(() -> {
+                GoImage img = GoImage.ofBinary(ElfFile.of(fx.name(), seg));
+                img.itabs();
+                img.types(null);
+                return img;
+            });
+        } finally {
+            undo(seg, undo);
+        }
+    }
+
+    /**
+     * Every release's cores (of the plain, stripped and PIE binaries) with runs of bytes overwritten,
+     * read with their binary: the table, --verify-table, chunks, Ps, globalAlloc, call-site caches.
+     */
+    @FuzzTest
+    void releaseCore(FuzzedDataProvider data) throws Exception {
+        List<String> releases = io.goheap.runtime.testing.ReleaseFixtures.releases();
+        String release = releases.get(data.consumeInt(0, releases.size() - 1));
+        String binary = VARIANTS[data.consumeInt(0, 2)];
+        if (!io.goheap.runtime.testing.ReleaseFixtures.has(release, binary + ".core")) {
+            return;
+        }
+        MemorySegment c = releaseCore(release, binary);
+        List<long[]> undo = patch(data, c, c.byteSize());
+        try (ElfFile exe = ElfFile.open(io.goheap.runtime.testing.ReleaseFixtures.file(release, binary))) {
+            expected(() -> {
+                GoImage img = GoImage.ofCore(ElfFile.of("fuzz.core", c), exe);
+                RuntimeState st = new RuntimeState(img);
+                st.verify();
+                img.itabs();
+                return st;
+            });
+        } finally {
+            undo(c, undo);
         }
     }
 
@@ -149,6 +255,13 @@ class InspectFuzzTest {
             }
         }
         return undo;
+    }
+
+    /** Puts back the bytes {@link #patch} overwrote, last first. */
+    static void undo(MemorySegment s, List<long[]> undo) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            s.set(ValueLayout.JAVA_BYTE, undo.get(i)[0], (byte) undo.get(i)[1]);
+        }
     }
 
     interface Body {

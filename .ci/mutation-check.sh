@@ -35,5 +35,5 @@ mutate java-layout-by-hand        layouts/src/main/java/io/goheap/layouts/go119/
 mutate java-layout-fields-swapped layouts/src/main/java/io/goheap/layouts/go119/_type.java 's/withName\("str"\)/withName("@@")/; s/withName\("ptrToThis"\)/withName("str")/; s/withName\("@@"\)/withName("ptrToThis")/'
 mutate gdb-fixture-offset         native/fixtures/ptype-o.txt 's|^/\*     40      \|       4 \*/    runtime.nameOff str;|/*     44      \|       4 */    runtime.nameOff str;|'
 mutate compiler-fixture-reloc     native/fixtures/xer.srodata.txt 's/^\trel 24\+8 t=-32767 main.\(\*data\).A\+0/\trel 28+8 t=-32767 main.(*data).A+0/'
-mutate hand-typed-offset          ffm-runtime/src/main/java/io/goheap/runtime/image/Linker.java 's/md.set\(ValueLayout.JAVA_LONG, moduledata.types\$offset\(\), types\);/md.set(ValueLayout.JAVA_LONG, 280, types);/'
+mutate hand-typed-offset          ffm-runtime/src/main/java/io/goheap/runtime/image/Linker.java 's/md.set\(ValueLayout.JAVA_LONG, mdOff\("types"\), types\);/md.set(ValueLayout.JAVA_LONG, 280, types);/'
 exit $status

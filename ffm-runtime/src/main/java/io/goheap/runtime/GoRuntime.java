@@ -10,9 +10,10 @@ import io.goheap.runtime.iface.Calls;
 import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.GoRelease;
+import io.goheap.runtime.abi.HeaderDescriptor;
 import io.goheap.runtime.abi.Module;
-import io.goheap.layouts.go119.moduledata;
-import io.goheap.layouts.go119.slice;
 import io.goheap.runtime.types.ObjSym;
 
 import java.util.List;
@@ -21,6 +22,13 @@ import io.goheap.runtime.sys.SysMemory;
 
 /**
  * One simulated Go 1.19 process in native memory, and the one entry point of goheap.
+ *
+ * <h2 id="release">Release</h2>
+ * The runtime holds the {@link Abi} of its release ({@link #abi()}, Go 1.19's) and hands it to the parts
+ * whose layout differs between releases: the Ps ({@code runtime.p}), the linker ({@code moduledata}) and
+ * the module the views read. The structs that are the same in every release (itab, the itab table,
+ * persistentAlloc, the value headers, the type descriptors) come from the descriptor classes of
+ * {@code abi}.
  *
  * <h2 id="lifetime">Lifetime</h2>
  * A runtime owns every byte it maps (through {@link #sys()}). {@link #close()} unmaps all of it; after
@@ -44,7 +52,10 @@ import io.goheap.runtime.sys.SysMemory;
 public final class GoRuntime implements AutoCloseable {
     /** The Go release whose layouts and algorithms this runtime follows. */
     public static final String GO_VERSION = "go1.19.8";
+    /** {@link #GO_VERSION}'s release. */
+    public static final GoRelease RELEASE = new GoRelease(19);
 
+    private final Abi abi = Abi.of(RELEASE);
     private final MemStats memStats = new MemStats();
     private final SysMemory sys = new SysMemory(memStats);
     private final Image image;
@@ -62,7 +73,7 @@ public final class GoRuntime implements AutoCloseable {
         try {
             image = new Image(sys);
             heap = new Heap(image);
-            procs = new Procs(image, heap, gomaxprocs);
+            procs = new Procs(image, abi, heap, gomaxprocs);
             persistent = new PersistentAlloc(image, memStats, procs);
             itabTable = new ItabTable(image, heap);
             conv = new Conv(image, heap, procs);
@@ -87,6 +98,11 @@ public final class GoRuntime implements AutoCloseable {
      */
     public static GoRuntime start(int gomaxprocs) {
         return new GoRuntime(gomaxprocs);
+    }
+
+    /** The layouts and rules of this runtime's release (Go 1.19's). Usable after close: it is a value. */
+    public Abi abi() {
+        return abi;
     }
 
     /** The static image: sections and symbols. @throws IllegalStateException if closed */
@@ -118,15 +134,16 @@ public final class GoRuntime implements AutoCloseable {
         if (linked != null) {
             throw new IllegalStateException("this runtime already holds a linked package");
         }
-        linked = new Linker(image).link(symbols);
+        linked = new Linker(image, abi).link(symbols);
         // itabsinit: the module's static itabs go into the table, as at runtime start-up
         Module m = linked.module();
         long md = linked.moduledata().address();
-        long array = m.space().u64(md + moduledata.itablinks$offset() + slice.array$offset());
-        long n = m.space().u64(md + moduledata.itablinks$offset() + slice.len$offset());
+        long itablinks = md + abi.offsetOf("moduledata", "itablinks");
+        long array = m.space().u64(itablinks + HeaderDescriptor.SLICE_ARRAY);
+        long n = m.space().u64(itablinks + HeaderDescriptor.SLICE_LEN);
         List<Long> links = new java.util.ArrayList<>();
         for (long i = 0; i < n; i++) {
-            links.add(m.space().u64(array + 8 * i));
+            links.add(m.space().u64(array + Abi.PTR_SIZE * i));
         }
         itabs = new Itabs(m, itabTable, persistent);
         itabs.itabsinit(links);

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * whether the module lists its types and itabs in {@code typelinks}/{@code itablinks} or in one type
  * region ({@link #hasTypeRegion()}, Go 1.27), the pclntab magic, whether the pcHeader still holds the
  * text start ({@link #pcHeaderHasTextStart()}), and where the direct-interface bit lives. The readers of
- * {@code inspect} take an {@code Abi}; the simulator is still Go 1.19's.
+ * {@code inspect} take an {@code Abi}, and so does the simulator ({@code GoRuntime.abi()}, Go 1.19's).
  *
  * <p>Immutable and thread-safe (layouts and offsets are resolved once, by reflection, and cached).
  */

@@ -25,6 +25,10 @@ public final class ItabProbe {
     public static final long ENTRIES = itabTableType.entries$offset();
     /** Bytes of one entry (a pointer). */
     public static final long PTR = Go119.GO_PTR_SIZE();
+    /** sizeof(itabTableType) as declared: {@link #INIT_ENTRIES} entries, the size of {@code itabTableInit}. */
+    public static final long DECLARED_SIZE = itabTableType.sizeof();
+    /** {@code itabInitSize}: the entries of {@code itabTableInit}, the first table (a power of two). */
+    public static final long INIT_ENTRIES = Abi.ITAB_INIT_SIZE;
     /** Offset of {@code _type.hash} (an {@code interfacetype} starts with its {@code _type}). */
     public static final long TYPE_HASH = _type.hash$offset();
 

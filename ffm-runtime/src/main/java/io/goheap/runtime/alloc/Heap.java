@@ -1,6 +1,7 @@
 package io.goheap.runtime.alloc;
 
-import io.goheap.layouts.go119.Go119;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.MallocConstants;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
@@ -46,13 +47,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * lookup structure of its own.
  */
 public final class Heap {
-    static final long PAGE = Go119.GO_PAGE_SIZE();
-    static final long ARENA = Go119.GO_HEAP_ARENA_BYTES();
-    static final long COMMIT = Go119.GO_PALLOC_CHUNK_BYTES();
-    static final long TINY = Go119.GO_MAX_TINY_SIZE();
+    static final long PAGE = MallocConstants.PAGE_SIZE;
+    static final long ARENA = MallocConstants.HEAP_ARENA_BYTES;
+    static final long COMMIT = MallocConstants.PALLOC_CHUNK_BYTES;
+    static final long TINY = MallocConstants.MAX_TINY_SIZE;
     /** malloc.go maxAlloc on linux/amd64: 1 << heapAddrBits (48) */
     static final long MAX_ALLOC = 1L << 48;
-    static final int TINY_SPAN_CLASS = MSpan.spanClass(Go119.GO_TINY_SIZE_CLASS(), true);
+    static final int TINY_SPAN_CLASS = MSpan.spanClass(MallocConstants.TINY_SIZE_CLASS, true);
 
     private final SysMemory sys;
     private final LiveMemory mem; // the final class: its checks inline without a type test
@@ -77,7 +78,7 @@ public final class Heap {
     public Heap(Image image) {
         this.sys = image.sys();
         this.mem = sys.memory();
-        this.zerobase = image.define(Section.NOPTRBSS, "runtime.zerobase", Go119.GO_PTR_SIZE(), Go119.GO_PTR_SIZE());
+        this.zerobase = image.define(Section.NOPTRBSS, "runtime.zerobase", Abi.PTR_SIZE, Abi.PTR_SIZE);
     }
 
     /**
@@ -283,7 +284,7 @@ public final class Heap {
     private Reservation newArena(long minBytes) {
         long size = (minBytes + ARENA - 1) / ARENA * ARENA;
         while (nextHint < 0x80) {
-            long hint = hintAddr == 0 ? ((long) nextHint << 40) | Go119.GO_ARENA_HINT_BASE() : hintAddr;
+            long hint = hintAddr == 0 ? ((long) nextHint << 40) | MallocConstants.ARENA_HINT_BASE : hintAddr;
             Reservation t;
             try {
                 t = sys.sysReserve(hint, size);

@@ -1,8 +1,7 @@
 package io.goheap.runtime.alloc;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.p;
-import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.runtime.abi.PDescriptor;
+import io.goheap.runtime.abi.PersistentAllocDescriptor;
 import io.goheap.runtime.mem.GoMemory;
 
 import java.lang.foreign.MemorySegment;
@@ -10,9 +9,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A processor: the resource a thread must hold to allocate without locks. Its {@code runtime.p}
- * struct (8912 bytes, Go 1.19's layout, {@code palloc} at offset 4592) is a real object in the
- * simulated heap, so dumps and the inspector read {@code id}, {@code status} and {@code palloc} as
- * they would in a Go process. Its {@link MCache} is on the Java side.
+ * struct (in the release's layout, {@link PDescriptor}: 8912 bytes in Go 1.19, {@code palloc} at offset
+ * 4592) is a real object in the simulated heap, so dumps and the inspector read {@code id},
+ * {@code status} and {@code palloc} as they would in a Go process. Its {@link MCache} is on the Java side.
  *
  * <p>Thread-safety: a P is held by at most one thread at a time ({@link Procs#acquire}); only that
  * thread touches {@code palloc} and the mcache, with plain accesses, as only the M holding a P does in
@@ -20,10 +19,6 @@ import java.lang.foreign.MemorySegment;
  * with a release store; the holder is recorded in a volatile field for the ownership check.
  */
 public final class P implements AutoCloseable {
-    static final long STATUS_OFFSET = p.status$offset();
-    static final long PALLOC_BASE = p.palloc$offset() + persistentAlloc.base$offset();
-    static final long PALLOC_OFF = p.palloc$offset() + persistentAlloc.off$offset();
-
     private final Procs procs;
     private final int id;
     private final long address;
@@ -43,17 +38,18 @@ public final class P implements AutoCloseable {
     /** the thread holding this P, or null; written before the status store that publishes it */
     private volatile Thread holder;
 
-    P(Procs procs, int id, long address, GoMemory mem) {
+    /** The P {@code id} whose {@code runtime.p}, laid out as {@code layout} says, is at {@code address}. */
+    P(Procs procs, int id, long address, GoMemory mem, PDescriptor layout) {
         this.procs = procs;
         this.id = id;
         this.address = address;
         this.mem = mem;
-        this.statusAddr = address + STATUS_OFFSET;
-        this.pallocBase = address + PALLOC_BASE;
-        this.pallocOff = address + PALLOC_OFF;
-        this.palloc = mem.slice(pallocBase, persistentAlloc.sizeof());
-        mem.setU32(address + p.id$offset(), id);
-        mem.setU32(statusAddr, Go119.GO_P_IDLE());
+        this.statusAddr = address + layout.status;
+        this.pallocBase = address + layout.pallocBase;
+        this.pallocOff = address + layout.pallocOff;
+        this.palloc = mem.slice(pallocBase, PersistentAllocDescriptor.SIZE);
+        mem.setU32(address + layout.id, id);
+        mem.setU32(statusAddr, PDescriptor.IDLE);
     }
 
     /** {@code p.id}, 0 .. GOMAXPROCS-1. */
@@ -96,7 +92,7 @@ public final class P implements AutoCloseable {
      * @throws IllegalStateException if the runtime is closed
      */
     MemorySegment pallocAgain() {
-        palloc = mem.slice(pallocBase, persistentAlloc.sizeof());
+        palloc = mem.slice(pallocBase, PersistentAllocDescriptor.SIZE);
         return palloc;
     }
 
@@ -121,7 +117,7 @@ public final class P implements AutoCloseable {
      * full fence: the winner then sees the palloc state the previous holder released.
      */
     boolean tryTake(Thread t) {
-        if (mem.casU32(statusAddr, Go119.GO_P_IDLE(), Go119.GO_P_RUNNING())) {
+        if (mem.casU32(statusAddr, PDescriptor.IDLE, PDescriptor.RUNNING)) {
             holder = t;
             return true;
         }
@@ -134,7 +130,7 @@ public final class P implements AutoCloseable {
      */
     void give() {
         holder = null;
-        mem.setU32Release(statusAddr, Go119.GO_P_IDLE());
+        mem.setU32Release(statusAddr, PDescriptor.IDLE);
     }
 
     @Override

@@ -1,9 +1,8 @@
 package io.goheap.runtime.alloc;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.globalAlloc;
-import io.goheap.layouts.go119.mutex;
-import io.goheap.layouts.go119.persistentAlloc;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.MallocConstants;
+import io.goheap.runtime.abi.PersistentAllocDescriptor;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
@@ -29,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  * .noptrbss  runtime.persistentChunks   *chunk   head of the chain of every chunk ever mapped
  *            runtime.globalAlloc        { mutex{key}; persistentAlloc{base, off} }
- * heap       runtime.p (per P) +4592    palloc { base *chunk; off uintptr }
+ * heap       runtime.p (per P) +4592    palloc { base *chunk; off uintptr }   (Go 1.19's offset: PDescriptor)
  * chunk      +0 link to the previously pushed chunk, then blocks from off = align(8, align)
  * </pre>
  *
@@ -59,19 +58,20 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PersistentAlloc {
     /** {@code persistentChunkSize}: 256 KiB. */
-    public static final long CHUNK_SIZE = Go119.GO_PERSISTENT_CHUNK_SIZE();
+    public static final long CHUNK_SIZE = PersistentAllocDescriptor.CHUNK_SIZE;
     /** {@code maxBlock}: 64 KiB; blocks this large or larger go straight to sysAlloc. */
-    public static final long MAX_BLOCK = Go119.GO_MAX_BLOCK();
-    static final long PAGE_SIZE = Go119.GO_PAGE_SIZE();
-    static final long PTR = Go119.GO_PTR_SIZE();
+    public static final long MAX_BLOCK = PersistentAllocDescriptor.MAX_BLOCK;
+    static final long PAGE_SIZE = MallocConstants.PAGE_SIZE;
+    static final long PTR = Abi.PTR_SIZE;
     static final long DEFAULT_ALIGN = 8;
 
-    private static final long G_KEY = globalAlloc.mutex$offset() + mutex.key$offset();
-    private static final long G_PA = globalAlloc.persistentAlloc$offset();
-    private static final long G_BASE = G_PA + persistentAlloc.base$offset();
-    private static final long G_OFF = G_PA + persistentAlloc.off$offset();
-    private static final long PA_BASE = persistentAlloc.base$offset();
-    private static final long PA_OFF = persistentAlloc.off$offset();
+    private static final long G_KEY = PersistentAllocDescriptor.GLOBAL_KEY_OFFSET;
+    private static final long G_PA = PersistentAllocDescriptor.GLOBAL_ALLOC_OFFSET;
+    private static final long G_BASE = G_PA + PersistentAllocDescriptor.BASE_OFFSET;
+    private static final long G_OFF = G_PA + PersistentAllocDescriptor.OFF_OFFSET;
+    private static final long PA_BASE = PersistentAllocDescriptor.BASE_OFFSET;
+    private static final long PA_OFF = PersistentAllocDescriptor.OFF_OFFSET;
+    private static final long PA_SIZE = PersistentAllocDescriptor.SIZE;
 
     private final SysMemory sys;
     private final LiveMemory mem;
@@ -92,8 +92,8 @@ public final class PersistentAlloc {
         this.stats = stats;
         this.procs = procs;
         this.chunksSym = image.define(Section.NOPTRBSS, "runtime.persistentChunks", PTR, PTR);
-        this.globalSym = image.define(Section.NOPTRBSS, "runtime.globalAlloc", globalAlloc.sizeof(),
-                globalAlloc.layout().byteAlignment());
+        this.globalSym = image.define(Section.NOPTRBSS, "runtime.globalAlloc", PersistentAllocDescriptor.GLOBAL_SIZE,
+                PersistentAllocDescriptor.GLOBAL_ALIGN);
         this.chain = new ChunkChain(mem, chunksSym.address());
         this.global = globalSym.address();
     }
@@ -170,7 +170,7 @@ public final class PersistentAlloc {
                 try {
                     long paAddr = global + G_PA;
                     while (true) {
-                        MemorySegment pa = mem.slice(paAddr, persistentAlloc.sizeof());
+                        MemorySegment pa = mem.slice(paAddr, PA_SIZE);
                         try {
                             block = carve(pa, paAddr, size, align, stat);
                             break;

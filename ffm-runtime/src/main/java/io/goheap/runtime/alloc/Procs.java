@@ -1,21 +1,22 @@
 package io.goheap.runtime.alloc;
 
-import io.goheap.layouts.go119.p;
-import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.HeaderDescriptor;
+import io.goheap.runtime.abi.PDescriptor;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
 import io.goheap.runtime.mem.GoMemory;
 
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * GOMAXPROCS Ps and their {@code runtime.allp} slice. Each {@code runtime.p} is allocated with
- * {@code mallocgc} (Go: {@code new(p)} in {@code procresize}); {@code runtime.allp} in {@code .bss}
- * holds the slice header, its backing array the P pointers.
+ * {@code mallocgc} (Go: {@code new(p)} in {@code procresize}) and laid out as the release's {@link Abi}
+ * says ({@link PDescriptor}); {@code runtime.allp} in {@code .bss} holds the slice header, its backing
+ * array the P pointers.
  *
  * <h2 id="holding">Holding a P</h2>
  * A Java thread takes a P with {@link #acquire()} (waiting for one if all are held) or
@@ -30,25 +31,31 @@ public final class Procs {
     private final Symbol allp;
     private final ThreadLocal<P> current = new ThreadLocal<>();
 
-    /** Creates {@code gomaxprocs} Ps in {@code heap} and publishes them in {@code runtime.allp}. */
-    public Procs(Image image, Heap heap, int gomaxprocs) {
+    /**
+     * Creates {@code gomaxprocs} Ps in {@code heap}, each a {@code runtime.p} of {@code abi}'s release, and
+     * publishes them in {@code runtime.allp}.
+     *
+     * @throws IllegalArgumentException if {@code gomaxprocs} is not in 1..1024
+     */
+    public Procs(Image image, Abi abi, Heap heap, int gomaxprocs) {
         if (gomaxprocs < 1 || gomaxprocs > 1024) {
             throw new IllegalArgumentException("gomaxprocs=" + gomaxprocs + " (1..1024)");
         }
-        allp = image.define(Section.BSS, "runtime.allp", slice.sizeof(), slice.layout().byteAlignment());
+        PDescriptor layout = new PDescriptor(abi);
+        allp = image.define(Section.BSS, "runtime.allp", HeaderDescriptor.SLICE_SIZE, HeaderDescriptor.SLICE_ALIGN);
         GoMemory mem = image.sys().memory();
-        long ptr = ValueLayout.ADDRESS.byteSize();
+        long ptr = Abi.PTR_SIZE;
         long array = heap.mallocgc(null, gomaxprocs * ptr, false, true);
         List<P> ps = new ArrayList<>();
         for (int i = 0; i < gomaxprocs; i++) {
-            long a = heap.mallocgc(null, p.sizeof(), false, true);
-            ps.add(new P(this, i, a, mem));
+            long a = heap.mallocgc(null, layout.size, false, true);
+            ps.add(new P(this, i, a, mem, layout));
             mem.setU64(array + i * ptr, a);
         }
         long s = allp.address();
-        mem.setU64(s + slice.array$offset(), array);
-        mem.setU64(s + slice.len$offset(), gomaxprocs);
-        mem.setU64(s + slice.cap$offset(), gomaxprocs);
+        mem.setU64(s + HeaderDescriptor.SLICE_ARRAY, array);
+        mem.setU64(s + HeaderDescriptor.SLICE_LEN, gomaxprocs);
+        mem.setU64(s + HeaderDescriptor.SLICE_CAP, gomaxprocs);
         all = List.copyOf(ps);
     }
 

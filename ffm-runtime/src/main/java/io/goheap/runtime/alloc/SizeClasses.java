@@ -1,6 +1,6 @@
 package io.goheap.runtime.alloc;
 
-import io.goheap.layouts.go119.Go119;
+import io.goheap.runtime.abi.MallocConstants;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +19,12 @@ import java.util.List;
  * <p>Immutable; the lookup {@link #sizeToClass} is two array reads.
  */
 public final class SizeClasses {
-    public static final int NUM = Go119.GO_NUM_SIZE_CLASSES();
-    public static final int MAX_SMALL_SIZE = Go119.GO_MAX_SMALL_SIZE();
-    static final int SMALL_SIZE_DIV = Go119.GO_SMALL_SIZE_DIV();
-    static final int SMALL_SIZE_MAX = Go119.GO_SMALL_SIZE_MAX();
-    static final int LARGE_SIZE_DIV = Go119.GO_LARGE_SIZE_DIV();
-    static final int PAGE_SIZE = Go119.GO_PAGE_SIZE();
+    public static final int NUM = MallocConstants.NUM_SIZE_CLASSES;
+    public static final int MAX_SMALL_SIZE = MallocConstants.MAX_SMALL_SIZE;
+    static final int SMALL_SIZE_DIV = MallocConstants.SMALL_SIZE_DIV;
+    static final int SMALL_SIZE_MAX = MallocConstants.SMALL_SIZE_MAX;
+    static final int LARGE_SIZE_DIV = MallocConstants.LARGE_SIZE_DIV;
+    static final int PAGE_SIZE = MallocConstants.PAGE_SIZE;
 
     private static final int[] CLASS_TO_SIZE = new int[NUM];
     private static final int[] CLASS_TO_NPAGES = new int[NUM];

@@ -1,8 +1,8 @@
 package io.goheap.runtime.cli;
 
-import io.goheap.layouts.go119.Go119;
 import io.goheap.runtime.GoRuntime;
 import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.abi.MallocConstants;
 import io.goheap.runtime.alloc.P;
 import io.goheap.runtime.alloc.PersistentAlloc;
 import io.goheap.runtime.sys.SysStat;
@@ -36,7 +36,7 @@ final class AllocDemo {
             int n = 0;
             long first = p.pallocBase();
             while (p.pallocBase() == first) {
-                block = pa.alloc(Go119.GO_PAGE_SIZE() / 2, 0, SysStat.OTHER_SYS);
+                block = pa.alloc(MallocConstants.PAGE_SIZE / 2, 0, SysStat.OTHER_SYS);
                 n++;
             }
             steps.add(new Step("P" + p.id() + ": " + n + " x persistentalloc(4096): the last one opened chunk 2",

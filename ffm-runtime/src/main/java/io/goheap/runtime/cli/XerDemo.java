@@ -1,10 +1,8 @@
 package io.goheap.runtime.cli;
 
-import io.goheap.layouts.go119.imethod;
-import io.goheap.layouts.go119.interfacetype;
-import io.goheap.layouts.go119.uncommontype;
 import io.goheap.runtime.GoRuntime;
 import io.goheap.runtime.mem.GoMemory;
+import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.GoStructs;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.ItabView;
@@ -83,17 +81,21 @@ final class XerDemo {
         placed.add(new Placed(itab, GoStructs.byName("itab").orElseThrow(), linker.address(itab),
                 ItabDescriptor.sizeOf(2), itabNotes));
         long xer = linker.address("type.main.Xer");
+        Abi abi = rt.abi();
+        long interfacetype = abi.sizeOf("interfacetype");
+        long uncommontype = abi.sizeOf("uncommontype");
+        long imethod = abi.sizeOf("imethod");
         placed.add(new Placed("type.main.Xer", GoStructs.byName("interfacetype").orElseThrow(), xer,
-                interfacetype.sizeof(), notes("type.main.Xer", 0)));
-        placed.add(new Placed("type.main.Xer+" + interfacetype.sizeof() + " (uncommontype)", GoStructs.byName("uncommontype").orElseThrow(),
-                xer + interfacetype.sizeof(), uncommontype.sizeof(), notes("type.main.Xer", interfacetype.sizeof())));
+                interfacetype, notes("type.main.Xer", 0)));
+        placed.add(new Placed("type.main.Xer+" + interfacetype + " (uncommontype)", GoStructs.byName("uncommontype").orElseThrow(),
+                xer + interfacetype, uncommontype, notes("type.main.Xer", interfacetype)));
         for (int k = 0; k < 2; k++) {
-            long off = interfacetype.sizeof() + uncommontype.sizeof() + k * imethod.sizeof();
+            long off = interfacetype + uncommontype + k * imethod;
             placed.add(new Placed("type.main.Xer+" + off + " (imethod " + k + ")", GoStructs.byName("imethod").orElseThrow(),
-                    xer + off, imethod.sizeof(), notes("type.main.Xer", off)));
+                    xer + off, imethod, notes("type.main.Xer", off)));
         }
         placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), linker.address("type.main.data"),
-                io.goheap.layouts.go119._type.sizeof(), notes("type.main.data", 0)));
+                abi.sizeOf("_type"), notes("type.main.data", 0)));
 
         // var sink Xer = data{1, 2}, step by step as the compiled program does it
         io.goheap.runtime.iface.Conv conv = rt.conv();

@@ -1,9 +1,7 @@
 package io.goheap.runtime.iface;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.eface;
-import io.goheap.layouts.go119.slice;
-import io.goheap.layouts.go119.string;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.HeaderDescriptor;
 import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.alloc.MCache;
 import io.goheap.runtime.alloc.P;
@@ -38,15 +36,15 @@ public final class Conv {
     public static final int STATIC = 256;
     /** maxZero: len(zeroVal). */
     public static final int MAX_ZERO = 1024;
-    private static final long STR_PTR = string.str$offset();
-    private static final long STR_LEN = string.len$offset();
-    private static final long SLICE_ARRAY = slice.array$offset();
-    private static final long SLICE_LEN = slice.len$offset();
-    private static final long SLICE_CAP = slice.cap$offset();
-    private static final long EFACE_TYPE = eface._type$offset();
-    private static final long EFACE_DATA = eface.data$offset();
-    private static final long IFACE_TAB = io.goheap.layouts.go119.iface.tab$offset();
-    private static final long IFACE_DATA = io.goheap.layouts.go119.iface.data$offset();
+    private static final long STR_PTR = HeaderDescriptor.STRING_STR;
+    private static final long STR_LEN = HeaderDescriptor.STRING_LEN;
+    private static final long SLICE_ARRAY = HeaderDescriptor.SLICE_ARRAY;
+    private static final long SLICE_LEN = HeaderDescriptor.SLICE_LEN;
+    private static final long SLICE_CAP = HeaderDescriptor.SLICE_CAP;
+    private static final long EFACE_TYPE = HeaderDescriptor.EFACE_TYPE;
+    private static final long EFACE_DATA = HeaderDescriptor.EFACE_DATA;
+    private static final long IFACE_TAB = HeaderDescriptor.IFACE_TAB;
+    private static final long IFACE_DATA = HeaderDescriptor.IFACE_DATA;
 
     private final Heap heap;
     private final Procs procs;
@@ -61,8 +59,8 @@ public final class Conv {
         this.heap = heap;
         this.procs = procs;
         this.mem = image.sys().memory();
-        this.staticuint64s = image.define(Section.NOPTRDATA, "runtime.staticuint64s", 8L * STATIC, Go119.GO_PTR_SIZE());
-        this.zeroVal = image.define(Section.NOPTRBSS, "runtime.zeroVal", MAX_ZERO, Go119.GO_PTR_SIZE());
+        this.staticuint64s = image.define(Section.NOPTRDATA, "runtime.staticuint64s", 8L * STATIC, Abi.PTR_SIZE);
+        this.zeroVal = image.define(Section.NOPTRBSS, "runtime.zeroVal", MAX_ZERO, Abi.PTR_SIZE);
         this.static0 = staticuint64s.address();
         this.zero = zeroVal.address();
         for (int i = 0; i < STATIC; i++) {
@@ -110,7 +108,7 @@ public final class Conv {
             mem.ensureOpen();
             return zero;
         }
-        long x = malloc(string.sizeof(), false);
+        long x = malloc(HeaderDescriptor.STRING_SIZE, false);
         mem.setU64(x + STR_PTR, str);
         mem.setU64(x + STR_LEN, len);
         return x;
@@ -122,7 +120,7 @@ public final class Conv {
             mem.ensureOpen();
             return zero;
         }
-        long x = malloc(slice.sizeof(), false);
+        long x = malloc(HeaderDescriptor.SLICE_SIZE, false);
         mem.setU64(x + SLICE_ARRAY, array);
         mem.setU64(x + SLICE_LEN, len);
         mem.setU64(x + SLICE_CAP, cap);
@@ -145,13 +143,13 @@ public final class Conv {
 
     /** Writes an {@code eface{_type, data}} (any) into {@code dst} (16 bytes). */
     public static void eface(MemorySegment dst, long type, long data) {
-        eface._type(dst, MemorySegment.ofAddress(type));
-        eface.data(dst, MemorySegment.ofAddress(data));
+        dst.set(ValueLayout.ADDRESS, EFACE_TYPE, MemorySegment.ofAddress(type));
+        dst.set(ValueLayout.ADDRESS, EFACE_DATA, MemorySegment.ofAddress(data));
     }
 
     /** A new {@code eface} in the heap holding (type, data); its address. */
     public long newEface(long type, long data) {
-        long e = malloc(eface.sizeof(), false);
+        long e = malloc(HeaderDescriptor.EFACE_SIZE, false);
         mem.setU64(e + EFACE_TYPE, type);
         mem.setU64(e + EFACE_DATA, data);
         return e;
@@ -159,7 +157,7 @@ public final class Conv {
 
     /** A new {@code iface{tab, data}} in the heap; its address. */
     public long newIface(long tab, long data) {
-        long i = malloc(io.goheap.layouts.go119.iface.sizeof(), false);
+        long i = malloc(HeaderDescriptor.IFACE_SIZE, false);
         mem.setU64(i + IFACE_TAB, tab);
         mem.setU64(i + IFACE_DATA, data);
         return i;

@@ -1,10 +1,8 @@
 package io.goheap.runtime.iface;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119.itabTableType;
-import io.goheap.layouts.go119.mutex;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.ItabProbe;
+import io.goheap.runtime.abi.MutexDescriptor;
 import io.goheap.runtime.alloc.Heap;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Section;
@@ -70,12 +68,13 @@ public final class ItabTable {
     public ItabTable(Image image, Heap heap) {
         this.mem = image.sys().memory();
         this.heap = heap;
-        this.init = image.define(Section.DATA, "runtime.itabTableInit", itabTableType.sizeof(), PTR);
+        this.init = image.define(Section.DATA, "runtime.itabTableInit", ItabProbe.DECLARED_SIZE, PTR);
         this.tablePtr = image.define(Section.DATA, "runtime.itabTable", PTR, PTR);
         this.initAddr = init.address();
         this.tablePtrAddr = tablePtr.address();
-        this.lockAddr = image.define(Section.NOPTRBSS, "runtime.itabLock", mutex.sizeof(), PTR).address() + mutex.key$offset();
-        mem.setU64(initAddr + SIZE, Go119.GO_ITAB_INIT_SIZE());
+        this.lockAddr = image.define(Section.NOPTRBSS, "runtime.itabLock", MutexDescriptor.SIZE, PTR).address()
+                + MutexDescriptor.KEY_OFFSET;
+        mem.setU64(initAddr + SIZE, ItabProbe.INIT_ENTRIES);
         // the linker initializes itabTable = &itabTableInit; nothing can read it before this constructor returns
         mem.setU64(tablePtrAddr, initAddr);
     }
@@ -90,10 +89,10 @@ public final class ItabTable {
         this.heap = heap;
         this.init = null;
         this.tablePtr = null;
-        this.initAddr = heap.mallocgc(null, itabTableType.sizeof(), false, true);
+        this.initAddr = heap.mallocgc(null, ItabProbe.DECLARED_SIZE, false, true);
         this.tablePtrAddr = heap.mallocgc(null, PTR, false, true);
-        this.lockAddr = heap.mallocgc(null, mutex.sizeof(), true, true) + mutex.key$offset();
-        mem.setU64(initAddr + SIZE, Go119.GO_ITAB_INIT_SIZE());
+        this.lockAddr = heap.mallocgc(null, MutexDescriptor.SIZE, true, true) + MutexDescriptor.KEY_OFFSET;
+        mem.setU64(initAddr + SIZE, ItabProbe.INIT_ENTRIES);
         mem.setU64(tablePtrAddr, initAddr);
     }
 

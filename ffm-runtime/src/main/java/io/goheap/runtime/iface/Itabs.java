@@ -1,10 +1,11 @@
 package io.goheap.runtime.iface;
 
-import io.goheap.layouts.go119.Go119;
 import io.goheap.runtime.abi.InterfaceTypeView;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.abi.NameView;
+import io.goheap.runtime.abi.TFlags;
+import io.goheap.runtime.abi.TypeDescriptor;
 import io.goheap.runtime.abi.TypeView;
 import io.goheap.runtime.abi.UncommonTypeView;
 import io.goheap.runtime.alloc.PersistentAlloc;
@@ -24,9 +25,8 @@ import java.util.List;
  * match is cached too ({@code fun[0] == 0}), as in Go, so a repeated failing assertion finds it.
  */
 public final class Itabs {
-    private static final long MHDR_LEN = io.goheap.layouts.go119.interfacetype.mhdr$offset()
-            + io.goheap.layouts.go119.slice.len$offset();
-    private static final long TFLAG = io.goheap.layouts.go119._type.tflag$offset();
+    private static final long MHDR_LEN = TypeDescriptor.INTERFACETYPE_MHDR_LEN_OFFSET;
+    private static final long TFLAG = TypeDescriptor.TFLAG_OFFSET;
 
     private final Module module;
     private final GoMemory mem;
@@ -69,7 +69,7 @@ public final class Itabs {
         if (ni == 0) {
             throw GoThrow.of("internal error - misuse of itab");
         }
-        if ((mem.u8(typ + TFLAG) & Go119.GO_TFLAG_UNCOMMON()) == 0) {
+        if ((mem.u8(typ + TFLAG) & TFlags.UNCOMMON) == 0) {
             if (canfail) {
                 return 0;
             }

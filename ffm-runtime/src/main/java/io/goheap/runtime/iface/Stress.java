@@ -1,6 +1,7 @@
 package io.goheap.runtime.iface;
 
 import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.ItabView;
 import io.goheap.runtime.alloc.P;
 import io.goheap.runtime.image.Linker;
@@ -177,7 +178,7 @@ public final class Stress {
 
         /** {@code x} rounded up to the pointer size (the linker's alignment of these symbols), saturating. */
         private static long align8(long x) {
-            long word = io.goheap.layouts.go119.Go119.GO_PTR_SIZE();
+            long word = Abi.PTR_SIZE;
             return x > Long.MAX_VALUE - word ? Long.MAX_VALUE : (x + word - 1) & -word;
         }
 

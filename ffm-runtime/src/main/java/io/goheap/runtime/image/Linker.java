@@ -1,7 +1,7 @@
 package io.goheap.runtime.image;
 
-import io.goheap.layouts.go119.moduledata;
-import io.goheap.layouts.go119.slice;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.HeaderDescriptor;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.sys.Mapping;
 import io.goheap.runtime.sys.Mman;
@@ -33,9 +33,9 @@ import java.util.Map;
  *   <li>relocations: R_ADDR writes the target's address + add, R_ADDROFF its offset from types,
  *       R_METHODOFF its offset from types (a type) or from text (code); weak ones resolve like strong
  *       ones, as every target is kept;</li>
- *   <li>{@code runtime.firstmoduledata} in {@code .noptrdata}: text/etext, the section bounds,
- *       types/etypes, typelinks, itablinks, hasmain (the pclntab and GC fields stay zero: goheap has no
- *       pclntab).</li>
+ *   <li>{@code runtime.firstmoduledata} in {@code .noptrdata}, laid out as the release's {@link Abi}
+ *       says: text/etext, the section bounds, types/etypes, typelinks, itablinks, hasmain (the pclntab
+ *       and GC fields stay zero: goheap has no pclntab).</li>
  * </ul>
  * Not thread-safe; link once, then read through {@link #module()}.
  */
@@ -44,6 +44,7 @@ public final class Linker {
     public static final int FUNC_ALIGN = 32;
 
     private final Image image;
+    private final Abi abi;
     private final Map<String, Long> addr = new LinkedHashMap<>();
     private final List<String> functions = new ArrayList<>();
     /** function name -> index in functions (the lookup the relocation pass needs, in O(1)) */
@@ -53,8 +54,10 @@ public final class Linker {
     /** upcall stubs of functions implemented in Java; closed with the runtime */
     private java.lang.foreign.Arena upcalls;
 
-    public Linker(Image image) {
+    /** A linker into {@code image} for a program of {@code abi}'s release (its moduledata, its {@link Module}). */
+    public Linker(Image image, Abi abi) {
         this.image = image;
+        this.abi = abi;
     }
 
     /**
@@ -129,27 +132,27 @@ public final class Linker {
         long etypes = image.mapping(ro).address() + image.used(ro);
         image.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
 
-        moduledataSym = image.define(Section.NOPTRDATA, "runtime.firstmoduledata", moduledata.sizeof(), 8);
+        moduledataSym = image.define(Section.NOPTRDATA, "runtime.firstmoduledata", abi.sizeOf("moduledata"), 8);
         MemorySegment md = image.segment(moduledataSym);
         long etext = textBase + image.used(Section.TEXT);
-        md.set(ValueLayout.JAVA_LONG, moduledata.minpc$offset(), textBase);
-        md.set(ValueLayout.JAVA_LONG, moduledata.maxpc$offset(), etext);
-        md.set(ValueLayout.JAVA_LONG, moduledata.text$offset(), textBase);
-        md.set(ValueLayout.JAVA_LONG, moduledata.etext$offset(), etext);
-        bounds(md, Section.NOPTRDATA, moduledata.noptrdata$offset(), moduledata.enoptrdata$offset());
-        bounds(md, Section.DATA, moduledata.data$offset(), moduledata.edata$offset());
-        bounds(md, Section.BSS, moduledata.bss$offset(), moduledata.ebss$offset());
-        bounds(md, Section.NOPTRBSS, moduledata.noptrbss$offset(), moduledata.enoptrbss$offset());
-        md.set(ValueLayout.JAVA_LONG, moduledata.end$offset(), image.mapping(Section.NOPTRBSS).end());
-        md.set(ValueLayout.JAVA_LONG, moduledata.types$offset(), types);
-        md.set(ValueLayout.JAVA_LONG, moduledata.etypes$offset(), etypes);
-        md.set(ValueLayout.JAVA_LONG, moduledata.rodata$offset(), image.mapping(ro).address());
-        sliceAt(md, moduledata.typelinks$offset(), typelinks.address(), tl.size());
-        sliceAt(md, moduledata.itablinks$offset(), itablinks.address(), itabs.size());
-        md.set(ValueLayout.JAVA_BYTE, moduledata.hasmain$offset(), (byte) 1);
+        md.set(ValueLayout.JAVA_LONG, mdOff("minpc"), textBase);
+        md.set(ValueLayout.JAVA_LONG, mdOff("maxpc"), etext);
+        md.set(ValueLayout.JAVA_LONG, mdOff("text"), textBase);
+        md.set(ValueLayout.JAVA_LONG, mdOff("etext"), etext);
+        bounds(md, Section.NOPTRDATA, mdOff("noptrdata"), mdOff("enoptrdata"));
+        bounds(md, Section.DATA, mdOff("data"), mdOff("edata"));
+        bounds(md, Section.BSS, mdOff("bss"), mdOff("ebss"));
+        bounds(md, Section.NOPTRBSS, mdOff("noptrbss"), mdOff("enoptrbss"));
+        md.set(ValueLayout.JAVA_LONG, mdOff("end"), image.mapping(Section.NOPTRBSS).end());
+        md.set(ValueLayout.JAVA_LONG, mdOff("types"), types);
+        md.set(ValueLayout.JAVA_LONG, mdOff("etypes"), etypes);
+        md.set(ValueLayout.JAVA_LONG, mdOff("rodata"), image.mapping(ro).address());
+        sliceAt(md, mdOff("typelinks"), typelinks.address(), tl.size());
+        sliceAt(md, mdOff("itablinks"), itablinks.address(), itabs.size());
+        md.set(ValueLayout.JAVA_BYTE, mdOff("hasmain"), (byte) 1);
 
         // the whole live runtime memory: itabs built later live in persistentalloc chunks, tables in the heap
-        module = new Module(image.sys().memory(), types, etypes, textBase, etext);
+        module = new Module(image.sys().memory(), abi, types, etypes, textBase, etext);
         return this;
     }
 
@@ -278,9 +281,14 @@ public final class Linker {
         md.set(ValueLayout.JAVA_LONG, endOff, m.address() + image.used(s));
     }
 
+    /** The offset of {@code moduledata.field} in this release. */
+    private long mdOff(String field) {
+        return abi.offsetOf("moduledata", field);
+    }
+
     private static void sliceAt(MemorySegment md, long off, long array, long len) {
-        md.set(ValueLayout.JAVA_LONG, off + slice.array$offset(), array);
-        md.set(ValueLayout.JAVA_LONG, off + slice.len$offset(), len);
-        md.set(ValueLayout.JAVA_LONG, off + slice.cap$offset(), len);
+        md.set(ValueLayout.JAVA_LONG, off + HeaderDescriptor.SLICE_ARRAY, array);
+        md.set(ValueLayout.JAVA_LONG, off + HeaderDescriptor.SLICE_LEN, len);
+        md.set(ValueLayout.JAVA_LONG, off + HeaderDescriptor.SLICE_CAP, len);
     }
 }

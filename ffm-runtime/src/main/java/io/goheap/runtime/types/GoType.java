@@ -1,6 +1,7 @@
 package io.goheap.runtime.types;
 
-import io.goheap.layouts.go119.Go119;
+import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.Kinds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Locale;
  */
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
         GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
-    static final int PTR = Go119.GO_PTR_SIZE();
+    static final int PTR = Abi.PTR_SIZE;
     /**
      * cmd/compile's MaxWidth on amd64, 1<<50: an array's length may be at most (MaxWidth-1)/elemSize
      * ("larger than address space"), a struct's fields must end below it ("too large").
@@ -95,7 +96,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int align() { return PTR; }
         @Override public long ptrdata() { return PTR; }
         @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
-        @Override public int kind() { return Go119.GO_KIND_SLICE(); }
+        @Override public int kind() { return Kinds.SLICE; }
         @Override public String string() { return "[]" + elem.string(); }
         @Override public String linkString() { return "[]" + elem.linkString(); }
         @Override public boolean regularMemory() { return false; }
@@ -139,7 +140,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 }
             }
         }
-        @Override public int kind() { return Go119.GO_KIND_ARRAY(); }
+        @Override public int kind() { return Kinds.ARRAY; }
         @Override public String string() { return "[" + len + "]" + elem.string(); }
         @Override public String linkString() { return "[" + len + "]" + elem.linkString(); }
         /** TypeSymName: a noalg type gets a symbol of its own, {@code type.noalg.[N]T} (hash and strings omit it). */
@@ -174,7 +175,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int align() { return PTR; }
         @Override public long ptrdata() { return PTR; }
         @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
-        @Override public int kind() { return Go119.GO_KIND_CHAN(); }
+        @Override public int kind() { return Kinds.CHAN; }
         @Override public String string() { return render(elem.string()); }
         @Override public String linkString() { return render(elem.linkString()); }
         @Override public boolean directIface() { return true; }
@@ -232,7 +233,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int align() { return PTR; }
         @Override public long ptrdata() { return PTR; }
         @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
-        @Override public int kind() { return Go119.GO_KIND_MAP(); }
+        @Override public int kind() { return Kinds.MAP; }
         @Override public String string() { return "map[" + key.string() + "]" + elem.string(); }
         @Override public String linkString() { return "map[" + key.linkString() + "]" + elem.linkString(); }
         @Override public boolean directIface() { return true; }
@@ -257,24 +258,24 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         /** The predeclared type {@code name}. @throws IllegalArgumentException if there is none */
         public static Basic of(String name) {
             return switch (name) {
-                case "bool" -> new Basic(name, Go119.GO_KIND_BOOL(), 1, 1);
-                case "int" -> new Basic(name, Go119.GO_KIND_INT(), 8, 8);
-                case "int8" -> new Basic(name, Go119.GO_KIND_INT8(), 1, 1);
-                case "int16" -> new Basic(name, Go119.GO_KIND_INT16(), 2, 2);
-                case "int32", "rune" -> new Basic("int32", Go119.GO_KIND_INT32(), 4, 4);
-                case "int64" -> new Basic(name, Go119.GO_KIND_INT64(), 8, 8);
-                case "uint" -> new Basic(name, Go119.GO_KIND_UINT(), 8, 8);
-                case "uint8", "byte" -> new Basic("uint8", Go119.GO_KIND_UINT8(), 1, 1);
-                case "uint16" -> new Basic(name, Go119.GO_KIND_UINT16(), 2, 2);
-                case "uint32" -> new Basic(name, Go119.GO_KIND_UINT32(), 4, 4);
-                case "uint64" -> new Basic(name, Go119.GO_KIND_UINT64(), 8, 8);
-                case "uintptr" -> new Basic(name, Go119.GO_KIND_UINTPTR(), 8, 8);
-                case "float32" -> new Basic(name, Go119.GO_KIND_FLOAT32(), 4, 4);
-                case "float64" -> new Basic(name, Go119.GO_KIND_FLOAT64(), 8, 8);
-                case "complex64" -> new Basic(name, Go119.GO_KIND_COMPLEX64(), 8, 4);
-                case "complex128" -> new Basic(name, Go119.GO_KIND_COMPLEX128(), 16, 8);
-                case "string" -> new Basic(name, Go119.GO_KIND_STRING(), 16, 8);
-                case "unsafe.Pointer" -> new Basic(name, Go119.GO_KIND_UNSAFE_POINTER(), 8, 8);
+                case "bool" -> new Basic(name, Kinds.BOOL, 1, 1);
+                case "int" -> new Basic(name, Kinds.INT, 8, 8);
+                case "int8" -> new Basic(name, Kinds.INT8, 1, 1);
+                case "int16" -> new Basic(name, Kinds.INT16, 2, 2);
+                case "int32", "rune" -> new Basic("int32", Kinds.INT32, 4, 4);
+                case "int64" -> new Basic(name, Kinds.INT64, 8, 8);
+                case "uint" -> new Basic(name, Kinds.UINT, 8, 8);
+                case "uint8", "byte" -> new Basic("uint8", Kinds.UINT8, 1, 1);
+                case "uint16" -> new Basic(name, Kinds.UINT16, 2, 2);
+                case "uint32" -> new Basic(name, Kinds.UINT32, 4, 4);
+                case "uint64" -> new Basic(name, Kinds.UINT64, 8, 8);
+                case "uintptr" -> new Basic(name, Kinds.UINTPTR, 8, 8);
+                case "float32" -> new Basic(name, Kinds.FLOAT32, 4, 4);
+                case "float64" -> new Basic(name, Kinds.FLOAT64, 8, 8);
+                case "complex64" -> new Basic(name, Kinds.COMPLEX64, 8, 4);
+                case "complex128" -> new Basic(name, Kinds.COMPLEX128, 16, 8);
+                case "string" -> new Basic(name, Kinds.STRING, 16, 8);
+                case "unsafe.Pointer" -> new Basic(name, Kinds.UNSAFE_POINTER, 8, 8);
                 default -> throw new IllegalArgumentException("not a predeclared type: " + name);
             };
         }
@@ -290,15 +291,15 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int kind() { return kind; }
         @Override public String string() { return name; }
         @Override public String linkString() { return name; }
-        @Override public boolean directIface() { return kind == Go119.GO_KIND_UNSAFE_POINTER(); }
+        @Override public boolean directIface() { return kind == Kinds.UNSAFE_POINTER; }
         @Override public boolean regularMemory() {
-            return kind != Go119.GO_KIND_STRING() && kind != Go119.GO_KIND_FLOAT32() && kind != Go119.GO_KIND_FLOAT64()
-                    && kind != Go119.GO_KIND_COMPLEX64() && kind != Go119.GO_KIND_COMPLEX128();
+            return kind != Kinds.STRING && kind != Kinds.FLOAT32 && kind != Kinds.FLOAT64
+                    && kind != Kinds.COMPLEX64 && kind != Kinds.COMPLEX128;
         }
         @Override public boolean comparable() { return true; }
 
         private boolean pointerShaped() {
-            return kind == Go119.GO_KIND_STRING() || kind == Go119.GO_KIND_UNSAFE_POINTER();
+            return kind == Kinds.STRING || kind == Kinds.UNSAFE_POINTER;
         }
     }
 
@@ -379,7 +380,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int align() { return PTR; }
         @Override public long ptrdata() { return PTR; }
         @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
-        @Override public int kind() { return Go119.GO_KIND_PTR(); }
+        @Override public int kind() { return Kinds.PTR; }
         @Override public String string() { return "*" + elem.string(); }
         @Override public String linkString() { return "*" + elem.linkString(); }
         @Override public boolean directIface() { return true; }
@@ -415,7 +416,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override public int align() { return PTR; }
         @Override public long ptrdata() { return PTR; }
         @Override void pointerWords(boolean[] bits, int word) { bits[word] = true; }
-        @Override public int kind() { return Go119.GO_KIND_FUNC(); }
+        @Override public int kind() { return Kinds.FUNC; }
         @Override public String string() { return render(false); }
         @Override public String linkString() { return render(true); }
         @Override public boolean directIface() { return true; }
@@ -530,7 +531,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                 }
             }
         }
-        @Override public int kind() { return Go119.GO_KIND_STRUCT(); }
+        @Override public int kind() { return Kinds.STRUCT; }
         @Override public String string() {
             return bucketOf != null ? "map.bucket[" + bucketOf.key().string() + "]" + bucketOf.elem().string() : render(false);
         }
@@ -608,7 +609,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         @Override void pointerWords(boolean[] bits, int word) {
             bits[word + 1] = true; // the first word (itab or type) is not a heap pointer to the collector
         }
-        @Override public int kind() { return Go119.GO_KIND_INTERFACE(); }
+        @Override public int kind() { return Kinds.INTERFACE; }
         @Override public String string() { return render(false); }
         @Override public String linkString() { return render(true); }
         @Override public boolean regularMemory() { return false; }

@@ -1,13 +1,11 @@
 package io.goheap.runtime.types;
 
-import io.goheap.layouts.go119.Go119;
-import io.goheap.layouts.go119._type;
-import io.goheap.layouts.go119.functype;
-import io.goheap.layouts.go119.imethod;
-import io.goheap.layouts.go119.structfield;
-import io.goheap.layouts.go119.uncommontype;
+import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.ItabDescriptor;
+import io.goheap.runtime.abi.Kinds;
 import io.goheap.runtime.abi.NameEncoding;
+import io.goheap.runtime.abi.TFlags;
+import io.goheap.runtime.abi.TypeDescriptor;
 import io.goheap.runtime.abi.TypeHash;
 
 import java.io.ByteArrayOutputStream;
@@ -36,7 +34,7 @@ import java.util.Map;
  * per package.
  */
 public final class TypeWriter {
-    private static final int PTR = Go119.GO_PTR_SIZE();
+    private static final int PTR = Abi.PTR_SIZE;
     private final Pkg local;
     private final Map<String, ObjSym> syms = new LinkedHashMap<>();
     private final Map<String, Boolean> siggen = new LinkedHashMap<>();
@@ -110,7 +108,7 @@ public final class TypeWriter {
             int out = f.results().size();
             ot = s.u16(ot, in);
             ot = s.u16(ot, out | (f.variadic() ? 0x8000 : 0));
-            ot = (int) functype.sizeof(); // the u16 pair is padded to pointer alignment
+            ot = (int) TypeDescriptor.FUNCTYPE_SIZE; // the u16 pair is padded to pointer alignment
             ot = dextratype(s, ot, t, (in + out) * PTR);
             for (GoType x : f.params()) {
                 ot = s.addr(ot, x.symbol(), 0, false);
@@ -132,7 +130,7 @@ public final class TypeWriter {
             ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
             ot = s.u64(ot, st.fields().size());
             ot = s.u64(ot, st.fields().size());
-            ot = dextratype(s, ot, t, (int) (st.fields().size() * structfield.sizeof()));
+            ot = dextratype(s, ot, t, (int) (st.fields().size() * TypeDescriptor.STRUCTFIELD_SIZE));
             for (int i = 0; i < st.fields().size(); i++) {
                 GoType.Field fl = st.fields().get(i);
                 ot = s.addr(ot, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
@@ -149,7 +147,7 @@ public final class TypeWriter {
             ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
             ot = s.u64(ot, it.methods().size());
             ot = s.u64(ot, it.methods().size());
-            ot = dextratype(s, ot, t, (int) (it.methods().size() * imethod.sizeof()));
+            ot = dextratype(s, ot, t, (int) (it.methods().size() * TypeDescriptor.IMETHOD_SIZE));
             for (GoType.IMethod m : it.methods()) {
                 if (!m.exported() && !m.pkg().equals(tpkg)) {
                     throw new UnsupportedOperationException("unexported method " + m.name() + " of another package in " + t);
@@ -315,7 +313,7 @@ public final class TypeWriter {
     }
 
     private long uncommonSize(GoType t) {
-        return (hasSym(t) || !methods(t).isEmpty()) ? uncommontype.sizeof() : 0;
+        return (hasSym(t) || !methods(t).isEmpty()) ? TypeDescriptor.UNCOMMON_SIZE : 0;
     }
 
     /**
@@ -338,33 +336,33 @@ public final class TypeWriter {
         }
         Gc gc = gcsym(t);
         int ot = 0;
-        ot = s.u64((int) _type.size$offset(), t.size());
-        ot = s.u64((int) _type.ptrdata$offset(), gc.ptrdata());
-        ot = s.u32((int) _type.hash$offset(), TypeHash.of(t.linkString()));
+        ot = s.u64((int) TypeDescriptor.SIZE_OFFSET, t.size());
+        ot = s.u64((int) TypeDescriptor.PTRDATA_OFFSET, gc.ptrdata());
+        ot = s.u32((int) TypeDescriptor.HASH_OFFSET, TypeHash.of(t.linkString()));
         int tflag = 0;
         if (uncommonSize(t) != 0) {
-            tflag |= Go119.GO_TFLAG_UNCOMMON();
+            tflag |= TFlags.UNCOMMON;
         }
         if (hasSym(t)) {
-            tflag |= Go119.GO_TFLAG_NAMED();
+            tflag |= TFlags.NAMED;
         }
         if (t.regularMemory()) {
-            tflag |= Go119.GO_TFLAG_REGULAR_MEMORY();
+            tflag |= TFlags.REGULAR_MEMORY;
         }
         String p = t.string();
         boolean exported = false;
         if (!p.startsWith("*")) {
             p = "*" + p;
-            tflag |= Go119.GO_TFLAG_EXTRA_STAR();
+            tflag |= TFlags.EXTRA_STAR;
             exported = t instanceof GoType.Named n && isExported(n.name());
         } else if (t instanceof GoType.Pointer ptr && ptr.elem() instanceof GoType.Named n) {
             exported = isExported(n.name());
         }
-        s.u8((int) _type.tflag$offset(), tflag);
-        s.u8((int) _type.align$offset(), t.align());
-        s.u8((int) _type.fieldAlign$offset(), t.align());
-        s.u8((int) _type.kind$offset(), t.kind() | (t.directIface() ? Go119.GO_KIND_DIRECT_IFACE() : 0)
-                | (gc.program() ? Go119.GO_KIND_GC_PROG() : 0));
+        s.u8((int) TypeDescriptor.TFLAG_OFFSET, tflag);
+        s.u8((int) TypeDescriptor.ALIGN_OFFSET, t.align());
+        s.u8((int) TypeDescriptor.FIELD_ALIGN_OFFSET, t.align());
+        s.u8((int) TypeDescriptor.KIND_OFFSET, t.kind() | (t.directIface() ? Kinds.DIRECT_IFACE : 0)
+                | (gc.program() ? Kinds.GC_PROG : 0));
         String eq = geneq(t);
         if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
             // memequal_varlen's closure: the function, then the size it compares
@@ -382,18 +380,18 @@ public final class TypeWriter {
             }
         }
         if (eq != null) {
-            s.addr((int) _type.equal$offset(), eq, 0, false);
+            s.addr((int) TypeDescriptor.EQUAL_OFFSET, eq, 0, false);
         } else {
-            s.u64((int) _type.equal$offset(), 0);
+            s.u64((int) TypeDescriptor.EQUAL_OFFSET, 0);
         }
-        s.addr((int) _type.gcdata$offset(), gc.symbol(), 0, false);
-        s.addrOff((int) _type.str$offset(), dname(p, "", exported, false), false);
+        s.addr((int) TypeDescriptor.GCDATA_OFFSET, gc.symbol(), 0, false);
+        s.addrOff((int) TypeDescriptor.STR_OFFSET, dname(p, "", exported, false), false);
         if (sptr == null) {
-            s.u32((int) _type.ptrToThis$offset(), 0);
+            s.u32((int) TypeDescriptor.PTR_TO_THIS_OFFSET, 0);
         } else {
-            s.addrOff((int) _type.ptrToThis$offset(), sptr, sptrWeak);
+            s.addrOff((int) TypeDescriptor.PTR_TO_THIS_OFFSET, sptr, sptrWeak);
         }
-        return (int) _type.sizeof();
+        return (int) TypeDescriptor.TYPE_SIZE;
     }
 
     private int dextratype(ObjSym s, int ot, GoType t, int dataAdd) {
@@ -405,12 +403,12 @@ public final class TypeWriter {
             writeType(a.type());
         }
         int base = ot;
-        dgopkgpathOff(s, base + (int) uncommontype.pkgpath$offset(), typePkg(t));
-        s.u16(base + (int) uncommontype.mcount$offset(), m.size());
-        s.u16(base + (int) uncommontype.xcount$offset(), (int) m.stream().filter(Sig::exported).count());
-        s.u32(base + (int) uncommontype.moff$offset(), dataAdd + uncommontype.sizeof());
-        s.u32(base + (int) uncommontype._12$offset(), 0);
-        return base + (int) uncommontype.sizeof();
+        dgopkgpathOff(s, base + (int) TypeDescriptor.UNCOMMON_PKGPATH_OFFSET, typePkg(t));
+        s.u16(base + (int) TypeDescriptor.UNCOMMON_MCOUNT_OFFSET, m.size());
+        s.u16(base + (int) TypeDescriptor.UNCOMMON_XCOUNT_OFFSET, (int) m.stream().filter(Sig::exported).count());
+        s.u32(base + (int) TypeDescriptor.UNCOMMON_MOFF_OFFSET, dataAdd + TypeDescriptor.UNCOMMON_SIZE);
+        s.u32(base + (int) TypeDescriptor.UNCOMMON_BLANK_OFFSET, 0);
+        return base + (int) TypeDescriptor.UNCOMMON_SIZE;
     }
 
     private void dextratypeData(ObjSym s, int ot, GoType t) {
@@ -612,11 +610,11 @@ public final class TypeWriter {
         }
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
-            if (k == Go119.GO_KIND_STRING()) return "string";
-            if (k == Go119.GO_KIND_FLOAT32()) return "f32";
-            if (k == Go119.GO_KIND_FLOAT64()) return "f64";
-            if (k == Go119.GO_KIND_COMPLEX64()) return "c64";
-            if (k == Go119.GO_KIND_COMPLEX128()) return "c128";
+            if (k == Kinds.STRING) return "string";
+            if (k == Kinds.FLOAT32) return "f32";
+            if (k == Kinds.FLOAT64) return "f64";
+            if (k == Kinds.COMPLEX64) return "c64";
+            if (k == Kinds.COMPLEX128) return "c128";
             return "mem";
         }
         if (u instanceof GoType.Struct st) {
@@ -656,8 +654,8 @@ public final class TypeWriter {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
-            return k != Go119.GO_KIND_FLOAT32() && k != Go119.GO_KIND_FLOAT64() && k != Go119.GO_KIND_COMPLEX64()
-                    && k != Go119.GO_KIND_COMPLEX128();
+            return k != Kinds.FLOAT32 && k != Kinds.FLOAT64 && k != Kinds.COMPLEX64
+                    && k != Kinds.COMPLEX128;
         }
         if (u instanceof GoType.Interface) {
             return false;
@@ -676,8 +674,8 @@ public final class TypeWriter {
         GoType u = t.underlying();
         if (u instanceof GoType.Basic b) {
             int k = b.kind();
-            return k == Go119.GO_KIND_FLOAT32() || k == Go119.GO_KIND_FLOAT64() || k == Go119.GO_KIND_COMPLEX64()
-                    || k == Go119.GO_KIND_COMPLEX128() || k == Go119.GO_KIND_STRING();
+            return k == Kinds.FLOAT32 || k == Kinds.FLOAT64 || k == Kinds.COMPLEX64
+                    || k == Kinds.COMPLEX128 || k == Kinds.STRING;
         }
         if (u instanceof GoType.Interface) {
             return true;

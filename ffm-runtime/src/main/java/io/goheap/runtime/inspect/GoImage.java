@@ -202,6 +202,11 @@ public final class GoImage implements AutoCloseable {
         return word(abi.offsetOf("moduledata", field));
     }
 
+    /** The moduledata word the 1.19 field {@code field} names ({@code data}, {@code edata}, ...), at the release's offset. */
+    public long moduledataWord(String field) {
+        return md(field);
+    }
+
     /** See {@link Target#scan}: what the stripped-core scans of {@link RuntimeState} use. */
     long scan(List<Area> where, int step, Target.Probe quick, Target.Check full) {
         return target.scan(where, step, quick, full);

@@ -389,16 +389,22 @@ public final class RuntimeState {
 
     private List<CacheSite> readCaches(Abi abi) {
         List<SymbolTable.Sym> sites = image.symbols().matching(n -> n.contains("..typeAssert.") || n.contains("..interfaceSwitch."));
-        if (sites.isEmpty()) {
-            addFinding(image.symbols().isEmpty() ? "call-site caches not located: no symbols name the typeAssert/interfaceSwitch sites (stripped binary)"
-                    : "call-site caches: no typeAssert or interfaceSwitch site in the symbols");
-            return image.symbols().isEmpty() ? null : List.of();
+        if (sites.isEmpty() && image.symbols().isEmpty()) {
+            sites = scanForSites(abi);
+            if (sites == null) {
+                return null;
+            }
+            cachesFoundBy = "a scan of the module's data for typeAssert and interfaceSwitch sites (no symbols: a stripped binary)";
+        } else if (sites.isEmpty()) {
+            addFinding("call-site caches: no typeAssert or interfaceSwitch site in the symbols");
+            return List.of();
+        } else {
+            cachesFoundBy = "the symbols pkg..typeAssert.N and pkg..interfaceSwitch.N";
         }
-        cachesFoundBy = "the symbols pkg..typeAssert.N and pkg..interfaceSwitch.N";
         io.goheap.runtime.abi.Module module = image.module();
         List<CacheSite> out = new ArrayList<>();
         for (SymbolTable.Sym s : sites) {
-            boolean isAssert = s.name().contains("..typeAssert.");
+            boolean isAssert = s.name().contains("typeAssert");
             try {
                 out.add(isAssert ? typeAssertSite(abi, module, s) : switchSite(abi, module, s));
             } catch (BadAddressException | IllegalStateException | IllegalArgumentException e) {
@@ -406,6 +412,91 @@ public final class RuntimeState {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The call sites of a stripped binary, found in the module's {@code [data, edata)} by their shape
+     * (nothing else in .data has it): a {@code typeAssert} is {Cache, Inter, CanFail} with Inter an
+     * interface type of the module, CanFail 0 or 1 (a bool and 7 zero bytes), and Cache a cache; an
+     * {@code interfaceSwitch} is {Cache, NCases, Cases[NCases]} with 1 to 64 cases, each an interface
+     * type. A cache is {Mask, Entries[Mask + 1]}, Mask 2^k - 1, readable whole, every entry's type 0 or
+     * a type of the module. Named {@code typeAssert@0xADDR} / {@code interfaceSwitch@0xADDR}. Null (and
+     * a finding) when the data cannot be read.
+     */
+    private List<SymbolTable.Sym> scanForSites(Abi abi) {
+        io.goheap.runtime.abi.Module module = image.module();
+        long data = image.moduledataWord("data");
+        long edata = image.moduledataWord("edata");
+        List<SymbolTable.Sym> out = new ArrayList<>();
+        long assertSize = abi.sizeOf("typeAssert");
+        try {
+            if (Long.compareUnsigned(edata, data) <= 0 || edata - data > 1L << 32) {
+                addFinding(String.format("call-site caches not located: the module's data [0x%x, 0x%x) is empty or implausible", data, edata));
+                return null;
+            }
+            for (long a = (data + Abi.PTR_SIZE - 1) & -Abi.PTR_SIZE; Long.compareUnsigned(a + assertSize, edata) <= 0; a += Abi.PTR_SIZE) {
+                spend(3);
+                long cache = space.u64(a + abi.offsetOf("typeAssert", "Cache"));
+                long second = space.u64(a + abi.offsetOf("typeAssert", "Inter"));
+                if (isInterface(module, second)) {
+                    long canFail = space.u64(a + abi.offsetOf("typeAssert", "CanFail"));
+                    if ((canFail == 0 || canFail == 1) && isCache(module, cache, abi.offsetOf("typeAssertCache", "Entries"),
+                            abi.sizeOf("typeAssertCacheEntry"), abi.offsetOf("typeAssertCacheEntry", "Typ"))) {
+                        out.add(new SymbolTable.Sym(String.format("typeAssert@0x%x", a), a, assertSize));
+                        a += assertSize - Abi.PTR_SIZE;
+                    }
+                } else if (second >= 1 && second <= 64) {
+                    long cases = a + abi.offsetOf("interfaceSwitch", "Cases");
+                    boolean all = Long.compareUnsigned(cases + second * Abi.PTR_SIZE, edata) <= 0;
+                    for (long i = 0; all && i < second; i++) {
+                        all = isInterface(module, space.u64(cases + i * Abi.PTR_SIZE));
+                    }
+                    if (all && isCache(module, cache, abi.offsetOf("interfaceSwitchCache", "Entries"), abi.sizeOf("interfaceSwitchCacheEntry"),
+                            abi.offsetOf("interfaceSwitchCacheEntry", "Typ"))) {
+                        long size = cases - a + second * Abi.PTR_SIZE;
+                        out.add(new SymbolTable.Sym(String.format("interfaceSwitch@0x%x", a), a, size));
+                        a += size - Abi.PTR_SIZE;
+                    }
+                }
+            }
+        } catch (BadAddressException e) {
+            addFinding("call-site caches not located: " + e.getMessage());
+            return null;
+        } catch (OutOfBudget e) {
+            addFinding("call-site cache scan stopped: it read more than " + BUDGET + " words (corrupt data?)");
+        }
+        return out;
+    }
+
+    private boolean isInterface(io.goheap.runtime.abi.Module module, long t) {
+        if (Long.compareUnsigned(t, module.types()) < 0 || Long.compareUnsigned(t, module.etypes()) >= 0) {
+            return false;
+        }
+        try {
+            return module.typeAt(t).kindName().equals("interface");
+        } catch (BadAddressException e) {
+            return false;
+        }
+    }
+
+    /** {Mask, Entries[Mask + 1]}: Mask 2^k - 1 below {@link #MAX_CACHE_SLOTS}, the entries readable, each type 0 or the module's. */
+    private boolean isCache(io.goheap.runtime.abi.Module module, long cache, long entriesOff, long entrySize, long typOff) {
+        try {
+            long mask = space.u64(cache);
+            if (mask < 0 || mask >= MAX_CACHE_SLOTS || Long.bitCount(mask + 1) != 1 || !space.contains(cache + entriesOff, (mask + 1) * entrySize)) {
+                return false;
+            }
+            spend(mask + 1);
+            for (long i = 0; i <= mask; i++) {
+                long typ = space.u64(cache + entriesOff + i * entrySize + typOff);
+                if (typ != 0 && (Long.compareUnsigned(typ, module.types()) < 0 || Long.compareUnsigned(typ, module.etypes()) >= 0)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (BadAddressException e) {
+            return false;
+        }
     }
 
     private CacheSite typeAssertSite(Abi abi, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {

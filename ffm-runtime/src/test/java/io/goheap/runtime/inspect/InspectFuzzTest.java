@@ -168,21 +168,56 @@ class InspectFuzzTest {
     }
 
     /**
+     * Where a run's choices come from: the fuzzer's data ({@link FuzzedDataProvider}), or a seeded
+     * random source ({@link InspectMutationTest}, the unguided campaign of a million runs).
+     */
+    interface Choices {
+        int intIn(int min, int max);
+
+        long longIn(long min, long max);
+
+        byte[] bytes(int n);
+    }
+
+    static Choices of(FuzzedDataProvider data) {
+        return new Choices() {
+            @Override
+            public int intIn(int min, int max) {
+                return data.consumeInt(min, max);
+            }
+
+            @Override
+            public long longIn(long min, long max) {
+                return data.consumeLong(min, max);
+            }
+
+            @Override
+            public byte[] bytes(int n) {
+                return data.consumeBytes(n);
+            }
+        };
+    }
+
+    /**
      * Every release's binaries (plain, stripped, PIE, externally linked PIE of Go 1.19 and 1.21-1.27)
      * with up to 16 runs of bytes overwritten in the sections goheap reads (all but .text: headers,
      * build info, pclntab, moduledata, types, itabs, relocations), then inspected fully, as its release.
      */
     @FuzzTest
     void releaseBinary(FuzzedDataProvider data) {
+        releaseBinary(of(data));
+    }
+
+    static void releaseBinary(Choices data) {
         List<Fixture> all = releaseBinaries();
-        Fixture fx = all.get(data.consumeInt(0, all.size() - 1));
+        Fixture fx = all.get(data.intIn(0, all.size() - 1));
         MemorySegment seg = MemorySegment.ofArray(fx.bytes());
         List<long[]> undo = new java.util.ArrayList<>();
-        int runs = data.consumeInt(0, 16);
+        int runs = data.intIn(0, 16);
         for (int r = 0; r < runs; r++) {
-            long[] range = fx.ranges()[data.consumeInt(0, fx.ranges().length - 1)];
-            long at = range[0] + data.consumeLong(0, range[1] - 1);
-            byte[] bytes = data.consumeBytes(data.consumeInt(1, 8));
+            long[] range = fx.ranges()[data.intIn(0, fx.ranges().length - 1)];
+            long at = range[0] + data.longIn(0, range[1] - 1);
+            byte[] bytes = data.bytes(data.intIn(1, 8));
             for (int i = 0; i < bytes.length && at + i < seg.byteSize(); i++) {
                 undo.add(new long[] {at + i, seg.get(ValueLayout.JAVA_BYTE, at + i)});
                 seg.set(ValueLayout.JAVA_BYTE, at + i, bytes[i]);
@@ -206,9 +241,13 @@ class InspectFuzzTest {
      */
     @FuzzTest
     void releaseCore(FuzzedDataProvider data) throws Exception {
+        releaseCore(of(data));
+    }
+
+    static void releaseCore(Choices data) throws Exception {
         List<String> releases = io.goheap.runtime.testing.ReleaseFixtures.releases();
-        String release = releases.get(data.consumeInt(0, releases.size() - 1));
-        String binary = VARIANTS[data.consumeInt(0, 2)];
+        String release = releases.get(data.intIn(0, releases.size() - 1));
+        String binary = VARIANTS[data.intIn(0, 2)];
         if (!io.goheap.runtime.testing.ReleaseFixtures.has(release, binary + ".core")) {
             return;
         }
@@ -244,11 +283,15 @@ class InspectFuzzTest {
      * {offset, old byte} pairs to undo them.
      */
     static List<long[]> patch(FuzzedDataProvider data, MemorySegment s, long limit) {
+        return patch(of(data), s, limit);
+    }
+
+    static List<long[]> patch(Choices data, MemorySegment s, long limit) {
         List<long[]> undo = new java.util.ArrayList<>();
-        int runs = data.consumeInt(0, 16);
+        int runs = data.intIn(0, 16);
         for (int r = 0; r < runs && limit > 0; r++) {
-            long at = data.consumeLong(0, limit - 1);
-            byte[] bytes = data.consumeBytes(data.consumeInt(1, 8));
+            long at = data.longIn(0, limit - 1);
+            byte[] bytes = data.bytes(data.intIn(1, 8));
             for (int i = 0; i < bytes.length && at + i < limit; i++) {
                 undo.add(new long[] {at + i, s.get(ValueLayout.JAVA_BYTE, at + i)});
                 s.set(ValueLayout.JAVA_BYTE, at + i, bytes[i]);

@@ -78,7 +78,7 @@ jextract --output "$out" -t io.goheap.layouts.libc --header-class-name Libc \
   -I "$here/include" "${largs[@]}" "$here/include/goheap/libc.h"
 
 eargs=()
-for t in Elf64_Ehdr Elf64_Phdr Elf64_Shdr Elf64_Sym Elf64_Nhdr; do eargs+=(--include-typedef "$t"); done
+for t in Elf64_Ehdr Elf64_Phdr Elf64_Shdr Elf64_Sym Elf64_Nhdr Elf64_Rela; do eargs+=(--include-typedef "$t"); done
 for c in $(grep -oE '^#define (GOHEAP_[A-Z0-9_]+)' "$here/include/goheap/elf64.h" | awk '{print $2}'); do
   eargs+=(--include-constant "$c")
 done

@@ -1,6 +1,6 @@
 /*
  * elf64.h - the part of the system's <elf.h> goheap reads and writes: the ELF64 file, program and
- * section headers, symbols and note headers, and the constants for x86-64 executables and cores.
+ * section headers, symbols, note headers and RELA relocations, and the constants for x86-64 executables and cores.
  * jextract turns it into io.goheap.layouts.elf (native/jextract.sh); io.goheap.runtime.elf reads
  * executables and cores (and writes goheap's own dumps) through those layouts, never through
  * hand-typed offsets.
@@ -31,6 +31,8 @@
 #define GOHEAP_SHT_SYMTAB    SHT_SYMTAB
 #define GOHEAP_SHT_NOTE      SHT_NOTE
 #define GOHEAP_SHT_NOBITS    SHT_NOBITS
+#define GOHEAP_SHT_RELA      SHT_RELA
+#define GOHEAP_R_X86_64_RELATIVE R_X86_64_RELATIVE
 #define GOHEAP_SHF_WRITE     SHF_WRITE
 #define GOHEAP_SHF_ALLOC     SHF_ALLOC
 #define GOHEAP_SHF_EXECINSTR SHF_EXECINSTR

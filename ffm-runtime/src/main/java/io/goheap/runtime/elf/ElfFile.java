@@ -5,6 +5,7 @@ import io.goheap.layouts.elf.Elf64_Ehdr;
 import io.goheap.layouts.elf.Elf64_Nhdr;
 import io.goheap.layouts.elf.Elf64_Phdr;
 import io.goheap.layouts.elf.Elf64_Shdr;
+import io.goheap.layouts.elf.Elf64_Rela;
 import io.goheap.layouts.elf.Elf64_Sym;
 
 import java.io.IOException;
@@ -416,13 +417,6 @@ public final class ElfFile implements AutoCloseable {
                 u16(e + Elf64_Sym.st_shndx$offset()));
     }
 
-    /** {@code SHT_RELA} of elf.h: a section of {@code Elf64_Rela} entries. */
-    static final int SHT_RELA = 4;
-    /** {@code R_X86_64_RELATIVE} of elf.h: the word at {@code r_offset} becomes load base + {@code r_addend}. */
-    static final int R_X86_64_RELATIVE = 8;
-    /** {@code sizeof(Elf64_Rela)}: {@code r_offset} @0, {@code r_info} @8 (type in the low 32 bits), {@code r_addend} @16. */
-    static final int RELA_SIZE = 24;
-
     /**
      * The {@code R_X86_64_RELATIVE} relocations of every {@code SHT_RELA} section ({@code .rela.dyn} of an
      * externally linked PIE, {@code .rela} of Go's internal PIE), as pairs {@code {r_offset, r_addend}}
@@ -436,25 +430,27 @@ public final class ElfFile implements AutoCloseable {
     public long[] relativeRelocations() {
         long n = 0;
         for (Section s : sections) {
-            if (s.type() == SHT_RELA) {
-                if (s.entsize() != RELA_SIZE) {
-                    throw new MalformedFileException(name, s.offset(), s.name() + " entry size " + s.entsize() + ", not " + RELA_SIZE);
+            if (s.type() == Elf.GOHEAP_SHT_RELA()) {
+                if (s.entsize() != Elf64_Rela.sizeof()) {
+                    throw new MalformedFileException(name, s.offset(), s.name() + " entry size " + s.entsize() + ", not " + Elf64_Rela.sizeof());
                 }
                 check(s.offset(), s.size(), "relocation table " + s.name());
-                n += s.size() / RELA_SIZE;
+                n += s.size() / Elf64_Rela.sizeof();
             }
         }
         // n * 2 longs: a relocation table lies in the file, so n < file size / 24
         long[] out = new long[(int) Math.min(n * 2, Integer.MAX_VALUE - 8)];
         int k = 0;
         for (Section s : sections) {
-            if (s.type() != SHT_RELA) {
+            if (s.type() != Elf.GOHEAP_SHT_RELA()) {
                 continue;
             }
-            for (long e = s.offset(); e + RELA_SIZE <= s.offset() + s.size() && k + 1 < out.length; e += RELA_SIZE) {
-                if ((u64(e + 8) & 0xffffffffL) == R_X86_64_RELATIVE) {
-                    out[k++] = u64(e);
-                    out[k++] = u64(e + 16);
+            long size = Elf64_Rela.sizeof();
+            for (long e = s.offset(); e + size <= s.offset() + s.size() && k + 1 < out.length; e += size) {
+                // ELF64_R_TYPE: the low 32 bits of r_info
+                if ((u64(e + Elf64_Rela.r_info$offset()) & 0xffffffffL) == Elf.GOHEAP_R_X86_64_RELATIVE()) {
+                    out[k++] = u64(e + Elf64_Rela.r_offset$offset());
+                    out[k++] = u64(e + Elf64_Rela.r_addend$offset());
                 }
             }
         }

@@ -27,14 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The ELF layouts three ways: gcc's {@code offsetof} on {@code native/include/goheap/elf64.h} against
- * the jextract layouts, and {@link ElfFile}'s reading of real files against {@code readelf}'s.
+ * the jextract layouts, and {@link ElfFile}'s reading of real files against {@code readelf}'s (its
+ * sections and segments, and a PIE's relative relocations).
  */
 class ElfLayoutTest {
     @TempDir
     Path tmp;
 
     static final Map<String, GroupLayout> LAYOUTS = Map.of("Elf64_Ehdr", Elf64_Ehdr.layout(), "Elf64_Phdr", Elf64_Phdr.layout(),
-            "Elf64_Shdr", Elf64_Shdr.layout(), "Elf64_Sym", Elf64_Sym.layout(), "Elf64_Nhdr", Elf64_Nhdr.layout());
+            "Elf64_Shdr", Elf64_Shdr.layout(), "Elf64_Sym", Elf64_Sym.layout(), "Elf64_Nhdr", Elf64_Nhdr.layout(),
+            "Elf64_Rela", io.goheap.layouts.elf.Elf64_Rela.layout());
 
     @Test
     void gccAndJextractAgreeOnEveryField() throws Exception {
@@ -66,6 +68,31 @@ class ElfLayoutTest {
             }
         }
         assertEquals(want, run(exe.toString()).lines().toList());
+    }
+
+    /** Every R_X86_64_RELATIVE relocation {@code readelf -r} lists, with its offset and addend, for an internal and an external PIE. */
+    @Test
+    void relativeRelocationsAreWhatReadelfReads() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("readelf", "--version").start().waitFor() == 0, "readelf not installed: skipped");
+        for (String name : List.of("inspect-pie", "inspect-extpie")) {
+            Path p = io.goheap.runtime.testing.ReleaseFixtures.file("1.24", name);
+            List<String> want = new ArrayList<>();
+            for (String l : run("readelf", "-r", "-W", p.toString()).lines().toList()) {
+                String[] f = l.trim().split("\\s+");
+                if (f.length >= 4 && f[2].equals("R_X86_64_RELATIVE")) {
+                    want.add(Long.parseUnsignedLong(f[0], 16) + " " + Long.parseUnsignedLong(f[3], 16));
+                }
+            }
+            List<String> got = new ArrayList<>();
+            try (ElfFile e = ElfFile.open(p)) {
+                long[] r = e.relativeRelocations();
+                for (int i = 0; i + 1 < r.length; i += 2) {
+                    got.add(r[i] + " " + r[i + 1]);
+                }
+            }
+            assertTrue(want.size() > 100, name + ": " + want.size() + " relative relocations");
+            assertEquals(want, got, name);
+        }
     }
 
     @Test

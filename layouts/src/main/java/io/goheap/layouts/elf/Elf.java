@@ -203,6 +203,24 @@ public class Elf extends Elf$shared {
     public static int GOHEAP_SHT_NOBITS() {
         return GOHEAP_SHT_NOBITS;
     }
+    private static final int GOHEAP_SHT_RELA = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define GOHEAP_SHT_RELA 4
+     * }
+     */
+    public static int GOHEAP_SHT_RELA() {
+        return GOHEAP_SHT_RELA;
+    }
+    private static final int GOHEAP_R_X86_64_RELATIVE = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define GOHEAP_R_X86_64_RELATIVE 8
+     * }
+     */
+    public static int GOHEAP_R_X86_64_RELATIVE() {
+        return GOHEAP_R_X86_64_RELATIVE;
+    }
     private static final int GOHEAP_SHF_WRITE = (int)1L;
     /**
      * {@snippet lang=c :

@@ -93,7 +93,7 @@ public final class DumpFile {
 
     /**
      * The offset of the first {@code GOHEAP} note of {@code f}, or -1: a file with one was written by
-     * {@link #write} (a goheap dump), not by gcore or the kernel.
+     * {@link io.goheap.runtime.dump.DumpWriter#write(io.goheap.runtime.GoRuntime, java.nio.file.Path) DumpWriter.write} (a goheap dump), not by gcore or the kernel.
      */
     public static long goheapNote(ElfFile f) {
         for (ElfFile.Note n : f.notes()) {

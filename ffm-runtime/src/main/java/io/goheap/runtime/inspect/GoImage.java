@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
 
 /**
  * One Go program's memory, whatever holds it: an executable's sections, a core file laid over its
- * executable, a goheap dump, or a live {@link GoRuntime}. All four give the same things through the
+ * executable, a goheap dump, or a live {@link io.goheap.runtime.GoRuntime}. All four give the same things through the
  * same code: the release ({@link #release()}: the build info names it, {@code --go} overrides it, the
  * pclntab magic must agree), the {@code moduledata} (by the {@code runtime.firstmoduledata} symbol,
  * the {@code .go.module} section of Go 1.26 on, or in a stripped binary through its pclntab and a

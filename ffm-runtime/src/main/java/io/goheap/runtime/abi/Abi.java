@@ -46,6 +46,7 @@ public final class Abi {
     public static final int PTR_SIZE = Go119.GO_PTR_SIZE();
     /** {@code stringStruct.str} and {@code .len}: a Go string header's words (every release). */
     public static final long STRING_STR = io.goheap.layouts.go119.string.str$offset();
+    /** {@code stringStruct.len}: the offset of a Go string header's length word. */
     public static final long STRING_LEN = io.goheap.layouts.go119.string.len$offset();
     /** {@code itabInitSize}: the initial itabTable's slots, the smallest table (iface.go; unchanged 1.19-1.27). */
     public static final long ITAB_INIT_SIZE = Go119.GO_ITAB_INIT_SIZE();

@@ -25,6 +25,7 @@ public record GoRelease(int minor) implements Comparable<GoRelease> {
     /** {@code go1.N} in a version string ({@code go1.24.4}, {@code go1.21rc2}, {@code devel go1.22-abc}), or {@code 1.N}. */
     private static final Pattern VERSION = Pattern.compile("(?:^|\\s)(?:go)?1\\.(\\d{1,4})(?![\\d])");
 
+    /** Go 1.{@code minor}. @throws IllegalArgumentException if {@code minor} is negative */
     public GoRelease {
         if (minor < 0) {
             throw new IllegalArgumentException("Go 1." + minor);

@@ -27,21 +27,31 @@ import io.goheap.layouts.go119.string;
 public final class HeaderDescriptor {
     /** {@code stringStruct.str}, {@code .len}, sizeof. */
     public static final long STRING_STR = string.str$offset();
+    /** {@code stringStruct.len}. */
     public static final long STRING_LEN = string.len$offset();
+    /** sizeof(stringStruct). */
     public static final long STRING_SIZE = string.sizeof();
     /** {@code slice.array}, {@code .len}, {@code .cap}, sizeof and alignment. */
     public static final long SLICE_ARRAY = slice.array$offset();
+    /** {@code slice.len}. */
     public static final long SLICE_LEN = slice.len$offset();
+    /** {@code slice.cap}. */
     public static final long SLICE_CAP = slice.cap$offset();
+    /** sizeof(slice). */
     public static final long SLICE_SIZE = slice.sizeof();
+    /** The alignment of a slice header. */
     public static final long SLICE_ALIGN = slice.layout().byteAlignment();
     /** {@code eface._type}, {@code .data}, sizeof. */
     public static final long EFACE_TYPE = eface._type$offset();
+    /** {@code eface.data}. */
     public static final long EFACE_DATA = eface.data$offset();
+    /** sizeof(eface). */
     public static final long EFACE_SIZE = eface.sizeof();
     /** {@code iface.tab}, {@code .data}, sizeof. */
     public static final long IFACE_TAB = iface.tab$offset();
+    /** {@code iface.data}. */
     public static final long IFACE_DATA = iface.data$offset();
+    /** sizeof(iface). */
     public static final long IFACE_SIZE = iface.sizeof();
 
     private HeaderDescriptor() {

@@ -21,7 +21,9 @@ import io.goheap.runtime.mem.GoMemory;
 public final class ItabProbe {
     /** Offsets of {@code itabTableType}: size, count, entries. */
     public static final long SIZE = itabTableType.size$offset();
+    /** {@code itabTableType.count}. */
     public static final long COUNT = itabTableType.count$offset();
+    /** {@code itabTableType.entries}: the first slot. */
     public static final long ENTRIES = itabTableType.entries$offset();
     /** Bytes of one entry (a pointer). */
     public static final long PTR = Go119.GO_PTR_SIZE();

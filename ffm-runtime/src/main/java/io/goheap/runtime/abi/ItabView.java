@@ -8,14 +8,17 @@ import java.util.List;
  * method; see {@link ItabDescriptor}).
  */
 public record ItabView(Module module, long address) {
+    /** {@code itab.inter}: the interface type. */
     public InterfaceTypeView inter() {
         return new InterfaceTypeView(module, module.space().u64(address + ItabDescriptor.INTER_OFFSET));
     }
 
+    /** {@code itab._type}: the concrete type. */
     public TypeView type() {
         return module.typeAt(module.space().u64(address + ItabDescriptor.TYPE_OFFSET));
     }
 
+    /** {@code itab.hash}: a copy of {@code _type.hash}. */
     public int hash() {
         return module.space().u32(address + ItabDescriptor.HASH_OFFSET);
     }

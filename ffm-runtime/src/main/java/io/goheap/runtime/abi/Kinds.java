@@ -18,31 +18,57 @@ import io.goheap.layouts.go119.Go119;
  * </pre>
  */
 public final class Kinds {
+    /** {@code kindBool}. */
     public static final int BOOL = Go119.GO_KIND_BOOL();
+    /** {@code kindInt}. */
     public static final int INT = Go119.GO_KIND_INT();
+    /** {@code kindInt8}. */
     public static final int INT8 = Go119.GO_KIND_INT8();
+    /** {@code kindInt16}. */
     public static final int INT16 = Go119.GO_KIND_INT16();
+    /** {@code kindInt32}. */
     public static final int INT32 = Go119.GO_KIND_INT32();
+    /** {@code kindInt64}. */
     public static final int INT64 = Go119.GO_KIND_INT64();
+    /** {@code kindUint}. */
     public static final int UINT = Go119.GO_KIND_UINT();
+    /** {@code kindUint8}. */
     public static final int UINT8 = Go119.GO_KIND_UINT8();
+    /** {@code kindUint16}. */
     public static final int UINT16 = Go119.GO_KIND_UINT16();
+    /** {@code kindUint32}. */
     public static final int UINT32 = Go119.GO_KIND_UINT32();
+    /** {@code kindUint64}. */
     public static final int UINT64 = Go119.GO_KIND_UINT64();
+    /** {@code kindUintptr}. */
     public static final int UINTPTR = Go119.GO_KIND_UINTPTR();
+    /** {@code kindFloat32}. */
     public static final int FLOAT32 = Go119.GO_KIND_FLOAT32();
+    /** {@code kindFloat64}. */
     public static final int FLOAT64 = Go119.GO_KIND_FLOAT64();
+    /** {@code kindComplex64}. */
     public static final int COMPLEX64 = Go119.GO_KIND_COMPLEX64();
+    /** {@code kindComplex128}. */
     public static final int COMPLEX128 = Go119.GO_KIND_COMPLEX128();
+    /** {@code kindArray}. */
     public static final int ARRAY = Go119.GO_KIND_ARRAY();
+    /** {@code kindChan}. */
     public static final int CHAN = Go119.GO_KIND_CHAN();
+    /** {@code kindFunc}. */
     public static final int FUNC = Go119.GO_KIND_FUNC();
+    /** {@code kindInterface}. */
     public static final int INTERFACE = Go119.GO_KIND_INTERFACE();
+    /** {@code kindMap}. */
     public static final int MAP = Go119.GO_KIND_MAP();
+    /** {@code kindPtr}. */
     public static final int PTR = Go119.GO_KIND_PTR();
+    /** {@code kindSlice}. */
     public static final int SLICE = Go119.GO_KIND_SLICE();
+    /** {@code kindString}. */
     public static final int STRING = Go119.GO_KIND_STRING();
+    /** {@code kindStruct}. */
     public static final int STRUCT = Go119.GO_KIND_STRUCT();
+    /** {@code kindUnsafePointer}. */
     public static final int UNSAFE_POINTER = Go119.GO_KIND_UNSAFE_POINTER();
     /** {@code kindMask}: the kind's bits of the kind byte. */
     public static final int MASK = Go119.GO_KIND_MASK();

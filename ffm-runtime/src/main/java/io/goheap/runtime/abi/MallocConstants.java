@@ -15,7 +15,9 @@ public final class MallocConstants {
     public static final int MAX_SMALL_SIZE = Go119.GO_MAX_SMALL_SIZE();
     /** {@code smallSizeDiv}, {@code smallSizeMax}, {@code largeSizeDiv}: the steps of the size-to-class tables. */
     public static final int SMALL_SIZE_DIV = Go119.GO_SMALL_SIZE_DIV();
+    /** {@code smallSizeMax}: 1024, the largest size the small table covers. */
     public static final int SMALL_SIZE_MAX = Go119.GO_SMALL_SIZE_MAX();
+    /** {@code largeSizeDiv}: 128, the step of the large table. */
     public static final int LARGE_SIZE_DIV = Go119.GO_LARGE_SIZE_DIV();
     /** {@code _NumSizeClasses}: 68, class 0 (large objects) included. */
     public static final int NUM_SIZE_CLASSES = Go119.GO_NUM_SIZE_CLASSES();

@@ -18,9 +18,13 @@ import java.nio.charset.StandardCharsets;
  * Example: {@code type..namedata.*main.Xer.} is {@code 01 09 2a 6d 61 69 6e 2e 58 65 72}.
  */
 public final class NameEncoding {
+    /** Flag bit 0: the name is exported. */
     public static final int EXPORTED = Go119.GO_NAME_EXPORTED();
+    /** Flag bit 1: a tag follows the name. */
     public static final int HAS_TAG = Go119.GO_NAME_HAS_TAG();
+    /** Flag bit 2: a pkgPath nameOff follows the name (and tag). */
     public static final int HAS_PKG = Go119.GO_NAME_HAS_PKG();
+    /** Flag bit 3: an embedded field. */
     public static final int EMBEDDED = Go119.GO_NAME_EMBEDDED();
 
     private NameEncoding() {

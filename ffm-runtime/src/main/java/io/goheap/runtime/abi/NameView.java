@@ -16,18 +16,22 @@ public record NameView(GoMemory space, long address) {
         return space.u8(address);
     }
 
+    /** Whether {@link NameEncoding#EXPORTED} is set. */
     public boolean isExported() {
         return (flags() & NameEncoding.EXPORTED) != 0;
     }
 
+    /** Whether {@link NameEncoding#HAS_TAG} is set. */
     public boolean hasTag() {
         return (flags() & NameEncoding.HAS_TAG) != 0;
     }
 
+    /** Whether {@link NameEncoding#HAS_PKG} is set. */
     public boolean hasPkgPath() {
         return (flags() & NameEncoding.HAS_PKG) != 0;
     }
 
+    /** Whether {@link NameEncoding#EMBEDDED} is set. */
     public boolean isEmbedded() {
         return (flags() & NameEncoding.EMBEDDED) != 0;
     }

@@ -32,6 +32,7 @@ public final class PDescriptor {
     public final long status;
     /** {@code p.palloc.base} and {@code p.palloc.off}: the P's own {@code persistentAlloc}. */
     public final long pallocBase;
+    /** {@code p.palloc.off}. */
     public final long pallocOff;
     /** sizeof(p). */
     public final long size;

@@ -41,6 +41,7 @@ public final class PersistentAllocDescriptor {
     public static final long GLOBAL_ALLOC_OFFSET = globalAlloc.persistentAlloc$offset();
     /** sizeof(globalAlloc) and its alignment. */
     public static final long GLOBAL_SIZE = globalAlloc.sizeof();
+    /** The alignment of {@code globalAlloc}. */
     public static final long GLOBAL_ALIGN = globalAlloc.layout().byteAlignment();
 
     /** {@code persistentChunkSize}: 256 KiB, OS-page aligned. */

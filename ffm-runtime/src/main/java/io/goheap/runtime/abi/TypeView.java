@@ -38,26 +38,32 @@ public record TypeView(Module module, long address) {
         return module.space();
     }
 
+    /** {@code _type.size}: bytes of a value. */
     public long size() {
         return space().u64(address + _type.size$offset());
     }
 
+    /** {@code _type.ptrdata}: the prefix of a value that holds pointers. */
     public long ptrdata() {
         return space().u64(address + _type.ptrdata$offset());
     }
 
+    /** {@code _type.hash}. */
     public int hash() {
         return space().u32(address + _type.hash$offset());
     }
 
+    /** {@code _type.tflag}: {@link TFlags} bits. */
     public int tflag() {
         return space().u8(address + _type.tflag$offset());
     }
 
+    /** {@code _type.align}. */
     public int align() {
         return space().u8(address + _type.align$offset());
     }
 
+    /** {@code _type.fieldAlign}. */
     public int fieldAlign() {
         return space().u8(address + _type.fieldAlign$offset());
     }
@@ -72,18 +78,22 @@ public record TypeView(Module module, long address) {
         return kindByte() & Go119.GO_KIND_MASK();
     }
 
+    /** {@code _type.equal}: the address of the equality function, or 0. */
     public long equal() {
         return space().u64(address + _type.equal$offset());
     }
 
+    /** {@code _type.gcdata}: the address of the pointer bitmap or GC program. */
     public long gcdata() {
         return space().u64(address + _type.gcdata$offset());
     }
 
+    /** {@code _type.str}: the nameOff of the type's string. */
     public int str() {
         return space().u32(address + _type.str$offset());
     }
 
+    /** {@code _type.ptrToThis}: the typeOff of {@code *T}, or 0. */
     public int ptrToThis() {
         return space().u32(address + _type.ptrToThis$offset());
     }

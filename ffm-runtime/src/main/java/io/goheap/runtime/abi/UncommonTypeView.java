@@ -14,6 +14,7 @@ public record UncommonTypeView(Module module, long address) {
     public record Method(NameView name, TypeView type, long ifn, long tfn) {
     }
 
+    /** {@code uncommontype.pkgpath}: a nameOff, 0 without a package path. */
     public int pkgPathOff() {
         return module.space().u32(address + uncommontype.pkgpath$offset());
     }
@@ -24,14 +25,17 @@ public record UncommonTypeView(Module module, long address) {
         return n == null ? "" : n.name();
     }
 
+    /** {@code uncommontype.mcount}: the number of methods. */
     public int mcount() {
         return module.space().u16(address + uncommontype.mcount$offset());
     }
 
+    /** {@code uncommontype.xcount}: the number of exported methods. */
     public int xcount() {
         return module.space().u16(address + uncommontype.xcount$offset());
     }
 
+    /** {@code uncommontype.moff}: the methods' offset from this uncommontype. */
     public long moff() {
         return Integer.toUnsignedLong(module.space().u32(address + uncommontype.moff$offset()));
     }

@@ -4,7 +4,7 @@ package io.goheap.runtime.gosrc;
 public final class GoSyntaxException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public GoSyntaxException(String file, int line, int col, String message) {
+    GoSyntaxException(String file, int line, int col, String message) {
         super(file + ":" + line + ":" + col + ": " + message);
     }
 }

@@ -17,6 +17,7 @@ public final class Assert {
     private final Module module;
     private final GoMemory mem;
 
+    /** The assertions over {@code itabs}, with the types of {@code module}; {@link io.goheap.runtime.GoRuntime#asserts()} makes the runtime's. */
     public Assert(Itabs itabs, Module module) {
         this.itabs = itabs;
         this.module = module;

@@ -55,6 +55,7 @@ public final class Conv {
     private final long static0;
     private final long zero;
 
+    /** The conversions of a runtime: {@code staticuint64s} and {@code zeroVal} from {@code image}, boxes from {@code heap} on the current P of {@code procs}; {@link io.goheap.runtime.GoRuntime#conv()} makes the runtime's. */
     public Conv(Image image, Heap heap, Procs procs) {
         this.heap = heap;
         this.procs = procs;

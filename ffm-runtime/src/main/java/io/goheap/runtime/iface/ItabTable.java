@@ -239,6 +239,7 @@ public final class ItabTable {
         return tablePtr;
     }
 
+    /** The symbol {@code runtime.itabTableInit}, or null for a private table. */
     public Symbol initSymbol() {
         return init;
     }

@@ -7,6 +7,7 @@ package io.goheap.runtime.iface;
 public class TypeAssertionError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The method the concrete type lacks, or "". */
     private final String missingMethod;
 
     TypeAssertionError(String concrete, String asserted, String missingMethod) {

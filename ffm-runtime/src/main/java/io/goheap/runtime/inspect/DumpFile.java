@@ -29,8 +29,11 @@ import java.util.Map;
 public final class DumpFile {
     /** Note owner. */
     public static final String OWNER = "GOHEAP";
+    /** Note type of the Go version string. */
     public static final int NT_GO_VERSION = 1;
+    /** Note type of the region names. */
     public static final int NT_REGIONS = 2;
+    /** Note type of the symbol table. */
     public static final int NT_SYMBOLS = 3;
     /** Largest GOHEAP note read: a million symbols take about 80 MiB of text. */
     static final long MAX_NOTE = 256L << 20;

@@ -44,11 +44,19 @@ import java.util.function.LongConsumer;
 public final class GoImage implements AutoCloseable {
     /** Where the memory came from. */
     public enum Kind {
-        BINARY, CORE, DUMP, LIVE
+        /** An executable. */
+        BINARY,
+        /** A core file with its executable. */
+        CORE,
+        /** A goheap dump. */
+        DUMP,
+        /** A live runtime of this JVM. */
+        LIVE
     }
 
     /** A readable range of the address space: a section, a core segment, a mapping. */
     public record Area(String name, long base, long size, boolean writable) {
+        /** The address after the area's last byte. */
         public long end() {
             return base + size;
         }
@@ -226,26 +234,32 @@ public final class GoImage implements AutoCloseable {
 
     // ---- accessors ----
 
+    /** What the memory came from. */
     public Kind kind() {
         return kind;
     }
 
+    /** A one-line description of the target, for messages. */
     public String description() {
         return description;
     }
 
+    /** The target's memory, by Go address. */
     public GoMemory space() {
         return space;
     }
 
+    /** The readable areas of the address space. */
     public List<Area> areas() {
         return areas;
     }
 
+    /** The symbols (empty for a stripped binary without a goheap note). */
     public SymbolTable symbols() {
         return symbols;
     }
 
+    /** The address of the first module's {@code moduledata}. */
     public long moduledata() {
         return moduledataAddr;
     }
@@ -260,6 +274,7 @@ public final class GoImage implements AutoCloseable {
         return located.moduledataFoundBy();
     }
 
+    /** The module: its type data and text bounds, over {@link #space()}. */
     public Module module() {
         return module;
     }

@@ -76,6 +76,7 @@ public class SymbolTable {
         }
     }
 
+    /** A table of {@code syms}; of two symbols with one name, the first is found by name. */
     public SymbolTable(List<Sym> syms) {
         Map<String, Sym> m = new HashMap<>();
         for (Sym s : syms) {
@@ -91,14 +92,17 @@ public class SymbolTable {
         return new SymbolTable(List.of());
     }
 
+    /** The symbol named {@code name}, or null. */
     public Sym get(String name) {
         return byName.get(name);
     }
 
+    /** Whether there are no symbols. */
     public boolean isEmpty() {
         return byName.isEmpty();
     }
 
+    /** The number of distinct names. */
     public int size() {
         return byName.size();
     }

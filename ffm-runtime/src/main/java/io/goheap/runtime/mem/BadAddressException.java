@@ -8,9 +8,12 @@ package io.goheap.runtime.mem;
 public final class BadAddressException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The first byte asked for. */
     private final long address;
+    /** The bytes asked for. */
     private final long length;
 
+    /** A read of {@code length} bytes at {@code address} outside the address space named {@code space}. */
     public BadAddressException(long address, long length, String space) {
         super("bad address 0x" + Long.toHexString(address) + " (" + length + " bytes) in " + space);
         this.address = address;

@@ -27,6 +27,7 @@ import java.util.List;
 public final class FileMemory implements GoMemory {
     /** One region: the address of its first byte and its bytes. */
     public record Region(String name, long base, MemorySegment bytes) {
+        /** The address after the region's last byte. */
         public long end() {
             return base + bytes.byteSize();
         }

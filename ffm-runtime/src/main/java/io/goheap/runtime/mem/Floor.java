@@ -14,6 +14,7 @@ public final class Floor {
     private Floor() {
     }
 
+    /** The index of the last of the {@code n} keys {@code keyAt(0..n-1)} (sorted as unsigned) at or below {@code key} (unsigned), or -1 if every key is above it. */
     public static int index(int n, IntToLongFunction keyAt, long key) {
         int lo = 0;
         int hi = n - 1;

@@ -8,9 +8,11 @@ package io.goheap.runtime.mem;
 public final class ReadOnlyMemoryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The first byte written to. */
     private final long address;
 
-    public ReadOnlyMemoryException(long address, long length, String memory) {
+    /** Thrown by the memory layer only. */
+    ReadOnlyMemoryException(long address, long length, String memory) {
         super("write to read-only address 0x" + Long.toHexString(address) + " (" + length + " bytes) in " + memory);
         this.address = address;
     }

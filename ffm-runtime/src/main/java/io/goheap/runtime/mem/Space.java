@@ -44,6 +44,7 @@ import java.lang.invoke.VarHandle;
 public final class Space {
     /** Page size of the bitmaps: the kernel's base page on x86-64 Linux. */
     public static final int PAGE_SHIFT = 12;
+    /** Bytes of a bitmap page: 4 KiB. */
     public static final long PAGE = 1L << PAGE_SHIFT;
 
     private static final VarHandle VIEW;

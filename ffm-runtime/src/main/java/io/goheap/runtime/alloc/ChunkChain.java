@@ -15,6 +15,8 @@ public final class ChunkChain {
     private final long head;
 
     /**
+     * The chain whose head word is at {@code head}.
+     *
      * @param mem  the memory holding the head word and the chunks
      * @param head the address of the 8-byte head word, 8-byte aligned
      */

@@ -19,7 +19,9 @@ import java.util.List;
  * <p>Immutable; the lookup {@link #sizeToClass} is two array reads.
  */
 public final class SizeClasses {
+    /** {@code _NumSizeClasses}: 68, class 0 (large objects) included. */
     public static final int NUM = MallocConstants.NUM_SIZE_CLASSES;
+    /** {@code _MaxSmallSize}: 32 KiB, the largest object with a size class. */
     public static final int MAX_SMALL_SIZE = MallocConstants.MAX_SMALL_SIZE;
     static final int SMALL_SIZE_DIV = MallocConstants.SMALL_SIZE_DIV;
     static final int SMALL_SIZE_MAX = MallocConstants.SMALL_SIZE_MAX;

@@ -24,6 +24,10 @@ public final class GoheapCli implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Made by {@code main} and {@code run}. */
+    GoheapCli() {
+    }
+
     /** {@code goheap} with no command: a usage error. */
     @Override
     public void run() {
@@ -79,6 +83,7 @@ public final class GoheapCli implements Runnable {
         return rc;
     }
 
+    /** The {@code goheap} command: runs {@code args} and exits with the command's exit code. */
     public static void main(String[] args) {
         // stdout is buffered (a listing of thousands of lines would otherwise cost a write call per line) and
         // flushed by run(); stderr flushes per line so progress and errors appear at once. Not System.out: a

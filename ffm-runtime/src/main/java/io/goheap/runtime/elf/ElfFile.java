@@ -44,6 +44,7 @@ public final class ElfFile implements AutoCloseable {
 
     /** A program header. */
     public record Segment(int index, int type, int flags, long offset, long vaddr, long filesz, long memsz) {
+        /** Whether this is a {@code PT_LOAD} segment. */
         public boolean isLoad() {
             return type == Elf.GOHEAP_PT_LOAD();
         }
@@ -151,6 +152,7 @@ public final class ElfFile implements AutoCloseable {
         return type;
     }
 
+    /** Whether the file is a core ({@code ET_CORE}). */
     public boolean isCore() {
         return type == Elf.GOHEAP_ET_CORE();
     }
@@ -248,10 +250,12 @@ public final class ElfFile implements AutoCloseable {
         return bytes.byteSize();
     }
 
+    /** The program headers. */
     public List<Segment> segments() {
         return segments;
     }
 
+    /** The section headers. */
     public List<Section> sections() {
         return sections;
     }

@@ -7,8 +7,10 @@ package io.goheap.runtime.elf;
 public final class MalformedFileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The byte offset (or address) where reading went wrong. */
     private final long offset;
 
+    /** Reading {@code what} at {@code offset} of {@code file} went wrong. */
     public MalformedFileException(String file, long offset, String what) {
         super(file + ": offset 0x" + Long.toHexString(offset) + ": " + what);
         this.offset = offset;

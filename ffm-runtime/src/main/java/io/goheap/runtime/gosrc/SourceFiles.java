@@ -31,6 +31,10 @@ public final class SourceFiles {
 
     private long total;
 
+    /** A reader with nothing read yet. */
+    public SourceFiles() {
+    }
+
     /**
      * The text of {@code file} (UTF-8), shown as {@code shown} in messages.
      *

@@ -46,6 +46,8 @@ public final class FileMemory implements GoMemory {
     private Region last;
 
     /**
+     * The memory of {@code regions}, named {@code description} in messages.
+     *
      * @throws IllegalArgumentException if two regions overlap
      */
     public FileMemory(String description, List<Region> regions) {

@@ -66,6 +66,8 @@ public final class LiveMemory implements GoMemory {
     private volatile boolean closed;
 
     /**
+     * The memory of two reserved spaces, named {@code description} in messages.
+     *
      * @param first  the space most accesses hit (checked first)
      * @param second the other one
      */

@@ -9,12 +9,19 @@ import java.lang.foreign.MemorySegment;
  * The constants are the ones goheap uses or injects; {@link #name(int)} names any errno.
  */
 public final class Errno {
+    /** {@code EPERM}: operation not permitted. */
     public static final int EPERM = Libc.GOHEAP_EPERM();
+    /** {@code EAGAIN}: try again. */
     public static final int EAGAIN = Libc.GOHEAP_EAGAIN();
+    /** {@code ENOMEM}: out of memory or address space. */
     public static final int ENOMEM = Libc.GOHEAP_ENOMEM();
+    /** {@code EACCES}: permission denied. */
     public static final int EACCES = Libc.GOHEAP_EACCES();
+    /** {@code EFAULT}: bad address. */
     public static final int EFAULT = Libc.GOHEAP_EFAULT();
+    /** {@code EEXIST}: the range is mapped already ({@code MAP_FIXED_NOREPLACE}). */
     public static final int EEXIST = Libc.GOHEAP_EEXIST();
+    /** {@code EINVAL}: invalid argument. */
     public static final int EINVAL = Libc.GOHEAP_EINVAL();
 
     private Errno() {

@@ -16,6 +16,10 @@ public final class FaultInjector {
     /** countdown to the failing mmap; 0 = disarmed. Packed with the errno: high 32 bits errno, low 32 count. */
     private final AtomicLong armed = new AtomicLong();
 
+    /** Disarmed; each {@link SysMemory} makes its own. */
+    FaultInjector() {
+    }
+
     /**
      * Arms the injector: the {@code n}th {@code mmap} from now (1 = the next one) fails with {@code errno}.
      *

@@ -18,6 +18,10 @@ public final class MemStats {
 
     private final AtomicLongArray counters = new AtomicLongArray(SysStat.values().length + 1);
 
+    /** All counters zero. */
+    public MemStats() {
+    }
+
     /** The bytes accounted to {@code stat}. */
     public long get(SysStat stat) {
         return counters.get(stat.ordinal());

@@ -27,18 +27,31 @@ import java.util.StringJoiner;
  * <p>Thread-safe: the handles are immutable and each call has its own capture buffer.
  */
 public final class Mman {
+    /** {@code PROT_NONE}: no access. */
     public static final int PROT_NONE = Libc.GOHEAP_PROT_NONE();
+    /** {@code PROT_READ}. */
     public static final int PROT_READ = Libc.GOHEAP_PROT_READ();
+    /** {@code PROT_WRITE}. */
     public static final int PROT_WRITE = Libc.GOHEAP_PROT_WRITE();
+    /** {@code PROT_EXEC}. */
     public static final int PROT_EXEC = Libc.GOHEAP_PROT_EXEC();
+    /** {@code MAP_PRIVATE}. */
     public static final int MAP_PRIVATE = Libc.GOHEAP_MAP_PRIVATE();
+    /** {@code MAP_ANONYMOUS}: not backed by a file. */
     public static final int MAP_ANONYMOUS = Libc.GOHEAP_MAP_ANONYMOUS();
+    /** {@code MAP_FIXED}: exactly at the address, replacing what is there. */
     public static final int MAP_FIXED = Libc.GOHEAP_MAP_FIXED();
+    /** {@code MAP_NORESERVE}: no swap reserved. */
     public static final int MAP_NORESERVE = Libc.GOHEAP_MAP_NORESERVE();
+    /** {@code MAP_FIXED_NOREPLACE}: exactly at the address, or {@code EEXIST}. */
     public static final int MAP_FIXED_NOREPLACE = Libc.GOHEAP_MAP_FIXED_NOREPLACE();
+    /** {@code MADV_DONTNEED}: drop the pages; they read as zeros again. */
     public static final int MADV_DONTNEED = Libc.GOHEAP_MADV_DONTNEED();
+    /** {@code MADV_FREE}: the kernel may drop the pages lazily. */
     public static final int MADV_FREE = Libc.GOHEAP_MADV_FREE();
+    /** {@code MADV_HUGEPAGE}. */
     public static final int MADV_HUGEPAGE = Libc.GOHEAP_MADV_HUGEPAGE();
+    /** {@code MADV_NOHUGEPAGE}. */
     public static final int MADV_NOHUGEPAGE = Libc.GOHEAP_MADV_NOHUGEPAGE();
 
     /** The OS page size ({@code sysconf(_SC_PAGESIZE)}), 4096 on x86-64 Linux. */

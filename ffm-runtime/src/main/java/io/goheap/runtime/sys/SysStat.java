@@ -6,12 +6,19 @@ package io.goheap.runtime.sys;
  * memory Go 1.19 tracks in {@code heapStats} (reported as {@code MemStats.HeapSys}).
  */
 public enum SysStat {
+    /** {@code memstats.stacks_sys}. */
     STACKS_SYS("stacks_sys"),
+    /** {@code memstats.mspan_sys}. */
     MSPAN_SYS("mspan_sys"),
+    /** {@code memstats.mcache_sys}. */
     MCACHE_SYS("mcache_sys"),
+    /** {@code memstats.buckhash_sys}. */
     BUCKHASH_SYS("buckhash_sys"),
+    /** {@code memstats.gcMiscSys}. */
     GC_MISC_SYS("gcMiscSys"),
+    /** {@code memstats.other_sys}: persistentalloc's chunks among others. */
     OTHER_SYS("other_sys"),
+    /** The heap's memory ({@code MemStats.HeapSys}). */
     HEAP_SYS("heap_sys"),
     /**
      * goheap's own: the static image (sections {@code .text} ... {@code .noptrbss}) that in a real process

@@ -8,8 +8,11 @@ package io.goheap.runtime.sys;
 public final class SyscallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed. */
     private final String call;
+    /** Its errno. */
     private final int errno;
+    /** Whether a {@link FaultInjector} made it fail. */
     private final boolean injected;
 
     SyscallException(String call, String arguments, int errno, boolean injected, String goMessage) {

@@ -19,6 +19,10 @@ import java.util.Locale;
 public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.Pointer, GoType.Func, GoType.Struct,
         GoType.Interface, GoType.Slice, GoType.Array, GoType.Chan, GoType.MapType {
     static final int PTR = Abi.PTR_SIZE;
+
+    /** Only the nested kinds extend it. */
+    GoType() {
+    }
     /**
      * cmd/compile's MaxWidth on amd64, 1<<50: an array's length may be at most (MaxWidth-1)/elemSize
      * ("larger than address space"), a struct's fields must end below it ("too large").
@@ -86,10 +90,12 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     public static final class Slice extends GoType {
         private final GoType elem;
 
+        /** {@code []elem}. */
         public Slice(GoType elem) {
             this.elem = elem;
         }
 
+        /** The element type. */
         public GoType elem() { return elem; }
 
         @Override public long size() { return 3L * PTR; }
@@ -109,6 +115,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final long len;
         private final boolean noalg;
 
+        /** {@code [len]elem}. @throws ArithmeticException if the array is larger than the address space */
         public Array(GoType elem, long len) {
             this(elem, len, false);
         }
@@ -125,9 +132,12 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.noalg = noalg;
         }
 
+        /** Whether the compiler gives it no equality function (a compiler-made array such as a map bucket's). */
         public boolean noalg() { return noalg; }
 
+        /** The element type. */
         public GoType elem() { return elem; }
+        /** The length. */
         public long len() { return len; }
 
         @Override public long size() { return Math.multiplyExact(len, elem.size()); }
@@ -154,12 +164,15 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     public static final class Chan extends GoType {
         /** reflect.ChanDir values, as chantype.dir stores them. */
         public static final int RECV = 1;
+        /** Send only: {@code chan<- elem}. */
         public static final int SEND = 2;
+        /** Both directions: {@code chan elem}. */
         public static final int BOTH = 3;
 
         private final GoType elem;
         private final int dir;
 
+        /** A channel of {@code elem} in direction {@code dir} ({@link #RECV}, {@link #SEND} or {@link #BOTH}). */
         public Chan(GoType elem, int dir) {
             if (dir < RECV || dir > BOTH) {
                 throw new IllegalArgumentException("dir=" + dir);
@@ -168,7 +181,9 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.dir = dir;
         }
 
+        /** The element type. */
         public GoType elem() { return elem; }
+        /** The direction: {@link #RECV}, {@link #SEND} or {@link #BOTH}. */
         public int dir() { return dir; }
 
         @Override public long size() { return PTR; }
@@ -202,6 +217,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final GoType elem;
         private Struct bucket;
 
+        /** {@code map[key]elem}. */
         public MapType(GoType key, GoType elem) {
             if (!key.comparable()) {
                 throw new IllegalArgumentException("invalid map key type " + key.string());
@@ -210,7 +226,9 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.elem = elem;
         }
 
+        /** The key type. */
         public GoType key() { return key; }
+        /** The value type. */
         public GoType elem() { return elem; }
 
         /** MapBucketType: {topbits [8]uint8; keys noalg [8]K; elems noalg [8]V; overflow unsafe.Pointer or uintptr}. */
@@ -310,6 +328,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private GoType underlying;
         private final List<Method> methods = new ArrayList<>();
 
+        /** The named type {@code pkg.name}, its underlying type and methods set later. */
         public Named(Pkg pkg, String name) {
             this.pkg = pkg;
             this.name = name;
@@ -337,8 +356,11 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             return this;
         }
 
+        /** The package declaring it. */
         public Pkg pkg() { return pkg; }
+        /** The name, without the package. */
         public String name() { return name; }
+        /** The declared methods. */
         public List<Method> methods() { return List.copyOf(methods); }
 
         @Override public GoType underlying() {
@@ -361,6 +383,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
 
     /** A declared method of a named type: name, signature without receiver, receiver kind. */
     public record Method(String name, Func sig, boolean pointerReceiver) {
+        /** Whether the name starts with an upper-case letter. */
         public boolean exported() {
             return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
         }
@@ -370,10 +393,12 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     public static final class Pointer extends GoType {
         private final GoType elem;
 
+        /** {@code *elem}. */
         public Pointer(GoType elem) {
             this.elem = elem;
         }
 
+        /** The type pointed to. */
         public GoType elem() { return elem; }
 
         @Override public long size() { return PTR; }
@@ -394,14 +419,18 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final List<GoType> results;
         private final boolean variadic;
 
+        /** {@code func(params) results}; the last parameter a {@code ...T} slice if {@code variadic}. */
         public Func(List<GoType> params, List<GoType> results, boolean variadic) {
             this.params = List.copyOf(params);
             this.results = List.copyOf(results);
             this.variadic = variadic;
         }
 
+        /** The parameter types. */
         public List<GoType> params() { return params; }
+        /** The result types. */
         public List<GoType> results() { return results; }
+        /** Whether the last parameter is {@code ...T}. */
         public boolean variadic() { return variadic; }
 
         /** The same signature with {@code recv} as first parameter (a method expression's type). */
@@ -450,6 +479,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
 
     /** One struct field. {@code pkg} is the package of an unexported name. */
     public record Field(String name, GoType type, boolean embedded, String tag, Pkg pkg) {
+        /** Whether the name starts with an upper-case letter. */
         public boolean exported() {
             return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
         }
@@ -471,6 +501,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         /** the map whose bucket this is (noalg, printed {@code map.bucket[K]V}), or null */
         private final MapType bucketOf;
 
+        /** {@code struct { fields }}, laid out as Go lays it out. */
         public Struct(List<Field> fields) {
             this(fields, null);
         }
@@ -518,7 +549,9 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.comparable = cmp;
         }
 
+        /** The fields, in declaration order. */
         public List<Field> fields() { return fields; }
+        /** The offset of field {@code i}. */
         public long offset(int i) { return offsets[i]; }
 
         @Override public long size() { return size; }
@@ -574,6 +607,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
 
     /** One interface method: name, signature, and the package of an unexported name. */
     public record IMethod(String name, Func sig, Pkg pkg) {
+        /** Whether the name starts with an upper-case letter. */
         public boolean exported() {
             return !name.isEmpty() && Character.isUpperCase(name.codePointAt(0));
         }
@@ -583,6 +617,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
     public static final class Interface extends GoType {
         private final List<IMethod> methods;
 
+        /** {@code interface { methods }}, the methods sorted. */
         public Interface(List<IMethod> methods) {
             List<IMethod> m = new ArrayList<>(methods);
             m.sort(Interface::less);

@@ -10,13 +10,24 @@ import java.util.List;
 public final class ObjSym {
     /** Relocation kinds of cmd/internal/objabi as {@code -S} prints them ({@code t=}). */
     public enum Kind {
-        ADDR(1, "addr", false), ADDROFF(5, "addroff", false), METHODOFF(26, "methodoff", false),
-        WEAKADDR(-32767, "addr", true), WEAKADDROFF(-32763, "addroff", true),
+        /** R_ADDR (1): the target's address, a pointer word. */
+        ADDR(1, "addr", false),
+        /** R_ADDROFF (5): the target's 32-bit offset from the start of its section. */
+        ADDROFF(5, "addroff", false),
+        /** R_METHODOFF (26): as ADDROFF for a method's code, -1 if the method is unreachable. */
+        METHODOFF(26, "methodoff", false),
+        /** R_WEAKADDR: ADDR that does not keep its target alive. */
+        WEAKADDR(-32767, "addr", true),
+        /** R_WEAKADDROFF: ADDROFF that does not keep its target alive. */
+        WEAKADDROFF(-32763, "addroff", true),
         /** R_KEEP (27): no bytes; keeps the target alive while this symbol is (a named map keeps its map type). */
         KEEP(27, "keep", false);
 
+        /** The kind's number in cmd/internal/objabi ({@code t=}). */
         public final int t;
+        /** The kind's name in goheap's JSON listing. */
         public final String json;
+        /** Whether the relocation is weak (does not keep its target alive). */
         public final boolean weak;
 
         Kind(int t, String json, boolean weak) {
@@ -53,14 +64,18 @@ public final class ObjSym {
         this.dupok = dupok;
     }
 
+    /** The symbol's name, as the linker spells it. */
     public String name() { return name; }
+    /** Whether moduledata.typelinks lists it. */
     public boolean typelink() { return typelink; }
     void typelink(boolean t) { typelink = t; }
+    /** Whether the linker may find it in several packages and keep one ({@code DUPOK}). */
     public boolean dupok() { return dupok; }
     /** The symbol's size, as {@code size=} in the listing. */
     public int size() { return Math.max(declared, length); }
     /** The content written (zeros at relocations); may be shorter than {@link #size()}, like {@code -S} shows it. */
     public byte[] bytes() { return java.util.Arrays.copyOf(data, length); }
+    /** The relocations, in the order written. */
     public List<Reloc> relocs() { return List.copyOf(relocs); }
 
     // little-endian writers; each returns the offset after what it wrote

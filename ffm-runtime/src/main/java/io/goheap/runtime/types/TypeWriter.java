@@ -45,11 +45,14 @@ public final class TypeWriter {
 
     private final boolean runtime;
 
+    /** A writer for the symbols of package {@code local}. */
     public TypeWriter(Pkg local) {
         this(local, false);
     }
 
     /**
+     * A writer for the symbols of package {@code local}.
+     *
      * @param runtime true to write as package runtime does: the predeclared basic types too
      *                ({@code type.int}, ...), which every other package only refers to
      */

@@ -104,18 +104,26 @@ class InspectFuzzTest {
     /** The real core with runs of its bytes overwritten, inspected with its binary: table, verify, chunks, Ps. */
     @FuzzTest
     void core(FuzzedDataProvider data) throws Exception {
-        MemorySegment c = core();
-        List<long[]> undo = patch(data, c, c.byteSize());
-        try (ElfFile exe = ElfFile.open(InspectFixtures.file("inspect"))) {
+        readPatchedCore(of(data), core(), InspectFixtures.file("inspect"));
+    }
+
+    /**
+     * Overwrites runs of {@code core}'s bytes, reads it with the executable at {@code exe} (the table,
+     * verify, chunks, Ps, globalAlloc, caches, itabs) under the oracle of {@link #expected}, and puts the
+     * bytes back.
+     */
+    static void readPatchedCore(Choices data, MemorySegment core, java.nio.file.Path exe) throws IOException {
+        List<long[]> undo = patch(data, core, core.byteSize());
+        try (ElfFile e = ElfFile.open(exe)) {
             expected(() -> {
-                GoImage img = GoImage.ofCore(ElfFile.of("fuzz.core", c), exe);
+                GoImage img = GoImage.ofCore(ElfFile.of("fuzz.core", core), e);
                 RuntimeState st = new RuntimeState(img);
                 st.verify();
                 img.itabs();
                 return st;
             });
         } finally {
-            undo(c, undo);
+            undo(core, undo);
         }
     }
 
@@ -251,19 +259,7 @@ class InspectFuzzTest {
         if (!io.goheap.runtime.testing.ReleaseFixtures.has(release, binary + ".core")) {
             return;
         }
-        MemorySegment c = releaseCore(release, binary);
-        List<long[]> undo = patch(data, c, c.byteSize());
-        try (ElfFile exe = ElfFile.open(io.goheap.runtime.testing.ReleaseFixtures.file(release, binary))) {
-            expected(() -> {
-                GoImage img = GoImage.ofCore(ElfFile.of("fuzz.core", c), exe);
-                RuntimeState st = new RuntimeState(img);
-                st.verify();
-                img.itabs();
-                return st;
-            });
-        } finally {
-            undo(c, undo);
-        }
+        readPatchedCore(data, releaseCore(release, binary), io.goheap.runtime.testing.ReleaseFixtures.file(release, binary));
     }
 
     /** Arbitrary bytes as a goheap dump: its notes, then the image they describe. */

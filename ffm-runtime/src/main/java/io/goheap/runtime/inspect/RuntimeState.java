@@ -387,10 +387,38 @@ public final class RuntimeState {
     /** Most cache entries believed per site: the runtime doubles a table past twice its entries, from 1. */
     static final long MAX_CACHE_SLOTS = 1 << 20;
 
+    /**
+     * The offsets of Go 1.22's call-site structs ({@code abi.TypeAssert}, {@code abi.InterfaceSwitch} and
+     * their caches), resolved from the release's layouts once per reading instead of once per word the
+     * scan or the entry loops read.
+     */
+    private record SiteLayout(long assertSize, long assertCache, long assertInter, long assertCanFail, long switchCache, long switchNCases,
+                              long switchCases, Cache assertCaches, Cache switchCaches) {
+        static SiteLayout of(Abi abi) {
+            return new SiteLayout(abi.sizeOf("typeAssert"), abi.offsetOf("typeAssert", "Cache"), abi.offsetOf("typeAssert", "Inter"),
+                    abi.offsetOf("typeAssert", "CanFail"), abi.offsetOf("interfaceSwitch", "Cache"), abi.offsetOf("interfaceSwitch", "NCases"),
+                    abi.offsetOf("interfaceSwitch", "Cases"), Cache.of(abi, "typeAssertCache", "typeAssertCacheEntry"),
+                    Cache.of(abi, "interfaceSwitchCache", "interfaceSwitchCacheEntry"));
+        }
+    }
+
+    /** One cache struct {Mask, Entries[Mask + 1]} and its entry {Typ, [Case,] Itab}; {@code kase} -1 for a TypeAssert entry. */
+    private record Cache(long mask, long entries, long entrySize, long typ, long kase, long itab) {
+        static Cache of(Abi abi, String cache, String entry) {
+            return new Cache(abi.offsetOf(cache, "Mask"), abi.offsetOf(cache, "Entries"), abi.sizeOf(entry), abi.offsetOf(entry, "Typ"),
+                    abi.offset(entry, "Case").orElse(-1), abi.offsetOf(entry, "Itab"));
+        }
+
+        long entry(long cache, long i) {
+            return cache + entries + i * entrySize;
+        }
+    }
+
     private List<CacheSite> readCaches(Abi abi) {
+        SiteLayout l = SiteLayout.of(abi);
         List<SymbolTable.Sym> sites = image.symbols().matching(n -> n.contains("..typeAssert.") || n.contains("..interfaceSwitch."));
         if (sites.isEmpty() && image.symbols().isEmpty()) {
-            sites = scanForSites(abi);
+            sites = scanForSites(l);
             if (sites == null) {
                 return null;
             }
@@ -406,7 +434,7 @@ public final class RuntimeState {
         for (SymbolTable.Sym s : sites) {
             boolean isAssert = s.name().contains("typeAssert");
             try {
-                out.add(isAssert ? typeAssertSite(abi, module, s) : switchSite(abi, module, s));
+                out.add(isAssert ? typeAssertSite(l, module, s) : switchSite(l, module, s));
             } catch (BadAddressException | IllegalStateException | IllegalArgumentException e) {
                 addFinding(String.format("%s at 0x%x: %s", s.name(), s.address(), e.getMessage()));
             }
@@ -423,12 +451,12 @@ public final class RuntimeState {
      * a type of the module. Named {@code typeAssert@0xADDR} / {@code interfaceSwitch@0xADDR}. Null (and
      * a finding) when the data cannot be read.
      */
-    private List<SymbolTable.Sym> scanForSites(Abi abi) {
+    private List<SymbolTable.Sym> scanForSites(SiteLayout l) {
         io.goheap.runtime.abi.Module module = image.module();
         long data = image.moduledataWord("data");
         long edata = image.moduledataWord("edata");
         List<SymbolTable.Sym> out = new ArrayList<>();
-        long assertSize = abi.sizeOf("typeAssert");
+        long assertSize = l.assertSize();
         try {
             if (Long.compareUnsigned(edata, data) <= 0 || edata - data > 1L << 32) {
                 addFinding(String.format("call-site caches not located: the module's data [0x%x, 0x%x) is empty or implausible", data, edata));
@@ -436,23 +464,22 @@ public final class RuntimeState {
             }
             for (long a = (data + Abi.PTR_SIZE - 1) & -Abi.PTR_SIZE; Long.compareUnsigned(a + assertSize, edata) <= 0; a += Abi.PTR_SIZE) {
                 spend(3);
-                long cache = space.u64(a + abi.offsetOf("typeAssert", "Cache"));
-                long second = space.u64(a + abi.offsetOf("typeAssert", "Inter"));
+                // the word after Cache is a TypeAssert's Inter or an InterfaceSwitch's NCases
+                long cache = space.u64(a + l.assertCache());
+                long second = space.u64(a + l.assertInter());
                 if (isInterface(module, second)) {
-                    long canFail = space.u64(a + abi.offsetOf("typeAssert", "CanFail"));
-                    if ((canFail == 0 || canFail == 1) && isCache(module, cache, abi.offsetOf("typeAssertCache", "Entries"),
-                            abi.sizeOf("typeAssertCacheEntry"), abi.offsetOf("typeAssertCacheEntry", "Typ"))) {
+                    long canFail = space.u64(a + l.assertCanFail());
+                    if ((canFail == 0 || canFail == 1) && isCache(module, cache, l.assertCaches())) {
                         out.add(new SymbolTable.Sym(String.format("typeAssert@0x%x", a), a, assertSize));
                         a += assertSize - Abi.PTR_SIZE;
                     }
                 } else if (second >= 1 && second <= 64) {
-                    long cases = a + abi.offsetOf("interfaceSwitch", "Cases");
+                    long cases = a + l.switchCases();
                     boolean all = Long.compareUnsigned(cases + second * Abi.PTR_SIZE, edata) <= 0;
                     for (long i = 0; all && i < second; i++) {
                         all = isInterface(module, space.u64(cases + i * Abi.PTR_SIZE));
                     }
-                    if (all && isCache(module, cache, abi.offsetOf("interfaceSwitchCache", "Entries"), abi.sizeOf("interfaceSwitchCacheEntry"),
-                            abi.offsetOf("interfaceSwitchCacheEntry", "Typ"))) {
+                    if (all && isCache(module, space.u64(a + l.switchCache()), l.switchCaches())) {
                         long size = cases - a + second * Abi.PTR_SIZE;
                         out.add(new SymbolTable.Sym(String.format("interfaceSwitch@0x%x", a), a, size));
                         a += size - Abi.PTR_SIZE;
@@ -479,16 +506,16 @@ public final class RuntimeState {
         }
     }
 
-    /** {Mask, Entries[Mask + 1]}: Mask 2^k - 1 below {@link #MAX_CACHE_SLOTS}, the entries readable, each type 0 or the module's. */
-    private boolean isCache(io.goheap.runtime.abi.Module module, long cache, long entriesOff, long entrySize, long typOff) {
+    /** {Mask, Entries[Mask + 1]}: a {@link #isMask mask}, the entries readable, each type 0 or the module's. */
+    private boolean isCache(io.goheap.runtime.abi.Module module, long cache, Cache c) {
         try {
-            long mask = space.u64(cache);
-            if (mask < 0 || mask >= MAX_CACHE_SLOTS || Long.bitCount(mask + 1) != 1 || !space.contains(cache + entriesOff, (mask + 1) * entrySize)) {
+            long mask = space.u64(cache + c.mask());
+            if (!isMask(mask) || !space.contains(c.entry(cache, 0), (mask + 1) * c.entrySize())) {
                 return false;
             }
             spend(mask + 1);
             for (long i = 0; i <= mask; i++) {
-                long typ = space.u64(cache + entriesOff + i * entrySize + typOff);
+                long typ = space.u64(c.entry(cache, i) + c.typ());
                 if (typ != 0 && (Long.compareUnsigned(typ, module.types()) < 0 || Long.compareUnsigned(typ, module.etypes()) >= 0)) {
                     return false;
                 }
@@ -499,53 +526,49 @@ public final class RuntimeState {
         }
     }
 
-    private CacheSite typeAssertSite(Abi abi, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
-        long inter = space.u64(s.address() + abi.offsetOf("typeAssert", "Inter"));
-        boolean canFail = space.u8(s.address() + abi.offsetOf("typeAssert", "CanFail")) != 0;
-        long cache = space.u64(s.address() + abi.offsetOf("typeAssert", "Cache"));
+    private CacheSite typeAssertSite(SiteLayout l, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
+        long inter = space.u64(s.address() + l.assertInter());
+        boolean canFail = space.u8(s.address() + l.assertCanFail()) != 0;
+        long cache = space.u64(s.address() + l.assertCache());
         String interName = module.typeAt(inter).string();
-        long mask = space.u64(cache + abi.offsetOf("typeAssertCache", "Mask"));
+        Cache c = l.assertCaches();
+        long mask = readMask(cache, c);
         List<CacheEntry> entries = new ArrayList<>();
-        long entrySize = abi.sizeOf("typeAssertCacheEntry");
-        long first = cache + abi.offsetOf("typeAssertCache", "Entries");
-        checkMask(mask, first, entrySize);
         for (long i = 0; i <= mask; i++) {
-            long e = first + i * entrySize;
-            long typ = space.u64(e + abi.offsetOf("typeAssertCacheEntry", "Typ"));
+            long e = c.entry(cache, i);
+            long typ = space.u64(e + c.typ());
             if (typ == 0) {
                 continue;
             }
-            long itab = space.u64(e + abi.offsetOf("typeAssertCacheEntry", "Itab"));
+            long itab = space.u64(e + c.itab());
             entries.add(new CacheEntry(i, typ, typeName(module, typ), -1, itab, check(typ, itab, inter, canFail)));
         }
         return new CacheSite(s.name(), s.address(), "typeAssert", List.of(interName), canFail, cache, mask, List.copyOf(entries));
     }
 
-    private CacheSite switchSite(Abi abi, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
-        long n = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "NCases"));
+    private CacheSite switchSite(SiteLayout l, io.goheap.runtime.abi.Module module, SymbolTable.Sym s) {
+        long n = space.u64(s.address() + l.switchNCases());
         if (n < 0 || n > io.goheap.runtime.abi.TypeView.MAX_ELEMS) {
             throw new IllegalStateException("implausible case count " + n);
         }
         long[] cases = new long[(int) n];
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            cases[i] = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "Cases") + (long) i * Abi.PTR_SIZE);
+            cases[i] = space.u64(s.address() + l.switchCases() + (long) i * Abi.PTR_SIZE);
             names.add(module.typeAt(cases[i]).string());
         }
-        long cache = space.u64(s.address() + abi.offsetOf("interfaceSwitch", "Cache"));
-        long mask = space.u64(cache + abi.offsetOf("interfaceSwitchCache", "Mask"));
-        long entrySize = abi.sizeOf("interfaceSwitchCacheEntry");
-        long first = cache + abi.offsetOf("interfaceSwitchCache", "Entries");
-        checkMask(mask, first, entrySize);
+        long cache = space.u64(s.address() + l.switchCache());
+        Cache c = l.switchCaches();
+        long mask = readMask(cache, c);
         List<CacheEntry> entries = new ArrayList<>();
         for (long i = 0; i <= mask; i++) {
-            long e = first + i * entrySize;
-            long typ = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Typ"));
+            long e = c.entry(cache, i);
+            long typ = space.u64(e + c.typ());
             if (typ == 0) {
                 continue;
             }
-            long kase = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Case"));
-            long itab = space.u64(e + abi.offsetOf("interfaceSwitchCacheEntry", "Itab"));
+            long kase = space.u64(e + c.kase());
+            long itab = space.u64(e + c.itab());
             String check;
             if (kase < 0 || kase >= n) {
                 check = itab == 0 ? "ok" : String.format("case %d (of %d cases) with itab 0x%x", kase, n, itab);
@@ -557,12 +580,19 @@ public final class RuntimeState {
         return new CacheSite(s.name(), s.address(), "interfaceSwitch", List.copyOf(names), false, cache, mask, List.copyOf(entries));
     }
 
-    /** A cache's mask must be 2^k - 1 (0 for the empty cache) and its entries readable. */
-    private void checkMask(long mask, long first, long entrySize) {
-        if (mask < 0 || mask >= MAX_CACHE_SLOTS || Long.bitCount(mask + 1) != 1) {
+    /** The mask of the cache at {@code cache}, which must be a {@link #isMask mask}, its entries readable. */
+    private long readMask(long cache, Cache c) {
+        long mask = space.u64(cache + c.mask());
+        if (!isMask(mask)) {
             throw new IllegalStateException(String.format("cache mask 0x%x is not 2^k - 1 (below %d)", mask, MAX_CACHE_SLOTS));
         }
-        space.slice(first, (mask + 1) * entrySize);
+        space.slice(c.entry(cache, 0), (mask + 1) * c.entrySize());
+        return mask;
+    }
+
+    /** A cache's mask: 2^k - 1 (0 for the empty cache), below {@link #MAX_CACHE_SLOTS}. */
+    private static boolean isMask(long mask) {
+        return mask >= 0 && mask < MAX_CACHE_SLOTS && Long.bitCount(mask + 1) == 1;
     }
 
     private static String typeName(io.goheap.runtime.abi.Module module, long typ) {

@@ -42,6 +42,11 @@ public record Module(GoMemory space, Abi abi, long types, long etypes, long text
         return new TypeView(this, inTypes(off, "typeOff"));
     }
 
+    /** Whether {@code a} lies in the module's type data {@code [types, etypes)}, unsigned. */
+    public boolean inTypes(long a) {
+        return Long.compareUnsigned(a, types) >= 0 && Long.compareUnsigned(a, etypes) < 0;
+    }
+
     /** A type by its address. */
     public TypeView typeAt(long addr) {
         return addr == 0 ? null : new TypeView(this, addr);

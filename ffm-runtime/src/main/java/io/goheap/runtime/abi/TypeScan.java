@@ -241,7 +241,7 @@ public final class TypeScan {
     }
 
     private boolean inTypes(long a) {
-        return a != 0 && Long.compareUnsigned(a, module.types()) >= 0 && Long.compareUnsigned(a, module.etypes()) < 0;
+        return a != 0 && module.inTypes(a);
     }
 
     /** 0, or a Go func value: a pointer to a closure whose first word is code ({@code equal} is a {@code func}). */

@@ -595,7 +595,7 @@ public final class GoImage implements AutoCloseable {
         if (a == 0 || seen.contains(a)) {
             return;
         }
-        if (Long.compareUnsigned(a, module.types()) < 0 || Long.compareUnsigned(a, module.etypes()) >= 0) {
+        if (!module.inTypes(a)) {
             if (outsideTypes.add(a)) {
                 addFinding(String.format("type pointer 0x%x (from 0x%x) outside the module's types [0x%x, 0x%x)", a, from,
                         module.types(), module.etypes()));

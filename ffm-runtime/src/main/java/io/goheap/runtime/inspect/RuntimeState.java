@@ -496,7 +496,7 @@ public final class RuntimeState {
     }
 
     private boolean isInterface(io.goheap.runtime.abi.Module module, long t) {
-        if (Long.compareUnsigned(t, module.types()) < 0 || Long.compareUnsigned(t, module.etypes()) >= 0) {
+        if (!module.inTypes(t)) {
             return false;
         }
         try {
@@ -516,7 +516,7 @@ public final class RuntimeState {
             spend(mask + 1);
             for (long i = 0; i <= mask; i++) {
                 long typ = space.u64(c.entry(cache, i) + c.typ());
-                if (typ != 0 && (Long.compareUnsigned(typ, module.types()) < 0 || Long.compareUnsigned(typ, module.etypes()) >= 0)) {
+                if (typ != 0 && !module.inTypes(typ)) {
                     return false;
                 }
             }

@@ -21,10 +21,11 @@ import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
 
 /**
- * One simulated Go 1.19 process in native memory, and the one entry point of goheap.
+ * One simulated Go process (Go 1.19, or a release of {@link #VERSIONS}) in native memory, and the one entry
+ * point of goheap.
  *
  * <h2 id="release">Release</h2>
- * The runtime holds the {@link Abi} of its release ({@link #abi()}, Go 1.19's) and hands it to the parts
+ * The runtime holds the {@link Abi} of its release ({@link #abi()}) and hands it to the parts
  * whose layout differs between releases: the Ps ({@code runtime.p}), the linker ({@code moduledata}) and
  * the module the views read. The structs that are the same in every release (itab, the itab table,
  * persistentAlloc, the value headers, the type descriptors) come from the descriptor classes of
@@ -50,12 +51,20 @@ import io.goheap.runtime.sys.SysMemory;
  * }
  */
 public final class GoRuntime implements AutoCloseable {
-    /** The Go release whose layouts and algorithms this runtime follows. */
+    /** The Go version a runtime started without a release follows (the reference release). */
     public static final String GO_VERSION = "go1.19.8";
-    /** {@link #GO_VERSION}'s release. */
+    /** {@link #GO_VERSION}'s release: what {@link #start()} and {@link #start(int)} simulate. */
     public static final GoRelease RELEASE = new GoRelease(19);
+    /**
+     * The releases a runtime simulates, each as the Go version whose source and binaries it was proved
+     * against (the versions Debian serves; there is no Go 1.20).
+     */
+    public static final java.util.Map<GoRelease, String> VERSIONS = versions();
+    /** {@link #VERSIONS}' releases, for messages. */
+    public static final String SIMULATED = "Go 1.19 and 1.21 to 1.27";
 
-    private final Abi abi = Abi.of(RELEASE);
+    private final GoRelease release;
+    private final Abi abi;
     private final MemStats memStats = new MemStats();
     private final SysMemory sys = new SysMemory(memStats);
     private final Image image;
@@ -69,7 +78,12 @@ public final class GoRuntime implements AutoCloseable {
     private Assert asserts;
     private Calls calls;
 
-    private GoRuntime(int gomaxprocs) {
+    private GoRuntime(GoRelease release, int gomaxprocs) {
+        if (!VERSIONS.containsKey(release)) {
+            throw new IllegalArgumentException(release + " is not simulated: goheap simulates " + SIMULATED);
+        }
+        this.release = release;
+        this.abi = Abi.of(release);
         try {
             image = new Image(sys);
             heap = new Heap(image);
@@ -97,12 +111,43 @@ public final class GoRuntime implements AutoCloseable {
      * @throws IllegalArgumentException if {@code gomaxprocs} is not in 1..1024
      */
     public static GoRuntime start(int gomaxprocs) {
-        return new GoRuntime(gomaxprocs);
+        return new GoRuntime(RELEASE, gomaxprocs);
     }
 
-    /** The layouts and rules of this runtime's release (Go 1.19's). Usable after close: it is a value. */
+    /**
+     * Starts a runtime of Go {@code release} with {@code gomaxprocs} Ps: that release's layouts
+     * ({@code runtime.p}, moduledata, type descriptors) and its rules where they changed (see
+     * {@link Abi}).
+     *
+     * @throws IllegalArgumentException if {@code release} is not one of {@link #VERSIONS}, or
+     *                                  {@code gomaxprocs} is not in 1..1024
+     */
+    public static GoRuntime start(GoRelease release, int gomaxprocs) {
+        return new GoRuntime(java.util.Objects.requireNonNull(release, "release"), gomaxprocs);
+    }
+
+    /** The release this runtime simulates. Usable after close. */
+    public GoRelease release() {
+        return release;
+    }
+
+    /** The Go version this runtime simulates ({@code go1.19.8}, {@code go1.27.3}). Usable after close. */
+    public String goVersion() {
+        return VERSIONS.get(release);
+    }
+
+    /** The layouts and rules of this runtime's release. Usable after close: it is a value. */
     public Abi abi() {
         return abi;
+    }
+
+    private static java.util.Map<GoRelease, String> versions() {
+        java.util.Map<GoRelease, String> m = new java.util.LinkedHashMap<>();
+        for (String v : List.of("go1.19.8", "go1.21.13", "go1.22.12", "go1.23.5", "go1.24.4", "go1.25.12", "go1.26.10",
+                "go1.27.3")) {
+            m.put(GoRelease.find(v), v);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The static image: sections and symbols. @throws IllegalStateException if closed */

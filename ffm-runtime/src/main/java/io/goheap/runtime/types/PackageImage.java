@@ -1,5 +1,6 @@
 package io.goheap.runtime.types;
 
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.gosrc.GoSource;
 
 import java.util.ArrayList;
@@ -16,9 +17,18 @@ public final class PackageImage {
     private PackageImage() {
     }
 
-    /** The symbols of {@code p}, sorted by name. */
+    /** The symbols of {@code p} as Go 1.19's compiler emits them, sorted by name. */
     public static List<ObjSym> compile(GoSource.Package p) {
-        TypeWriter w = new TypeWriter(p.pkg());
+        return compile(p, new GoRelease(19));
+    }
+
+    /**
+     * The symbols of {@code p} as {@code release}'s compiler emits them, sorted by name.
+     *
+     * @throws IllegalArgumentException if the type image does not follow that release yet (by name)
+     */
+    public static List<ObjSym> compile(GoSource.Package p, GoRelease release) {
+        TypeWriter w = new TypeWriter(p.pkg(), false, release);
         for (String imp : p.imports()) {
             w.importPath(new Pkg(imp, imp.substring(imp.lastIndexOf('/') + 1)));
         }
@@ -42,9 +52,19 @@ public final class PackageImage {
      * @throws IllegalStateException if two packages emit different bytes under one name
      */
     public static List<ObjSym> compileAll(List<GoSource.Package> packages) {
+        return compileAll(packages, new GoRelease(19));
+    }
+
+    /**
+     * {@link #compileAll(List)} as {@code release}'s compiler emits the symbols.
+     *
+     * @throws IllegalStateException if two packages emit different bytes under one name
+     * @throws IllegalArgumentException if the type image does not follow that release yet (by name)
+     */
+    public static List<ObjSym> compileAll(List<GoSource.Package> packages, GoRelease release) {
         Map<String, ObjSym> all = new java.util.TreeMap<>();
         for (GoSource.Package p : packages) {
-            for (ObjSym s : compile(p)) {
+            for (ObjSym s : compile(p, release)) {
                 ObjSym old = all.putIfAbsent(s.name(), s);
                 if (old != null && (!java.util.Arrays.equals(old.bytes(), s.bytes()) || !old.relocs().equals(s.relocs()))) {
                     throw new IllegalStateException("packages disagree on " + s.name());

@@ -1,6 +1,7 @@
 package io.goheap.runtime.types;
 
 import io.goheap.runtime.abi.Abi;
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.Kinds;
 import io.goheap.runtime.abi.NameEncoding;
@@ -44,10 +45,17 @@ public final class TypeWriter {
     private final Map<String, List<Sig>> methodCache = new java.util.HashMap<>();
 
     private final boolean runtime;
+    private final GoRelease release;
+    private final SymbolNames names;
 
-    /** A writer for the symbols of package {@code local}. */
+    /** A writer for the symbols of package {@code local}, as Go 1.19's compiler writes them. */
     public TypeWriter(Pkg local) {
         this(local, false);
+    }
+
+    /** A writer for the symbols of package {@code local}, as Go 1.19's compiler writes them. */
+    public TypeWriter(Pkg local, boolean runtime) {
+        this(local, runtime, RELEASE_1_19);
     }
 
     /**
@@ -55,10 +63,28 @@ public final class TypeWriter {
      *
      * @param runtime true to write as package runtime does: the predeclared basic types too
      *                ({@code type.int}, ...), which every other package only refers to
+     * @param release the compiler release to follow
+     * @throws IllegalArgumentException if the writer does not follow {@code release}'s compiler yet
      */
-    public TypeWriter(Pkg local, boolean runtime) {
+    public TypeWriter(Pkg local, boolean runtime, GoRelease release) {
+        if (!SUPPORTED.contains(release)) {
+            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
+        }
         this.local = local;
         this.runtime = runtime;
+        this.release = release;
+        this.names = SymbolNames.of(release);
+    }
+
+    /** The releases whose compiler this writer follows byte for byte. */
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19));
+    /** {@link #SUPPORTED}, for messages. */
+    public static final String SUPPORTED_TEXT = "Go 1.19 only";
+    private static final GoRelease RELEASE_1_19 = new GoRelease(19);
+
+    /** The release whose compiler this writer follows. */
+    public GoRelease release() {
+        return release;
     }
 
     /**

@@ -12,7 +12,6 @@ import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
 import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.GoRelease;
-import io.goheap.runtime.abi.HeaderDescriptor;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.types.ObjSym;
 
@@ -85,12 +84,13 @@ public final class GoRuntime implements AutoCloseable {
         this.release = release;
         this.abi = Abi.of(release);
         try {
-            image = new Image(sys);
+            image = new Image(sys, abi);
             heap = new Heap(image);
             procs = new Procs(image, abi, heap, gomaxprocs);
             persistent = new PersistentAlloc(image, memStats, procs);
             itabTable = new ItabTable(image, heap);
-            conv = new Conv(image, heap, procs);
+            itabTable.dedupByPair(release.minor() >= 27);
+            conv = new Conv(image, heap, procs, abi);
         } catch (RuntimeException | Error e) {
             sys.close();
             throw e;
@@ -182,14 +182,7 @@ public final class GoRuntime implements AutoCloseable {
         linked = new Linker(image, abi).link(symbols);
         // itabsinit: the module's static itabs go into the table, as at runtime start-up
         Module m = linked.module();
-        long md = linked.moduledata().address();
-        long itablinks = md + abi.offsetOf("moduledata", "itablinks");
-        long array = m.space().u64(itablinks + HeaderDescriptor.SLICE_ARRAY);
-        long n = m.space().u64(itablinks + HeaderDescriptor.SLICE_LEN);
-        List<Long> links = new java.util.ArrayList<>();
-        for (long i = 0; i < n; i++) {
-            links.add(m.space().u64(array + Abi.PTR_SIZE * i));
-        }
+        List<Long> links = linked.staticItabs();
         itabs = new Itabs(m, itabTable, persistent);
         itabs.itabsinit(links);
         asserts = new Assert(itabs, m);

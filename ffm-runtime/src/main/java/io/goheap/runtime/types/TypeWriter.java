@@ -67,20 +67,50 @@ public final class TypeWriter {
      * @throws IllegalArgumentException if the writer does not follow {@code release}'s compiler yet
      */
     public TypeWriter(Pkg local, boolean runtime, GoRelease release) {
-        if (!SUPPORTED.contains(release)) {
-            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
-        }
+        this(local, runtime, checkSupported(release), null);
+    }
+
+    /** A writer for any release goheap has layouts of, supported or not: the fixture tests measure the unsupported ones. */
+    static TypeWriter any(Pkg local, boolean runtime, GoRelease release) {
+        return new TypeWriter(local, runtime, release, null);
+    }
+
+    private TypeWriter(Pkg local, boolean runtime, GoRelease release, Void checked) {
         this.local = local;
         this.runtime = runtime;
         this.release = release;
         this.names = SymbolNames.of(release);
     }
 
-    /** The releases whose compiler this writer follows byte for byte. */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19));
-    /** {@link #SUPPORTED}, for messages. */
-    public static final String SUPPORTED_TEXT = "Go 1.19 only";
+    /**
+     * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
+     * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
+     */
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21));
+    /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
+    public static final String SUPPORTED_TEXT = text(SUPPORTED);
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);
+
+    /** {@code Go 1.19}, {@code Go 1.19 and 1.21}, {@code Go 1.19, 1.21 and 1.22}. */
+    private static String text(List<GoRelease> releases) {
+        StringBuilder b = new StringBuilder("Go ");
+        for (int i = 0; i < releases.size(); i++) {
+            b.append(i == 0 ? "" : i == releases.size() - 1 ? " and " : ", ").append("1.").append(releases.get(i).minor());
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@code release}, if this writer follows its compiler.
+     *
+     * @throws IllegalArgumentException naming the release and the ones supported if it does not
+     */
+    static GoRelease checkSupported(GoRelease release) {
+        if (!SUPPORTED.contains(release)) {
+            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
+        }
+        return release;
+    }
 
     /** The release whose compiler this writer follows. */
     public GoRelease release() {
@@ -110,7 +140,7 @@ public final class TypeWriter {
      * @return the descriptor's symbol name
      */
     public String writeType(GoType t) {
-        String sym = t.symbol();
+        String sym = sym(t);
         if (siggen.putIfAbsent(sym, Boolean.TRUE) != null) {
             return sym;
         }
@@ -140,10 +170,10 @@ public final class TypeWriter {
             ot = (int) TypeDescriptor.FUNCTYPE_SIZE; // the u16 pair is padded to pointer alignment
             ot = dextratype(s, ot, t, (in + out) * PTR);
             for (GoType x : f.params()) {
-                ot = s.addr(ot, x.symbol(), 0, false);
+                ot = s.addr(ot, sym(x), 0, false);
             }
             for (GoType x : f.results()) {
-                ot = s.addr(ot, x.symbol(), 0, false);
+                ot = s.addr(ot, sym(x), 0, false);
             }
         } else if (u instanceof GoType.Struct st) {
             st.fields().forEach(fl -> writeType(fl.type()));
@@ -163,7 +193,7 @@ public final class TypeWriter {
             for (int i = 0; i < st.fields().size(); i++) {
                 GoType.Field fl = st.fields().get(i);
                 ot = s.addr(ot, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
-                ot = s.addr(ot, fl.type().symbol(), 0, false);
+                ot = s.addr(ot, sym(fl.type()), 0, false);
                 ot = s.u64(ot, st.offset(i));
             }
         } else if (u instanceof GoType.Interface it) {
@@ -264,13 +294,13 @@ public final class TypeWriter {
      */
     public String writeItab(GoType typ, GoType iface) {
         GoType.Interface it = (GoType.Interface) iface.underlying();
-        String name = "go.itab." + typ.linkString() + "," + iface.linkString();
+        String name = names.itab(typ.linkString(), iface.linkString());
         writeType(typ);
         writeType(iface);
         ObjSym s = new ObjSym(name, true);
         syms.put(name, s);
-        s.addr((int) ItabDescriptor.INTER_OFFSET, iface.symbol(), 0, false);
-        s.addr((int) ItabDescriptor.TYPE_OFFSET, typ.symbol(), 0, false);
+        s.addr((int) ItabDescriptor.INTER_OFFSET, sym(iface), 0, false);
+        s.addr((int) ItabDescriptor.TYPE_OFFSET, sym(typ), 0, false);
         s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(typ.linkString()));
         Map<String, Sig> byName = new java.util.HashMap<>();
         methods(typ).forEach(m -> byName.putIfAbsent(m.name(), m));
@@ -285,7 +315,15 @@ public final class TypeWriter {
         return name;
     }
 
+    /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
+    String sym(GoType t) {
+        return names.type(t.symbol().substring("type.".length()));
+    }
+
     private boolean needEmit(GoType tbase) {
+        if (release.minor() >= 21 && writtenByWriteBasicTypes(tbase)) {
+            return runtime;
+        }
         if (tbase instanceof GoType.Basic) {
             return runtime;
         }
@@ -294,6 +332,28 @@ public final class TypeWriter {
             return n.pkg().equals(Pkg.BUILTIN) ? runtime : n.pkg().equals(local);
         }
         return true;
+    }
+
+    /**
+     * Go 1.20 on ({@code writtenByWriteBasicTypes}): the types package runtime writes for every program, which
+     * no other package emits: the predeclared types and {@code error}, {@code interface {}}, an unnamed slice of
+     * any of them, and {@code func(error) string}.
+     */
+    private static boolean writtenByWriteBasicTypes(GoType t) {
+        if (t instanceof GoType.Func f && !f.variadic() && f.params().size() == 1 && f.results().size() == 1
+                && isUniverseError(f.params().getFirst()) && f.results().getFirst() instanceof GoType.Basic b
+                && b.kind() == Kinds.STRING) {
+            return true;
+        }
+        if (t instanceof GoType.Slice sl) {
+            t = sl.elem();
+        }
+        return t instanceof GoType.Basic || isUniverseError(t)
+                || t instanceof GoType.Interface i && i.methods().isEmpty();
+    }
+
+    private static boolean isUniverseError(GoType t) {
+        return t instanceof GoType.Named n && n.pkg().equals(Pkg.BUILTIN);
     }
 
     /**
@@ -393,18 +453,18 @@ public final class TypeWriter {
         s.u8((int) TypeDescriptor.KIND_OFFSET, t.kind() | (t.directIface() ? Kinds.DIRECT_IFACE : 0)
                 | (gc.program() ? Kinds.GC_PROG : 0));
         String eq = geneq(t);
-        if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
+        if (eq != null && eq.startsWith(names.helper("eqfunc")) && eq.substring(names.helper("eqfunc").length()).matches("[0-9]+") && !syms.containsKey(eq)) {
             // memequal_varlen's closure: the function, then the size it compares
             ObjSym c = new ObjSym(eq, true);
             c.addr(0, "runtime.memequal_varlen", 0, false);
             c.u64(PTR, t.size());
             syms.put(eq, c);
         }
-        if (eq != null && eq.startsWith("type..eqfunc.")) {
+        if (eq != null && eq.startsWith(names.helper("eqfunc."))) {
             // the closure of the generated type..eq.T function: one word pointing at it (dupok)
             if (!syms.containsKey(eq)) {
                 ObjSym c = new ObjSym(eq, true);
-                c.addr(0, "type..eq." + t.linkString(), 0, false);
+                c.addr(0, names.helper("eq." + t.linkString()), 0, false);
                 syms.put(eq, c);
             }
         }
@@ -476,7 +536,7 @@ public final class TypeWriter {
     }
 
     private String dimportpath(Pkg pkg) {
-        String name = "type..importpath." + pkg.path() + ".";
+        String name = names.importpathPrefix() + pkg.path() + ".";
         if (!syms.containsKey(name)) {
             ObjSym s = new ObjSym(name, true);
             s.bytes(0, NameEncoding.encode(pkg.path(), false));
@@ -487,7 +547,7 @@ public final class TypeWriter {
 
     /** {@code dname} for names without a package qualifier: {@code type..namedata.NAME.TAG} / {@code -TAG}. */
     private String dname(String name, String tag, boolean exported, boolean embedded) {
-        String sname = "type..namedata.";
+        String sname = names.namedataPrefix();
         if (name.isEmpty()) {
             sname += (exported ? "-noname-exported." : "-noname-unexported.") + tag;
         } else {
@@ -543,7 +603,7 @@ public final class TypeWriter {
      */
     private Gc gcsym(GoType t) {
         if (GcProg.needed(t)) {
-            String name = "type..gcprog." + t.linkString();
+            String name = names.helper("gcprog." + t.linkString());
             Long words = gcprogWords.get(name);
             if (words == null) {
                 GcProg.Program p = GcProg.of(t);
@@ -564,7 +624,11 @@ public final class TypeWriter {
         int words = (int) (t.ptrdata() / PTR);
         boolean[] bits = new boolean[Math.max(words, 1) + 1];
         t.pointerWords(bits, 0);
-        byte[] mask = new byte[(words + 7) / 8];
+        int bytes = (words + 7) / 8;
+        if (release.minor() >= 21) {
+            bytes = (bytes + PTR - 1) / PTR * PTR; // 1.20 on: the runtime wants masks padded to a whole word (dgcptrmask)
+        }
+        byte[] mask = new byte[bytes];
         for (int i = 0; i < words; i++) {
             if (bits[i]) {
                 mask[i / 8] |= (byte) (1 << (i % 8));
@@ -596,7 +660,7 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     return "runtime.memhash" + (size * 8) + "·f";
                 }
-                String name = "type..hashfunc" + size;
+                String name = names.helper("hashfunc" + size);
                 if (!syms.containsKey(name)) {
                     ObjSym c = new ObjSym(name, true);
                     c.addr(0, "runtime.memhash_varlen", 0, false);
@@ -606,7 +670,7 @@ public final class TypeWriter {
                 return name;
             }
             default -> {
-                String name = "type..hashfunc." + t.linkString();
+                String name = names.helper("hashfunc." + t.linkString());
                 if (!syms.containsKey(name)) {
                     // the hashers of the parts first, as the compiler generates them (type..hash.T calls them)
                     GoType u = t.underlying();
@@ -616,7 +680,7 @@ public final class TypeWriter {
                         st.fields().forEach(f -> genhash(f.type()));
                     }
                     ObjSym c = new ObjSym(name, true);
-                    c.addr(0, "type..hash." + t.linkString(), 0, false);
+                    c.addr(0, names.helper("hash." + t.linkString()), 0, false);
                     syms.put(name, c);
                 }
                 return name;
@@ -734,7 +798,7 @@ public final class TypeWriter {
     }
 
     /** {@code geneq}: the equality closure, or null for a type == cannot compare. */
-    private static String geneq(GoType t) {
+    private String geneq(GoType t) {
         String a = alg(t);
         return switch (a) {
             case "noeq" -> null;
@@ -747,9 +811,9 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     yield "runtime.memequal" + (size * 8) + "·f";
                 }
-                yield "type..eqfunc" + size;
+                yield names.helper("eqfunc" + size);
             }
-            default -> "type..eqfunc." + t.linkString(); // the compiler generates type..eq.T field by field
+            default -> names.helper("eqfunc." + t.linkString()); // the compiler generates type..eq.T field by field
         };
     }
 

@@ -390,18 +390,15 @@ public final class Linker {
     /** Package runtime's part: the basic types and equality closures the package's symbols refer to. */
     private void addRuntimeSymbols(Map<String, ObjSym> all) {
         TypeWriter rt = new TypeWriter(new Pkg("runtime", "runtime"), true, abi.release());
-        String error = names.type("error");
         for (ObjSym s : List.copyOf(all.values())) {
             for (ObjSym.Reloc r : s.relocs()) {
                 String t = r.target();
-                if (t.equals(error) && !all.containsKey(t)) {
-                    rt.writeType(GoType.Named.universeError()); // as package runtime emits it: a data symbol, not code
-                } else if (names.isType(t) && !all.containsKey(t)) {
-                    try {
-                        rt.writeType(GoType.Basic.of(names.afterTypePrefix(t)));
-                    } catch (IllegalArgumentException notBasic) {
-                        // another package's type (type.*int and the like): linked as a function-less gap
+                if (names.isType(t) && !all.containsKey(t)) {
+                    GoType g = runtimeType(names.afterTypePrefix(t));
+                    if (g != null) {
+                        rt.writeType(g); // as package runtime emits it: a data symbol, not code
                     }
+                    // else another package's type: linked as a function-less gap
                 }
             }
         }
@@ -412,6 +409,32 @@ public final class Linker {
                     all.put(r.target(), ObjSym.closure(r.target(), r.target().substring(0, r.target().length() - 2)));
                 }
             }
+        }
+    }
+
+    /**
+     * The type package runtime emits for type string {@code s}, or null: the predeclared types and
+     * {@code error}, and (what Go 1.20's {@code writeBasicTypes} moved there from the packages that use
+     * them) {@code interface {}}, the slices of those, {@code func(error) string}; pointers to any of them.
+     */
+    private static GoType runtimeType(String s) {
+        if (s.equals("error")) {
+            return GoType.Named.universeError();
+        }
+        if (s.equals("interface {}")) {
+            return new GoType.Interface(List.of());
+        }
+        if (s.equals("func(error) string")) {
+            return new GoType.Func(List.of(GoType.Named.universeError()), List.of(GoType.Basic.of("string")), false);
+        }
+        if (s.startsWith("[]") || s.startsWith("*")) {
+            GoType elem = runtimeType(s.substring(s.startsWith("*") ? 1 : 2));
+            return elem == null ? null : s.startsWith("*") ? new GoType.Pointer(elem) : new GoType.Slice(elem);
+        }
+        try {
+            return GoType.Basic.of(s);
+        } catch (IllegalArgumentException notBasic) {
+            return null;
         }
     }
 

@@ -34,8 +34,12 @@ public final class PackageImage {
     /** {@link #compile(GoSource.Package, GoRelease)} for any release with layouts (the fixture tests measure the others). */
     static List<ObjSym> compileAny(GoSource.Package p, GoRelease release) {
         TypeWriter w = TypeWriter.any(p.pkg(), false, release);
-        for (String imp : p.imports()) {
-            w.importPath(new Pkg(imp, imp.substring(imp.lastIndexOf('/') + 1)));
+        if (release.minor() <= 21) {
+            // WriteImportStrings: up to Go 1.21 the compiler writes the path of every import; from 1.22 only
+            // those a descriptor refers to
+            for (String imp : p.imports()) {
+                w.importPath(new Pkg(imp, imp.substring(imp.lastIndexOf('/') + 1)));
+            }
         }
         for (GoType.Named t : p.types()) {
             w.writeType(t);

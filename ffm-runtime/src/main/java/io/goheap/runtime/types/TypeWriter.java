@@ -86,7 +86,7 @@ public final class TypeWriter {
      * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
      * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
      */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21));
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23));
     /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
     public static final String SUPPORTED_TEXT = text(SUPPORTED);
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);
@@ -279,7 +279,7 @@ public final class TypeWriter {
         }
         dextratypeData(s, ot, t);
         // typelinks: unnamed types reflect can construct at run time (PtrTo, SliceOf, FuncOf, ...)
-        boolean noalg = u instanceof GoType.Array a && a.noalg() || u instanceof GoType.Struct st2 && st2.noalg();
+        boolean noalg = noalg(t);
         s.typelink(!(t instanceof GoType.Named) && !noalg && (u instanceof GoType.Pointer || u instanceof GoType.Func
                 || u instanceof GoType.Struct || u instanceof GoType.Slice || u instanceof GoType.Array
                 || u instanceof GoType.Chan || u instanceof GoType.MapType));
@@ -317,7 +317,19 @@ public final class TypeWriter {
 
     /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
     String sym(GoType t) {
-        return names.type(t.symbol().substring("type.".length()));
+        return names.type((noalg(t) ? "noalg." : "") + t.linkString());
+    }
+
+    /**
+     * Whether the compiler made {@code t} without equality or hash ({@code Noalg}): a map bucket or group and its
+     * key and elem arrays, and from Go 1.22 a pointer to such a type ({@code types.NewPtr} passes the flag on).
+     * Such a type's symbol says {@code noalg.}, it has no Equal, is not regular memory, and no typelink lists it.
+     */
+    boolean noalg(GoType t) {
+        if (t instanceof GoType.Pointer p) {
+            return release.minor() >= 22 && noalg(p.elem());
+        }
+        return t instanceof GoType.Array a && a.noalg() || t instanceof GoType.Struct st && st.noalg();
     }
 
     private boolean needEmit(GoType tbase) {
@@ -435,7 +447,7 @@ public final class TypeWriter {
         if (hasSym(t)) {
             tflag |= TFlags.NAMED;
         }
-        if (t.regularMemory()) {
+        if (t.regularMemory() && !noalg(t)) {
             tflag |= TFlags.REGULAR_MEMORY;
         }
         String p = t.string();
@@ -693,9 +705,9 @@ public final class TypeWriter {
      * "inter", "nilinter", "f32", "f64", "c64", "c128", or "special" (a generated function). A
      * one-field struct and a one-element array take their element's algorithm.
      */
-    static String alg(GoType t) {
+    String alg(GoType t) {
         GoType u = t.underlying();
-        if (!t.comparable()) {
+        if (!t.comparable() || noalg(t)) {
             return "noeq";
         }
         if (u instanceof GoType.Interface i) {

@@ -93,7 +93,7 @@ public final class DumpWriter {
             symbols.append(String.format("0x%x 0x%x %s%n", s.address(), s.size(), s.name()));
         }
         byte[][] notes = {
-            note(NT_GO_VERSION, GoRuntime.GO_VERSION.getBytes(StandardCharsets.UTF_8)),
+            note(NT_GO_VERSION, rt.goVersion().getBytes(StandardCharsets.UTF_8)),
             note(NT_REGIONS, regions.toString().getBytes(StandardCharsets.UTF_8)),
             note(NT_SYMBOLS, symbols.toString().getBytes(StandardCharsets.UTF_8)),
         };

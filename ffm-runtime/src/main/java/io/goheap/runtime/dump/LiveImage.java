@@ -33,6 +33,6 @@ public final class LiveImage {
         for (Symbol s : rt.image().symbols()) {
             syms.add(new SymbolTable.Sym(s.name(), s.address(), s.size()));
         }
-        return GoImage.of(Target.live(rt.sys().memory(), areas, new SymbolTable(syms), GoRuntime.GO_VERSION), null);
+        return GoImage.of(Target.live(rt.sys().memory(), areas, new SymbolTable(syms), rt.goVersion()), null);
     }
 }

@@ -6,6 +6,7 @@ import io.goheap.runtime.alloc.Procs;
 import io.goheap.runtime.image.Image;
 import io.goheap.runtime.image.Linker;
 import io.goheap.runtime.iface.Assert;
+import io.goheap.runtime.iface.CallSites;
 import io.goheap.runtime.iface.Calls;
 import io.goheap.runtime.iface.Conv;
 import io.goheap.runtime.iface.ItabTable;
@@ -76,6 +77,7 @@ public final class GoRuntime implements AutoCloseable {
     private Itabs itabs;
     private Assert asserts;
     private Calls calls;
+    private CallSites callSites;
 
     private GoRuntime(GoRelease release, int gomaxprocs) {
         if (!VERSIONS.containsKey(release)) {
@@ -187,6 +189,9 @@ public final class GoRuntime implements AutoCloseable {
         itabs.itabsinit(links);
         asserts = new Assert(itabs, m);
         calls = new Calls(m, sys.callGate());
+        if (release.compareTo(io.goheap.runtime.abi.CallSiteDescriptor.FIRST) >= 0) {
+            callSites = new CallSites(image, heap, procs, itabs, m, abi);
+        }
         return linked;
     }
 
@@ -198,6 +203,23 @@ public final class GoRuntime implements AutoCloseable {
     public synchronized Assert asserts() {
         itabs();
         return asserts;
+    }
+
+    /**
+     * The call-site caches of Go 1.22 and later over the linked package: type assertions and type
+     * switches through per-site caches, and {@code runtime.emptyTypeAssertCache} /
+     * {@code runtime.emptyInterfaceSwitchCache}, defined when the package was linked (see {@link CallSites}).
+     *
+     * @throws IllegalStateException if closed, no package is linked yet, or the runtime simulates a release
+     *                               older than Go 1.22 (it has no call-site caches)
+     */
+    public synchronized CallSites callSites() {
+        itabs();
+        if (callSites == null) {
+            throw new IllegalStateException(release + " has no call-site caches: they came with "
+                    + io.goheap.runtime.abi.CallSiteDescriptor.FIRST + " (start a runtime of that release or later)");
+        }
+        return callSites;
     }
 
     /**

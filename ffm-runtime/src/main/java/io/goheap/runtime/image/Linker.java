@@ -274,8 +274,8 @@ public final class Linker {
         SymbolNames other = SymbolNames.of(new io.goheap.runtime.abi.GoRelease(names.colon() ? 19 : 21));
         for (String s : syms) {
             if ((other.isType(s) || other.isItab(s)) && !names.isType(s) && !names.isItab(s)) {
-                throw new IllegalArgumentException("symbol " + s + " is spelled as " + (names.colon() ? "Go 1.19" : "Go 1.21 on")
-                        + " spell it; a " + abi.release() + " image needs " + names.typePrefix() + " and " + names.itabPrefix()
+                throw new IllegalArgumentException("symbol " + s + " is spelled as " + (names.colon() ? "Go 1.19's" : "Go 1.21's")
+                        + " compiler spells it; a " + abi.release() + " image needs " + names.typePrefix() + " and " + names.itabPrefix()
                         + " (compile the package for " + abi.release() + ")");
             }
         }

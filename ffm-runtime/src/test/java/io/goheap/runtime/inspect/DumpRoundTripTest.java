@@ -53,6 +53,18 @@ class DumpRoundTripTest extends NativeMemoryTest {
         it.getitab(l.address(n.type("main.Shape")), l.address(n.type("main.Celsius")), true); // a negative entry
         probeAddrs.add(rt.itabs().table().current());
         probeAddrs.add(l.address(n.itab("main.Celsius", "main.Stringer")));
+        if (release.minor() >= 22) {
+            // a call site of each kind, as a 1.22+ program has them: x.(Stringer) and a type switch, each
+            // used until its cache holds entries
+            var sites = rt.callSites();
+            var ta = sites.typeAssert(stringer, true);
+            var sw = sites.interfaceSwitch(stringer, valuer);
+            for (int i = 0; i < 20_000; i++) {
+                ta.onEface(l.address(n.type("main.Celsius")));
+                sw.onEface(l.address(n.type("*main.Counter")), new io.goheap.runtime.iface.CallSites.Match());
+            }
+            probeAddrs.add(ta.address());
+        }
         io.goheap.runtime.dump.DumpWriter.write(rt, file);
         return rt;
     }

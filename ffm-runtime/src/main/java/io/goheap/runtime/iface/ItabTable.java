@@ -90,6 +90,11 @@ public final class ItabTable {
         this.dedupByPair = on;
     }
 
+    /** Whether {@link #add} skips a known (inter, type) pair (Go 1.27), see {@link #dedupByPair(boolean)}. */
+    public boolean dedupsByPair() {
+        return dedupByPair;
+    }
+
     /**
      * A second, private table in the heap of a runtime (for tests of the publication protocol, such as
      * the jcstress ones): its pointer word, lock word and initial 512-entry table are heap objects.

@@ -17,6 +17,7 @@ import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.types.ObjSym;
 
 import java.util.List;
+import io.goheap.runtime.sys.ArenaHints;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
 
@@ -66,7 +67,7 @@ public final class GoRuntime implements AutoCloseable {
     private final GoRelease release;
     private final Abi abi;
     private final MemStats memStats = new MemStats();
-    private final SysMemory sys = new SysMemory(memStats);
+    private final SysMemory sys;
     private final Image image;
     private final Heap heap;
     private final Procs procs;
@@ -85,6 +86,7 @@ public final class GoRuntime implements AutoCloseable {
         }
         this.release = release;
         this.abi = Abi.of(release);
+        this.sys = new SysMemory(memStats, ArenaHints.of(release.minor(), heapSeed()));
         try {
             image = new Image(sys, abi);
             heap = new Heap(image);
@@ -141,6 +143,24 @@ public final class GoRuntime implements AutoCloseable {
     /** The layouts and rules of this runtime's release. Usable after close: it is a value. */
     public Abi abi() {
         return abi;
+    }
+
+    /**
+     * System property: the 64 random bits a Go 1.26+ runtime randomizes its heap base with (decimal or
+     * {@code 0x} hex), for a reproducible layout; without it each runtime draws its own, as each Go process does.
+     */
+    public static final String HEAP_SEED_PROPERTY = "goheap.heapSeed";
+
+    private static long heapSeed() {
+        String s = System.getProperty(HEAP_SEED_PROPERTY);
+        if (s == null) {
+            return new java.security.SecureRandom().nextLong();
+        }
+        try {
+            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + HEAP_SEED_PROPERTY + "=" + s + " is not a 64-bit number");
+        }
     }
 
     private static java.util.Map<GoRelease, String> versions() {

@@ -7,6 +7,7 @@ import io.goheap.runtime.alloc.SizeClasses;
 import io.goheap.runtime.elf.ElfFile;
 import io.goheap.runtime.image.Section;
 import io.goheap.runtime.image.Symbol;
+import io.goheap.runtime.sys.ArenaHints;
 import io.goheap.runtime.testing.ReleaseFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +85,53 @@ class ReleaseRuntimeTest {
             }
             assertArrayEquals(bytes(exe, c8), SizeClasses.sizeToClass8(), c8);
             assertArrayEquals(bytes(exe, c128), SizeClasses.sizeToClass128(), c128);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("releases")
+    void theHeapStartsWhereTheReleasePutsIt(GoRelease release) {
+        try (GoRuntime rt = GoRuntime.start(release, 1)) {
+            ArenaHints h = rt.sys().arenaHints();
+            assertEquals(release.minor() >= 26, h.randomized(), "Go 1.26 randomizes the heap base");
+            assertEquals(release.minor() == 19 ? 0x80 : 0x40, h.count(), "hints for the heap (1.20 gave half to user arenas)");
+            long space = rt.sys().heapSpace().base();
+            assertTrue(java.util.stream.IntStream.range(0, h.count()).anyMatch(i -> h.hint(i) == space),
+                    String.format("the heap space 0x%x is at one of the hints (%s)", space, h));
+            long p0 = rt.procs().all().getFirst().address();
+            long start = space + h.chunkOffset() + h.paddingPages() * 8192;
+            long before;
+            try (GoRuntime ref = GoRuntime.start(1)) { // what the heap holds before P0, at the fixed base
+                before = ref.procs().all().getFirst().address() - ref.sys().heapSpace().base();
+            }
+            assertEquals(start + before, p0, String.format("P0 at 0x%x: the heap starts at 0x%x (%s)", p0, start, h));
+            if (!h.randomized()) {
+                assertEquals(0, space & 0xffffffffL, "a fixed hint: 0x00XXc0 << 32");
+            } else {
+                assertTrue(p0 < 1L << 46 && (p0 & 8191) == 0, String.format("0x%x: a page below 2^46", p0));
+            }
+        }
+    }
+
+    @Test
+    void randomizedHintsFollowGo126() {
+        // 0x0123456789abcdef, bits taken from the top: 20 bits 0x01234 give the base 0x01234 << 26 (top
+        // byte 1 at bit 38), 4 bits 0x5 the chunk 5 << 22, 22 bits 0x19e2b (from 0x6789ab...) 207 pages
+        ArenaHints h = ArenaHints.randomized(0x0123456789abcdefL);
+        assertEquals(0x48d0000000L, h.hint(0));
+        assertEquals(0xc8d0000000L, h.hint(1), "the next hint raises the top byte by one, from bit 38");
+        assertEquals(0x1400000L, h.chunkOffset());
+        assertEquals(207, h.paddingPages());
+        assertEquals(0xc000000000L, ArenaHints.of(25, 42).hint(0));
+        assertEquals(0xc000000000L | 1L << 40, ArenaHints.of(19, 42).hint(1));
+        assertEquals(ArenaHints.randomized(7).hint(3), ArenaHints.of(27, 7).hint(3));
+        for (long seed : new long[] {0, -1, 1L << 63, 0x5555555555555555L}) {
+            ArenaHints r = ArenaHints.randomized(seed);
+            for (int i = 0; i < r.count(); i++) {
+                assertTrue(r.hint(i) >= 0 && r.hint(i) < 1L << 46 && (r.hint(i) & ((1L << 26) - 1)) == 0,
+                        String.format("seed 0x%x hint %d = 0x%x: 64 MiB-aligned below 2^46", seed, i, r.hint(i)));
+            }
+            assertTrue(r.chunkOffset() < 64L << 20 && r.paddingPages() < 512);
         }
     }
 

@@ -89,7 +89,7 @@ public final class TypeWriter {
      * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
      * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
      */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25));
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26));
     /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
     public static final String SUPPORTED_TEXT = text(SUPPORTED);
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);

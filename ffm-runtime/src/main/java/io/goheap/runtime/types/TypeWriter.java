@@ -89,7 +89,7 @@ public final class TypeWriter {
      * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
      * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
      */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26));
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26), new GoRelease(27));
     /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
     public static final String SUPPORTED_TEXT = text(SUPPORTED);
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);
@@ -154,6 +154,7 @@ public final class TypeWriter {
             return sym;
         }
         ObjSym s = new ObjSym(sym, !(tbase instanceof GoType.Named));
+        declareAlign(s, PTR);
         syms.put(sym, s);
         int ot;
         GoType u = t.underlying();
@@ -347,6 +348,7 @@ public final class TypeWriter {
         writeType(typ);
         writeType(iface);
         ObjSym s = new ObjSym(name, true);
+        declareAlign(s, PTR);
         syms.put(name, s);
         s.addr((int) ItabDescriptor.INTER_OFFSET, sym(iface), 0, false);
         s.addr((int) ItabDescriptor.TYPE_OFFSET, sym(typ), 0, false);
@@ -362,6 +364,16 @@ public final class TypeWriter {
             s.addr((int) ItabDescriptor.funOffset(k), m.isym(), 0, true);
         }
         return name;
+    }
+
+    /**
+     * The alignment Go 1.27's compiler declares for a symbol ({@code lsym.Align}, printed {@code align=}): 1 for name
+     * data, the pointer size for descriptors, itabs and masks. Earlier releases declare none (the linker aligns).
+     */
+    private void declareAlign(ObjSym s, int align) {
+        if (release.minor() >= 27) {
+            s.align(align);
+        }
     }
 
     /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
@@ -525,21 +537,6 @@ public final class TypeWriter {
         s.u8((int) TypeDescriptor.FIELD_ALIGN_OFFSET, t.align());
         s.u8((int) TypeDescriptor.KIND_OFFSET, kind);
         String eq = geneq(t);
-        if (eq != null && eq.startsWith(names.helper("eqfunc")) && eq.substring(names.helper("eqfunc").length()).matches("[0-9]+") && !syms.containsKey(eq)) {
-            // memequal_varlen's closure: the function, then the size it compares
-            ObjSym c = new ObjSym(eq, true);
-            c.addr(0, "runtime.memequal_varlen", 0, false);
-            c.u64(PTR, t.size());
-            syms.put(eq, c);
-        }
-        if (eq != null && eq.startsWith(names.helper("eqfunc."))) {
-            // the closure of the generated type..eq.T function: one word pointing at it (dupok)
-            if (!syms.containsKey(eq)) {
-                ObjSym c = new ObjSym(eq, true);
-                c.addr(0, names.helper("eq." + t.linkString()), 0, false);
-                syms.put(eq, c);
-            }
-        }
         if (eq != null) {
             s.addr((int) TypeDescriptor.EQUAL_OFFSET, eq, 0, false);
         } else {
@@ -611,6 +608,7 @@ public final class TypeWriter {
         String name = names.importpathPrefix() + pkg.path() + ".";
         if (!syms.containsKey(name)) {
             ObjSym s = new ObjSym(name, true);
+            declareAlign(s, 1);
             s.bytes(0, NameEncoding.encode(pkg.path(), false));
             syms.put(name, s);
         }
@@ -630,6 +628,7 @@ public final class TypeWriter {
         }
         if (!syms.containsKey(sname)) {
             ObjSym s = new ObjSym(sname, true);
+            declareAlign(s, 1);
             s.bytes(0, nameData(name, tag, exported, embedded));
             syms.put(sname, s);
         }
@@ -682,8 +681,13 @@ public final class TypeWriter {
             String name = names.helper("gcmask." + t.linkString());
             if (!syms.containsKey(name)) {
                 ObjSym s = new ObjSym(name, true);
-                s.u64(0, 0);
-                s.noptrdata(true);
+                if (release.minor() >= 27) {
+                    s.pad(PTR); // declared, not written: the object file gives it no bytes (BSS)
+                    s.section(ObjSym.Section.NOPTRBSS);
+                } else {
+                    s.u64(0, 0);
+                    s.section(ObjSym.Section.NOPTRDATA);
+                }
                 syms.put(name, s);
             }
             return new Gc(name, false, true, t.ptrdata());
@@ -723,6 +727,7 @@ public final class TypeWriter {
         String name = "runtime.gcbits." + GoType.hex(mask);
         if (!syms.containsKey(name)) {
             ObjSym s = new ObjSym(name, true);
+            declareAlign(s, PTR);
             s.bytes(0, mask);
             syms.put(name, s);
         }
@@ -730,11 +735,17 @@ public final class TypeWriter {
     }
 
     /**
-     * {@code genhash}: the hash closure of a map key type, by its algorithm kind. A type hashed by a
-     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as
-     * in Go (a field of plain memory of an odd size gets its {@code type..hashfuncN}).
+     * {@code genhash}: the hash closure of a map key type. Up to Go 1.26 by its algorithm kind; a type hashed by a
+     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as in Go (a
+     * field of plain memory of an odd size gets its {@code type..hashfuncN}). From Go 1.27 by its
+     * {@link EqSignature}, like {@link #geneq}: {@code type:.hashfunc.SIG} and nothing for the parts.
      */
     private String genhash(GoType t) {
+        if (release.minor() >= 27) {
+            String sig = EqSignature.of(this, t);
+            String sys = sysClosure("hash", sig);
+            return sys != null ? sys : sigClosure("hash", sig);
+        }
         String a = alg(t);
         switch (a) {
             case "string" -> { return "runtime.strhash·f"; }
@@ -746,14 +757,7 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     return "runtime.memhash" + (size * 8) + "·f";
                 }
-                String name = names.helper("hashfunc" + size);
-                if (!syms.containsKey(name)) {
-                    ObjSym c = new ObjSym(name, true);
-                    c.addr(0, "runtime.memhash_varlen", 0, false);
-                    c.u64(PTR, size);
-                    syms.put(name, c);
-                }
-                return name;
+                return varlenClosure(names.helper("hashfunc" + size), "runtime.memhash_varlen", size);
             }
             default -> {
                 String name = names.helper("hashfunc." + t.linkString());
@@ -765,11 +769,8 @@ public final class TypeWriter {
                     } else if (u instanceof GoType.Struct st) {
                         st.fields().forEach(f -> genhash(f.type()));
                     }
-                    ObjSym c = new ObjSym(name, true);
-                    c.addr(0, names.helper("hash." + t.linkString()), 0, false);
-                    syms.put(name, c);
                 }
-                return name;
+                return closure(name, names.helper("hash." + t.linkString()));
             }
         }
     }
@@ -883,11 +884,26 @@ public final class TypeWriter {
         return false;
     }
 
-    /** {@code geneq}: the equality closure, or null for a type == cannot compare. */
+    /**
+     * {@code geneq}: the equality closure of {@code t}, written if the compiler generates it; null for a type ==
+     * cannot compare. Up to Go 1.26 by the type's algorithm: a runtime closure ({@code runtime.strequal·f},
+     * {@code runtime.memequal64·f}, ...), {@code type..eqfuncN} (memequal_varlen and the size N) for plain memory of
+     * another size, or {@code type..eqfunc.T} pointing at the generated {@code type..eq.T}. From Go 1.27 by the
+     * type's {@link EqSignature}: the same runtime closures for the signatures they fit ({@code M8}, {@code S},
+     * ...), {@code type:.eqfunc.MN} (memequal_varlen) for memory alone, else {@code type:.eqfunc.SIG} pointing at
+     * {@code type:.eq.SIG}.
+     */
     private String geneq(GoType t) {
         String a = alg(t);
+        if (a.equals("noeq")) {
+            return null;
+        }
+        if (release.minor() >= 27) {
+            String sig = EqSignature.of(this, t);
+            String sys = sysClosure("equal", sig);
+            return sys != null ? sys : sigClosure("eq", sig);
+        }
         return switch (a) {
-            case "noeq" -> null;
             case "string" -> "runtime.strequal·f";
             case "inter" -> "runtime.interequal·f";
             case "nilinter" -> "runtime.nilinterequal·f";
@@ -897,10 +913,66 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     yield "runtime.memequal" + (size * 8) + "·f";
                 }
-                yield names.helper("eqfunc" + size);
+                yield varlenClosure(names.helper("eqfunc" + size), "runtime.memequal_varlen", size);
             }
-            default -> names.helper("eqfunc." + t.linkString()); // the compiler generates type..eq.T field by field
+            // the compiler generates type..eq.T field by field
+            default -> closure(names.helper("eqfunc." + t.linkString()), names.helper("eq." + t.linkString()));
         };
+    }
+
+    /**
+     * Go 1.27 ({@code geneqSig}, {@code genhashSig}): the runtime's closure of {@code op} ("equal" or "hash") that
+     * fits signature {@code sig}, or null: {@code ""} memory of size 0, {@code M1}, {@code M2}, {@code M4},
+     * {@code M8}, {@code M16}, {@code S}, {@code I}, {@code E}, {@code F}, {@code G}, {@code FF}, {@code GG}.
+     */
+    private static String sysClosure(String op, String sig) {
+        String fn = switch (sig) {
+            case "" -> "mem" + op + "0";
+            case "M1", "M2", "M4", "M8", "M16" -> "mem" + op + Integer.parseInt(sig.substring(1)) * Byte.SIZE;
+            case "S" -> "str" + op;
+            case "I" -> "inter" + op;
+            case "E" -> "nilinter" + op;
+            case "F" -> "f32" + op;
+            case "G" -> "f64" + op;
+            case "FF" -> "c64" + op;
+            case "GG" -> "c128" + op;
+            default -> null;
+        };
+        return fn == null ? null : "runtime." + fn + "·f";
+    }
+
+    /**
+     * Go 1.27: the closure {@code type:.KINDfunc.SIG} ({@code kind} "eq" or "hash"): for memory alone ({@code MN})
+     * the varlen runtime function and N, else a pointer to the generated {@code type:.KIND.SIG}.
+     */
+    private String sigClosure(String kind, String sig) {
+        String name = names.helper(kind + "func." + sig);
+        if (sig.matches("M[0-9]+")) {
+            String fn = kind.equals("eq") ? "runtime.memequal_varlen" : "runtime.memhash_varlen";
+            return varlenClosure(name, fn, Long.parseLong(sig.substring(1)));
+        }
+        return closure(name, names.helper(kind + "." + sig));
+    }
+
+    /** The closure {@code name} of a varlen runtime function: the function, then the size it covers (dupok). */
+    private String varlenClosure(String name, String fn, long size) {
+        if (!syms.containsKey(name)) {
+            ObjSym c = new ObjSym(name, true);
+            c.addr(0, fn, 0, false);
+            c.u64(PTR, size);
+            syms.put(name, c);
+        }
+        return name;
+    }
+
+    /** The closure {@code name} of a generated function {@code fn}: one word pointing at it (dupok). */
+    private String closure(String name, String fn) {
+        if (!syms.containsKey(name)) {
+            ObjSym c = new ObjSym(name, true);
+            c.addr(0, fn, 0, false);
+            syms.put(name, c);
+        }
+        return name;
     }
 
     private static boolean isExported(String name) {

@@ -55,6 +55,29 @@ public final class ObjSym {
         }
     }
 
+    /**
+     * The kind of data a symbol is: what its name line in the listing says ({@code SRODATA}, ...) and the ELF
+     * section the linker gives it (up to Go 1.26; 1.27 moves descriptors, names and itabs to {@code .go.type}).
+     */
+    public enum Section {
+        /** Read-only data: descriptors, name data, itabs, masks, closures. */
+        RODATA("SRODATA", ".rodata"),
+        /** Writable data without pointers: Go 1.24 to 1.26's {@code type:.gcmask.T}, one zero word. */
+        NOPTRDATA("SNOPTRDATA", ".noptrdata"),
+        /** Zeroed writable data without pointers, no bytes in the object: Go 1.27's {@code type:.gcmask.T}. */
+        NOPTRBSS("SNOPTRBSS", ".noptrbss");
+
+        /** The kind as the {@code -S} listing's name line prints it. */
+        public final String listed;
+        /** The ELF section the linker puts such a symbol in. */
+        public final String elf;
+
+        Section(String listed, String elf) {
+            this.listed = listed;
+            this.elf = elf;
+        }
+    }
+
     /** {@code rel OFF+SIZE t=KIND TARGET+ADD}. */
     public record Reloc(int off, int size, Kind kind, String target, long add) {
     }
@@ -71,8 +94,7 @@ public final class ObjSym {
     private final List<Reloc> relocs = new ArrayList<>();
     /** the alignment the compiler declares (Go 1.27 on), 0 where it leaves it to the linker */
     private int align;
-    /** true for a symbol of writable pointer-free data ({@code SNOPTRDATA}), false for read-only data */
-    private boolean noptrdata;
+    private Section section = Section.RODATA;
 
     /** A closure symbol {@code name} (e.g. runtime.memequal64·f): one word pointing at function {@code fn}. */
     public static ObjSym closure(String name, String fn) {
@@ -107,11 +129,11 @@ public final class ObjSym {
     public int align() { return align; }
     void align(int a) { align = a; }
     /**
-     * Whether the symbol is writable pointer-free data ({@code SNOPTRDATA}: the word of Go 1.24's
-     * {@code type:.gcmask.T} that the runtime fills in at run time) rather than read-only data ({@code SRODATA}).
+     * The kind of data: {@link Section#RODATA} but for Go 1.24's on-demand mask word {@code type:.gcmask.T}, which
+     * the runtime fills in at run time ({@link Section#NOPTRDATA}, from 1.27 {@link Section#NOPTRBSS}).
      */
-    public boolean noptrdata() { return noptrdata; }
-    void noptrdata(boolean n) { noptrdata = n; }
+    public Section section() { return section; }
+    void section(Section s) { section = s; }
 
     // little-endian writers; each returns the offset after what it wrote
     int u8(int off, int v) { return le(off, v, Byte.BYTES); }

@@ -98,8 +98,8 @@ class ImageFixtureTest {
             if (g.align() >= 0 && g.align() != o.align()) {
                 diffs.add(g.name() + " align " + g.align() + "/" + o.align());
             }
-            if (!g.section().equals(o.noptrdata() ? "NOPTRDATA" : "RODATA")) {
-                diffs.add(g.name() + " section S" + g.section() + ", goheap's " + (o.noptrdata() ? "noptrdata" : "rodata"));
+            if (!("S" + g.section()).equals(o.section().listed)) {
+                diffs.add(g.name() + " section S" + g.section() + "/" + o.section().listed);
             }
         }
         return diffs;

@@ -136,6 +136,12 @@ class ReleaseRuntimeTest {
     }
 
     @Test
+    void theTypeImageFollowsEverySimulatedRelease() {
+        assertEquals(List.copyOf(GoRuntime.VERSIONS.keySet()), io.goheap.runtime.types.TypeWriter.SUPPORTED,
+                "a runtime of each release links what that release's compiler emits");
+    }
+
+    @Test
     void refusesWhatItDoesNotSimulate() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoRuntime.start(new GoRelease(20), 1));
         assertTrue(e.getMessage().contains("Go 1.20 is not simulated"), e.getMessage());

@@ -37,7 +37,7 @@ class ReleaseRulesTest extends NativeMemoryTest {
             """;
 
     @ParameterizedTest
-    @ValueSource(ints = {19, 21, 22, 23})
+    @ValueSource(ints = {19, 21, 22, 23, 24, 25, 26, 27})
     void theNameLookupOfAFailedAssertionRewritesFunOnlyUpTo122(int minor) throws Exception {
         GoRelease release = new GoRelease(minor);
         SymbolNames n = SymbolNames.of(release);
@@ -91,9 +91,6 @@ class ReleaseRulesTest extends NativeMemoryTest {
     @Test
     void eachRuntimesTableFollowsItsRelease() throws Exception {
         for (GoRelease r : GoRuntime.VERSIONS.keySet()) {
-            if (!io.goheap.runtime.types.TypeWriter.SUPPORTED.contains(r)) {
-                continue;
-            }
             try (GoRuntime rt = GoRuntime.start(r, 1)) {
                 rt.link(PackageImage.compile(GoSource.parse("t.go", SRC), r));
                 assertEquals(r.minor() >= 27, rt.itabs().table().dedupsByPair(), r.toString());

@@ -85,15 +85,18 @@ public final class TypeWriter {
      * @throws IllegalArgumentException naming {@code release} if it is not one of {@link #SUPPORTED}
      */
     public TypeWriter(Pkg local, boolean runtime, GoRelease release) {
-        this(local, runtime, checkSupported(release), null);
+        this(local, runtime, release, true);
     }
 
     /** A writer for any release goheap has layouts of, supported or not: the fixture tests measure the unsupported ones. */
     static TypeWriter any(Pkg local, boolean runtime, GoRelease release) {
-        return new TypeWriter(local, runtime, release, null);
+        return new TypeWriter(local, runtime, release, false);
     }
 
-    private TypeWriter(Pkg local, boolean runtime, GoRelease release, Void checked) {
+    private TypeWriter(Pkg local, boolean runtime, GoRelease release, boolean onlySupported) {
+        if (onlySupported) {
+            checkSupported(release);
+        }
         this.local = local;
         this.runtime = runtime;
         this.release = release;
@@ -410,8 +413,16 @@ public final class TypeWriter {
         }
     }
 
-    /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
-    String sym(GoType t) {
+    /**
+     * The symbol of {@code t}'s descriptor as this writer's release spells it: {@code type.main.T} in Go 1.19,
+     * {@code type:main.T} from 1.21, with {@code noalg.} for a noalg type ({@code type:noalg.*map.group[int]int}
+     * from 1.22). {@link GoType#symbol()} is Go 1.19's spelling.
+     */
+    public String symbol(GoType t) {
+        return sym(t);
+    }
+
+    private String sym(GoType t) {
         return names.type((noalg(t) ? "noalg." : "") + t.linkString());
     }
 

@@ -3,10 +3,12 @@ package io.goheap.runtime.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.gosrc.GoSource;
 import io.goheap.runtime.gosrc.SourceFiles;
 import io.goheap.runtime.types.ObjSym;
 import io.goheap.runtime.types.PackageImage;
+import io.goheap.runtime.types.TypeWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,20 +26,44 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code goheap image FILE.go... [--json]}: the type.* and go.itab.* symbols Go 1.19's compiler emits
- * for a package, in the {@code -S} listing's format (diffable with {@code go build -gcflags=-S}) or as
- * JSON.
+ * {@code goheap image FILE.go... [--go 1.N] [--json]}: the type descriptors, their helpers and the static itabs a
+ * Go release's compiler emits for a package ({@link TypeWriter#SUPPORTED}: Go 1.19 and 1.21 to 1.27), in that
+ * release's {@code -S} listing format (diffable with its {@code go build -gcflags=-S}) or as JSON. A release the
+ * image does not follow is one line on stderr naming it, exit code 2.
  */
-@Command(name = "image", description = "Print the type descriptors and static itabs Go 1.19 emits for a package "
-        + "(a Go subset: types, methods, var I = T{...}), as go build -gcflags=-S prints them, or as JSON.")
+@Command(name = "image", description = "Print the type descriptors and static itabs a Go release's compiler emits for a "
+        + "package (a Go subset: types, methods, var I = T{...}), as its go build -gcflags=-S prints them, or as JSON. "
+        + "Releases: " + TypeWriter.SUPPORTED_TEXT + ".")
 final class ImageCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.go|MODULE", description = "the files of one package, or a module folder "
             + "(go.mod; every package, imports resolved inside the module). Regular files only (no pipes or devices), "
             + "at most 64 MiB of source in all.")
     List<Path> files;
 
-    @Option(names = "--json", description = "{\"symbols\":[{\"name\",\"section\",\"size\",\"bytes\",\"relocs\":[...]}]}")
+    @Option(names = "--go", paramLabel = "1.N", converter = ImageReleaseConverter.class,
+            description = "the compiler release to follow: " + TypeWriter.SUPPORTED_TEXT + " (default: 1.19)")
+    GoRelease go = new GoRelease(19);
+
+    @Option(names = "--json", description = "{\"go\":\"1.N\",\"symbols\":[{\"name\",\"section\",\"size\",\"bytes\",\"relocs\":[...]}]}")
     boolean json;
+
+    /** {@code --go}'s value: a release (GoRelease.parse) the type image follows, else one line naming it. */
+    static final class ImageReleaseConverter implements picocli.CommandLine.ITypeConverter<GoRelease> {
+        @Override
+        public GoRelease convert(String value) {
+            GoRelease r;
+            try {
+                r = GoRelease.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+            if (!TypeWriter.SUPPORTED.contains(r)) {
+                throw new picocli.CommandLine.TypeConversionException("the type image follows " + TypeWriter.SUPPORTED_TEXT
+                        + ", not " + r);
+            }
+            return r;
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -47,9 +73,9 @@ final class ImageCommand implements Callable<Integer> {
         List<ObjSym> syms;
         try {
             if (files.size() == 1 && Files.isDirectory(files.getFirst())) {
-                syms = PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(files.getFirst()));
+                syms = PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(files.getFirst()), go);
             } else {
-                syms = PackageImage.compile(GoSource.parse(read(files)));
+                syms = PackageImage.compile(GoSource.parse(read(files)), go);
             }
         } catch (StackOverflowError e) {
             // a chain of thousands of type declarations each naming the next: refuse, one line
@@ -80,10 +106,11 @@ final class ImageCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper om = Json.mapper();
             ObjectNode root = om.createObjectNode();
+            root.put("go", "1." + go.minor());
             ArrayNode arr = root.putArray("symbols");
             for (ObjSym s : syms) {
                 ObjectNode o = arr.addObject();
-                o.put("name", s.name()).put("section", ".rodata").put("size", s.size())
+                o.put("name", s.name()).put("section", s.section().elf).put("size", s.size())
                         .put("bytes", HexFormat.of().formatHex(s.bytes()));
                 ArrayNode rs = o.putArray("relocs");
                 for (ObjSym.Reloc r : s.relocs()) {
@@ -96,7 +123,7 @@ final class ImageCommand implements Callable<Integer> {
             }
             out.println(om.writeValueAsString(root));
         } else {
-            syms.forEach(s -> out.print(PackageImage.listing(s)));
+            syms.forEach(s -> out.print(PackageImage.listing(s, go)));
         }
     }
 }

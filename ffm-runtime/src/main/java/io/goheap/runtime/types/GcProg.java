@@ -3,13 +3,13 @@ package io.goheap.runtime.types;
 import java.io.ByteArrayOutputStream;
 
 /**
- * The GC program of a type whose pointer prefix is too long for a mask, as Go 1.19's compiler writes it
- * (reflectdata dgcprog and gcProg.emit over cmd/internal/gcprog's Writer).
+ * The GC program of a type whose pointer prefix is too long for a mask, as the compilers of Go 1.19 to 1.23 write
+ * it (reflectdata dgcprog and gcProg.emit over cmd/internal/gcprog's Writer); Go 1.24 dropped GC programs.
  *
- * <p>When is a program used: when the type's ptrdata, in words, is more than {@link #MAX_PTRMASK_WORDS}
- * (maxPtrmaskBytes = 2048 bytes of mask, 8 words a byte). A type of 16384 pointer words still gets a
- * {@code runtime.gcbits.*} mask; one of 16385 gets {@code type..gcprog.T}, and its kind byte has
- * kindGCProg.
+ * <p>When is a program used: when the type's ptrdata, in words, is more than maxPtrmaskBytes * 8
+ * ({@link io.goheap.runtime.abi.Abi#maxPtrmaskBytes()}: 2048 bytes of mask, 8 words a byte). A type of 16384
+ * pointer words still gets a {@code runtime.gcbits.*} mask; one of 16385 gets {@code type..gcprog.T}
+ * ({@code type:.gcprog.T} from 1.21), and its kind byte has kindGCProg.
  *
  * <p>The program is a byte code over a stream of bits, one per word from the value's start:
  * <ul>
@@ -26,8 +26,6 @@ import java.io.ByteArrayOutputStream;
  * (so a repeated array covers its last element whole), not the type's own ptrdata.
  */
 final class GcProg {
-    /** reflectdata maxPtrmaskBytes (2048) * 8: the most pointer words a mask describes. */
-    static final long MAX_PTRMASK_WORDS = 2048 * 8;
     /** cmd/internal/gcprog progMaxLiteral: the most literal bits one instruction holds. */
     private static final int MAX_LITERAL = 127;
     /** gcprog ShouldRepeat: runs of up to this many words are cheaper written out than repeated. */
@@ -53,11 +51,6 @@ final class GcProg {
 
     private GcProg(GoType root) {
         this.root = root;
-    }
-
-    /** Whether {@code t} is described by a GC program rather than a pointer mask. */
-    static boolean needed(GoType t) {
-        return t.ptrdata() / PTR > MAX_PTRMASK_WORDS;
     }
 
     /**

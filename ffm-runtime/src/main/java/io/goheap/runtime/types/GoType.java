@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * Go types as cmd/compile sees them when it writes type descriptors: predeclared basic types, named
  * types with methods, pointers, funcs, structs and interfaces. Each knows its size, alignment,
- * pointer prefix ({@code ptrdata}), pointer bitmap, kind, string and link string, with Go 1.19's
- * rules for linux/amd64.
+ * pointer prefix ({@code ptrdata}), pointer bitmap, kind, string and link string, with the rules of
+ * linux/amd64 (the same in every release goheap follows, 1.19 and 1.21 to 1.27). What depends on the release
+ * (which types are noalg, the symbols' spelling, the map's bucket or group) is {@link TypeWriter}'s.
  *
  * <p>Two types are the same type when their link strings are equal (the compiler's type symbols are
  * named by them), which is how {@link TypeWriter} deduplicates.

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * What the compiler emits for a package's types: the descriptor of every declared named type (and all
- * they need), and a static itab {@code go.itab.T,I} for every compile-time conversion, as symbols in
- * {@code .rodata} ({@link ObjSym}, the {@code -S} listing's data blocks).
+ * they need), and a static itab {@code go.itab.T,I} ({@code go:itab.T,I} from Go 1.21) for every compile-time
+ * conversion, as symbols ({@link ObjSym}, the {@code -S} listing's data blocks), for any release of
+ * {@link TypeWriter#SUPPORTED}.
  */
 public final class PackageImage {
     private PackageImage() {
@@ -25,7 +26,7 @@ public final class PackageImage {
     /**
      * The symbols of {@code p} as {@code release}'s compiler emits them, sorted by name.
      *
-     * @throws IllegalArgumentException if the type image does not follow that release yet (by name)
+     * @throws IllegalArgumentException naming the release if it is not one of {@link TypeWriter#SUPPORTED}
      */
     public static List<ObjSym> compile(GoSource.Package p, GoRelease release) {
         return compileAny(p, TypeWriter.checkSupported(release));
@@ -68,7 +69,7 @@ public final class PackageImage {
      * {@link #compileAll(List)} as {@code release}'s compiler emits the symbols.
      *
      * @throws IllegalStateException if two packages emit different bytes under one name
-     * @throws IllegalArgumentException if the type image does not follow that release yet (by name)
+     * @throws IllegalArgumentException naming the release if it is not one of {@link TypeWriter#SUPPORTED}
      */
     public static List<ObjSym> compileAll(List<GoSource.Package> packages, GoRelease release) {
         return compileAllAny(packages, TypeWriter.checkSupported(release));
@@ -90,10 +91,24 @@ public final class PackageImage {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** One symbol as {@code go build -gcflags=-S} prints it: header, hex rows with ASCII, relocations. */
+    /** One symbol as Go 1.19's {@code go build -gcflags=-S} prints it: header, hex rows with ASCII, relocations. */
     public static String listing(ObjSym s) {
+        return listing(s, new GoRelease(19));
+    }
+
+    /**
+     * One symbol as {@code release}'s {@code go build -gcflags=-S} prints it: the name line (name, section kind,
+     * {@code dupok}, {@code size=}, from Go 1.27 {@code align=}), the hex rows with ASCII, the relocations (kinds as
+     * numbers up to Go 1.21, as names from 1.22: {@link ObjSym.Kind#listed(GoRelease)}).
+     */
+    public static String listing(ObjSym s, GoRelease release) {
         StringBuilder b = new StringBuilder();
-        b.append(s.name()).append(" SRODATA ").append(s.dupok() ? "dupok " : "").append("size=").append(s.size()).append('\n');
+        b.append(s.name()).append(' ').append(s.section().listed).append(' ').append(s.dupok() ? "dupok " : "")
+                .append("size=").append(s.size());
+        if (release.minor() >= 27) {
+            b.append(" align=0x").append(Integer.toHexString(s.align()));
+        }
+        b.append('\n');
         byte[] d = s.bytes();
         // hex by hand, not String.format per byte: a symbol may be megabytes (a long type name)
         StringBuilder ascii = new StringBuilder(16);
@@ -113,7 +128,7 @@ public final class PackageImage {
             b.append(' ').append(ascii).append('\n');
         }
         for (ObjSym.Reloc r : s.relocs()) {
-            b.append("\trel ").append(r.off()).append('+').append(r.size()).append(" t=").append(r.kind().t).append(' ')
+            b.append("\trel ").append(r.off()).append('+').append(r.size()).append(" t=").append(r.kind().listed(release)).append(' ')
                     .append(r.target()).append('+').append(r.add()).append('\n');
         }
         return b.toString();

@@ -2,11 +2,9 @@ package io.goheap.runtime.types;
 
 import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.GoRelease;
-import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.Kinds;
 import io.goheap.runtime.abi.NameEncoding;
 import io.goheap.runtime.abi.TFlags;
-import io.goheap.runtime.abi.TypeDescriptor;
 import io.goheap.runtime.abi.TypeHash;
 
 import java.io.ByteArrayOutputStream;
@@ -17,22 +15,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes type descriptors and static itabs as Go 1.19's cmd/compile writes them for one package
- * (reflectdata: writeType, dcommontype, dextratype, dextratypeData, dname, dimportpath, writeITab):
- * the same symbols, the same bytes, the same relocations, so the output can be compared symbol for
- * symbol with the compiler's {@code -S} listing.
+ * Writes type descriptors and static itabs as one release's cmd/compile writes them for one package
+ * (reflectdata: writeType, dcommontype, dextratype, dname, dimportpath, writeITab, geneq, genhash, dgcsym): the
+ * same symbols, the same bytes, the same relocations, so the output can be compared symbol for symbol with that
+ * compiler's {@code -S} listing. The releases: {@link #SUPPORTED} (Go 1.19 and 1.21 to 1.27); every offset and
+ * size comes from the release's layouts ({@link Abi#of}), every spelling from {@link SymbolNames}.
  *
  * <p>Which symbols a package emits follows the compiler: a type of this package, every unnamed type it
  * needs (dupok), never a named type of another package or a predeclared one (those come from their own
- * package, e.g. {@code type.int} from runtime). Writing a type writes what it refers to: its pointer
+ * package, e.g. {@code type.int} from runtime; from Go 1.21 also {@code interface {}}, the slices of the
+ * predeclared types and {@code func(error) string}). Writing a type writes what it refers to: its pointer
  * type (ptrToThis, weak unless the type is named or the pointer has methods), elements, fields, params,
- * the signatures of its methods with and without receiver.
+ * the signatures of its methods with and without receiver, its equality and hash closures.
+ *
+ * <h2 id="releases">What changes with the release</h2>
+ * <ul>
+ *   <li>spellings ({@code type.} / {@code type:}, {@code go.itab.} / {@code go:itab.}) from 1.21 (1.20 was not
+ *       measured), pointer masks padded to a whole word, the basic types left to package runtime;</li>
+ *   <li>1.22: a pointer to a noalg type is noalg; an import's path only where a descriptor names it; the
+ *       uncommon type's unused last word is no longer written;</li>
+ *   <li>1.24: the type hash ({@link TypeHash#of(GoRelease, String)}; again in 1.25), swiss map types over a
+ *       group type, and instead of a GC program a mask the runtime builds on demand ({@code type:.gcmask.T});</li>
+ *   <li>1.26: the direct-interface bit moves from the kind byte to tflag;</li>
+ *   <li>1.27: equality and hash closures named by the equality signature ({@link EqSignature}), the 136-byte map
+ *       type, masks past 16 bytes built on demand, the alignment declared ({@link ObjSym#align()}).</li>
+ * </ul>
  *
  * <p>Supported now: predeclared basic types, named types with value, pointer and promoted methods,
  * pointers, funcs (variadic too), structs, interfaces, slices, arrays, chans and maps, with a pointer
- * mask or, past 16384 pointer words, a GC program ({@link GcProg}). Anything else (unexported
- * interface methods of another package) is refused naming the construct. Not thread-safe; one writer
- * per package.
+ * mask or, past {@link Abi#maxPtrmaskBytes()} bytes of it, a GC program ({@link GcProg}, up to 1.23) or an on-demand
+ * mask (1.24 on). Anything else (unexported interface methods of another package) is refused naming the
+ * construct. Not thread-safe; one writer per package.
  */
 public final class TypeWriter {
     private static final int PTR = Abi.PTR_SIZE;
@@ -49,6 +62,8 @@ public final class TypeWriter {
     private final SymbolNames names;
     /** the release's layouts and constants: every offset and size of a descriptor comes from here */
     private final Abi abi;
+    /** the same release's descriptor offsets and sizes, read once */
+    private final Layout L;
 
     /** A writer for the symbols of package {@code local}, as Go 1.19's compiler writes them. */
     public TypeWriter(Pkg local) {
@@ -61,44 +76,66 @@ public final class TypeWriter {
     }
 
     /**
-     * A writer for the symbols of package {@code local}.
+     * A writer for the symbols of package {@code local}, as {@code release}'s compiler writes them.
      *
+     * @param local   the package whose symbols to write
      * @param runtime true to write as package runtime does: the predeclared basic types too
      *                ({@code type.int}, ...), which every other package only refers to
      * @param release the compiler release to follow
-     * @throws IllegalArgumentException if the writer does not follow {@code release}'s compiler yet
+     * @throws IllegalArgumentException naming {@code release} if it is not one of {@link #SUPPORTED}
      */
     public TypeWriter(Pkg local, boolean runtime, GoRelease release) {
-        this(local, runtime, checkSupported(release), null);
+        this(local, runtime, release, true);
     }
 
     /** A writer for any release goheap has layouts of, supported or not: the fixture tests measure the unsupported ones. */
     static TypeWriter any(Pkg local, boolean runtime, GoRelease release) {
-        return new TypeWriter(local, runtime, release, null);
+        return new TypeWriter(local, runtime, release, false);
     }
 
-    private TypeWriter(Pkg local, boolean runtime, GoRelease release, Void checked) {
+    private TypeWriter(Pkg local, boolean runtime, GoRelease release, boolean onlySupported) {
+        if (onlySupported) {
+            checkSupported(release);
+        }
         this.local = local;
         this.runtime = runtime;
         this.release = release;
         this.names = SymbolNames.of(release);
         this.abi = Abi.of(release);
+        this.L = Layout.of(release);
     }
 
     /**
      * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
-     * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
+     * for symbol and in the listing's own text, what its compiler emits for the six fixture programs of
+     * native/fixtures ({@code ImageFixtureTest}). Go 1.20 is not among them: no toolchain of it was at hand.
      */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26), new GoRelease(27));
-    /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
-    public static final String SUPPORTED_TEXT = text(SUPPORTED);
+    public static final List<GoRelease> SUPPORTED = List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22),
+            new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26), new GoRelease(27));
+    /**
+     * {@link #SUPPORTED}, for messages and help texts: a constant, so annotations can use it ({@code TypeWriterTest}
+     * holds it to the list).
+     */
+    public static final String SUPPORTED_TEXT = "Go 1.19 and 1.21 to 1.27";
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);
 
-    /** {@code Go 1.19}, {@code Go 1.19 and 1.21}, {@code Go 1.19, 1.21 and 1.22}. */
-    private static String text(List<GoRelease> releases) {
-        StringBuilder b = new StringBuilder("Go ");
+    /**
+     * A list of releases in words, runs of consecutive ones as ranges: {@code Go 1.19}, {@code Go 1.19 and 1.21},
+     * {@code Go 1.19 and 1.21 to 1.27}.
+     */
+    static String text(List<GoRelease> releases) {
+        List<String> parts = new ArrayList<>();
         for (int i = 0; i < releases.size(); i++) {
-            b.append(i == 0 ? "" : i == releases.size() - 1 ? " and " : ", ").append("1.").append(releases.get(i).minor());
+            int j = i;
+            while (j + 1 < releases.size() && releases.get(j + 1).minor() == releases.get(j).minor() + 1) {
+                j++;
+            }
+            parts.add("1." + releases.get(i).minor() + (j > i ? " to 1." + releases.get(j).minor() : ""));
+            i = j;
+        }
+        StringBuilder b = new StringBuilder("Go ");
+        for (int i = 0; i < parts.size(); i++) {
+            b.append(i == 0 ? "" : i == parts.size() - 1 ? " and " : ", ").append(parts.get(i));
         }
         return b.toString();
     }
@@ -110,7 +147,7 @@ public final class TypeWriter {
      */
     static GoRelease checkSupported(GoRelease release) {
         if (!SUPPORTED.contains(release)) {
-            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
+            throw new IllegalArgumentException("goheap's type image follows " + SUPPORTED_TEXT + ", not " + release);
         }
         return release;
     }
@@ -160,19 +197,19 @@ public final class TypeWriter {
         GoType u = t.underlying();
         if (u instanceof GoType.Pointer p) {
             String elem = writeType(p.elem());
-            ot = dcommontype(s, t);
-            ot = s.addr(ot, elem, 0, false);
-            ot = dextratype(s, ot, t, 0);
+            dcommontype(s, t);
+            s.addr(L.ptrElem, elem, 0, false);
+            ot = dextratype(s, L.ptrTypeSize, t, 0);
         } else if (u instanceof GoType.Func f) {
             f.params().forEach(this::writeType);
             f.results().forEach(this::writeType);
-            ot = dcommontype(s, t);
+            dcommontype(s, t);
             int in = f.params().size();
             int out = f.results().size();
-            ot = s.u16(ot, in);
-            ot = s.u16(ot, out | (f.variadic() ? 0x8000 : 0));
-            ot = (int) TypeDescriptor.FUNCTYPE_SIZE; // the u16 pair is padded to pointer alignment
-            ot = dextratype(s, ot, t, (in + out) * PTR);
+            s.u16(L.inCount, in);
+            s.u16(L.outCount, out | (f.variadic() ? 0x8000 : 0));
+            // the parameter words follow the uncommon type (the counts are padded to a word: FuncType's size)
+            ot = dextratype(s, L.funcTypeSize, t, (in + out) * PTR);
             for (GoType x : f.params()) {
                 ot = s.addr(ot, sym(x), 0, false);
             }
@@ -188,55 +225,55 @@ public final class TypeWriter {
                     break;
                 }
             }
-            ot = dcommontype(s, t);
-            ot = dgopkgpath(s, ot, spkg);
-            ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
-            ot = s.u64(ot, st.fields().size());
-            ot = s.u64(ot, st.fields().size());
-            ot = dextratype(s, ot, t, (int) (st.fields().size() * TypeDescriptor.STRUCTFIELD_SIZE));
-            for (int i = 0; i < st.fields().size(); i++) {
+            dcommontype(s, t);
+            dgopkgpath(s, L.structPkgPath + L.nameBytes, spkg);
+            int n = st.fields().size();
+            slice(s, L.structFields, sym, L.structTypeSize + uncommonSize(t), n);
+            ot = dextratype(s, L.structTypeSize, t, n * L.structFieldSize);
+            for (int i = 0; i < n; i++) {
                 GoType.Field fl = st.fields().get(i);
-                ot = s.addr(ot, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
-                ot = s.addr(ot, sym(fl.type()), 0, false);
-                ot = s.u64(ot, st.offset(i));
+                s.addr(ot + L.fieldName + L.nameBytes, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
+                s.addr(ot + L.fieldTyp, sym(fl.type()), 0, false);
+                s.u64(ot + L.fieldOffset, st.offset(i));
+                ot += L.structFieldSize;
             }
         } else if (u instanceof GoType.Interface it) {
             for (GoType.IMethod m : it.methods()) {
                 writeType(m.sig());
             }
-            ot = dcommontype(s, t);
+            dcommontype(s, t);
             Pkg tpkg = t instanceof GoType.Named n ? n.pkg() : null;
-            ot = dgopkgpath(s, ot, tpkg);
-            ot = s.addr(ot, sym, ot + 3L * PTR + uncommonSize(t), false);
-            ot = s.u64(ot, it.methods().size());
-            ot = s.u64(ot, it.methods().size());
-            ot = dextratype(s, ot, t, (int) (it.methods().size() * TypeDescriptor.IMETHOD_SIZE));
+            dgopkgpath(s, L.interfacePkgPath + L.nameBytes, tpkg);
+            int n = it.methods().size();
+            slice(s, L.interfaceMethods, sym, L.interfaceTypeSize + uncommonSize(t), n);
+            ot = dextratype(s, L.interfaceTypeSize, t, n * L.imethodSize);
             for (GoType.IMethod m : it.methods()) {
                 if (!m.exported() && !m.pkg().equals(tpkg)) {
                     throw new UnsupportedOperationException("unexported method " + m.name() + " of another package in " + t);
                 }
-                ot = s.addrOff(ot, dname(m.name(), "", m.exported(), false), false);
-                ot = s.addrOff(ot, writeType(m.sig()), false);
+                s.addrOff(ot + L.imethodName, dname(m.name(), "", m.exported(), false), false);
+                s.addrOff(ot + L.imethodTyp, writeType(m.sig()), false);
+                ot += L.imethodSize;
             }
         } else if (u instanceof GoType.Slice sl) {
             String elem = writeType(sl.elem());
-            ot = dcommontype(s, t);
-            ot = s.addr(ot, elem, 0, false);
-            ot = dextratype(s, ot, t, 0);
+            dcommontype(s, t);
+            s.addr(L.sliceElem, elem, 0, false);
+            ot = dextratype(s, L.sliceTypeSize, t, 0);
         } else if (u instanceof GoType.Array ar) {
             String elem = writeType(ar.elem());
             String sliceOf = writeType(new GoType.Slice(ar.elem()));
-            ot = dcommontype(s, t);
-            ot = s.addr(ot, elem, 0, false);
-            ot = s.addr(ot, sliceOf, 0, false);
-            ot = s.u64(ot, ar.len());
-            ot = dextratype(s, ot, t, 0);
+            dcommontype(s, t);
+            s.addr(L.arrayElem, elem, 0, false);
+            s.addr(L.arraySlice, sliceOf, 0, false);
+            s.u64(L.arrayLen, ar.len());
+            ot = dextratype(s, L.arrayTypeSize, t, 0);
         } else if (u instanceof GoType.Chan ch) {
             String elem = writeType(ch.elem());
-            ot = dcommontype(s, t);
-            ot = s.addr(ot, elem, 0, false);
-            ot = s.u64(ot, ch.dir());
-            ot = dextratype(s, ot, t, 0);
+            dcommontype(s, t);
+            s.addr(L.chanElem, elem, 0, false);
+            s.u64(L.chanDir, ch.dir());
+            ot = dextratype(s, L.chanTypeSize, t, 0);
         } else if (u instanceof GoType.MapType mt) {
             ot = release.minor() >= 24 ? swissMapType(s, t, mt) : oldMapType(s, t, mt);
             ot = dextratype(s, ot, t, 0);
@@ -244,8 +281,8 @@ public final class TypeWriter {
                 s.keep(writeType(u)); // keep the map type itself: reflect must find the same hasher
             }
         } else if (u instanceof GoType.Basic) {
-            ot = dcommontype(s, t);
-            ot = dextratype(s, ot, t, 0);
+            dcommontype(s, t);
+            ot = dextratype(s, L.typeSize, t, 0);
         } else {
             throw new UnsupportedOperationException("type descriptors of " + t.string());
         }
@@ -350,9 +387,9 @@ public final class TypeWriter {
         ObjSym s = new ObjSym(name, true);
         declareAlign(s, PTR);
         syms.put(name, s);
-        s.addr((int) ItabDescriptor.INTER_OFFSET, sym(iface), 0, false);
-        s.addr((int) ItabDescriptor.TYPE_OFFSET, sym(typ), 0, false);
-        s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(release, typ.linkString()));
+        s.addr(L.itabInter, sym(iface), 0, false);
+        s.addr(L.itabType, sym(typ), 0, false);
+        s.u32(L.itabHash, TypeHash.of(release, typ.linkString()));
         Map<String, Sig> byName = new java.util.HashMap<>();
         methods(typ).forEach(m -> byName.putIfAbsent(m.name(), m));
         for (int k = 0; k < it.methods().size(); k++) {
@@ -361,7 +398,7 @@ public final class TypeWriter {
             if (m == null) {
                 throw new IllegalArgumentException(typ.string() + " does not implement " + iface.string() + " (missing method " + want + ")");
             }
-            s.addr((int) ItabDescriptor.funOffset(k), m.isym(), 0, true);
+            s.addr(L.itabFun(k), m.isym(), 0, true);
         }
         return name;
     }
@@ -376,8 +413,16 @@ public final class TypeWriter {
         }
     }
 
-    /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
-    String sym(GoType t) {
+    /**
+     * The symbol of {@code t}'s descriptor as this writer's release spells it: {@code type.main.T} in Go 1.19,
+     * {@code type:main.T} from 1.21, with {@code noalg.} for a noalg type ({@code type:noalg.*map.group[int]int}
+     * from 1.22). {@link GoType#symbol()} is Go 1.19's spelling.
+     */
+    public String symbol(GoType t) {
+        return sym(t);
+    }
+
+    private String sym(GoType t) {
         return names.type((noalg(t) ? "noalg." : "") + t.linkString());
     }
 
@@ -474,8 +519,8 @@ public final class TypeWriter {
         return List.copyOf(out);
     }
 
-    private long uncommonSize(GoType t) {
-        return (hasSym(t) || !methods(t).isEmpty()) ? TypeDescriptor.UNCOMMON_SIZE : 0;
+    private int uncommonSize(GoType t) {
+        return (hasSym(t) || !methods(t).isEmpty()) ? L.uncommonSize : 0;
     }
 
     /**
@@ -497,10 +542,9 @@ public final class TypeWriter {
             sptr = writeType(tptr);
         }
         Gc gc = gcsym(t);
-        int ot = 0;
-        ot = s.u64((int) TypeDescriptor.SIZE_OFFSET, t.size());
-        ot = s.u64((int) TypeDescriptor.PTRDATA_OFFSET, gc.ptrdata());
-        ot = s.u32((int) TypeDescriptor.HASH_OFFSET, TypeHash.of(release, t.linkString()));
+        s.u64(L.size, t.size());
+        s.u64(L.ptrdata, gc.ptrdata());
+        s.u32(L.hash, TypeHash.of(release, t.linkString()));
         int tflag = 0;
         if (uncommonSize(t) != 0) {
             tflag |= TFlags.UNCOMMON;
@@ -532,24 +576,24 @@ public final class TypeWriter {
                 kind |= abi.directIfaceBit();
             }
         }
-        s.u8((int) TypeDescriptor.TFLAG_OFFSET, tflag);
-        s.u8((int) TypeDescriptor.ALIGN_OFFSET, t.align());
-        s.u8((int) TypeDescriptor.FIELD_ALIGN_OFFSET, t.align());
-        s.u8((int) TypeDescriptor.KIND_OFFSET, kind);
+        s.u8(L.tflag, tflag);
+        s.u8(L.align, t.align());
+        s.u8(L.fieldAlign, t.align());
+        s.u8(L.kind, kind);
         String eq = geneq(t);
         if (eq != null) {
-            s.addr((int) TypeDescriptor.EQUAL_OFFSET, eq, 0, false);
+            s.addr(L.equal, eq, 0, false);
         } else {
-            s.u64((int) TypeDescriptor.EQUAL_OFFSET, 0);
+            s.u64(L.equal, 0);
         }
-        s.addr((int) TypeDescriptor.GCDATA_OFFSET, gc.symbol(), 0, false);
-        s.addrOff((int) TypeDescriptor.STR_OFFSET, dname(p, "", exported, false), false);
+        s.addr(L.gcdata, gc.symbol(), 0, false);
+        s.addrOff(L.str, dname(p, "", exported, false), false);
         if (sptr == null) {
-            s.u32((int) TypeDescriptor.PTR_TO_THIS_OFFSET, 0);
+            s.u32(L.ptrToThis, 0);
         } else {
-            s.addrOff((int) TypeDescriptor.PTR_TO_THIS_OFFSET, sptr, sptrWeak);
+            s.addrOff(L.ptrToThis, sptr, sptrWeak);
         }
-        return (int) TypeDescriptor.TYPE_SIZE;
+        return L.typeSize;
     }
 
     private int dextratype(ObjSym s, int ot, GoType t, int dataAdd) {
@@ -561,20 +605,25 @@ public final class TypeWriter {
             writeType(a.type());
         }
         int base = ot;
-        dgopkgpathOff(s, base + (int) TypeDescriptor.UNCOMMON_PKGPATH_OFFSET, typePkg(t));
-        s.u16(base + (int) TypeDescriptor.UNCOMMON_MCOUNT_OFFSET, m.size());
-        s.u16(base + (int) TypeDescriptor.UNCOMMON_XCOUNT_OFFSET, (int) m.stream().filter(Sig::exported).count());
-        s.u32(base + (int) TypeDescriptor.UNCOMMON_MOFF_OFFSET, dataAdd + TypeDescriptor.UNCOMMON_SIZE);
-        s.u32(base + (int) TypeDescriptor.UNCOMMON_BLANK_OFFSET, 0);
-        return base + (int) TypeDescriptor.UNCOMMON_SIZE;
+        dgopkgpathOff(s, base + L.uncommonPkgPath, typePkg(t));
+        s.u16(base + L.mcount, m.size());
+        s.u16(base + L.xcount, (int) m.stream().filter(Sig::exported).count());
+        s.u32(base + L.moff, dataAdd + L.uncommonSize);
+        if (release.minor() <= 21) {
+            // written as a 0 up to 1.21; from 1.22 (rttype cursors) left unwritten: a symbol that ends with its
+            // uncommon type then lists 4 bytes short of its size
+            s.u32(base + L.uncommonBlank, 0);
+        }
+        return base + L.uncommonSize;
     }
 
     private void dextratypeData(ObjSym s, int ot, GoType t) {
         for (Sig a : methods(t)) {
-            ot = s.addrOff(ot, dname(a.name(), "", a.exported(), false), false);
-            ot = s.methodOff(ot, writeType(a.mtype()));
-            ot = s.methodOff(ot, a.isym());
-            ot = s.methodOff(ot, a.tsym());
+            s.addrOff(ot + L.methodName, dname(a.name(), "", a.exported(), false), false);
+            s.methodOff(ot + L.mtyp, writeType(a.mtype()));
+            s.methodOff(ot + L.ifn, a.isym());
+            s.methodOff(ot + L.tfn, a.tsym());
+            ot += L.methodSize;
         }
         s.pad(ot);
     }
@@ -587,6 +636,13 @@ public final class TypeWriter {
             p = n.pkg();
         }
         return Pkg.BUILTIN.equals(p) ? null : p; // the universe's types (error) have no package path
+    }
+
+    /** A slice header at {@code off}: the array pointer {@code target + add}, then len = cap = {@code n}. */
+    private void slice(ObjSym s, int off, String target, int add, int n) {
+        s.addr(off + L.sliceArray, target, add, false);
+        s.u64(off + L.sliceLen, n);
+        s.u64(off + L.sliceCap, n);
     }
 
     private int dgopkgpath(ObjSym s, int ot, Pkg pkg) {

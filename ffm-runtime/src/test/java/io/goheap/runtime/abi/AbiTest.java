@@ -137,4 +137,30 @@ class AbiTest {
         assertSame(Abi.of(new GoRelease(19)), Abi.forReading(new GoRelease(18)), "1.18 reads as 1.19");
         assertThrows(IllegalArgumentException.class, () -> Abi.forReading(new GoRelease(20)));
     }
+
+    @Test
+    void compilerRulesPerRelease() {
+        for (GoRelease r : GoRelease.HAS_GROUND_TRUTH) {
+            Abi abi = Abi.of(r);
+            int m = r.minor();
+            // the hash of main.Xer at offset 16 of type:main.Xer in each release's -S listing (releases/1.N/image/xer)
+            int xer = m <= 23 ? 0xd2c8c7a2 : m == 24 ? 0x6591ad55 : 0x2d3738a2;
+            assertEquals(xer, TypeHash.of(r, "main.Xer"), r + " type hash");
+            assertEquals(m <= 23, abi.hasGCProgs(), r + " GC programs");
+            assertEquals(m <= 23, abi.constant("GO_KIND_GC_PROG").isPresent(), r.toString());
+            assertEquals(m >= 27 ? 16 : 2048, abi.maxPtrmaskBytes(), r + " MaxPtrmaskBytes");
+            assertEquals(0x20, abi.directIfaceBit(), r + " direct-interface bit (kind byte, from 1.26 tflag)");
+            if (m >= 24) {
+                assertEquals(0x10, abi.tflagGCMaskOnDemand(), r.toString());
+                assertEquals(List.of(1, 2, 4, 8), List.of(abi.mapFlag("NEED_KEY_UPDATE"), abi.mapFlag("HASH_MIGHT_PANIC"),
+                        abi.mapFlag("INDIRECT_KEY"), abi.mapFlag("INDIRECT_ELEM")), r + " swiss map flags");
+            } else {
+                assertThrows(IllegalArgumentException.class, abi::tflagGCMaskOnDemand, r.toString());
+                assertThrows(IllegalArgumentException.class, () -> abi.mapFlag("INDIRECT_KEY"), r.toString());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Abi.of(new GoRelease(24)).withOldMaps().mapFlag("INDIRECT_KEY"));
+        assertTrue(Abi.of(new GoRelease(27)).constant("GO_NO_SUCH_CONSTANT").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> TypeHash.of(new GoRelease(18), "main.Xer"));
+    }
 }

@@ -178,6 +178,33 @@ class CliTest extends NativeMemoryTest {
     }
 
     @Test
+    void imageFollowsTheReleaseGoAsksFor() throws Exception {
+        String xer = io.goheap.runtime.testing.NativeDir.get().resolve("fixtures/xer/main.go").toString();
+        Result r = run("image", xer, "--go", "1.27");
+        assertEquals(0, r.rc(), r.err());
+        // as go1.27's -S prints it (native/fixtures/releases/1.27/image/xer.srodata.txt)
+        assertTrue(r.out().contains("go:itab.main.data,main.Xer SRODATA dupok size=40 align=0x8\n\t0x0000 00 00"), r.out());
+        assertTrue(r.out().contains("\trel 24+8 t=RelocType(-32767) main.(*data).A+0\n"), r.out());
+        assertTrue(r.out().contains("runtime.gcbits.0100000000000000 SRODATA dupok size=8 align=0x8\n"), r.out());
+        Result json = run("image", xer, "--go", "go1.24.4", "--json");
+        assertEquals(0, json.rc(), json.err());
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertEquals("1.24", root.get("go").asText());
+        assertTrue(root.get("symbols").valueStream().anyMatch(s -> s.get("name").asText().equals("type:main.Xer")), json.out());
+        for (String bad : new String[] {"1.20", "1.28", "1.18"}) {
+            Result refused = run("image", xer, "--go", bad);
+            assertEquals(2, refused.rc(), refused.err());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+            assertTrue(refused.err().startsWith("goheap: ") && refused.err().contains("the type image follows Go 1.19 and 1.21 to 1.27, not Go " + bad),
+                    refused.err());
+            assertEquals("", refused.out());
+        }
+        Result garbage = run("image", xer, "--go", "one");
+        assertEquals(2, garbage.rc());
+        assertTrue(garbage.err().contains("'one' is not a Go release"), garbage.err());
+    }
+
+    @Test
     void imageErrorsAreOneLine() throws Exception {
         Result missing = run("image", "no/such/file.go");
         assertEquals(1, missing.rc());

@@ -57,11 +57,63 @@ class ImageFixtureTest {
         Map<String, ObjSym> ours = PackageImage.compileAllAny(GoModule.load(NativeDir.get().resolve("fixtures").resolve(program)), release)
                 .stream().collect(Collectors.toMap(ObjSym::name, Function.identity()));
         List<String> diffs = diff(release, go, ours);
+        diffs.addAll(listingDiff(release, blocks(fixture(release, program)), ours));
         long matched = go.keySet().stream().filter(n -> ours.containsKey(n) && diffs.stream().noneMatch(d -> d.startsWith(n + " "))).count();
         System.out.printf("image %s %s: %d/%d symbols equal to the compiler's -S (goheap wrote %d)%n", rel, program, matched, go.size(), ours.size());
         Assumptions.assumeTrue(TypeWriter.SUPPORTED.contains(release) || diffs.isEmpty(),
                 () -> release + " is not in TypeWriter.SUPPORTED: " + matched + "/" + go.size() + "\n" + String.join("\n", diffs));
         assertEquals(List.of(), diffs, String.join("\n", diffs));
+    }
+
+    /** The text of each data block of a listing, by symbol name: name line, hex rows, relocations. */
+    static Map<String, String> blocks(Path file) throws java.io.IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        String name = null;
+        StringBuilder text = new StringBuilder();
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            if (!line.startsWith("\t")) {
+                if (name != null) {
+                    out.put(name, text.toString());
+                }
+                name = line.substring(0, line.lastIndexOf(" S", line.indexOf(" size=")));
+                text.setLength(0);
+            }
+            text.append(line).append('\n');
+        }
+        if (name != null) {
+            out.put(name, text.toString());
+        }
+        return out;
+    }
+
+    /**
+     * {@link PackageImage#listing(ObjSym, GoRelease)} of each symbol against the compiler's block, character for
+     * character (the relocations in the order each writes them may differ, so they are compared as sets).
+     */
+    static List<String> listingDiff(GoRelease release, Map<String, String> go, Map<String, ObjSym> ours) {
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<String, String> e : go.entrySet()) {
+            ObjSym o = ours.get(e.getKey());
+            if (o == null) {
+                continue;
+            }
+            String mine = PackageImage.listing(o, release);
+            if (!sortRelocs(mine).equals(sortRelocs(e.getValue()))) {
+                diffs.add(e.getKey() + " listing\n go     " + e.getValue() + " goheap " + mine);
+            }
+        }
+        return diffs;
+    }
+
+    private static List<String> sortRelocs(String block) {
+        List<String> lines = new ArrayList<>(block.lines().toList());
+        List<String> rel = lines.stream().filter(l -> l.startsWith("\trel ")).sorted().toList();
+        lines.removeIf(l -> l.startsWith("\trel "));
+        lines.addAll(rel);
+        return lines;
     }
 
     /** One line (or block) per difference, each starting with the symbol's name and a space. */

@@ -1,5 +1,6 @@
 package io.goheap.runtime.types;
 
+import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.gosrc.GoSource;
 import io.goheap.runtime.testing.NativeDir;
 import io.goheap.runtime.testing.SrodataFixture;
@@ -203,5 +204,58 @@ class TypeWriterTest {
         assertEquals(List.of("type..hashfunc.main.B", "type..hashfunc800"),
                 syms.keySet().stream().filter(n -> n.startsWith("type..hashfunc")).sorted().toList());
         assertEquals("0000000000000000" + "2003000000000000", HexFormat.of().formatHex(syms.get("type..hashfunc800").bytes()));
+    }
+
+    @Test
+    void theSupportedReleasesInWords() {
+        assertEquals(TypeWriter.text(TypeWriter.SUPPORTED), TypeWriter.SUPPORTED_TEXT);
+        assertEquals("Go 1.19", TypeWriter.text(List.of(new GoRelease(19))));
+        assertEquals("Go 1.19 and 1.21", TypeWriter.text(List.of(new GoRelease(19), new GoRelease(21))));
+        assertEquals("Go 1.19, 1.21 to 1.23 and 1.25", TypeWriter.text(List.of(new GoRelease(19), new GoRelease(21),
+                new GoRelease(22), new GoRelease(23), new GoRelease(25))));
+    }
+
+    @Test
+    void aReleaseTheImageDoesNotFollowIsRefusedByName() {
+        for (int minor : new int[] {18, 20, 28}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new TypeWriter(Pkg.MAIN, false, new GoRelease(minor)));
+            assertEquals("goheap's type image follows Go 1.19 and 1.21 to 1.27, not Go 1." + minor, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> PackageImage.compile(
+                    GoSource.parse("t.go", "package main\ntype T int\n"), new GoRelease(minor)));
+        }
+    }
+
+    @Test
+    void eachReleaseSpellsTheSameItab() {
+        // one program, every release: the itab's name, hash and kinds as that release writes them
+        GoSource.Package p = GoSource.parse("t.go", "package main\ntype I interface{ M() }\ntype T struct{ p *int }\n"
+                + "func (T) M() {}\nvar sink I = T{}\n");
+        for (GoRelease r : TypeWriter.SUPPORTED) {
+            String itab = SymbolNames.of(r).itab("main.T", "main.I");
+            ObjSym s = PackageImage.compile(p, r).stream().filter(x -> x.name().equals(itab)).findFirst().orElseThrow();
+            int hash = (s.bytes()[16] & 0xff) | (s.bytes()[17] & 0xff) << 8 | (s.bytes()[18] & 0xff) << 16 | (s.bytes()[19] & 0xff) << 24;
+            assertEquals(io.goheap.runtime.abi.TypeHash.of(r, "main.T"), hash, r + " " + itab);
+            assertEquals(r.minor() >= 27 ? 8 : 0, s.align(), r + " declares the alignment from 1.27");
+        }
+    }
+
+    @Test
+    void goOneTwentySevenNamesClosuresByTheEqualitySignature() {
+        // signatures seen in 1.27's -S listings of native/fixtures (type:.eqfunc.SIG, type:.hashfunc.SIG)
+        TypeWriter w = TypeWriter.any(Pkg.MAIN, false, new GoRelease(27));
+        GoType str = GoType.Basic.of("string");
+        GoType intT = GoType.Basic.of("int");
+        GoType any = new GoType.Interface(List.of());
+        assertEquals("SM8", EqSignature.of(w, new GoType.Struct(List.of(new GoType.Field("Name", str, false, "", Pkg.MAIN),
+                new GoType.Field("N", intT, false, "", Pkg.MAIN)))));
+        assertEquals("SS", EqSignature.of(w, new GoType.Array(str, 2)), "two strings make one unrolled loop: written out");
+        assertEquals("[10000EE]", EqSignature.of(w, new GoType.Array(any, 20000)), "32 bytes of interfaces a turn");
+        assertEquals("M4K4SEM8", EqSignature.of(w, new GoType.Struct(List.of(
+                new GoType.Field("a", GoType.Basic.of("int32"), false, "", Pkg.MAIN),
+                new GoType.Field("_", GoType.Basic.of("int32"), false, "", Pkg.MAIN),
+                new GoType.Field("s", str, false, "", Pkg.MAIN), new GoType.Field("e", any, false, "", Pkg.MAIN),
+                new GoType.Field("n", intT, false, "", Pkg.MAIN)))), "a blank field is skipped");
+        assertEquals("M16", EqSignature.of(w, new GoType.Array(intT, 2)), "an array of plain memory is one run");
     }
 }

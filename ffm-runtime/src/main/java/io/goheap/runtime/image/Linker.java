@@ -103,10 +103,10 @@ public final class Linker {
             Comparator<ObjSym> bySize = Comparator.comparingInt(ObjSym::size).thenComparing(ObjSym::name);
             List<ObjSym> linked = order.stream().filter(s -> names.isType(s.name()) && s.typelink())
                     .sorted(Comparator.comparing((ObjSym s) -> strings.get(s.name())).thenComparing(ObjSym::name)).toList();
-            List<ObjSym> rest = order.stream().filter(s -> inTypeRegion(s.name()) && !names.isItab(s.name()) && !(names.isType(s.name()) && s.typelink()))
+            List<ObjSym> rest = order.stream().filter(s -> inTypeRegion(s) && !names.isItab(s.name()) && !(names.isType(s.name()) && s.typelink()))
                     .sorted(bySize).toList();
             List<ObjSym> itabs = order.stream().filter(s -> names.isItab(s.name())).sorted(bySize).toList();
-            List<ObjSym> other = order.stream().filter(s -> !inTypeRegion(s.name()))
+            List<ObjSym> other = order.stream().filter(s -> !inTypeRegion(s))
                     .sorted(Comparator.comparing((ObjSym s) -> rank(s.name())).thenComparing(ObjSym::name)).toList();
             long types = image.lookup("runtime.types").address();
             image.define(typeSec, names.type("*"), 0, 8);
@@ -259,14 +259,26 @@ public final class Linker {
         return out;
     }
 
+    /**
+     * Places {@code s} in {@code sec}, or where its kind says when it is writable data (Go 1.24's
+     * on-demand GC mask word {@code type:.gcmask.T}: {@code .noptrdata}, from 1.27 {@code .noptrbss}), at
+     * the alignment its compiler declared (Go 1.27 declares it), else the linker's: 1 for name data and
+     * masks, 8 for the rest.
+     */
     private void place(Section sec, ObjSym s) {
-        long align = names.isNameData(s.name()) || s.name().startsWith("runtime.gcbits.") ? 1 : 8;
-        addr.put(s.name(), image.define(sec, s.name(), s.size(), align).address());
+        Section where = switch (s.section()) {
+            case NOPTRDATA -> Section.NOPTRDATA;
+            case NOPTRBSS -> Section.NOPTRBSS;
+            case RODATA -> sec;
+        };
+        long align = s.align() > 0 ? s.align() : names.isNameData(s.name()) || s.name().startsWith("runtime.gcbits.") ? 1 : 8;
+        addr.put(s.name(), image.define(where, s.name(), s.size(), align).address());
     }
 
     /** Go 1.27: what lives in {@code .go.type}: the type descriptors, their name data, itabs. */
-    private boolean inTypeRegion(String name) {
-        return names.isType(name) || names.isNameData(name) || names.isItab(name);
+    private boolean inTypeRegion(ObjSym s) {
+        String name = s.name();
+        return s.section() == ObjSym.Section.RODATA && (names.isType(name) || names.isNameData(name) || names.isItab(name));
     }
 
     /** Refuses symbols another release's compiler spelled: they would link into garbage. */

@@ -114,4 +114,29 @@ class LinkerTest extends NativeMemoryTest {
                     && (mp.prot() & io.goheap.runtime.sys.Mman.PROT_EXEC) != 0), ".text is executable");
         }
     }
+
+    /**
+     * Go 1.24's on-demand GC masks: a type whose mask would be too long points its GCData at a word the
+     * runtime fills in later, {@code type:.gcmask.T}, which the linker puts in writable data
+     * ({@code .noptrdata}, {@code .noptrbss} from 1.27: never in the read-only type data).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {24, 25, 26, 27})
+    void onDemandMasksGoToWritableData(int minor) throws Exception {
+        io.goheap.runtime.abi.GoRelease r = new io.goheap.runtime.abi.GoRelease(minor);
+        try (GoRuntime rt = GoRuntime.start(r, 1)) {
+            Linker l = rt.link(PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(NativeDir.get().resolve("fixtures/gcprog")), r));
+            List<Symbol> masks = rt.image().symbols().stream().filter(s -> s.name().startsWith("type:.gcmask.")).toList();
+            assertTrue(masks.size() >= 2, "the gcprog fixture's long masks: " + masks);
+            for (Symbol m : masks) {
+                assertEquals(minor >= 27 ? Section.NOPTRBSS : Section.NOPTRDATA, m.section(), m.name());
+                assertEquals(0, rt.sys().memory().u64(m.address()), m.name() + ": zero until the runtime builds the mask");
+                long type = l.address("type:" + m.name().substring("type:.gcmask.".length()));
+                TypeView t = l.module().typeAt(type);
+                assertEquals(m.address(), rt.sys().memory().u64(type + io.goheap.runtime.abi.TypeDescriptor.GCDATA_OFFSET),
+                        t.string() + "'s GCData points at its mask word");
+                assertTrue((t.tflag() & rt.abi().tflagGCMaskOnDemand()) != 0, t.string() + ": TFlagGCMaskOnDemand");
+            }
+        }
+    }
 }

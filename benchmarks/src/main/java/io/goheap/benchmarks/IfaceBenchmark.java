@@ -61,6 +61,10 @@ public class IfaceBenchmark {
     @Param({"557", "100000", "1000000"})
     int pairs;
 
+    /** The Go release the runtime simulates ({@code -p go=1.27}; benchmarks/compare.sh --go). */
+    @Param({"1.19"})
+    String go;
+
     private GoRuntime rt;
     private Workload w;
     private P p;
@@ -81,7 +85,7 @@ public class IfaceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        rt = GoRuntime.start(1);
+        rt = GoRuntime.start(io.goheap.runtime.abi.GoRelease.parse(go), 1);
         w = Workload.link(rt, pairs);
         p = rt.procs().acquire();
         itabs = rt.itabs();
@@ -234,6 +238,10 @@ public class IfaceBenchmark {
     /** A fresh runtime (no package) and arena per iteration for the allocating benchmarks: memory stays bounded. */
     @State(Scope.Thread)
     public static class Alloc {
+        /** The release, as the benchmark's own ({@code -p go=} sets both). */
+        @Param({"1.19"})
+        String go;
+
         GoRuntime rt;
         P p;
         Conv conv;
@@ -244,7 +252,7 @@ public class IfaceBenchmark {
         @Setup(Level.Iteration)
         public void setUp() {
             arena = Arena.ofShared();
-            rt = GoRuntime.start(1);
+            rt = GoRuntime.start(io.goheap.runtime.abi.GoRelease.parse(go), 1);
             p = rt.procs().acquire();
             conv = rt.conv();
             heap = rt.heap();

@@ -43,6 +43,10 @@ public class IfaceThreadsBenchmark {
         @Param({"557", "100000", "1000000"})
         int pairs;
 
+        /** The Go release the runtime simulates ({@code -p go=1.27}; benchmarks/compare.sh --go). */
+        @Param({"1.19"})
+        String go;
+
         GoRuntime rt;
         Workload w;
         ItabTable table;
@@ -50,7 +54,7 @@ public class IfaceThreadsBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            rt = GoRuntime.start(2);
+            rt = GoRuntime.start(io.goheap.runtime.abi.GoRelease.parse(go), 2);
             w = Workload.link(rt, pairs);
             Itabs itabs = rt.itabs();
             for (int j = 0; j < pairs; j++) {

@@ -47,6 +47,10 @@ public class InsertBenchmark {
     @Param({"1000", "10000", "100000", "1000000"})
     int pairs;
 
+    /** The Go release the runtime simulates ({@code -p go=1.27}; benchmarks/compare.sh --go). */
+    @Param({"1.19"})
+    String go;
+
     private GoRuntime rt;
     private P p;
     private long[] itab;
@@ -55,7 +59,7 @@ public class InsertBenchmark {
     /** a fresh runtime each iteration: the heap has no collector, and the tables of an iteration add up to a GB */
     @Setup(Level.Iteration)
     public void setUp() {
-        rt = GoRuntime.start(1);
+        rt = GoRuntime.start(io.goheap.runtime.abi.GoRelease.parse(go), 1);
         Workload w = Workload.link(rt, pairs);
         p = rt.procs().acquire();
         GoMemory mem = rt.sys().memory();

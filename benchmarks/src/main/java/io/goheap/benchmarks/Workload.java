@@ -17,7 +17,8 @@ import java.util.List;
  * {@code interface{ M() int }}), {@code T = ceil(N / I)} types {@code T0..} (each {@code struct{ x int }}
  * with the value method {@code M() int}), and pair {@code j} is interface {@code j / T} with type
  * {@code j % T} (interface-major, the order Go's generated loops assert in). One more interface
- * {@code I<I>} is linked but never asserted: the misses.
+ * {@code I<I>} is linked but never asserted: the misses. The types are written as the runtime's release's
+ * compiler writes them (its type hashes: the itab table's slots follow them).
  */
 final class Workload {
     final int pairs;
@@ -48,12 +49,13 @@ final class Workload {
             ts.add(new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
                     new GoType.Field("x", GoType.Basic.of("int"), false, "", main)))).method("M", sig, false));
         }
-        TypeWriter w = new TypeWriter(main);
+        // as the runtime's release's compiler writes them, spelled as it spells them
+        TypeWriter w = new TypeWriter(main, false, rt.release());
         ts.forEach(w::writeType);
         is.forEach(w::writeType);
         linked = rt.link(new ArrayList<>(w.symbols().values()));
-        typeAddr = ts.stream().mapToLong(t -> linked.address(t.symbol())).toArray();
-        long[] interAddr = is.stream().mapToLong(i -> linked.address(i.symbol())).toArray();
+        typeAddr = ts.stream().mapToLong(t -> linked.address(w.symbol(t))).toArray();
+        long[] interAddr = is.stream().mapToLong(i -> linked.address(w.symbol(i))).toArray();
         inters = new long[pairs];
         typeOf = new long[pairs];
         for (int j = 0; j < pairs; j++) {

@@ -263,6 +263,60 @@ class CallSitesTest extends NativeMemoryTest {
     }
 
     @Test
+    void theTableAfterManyTypesHoldsEveryTypeOnceAtHalfLoad() {
+        try (SiteWorld w = new SiteWorld(300, 1); P p = w.rt.procs().acquire()) {
+            CallSites cs = w.rt.callSites().withRand(CheapRand.ZERO); // every miss rebuilds
+            CallSites.TypeAssert must = cs.typeAssert(w.i0, false);
+            CallSites.TypeAssert may = cs.typeAssert(w.i1, true);
+            CallSites.InterfaceSwitch sw = cs.interfaceSwitch(w.i1, w.i0);
+            CallSites.Match m = new CallSites.Match();
+            List<Long> masks = new ArrayList<>();
+            for (int t = 0; t < w.types.length; t++) {
+                assertEquals(w.tabI0[t], must.onEface(w.types[t]));
+                assertEquals(w.tabI1[t], may.onEface(w.types[t]));
+                assertEquals(w.tabI1[t] != 0 ? 0 : 1, sw.onEface(w.types[t], m));
+                assertEquals(w.tabI1[t] != 0 ? w.tabI1[t] : w.tabI0[t], m.itab());
+                long mask = w.mem.u64(must.cache() + cs.descriptor().assertCacheMask);
+                if (masks.isEmpty() || masks.getLast() != mask) {
+                    masks.add(mask);
+                }
+            }
+            assertEquals(List.of(1L, 3L, 7L, 15L, 31L, 63L, 127L, 255L, 511L, 1023L), masks, "doubling past half load");
+            assertEquals(300, w.checkAssertCache(cs, must.cache(), w.tabI0, true));
+            assertEquals(300, w.checkAssertCache(cs, may.cache(), w.tabI1, true), "failures (itab 0) are entries too");
+            assertEquals(300, w.checkSwitchCache(cs, sw.cache(), true));
+            long slow = cs.slowPaths();
+            for (int t = 0; t < w.types.length; t++) {
+                assertEquals(w.tabI0[t], must.onEface(w.types[t]));
+                assertEquals(w.tabI1[t], may.onEface(w.types[t]));
+                sw.onEface(w.types[t], m);
+            }
+            assertEquals(slow, cs.slowPaths(), "every type a hit");
+            assertEquals(0, cs.lostCas(), "one thread: no CAS lost");
+        }
+    }
+
+    @Test
+    void gosGatesRebuildRarelyAndTheTableStaysValid() {
+        try (SiteWorld w = new SiteWorld(300, 1)) {
+            CallSites cs = w.rt.callSites(); // Go's per-thread wyrand
+            CallSites.TypeAssert site = cs.typeAssert(w.i0, false);
+            long slow0 = cs.slowPaths();
+            java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+            for (int i = 0; i < 300_000; i++) {
+                int t = r.nextInt(w.types.length);
+                assertEquals(w.tabI0[t], site.onEface(w.types[t]));
+            }
+            long slow = cs.slowPaths() - slow0;
+            int used = w.checkAssertCache(cs, site.cache(), w.tabI0, true);
+            assertTrue(cs.rebuilds() > 0 && used == cs.rebuilds(), "each rebuild added one type: " + cs.rebuilds() + " vs " + used);
+            // the first gate alone passes 1 in 1024: rebuilds stay below slow/1024 (with room for chance)
+            assertTrue(cs.rebuilds() * 1024 < 3 * slow + 3 * 1024, cs.rebuilds() + " rebuilds in " + slow + " slow paths");
+            System.out.printf("Go's gates: %d calls, %d slow paths, %d rebuilds, %d types cached%n", 300_000, slow, cs.rebuilds(), used);
+        }
+    }
+
+    @Test
     void slotsAreTwiceTheEntriesRoundedUpToAPowerOfTwo() {
         assertEquals(2, CallSites.slots(1));
         assertEquals(4, CallSites.slots(2));

@@ -84,6 +84,46 @@ class CallSitesTest extends NativeMemoryTest {
         }
     }
 
+    /**
+     * The sites hold the bytes the Go 1.22-1.27 compilers emit for asserts.go ({@code asserts-1.N.srodata.txt}):
+     * the same size, the same unrelocated bytes (CanFail, NCases), and a pointer wherever the compiler put
+     * a relocation, to the same target (the empty cache, the asserted or case interface: main.Aer and
+     * main.Ber there, two interfaces of shapes here).
+     */
+    @Test
+    void sitesHoldTheCompilersBytes() throws Exception {
+        for (String rel : List.of("1.22", "1.23", "1.24", "1.25", "1.26", "1.27")) {
+            java.util.Map<String, io.goheap.runtime.testing.SrodataFixture.Symbol> blocks =
+                    io.goheap.runtime.testing.SrodataFixture.parse(NativeDir.get().resolve("fixtures/asserts-" + rel + ".srodata.txt"));
+            try (GoRuntime rt = shapes()) {
+                CallSites cs = rt.callSites();
+                java.util.Map<String, Long> targets = java.util.Map.of("runtime.emptyTypeAssertCache", cs.emptyTypeAssertCache().address(),
+                        "runtime.emptyInterfaceSwitchCache", cs.emptyInterfaceSwitchCache().address(),
+                        "type:main.Aer", a(rt, "type.main.Stringer"), "type:main.Ber", a(rt, "type.main.Valuer"));
+                List<Object> sites = new ArrayList<>();
+                sites.add(cs.typeAssert(targets.get("type:main.Aer"), false)); // asserted = boxed.(Aer)
+                sites.add(cs.typeAssert(targets.get("type:main.Ber"), true)); // b, ok := boxed.(Ber)
+                sites.add(cs.interfaceSwitch(targets.get("type:main.Aer"), targets.get("type:main.Ber")));
+                assertEquals(3, blocks.size(), rel);
+                for (Object o : sites) {
+                    io.goheap.runtime.image.Symbol sym = o instanceof CallSites.TypeAssert t ? t.symbol() : ((CallSites.InterfaceSwitch) o).symbol();
+                    io.goheap.runtime.testing.SrodataFixture.Symbol b = blocks.get(sym.name());
+                    assertEquals(b.size(), sym.size(), rel + " " + sym.name());
+                    byte[] ours = rt.sys().memory().read(sym.address(), (int) sym.size());
+                    for (int i = 0; i < b.size(); i++) {
+                        if (!b.relocated(i)) {
+                            assertEquals(b.bytes()[i], ours[i], rel + " " + sym.name() + " byte " + i);
+                        }
+                    }
+                    for (io.goheap.runtime.testing.SrodataFixture.Reloc r : b.relocs()) {
+                        assertEquals(targets.get(r.target()) + r.add(), rt.sys().memory().u64(sym.address() + r.off()),
+                                rel + " " + sym.name() + " +" + r.off() + " -> " + r.target());
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aMissFillsTheCacheAndTheNextCallHits() throws Exception {
         try (GoRuntime rt = shapes(); P p = rt.procs().acquire()) {

@@ -159,7 +159,7 @@ public final class CallSites {
 
     /**
      * A {@code x.(I)} site ({@code v, ok := x.(I)} with {@code canFail}), defined as the compiler does:
-     * {@code main..typeAssert.N} in {@code .data}, {Cache = &emptyTypeAssertCache, Inter = inter, CanFail}.
+     * {@code main..typeAssert.N} in {@code .data}, {@code {Cache = &emptyTypeAssertCache, Inter = inter, CanFail}}.
      *
      * @throws IllegalArgumentException if {@code inter} is not a non-empty interface type of the module
      *                                  (the compiler asserts to {@code any} inline, without a site)
@@ -187,8 +187,8 @@ public final class CallSites {
 
     /**
      * A {@code switch x.(type)} with interface cases {@code cases}, in case order, defined as the
-     * compiler does: {@code main..interfaceSwitch.N} in {@code .data}, {Cache =
-     * &emptyInterfaceSwitchCache, NCases, Cases}. (The compiler handles concrete cases and a last
+     * compiler does: {@code main..interfaceSwitch.N} in {@code .data},
+     * {@code {Cache = &emptyInterfaceSwitchCache, NCases, Cases}}. (The compiler handles concrete cases and a last
      * {@code any} case inline: only non-empty interface cases reach a site.)
      *
      * @throws IllegalArgumentException if there is no case, or a case is not a non-empty interface type

@@ -13,11 +13,11 @@ import io.goheap.runtime.iface.ItabTable;
 import io.goheap.runtime.iface.Itabs;
 import io.goheap.runtime.abi.Abi;
 import io.goheap.runtime.abi.GoRelease;
-import io.goheap.runtime.abi.HeaderDescriptor;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.types.ObjSym;
 
 import java.util.List;
+import io.goheap.runtime.sys.ArenaHints;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
 
@@ -67,7 +67,7 @@ public final class GoRuntime implements AutoCloseable {
     private final GoRelease release;
     private final Abi abi;
     private final MemStats memStats = new MemStats();
-    private final SysMemory sys = new SysMemory(memStats);
+    private final SysMemory sys;
     private final Image image;
     private final Heap heap;
     private final Procs procs;
@@ -86,13 +86,15 @@ public final class GoRuntime implements AutoCloseable {
         }
         this.release = release;
         this.abi = Abi.of(release);
+        this.sys = new SysMemory(memStats, ArenaHints.of(release.minor(), heapSeed()));
         try {
-            image = new Image(sys);
+            image = new Image(sys, abi);
             heap = new Heap(image);
             procs = new Procs(image, abi, heap, gomaxprocs);
             persistent = new PersistentAlloc(image, memStats, procs);
             itabTable = new ItabTable(image, heap);
-            conv = new Conv(image, heap, procs);
+            itabTable.dedupByPair(release.minor() >= 27);
+            conv = new Conv(image, heap, procs, abi);
         } catch (RuntimeException | Error e) {
             sys.close();
             throw e;
@@ -143,6 +145,24 @@ public final class GoRuntime implements AutoCloseable {
         return abi;
     }
 
+    /**
+     * System property: the 64 random bits a Go 1.26+ runtime randomizes its heap base with (decimal or
+     * {@code 0x} hex), for a reproducible layout; without it each runtime draws its own, as each Go process does.
+     */
+    public static final String HEAP_SEED_PROPERTY = "goheap.heapSeed";
+
+    private static long heapSeed() {
+        String s = System.getProperty(HEAP_SEED_PROPERTY);
+        if (s == null) {
+            return new java.security.SecureRandom().nextLong();
+        }
+        try {
+            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + HEAP_SEED_PROPERTY + "=" + s + " is not a 64-bit number");
+        }
+    }
+
     private static java.util.Map<GoRelease, String> versions() {
         java.util.Map<GoRelease, String> m = new java.util.LinkedHashMap<>();
         for (String v : List.of("go1.19.8", "go1.21.13", "go1.22.12", "go1.23.5", "go1.24.4", "go1.25.12", "go1.26.10",
@@ -184,14 +204,7 @@ public final class GoRuntime implements AutoCloseable {
         linked = new Linker(image, abi).link(symbols);
         // itabsinit: the module's static itabs go into the table, as at runtime start-up
         Module m = linked.module();
-        long md = linked.moduledata().address();
-        long itablinks = md + abi.offsetOf("moduledata", "itablinks");
-        long array = m.space().u64(itablinks + HeaderDescriptor.SLICE_ARRAY);
-        long n = m.space().u64(itablinks + HeaderDescriptor.SLICE_LEN);
-        List<Long> links = new java.util.ArrayList<>();
-        for (long i = 0; i < n; i++) {
-            links.add(m.space().u64(array + Abi.PTR_SIZE * i));
-        }
+        List<Long> links = linked.staticItabs();
         itabs = new Itabs(m, itabTable, persistent);
         itabs.itabsinit(links);
         asserts = new Assert(itabs, m);

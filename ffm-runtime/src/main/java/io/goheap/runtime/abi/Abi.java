@@ -60,6 +60,8 @@ public final class Abi {
     private final Map<String, GroupLayout> structs;
     /** Cached {@link #offset} answers, "struct.field" to the offset or -1 when the release has no such field. */
     private final Map<String, Long> offsets;
+    /** Cached {@link #constant} answers. */
+    private final Map<String, OptionalLong> constants = new ConcurrentHashMap<>();
     /** True for a Go 1.24 or 1.25 program built with {@code GOEXPERIMENT=noswissmap}: 1.19's 88-byte map type. */
     private final boolean oldMaps;
 
@@ -140,6 +142,78 @@ public final class Abi {
     /** Whether {@code kindDirectIface} (0x20) moved from the kind byte to tflag (Go 1.26). */
     public boolean directIfaceInTFlag() {
         return release.minor() >= 26;
+    }
+
+    /**
+     * A {@code #define GO_...} of the release's header ({@code native/include/goheap/go1_N_amd64.h}), through its
+     * jextract class ({@code Go1N}), or empty if the header has no such constant: {@code GO_KIND_GC_PROG} is there up
+     * to Go 1.23 only, {@code GO_TFLAG_DIRECT_IFACE} from Go 1.26.
+     */
+    public OptionalLong constant(String name) {
+        return constants.computeIfAbsent(name, n -> {
+            try {
+                Class<?> c = Class.forName(pkg + ".Go1" + release.minor(), true, Abi.class.getClassLoader());
+                return OptionalLong.of(((Number) c.getMethod(n).invoke(null)).longValue());
+            } catch (NoSuchMethodException e) {
+                return OptionalLong.empty();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException(release + ": constant " + n + " of the jextract header class", e);
+            }
+        });
+    }
+
+    private int required(String name) {
+        return (int) constant(name).orElseThrow(() -> new IllegalArgumentException(release + "'s header has no " + name));
+    }
+
+    /**
+     * Whether the compiler describes a type whose pointer mask would be too long with a GC program (kind bit
+     * {@code GO_KIND_GC_PROG}, {@code type..gcprog.T}): up to Go 1.23. From 1.24 such a type has
+     * {@link #tflagGCMaskOnDemand()} instead.
+     */
+    public boolean hasGCProgs() {
+        return constant("GO_KIND_GC_PROG").isPresent();
+    }
+
+    /**
+     * {@code abi.TFlagGCMaskOnDemand} (Go 1.24 on): GCData points at a word the runtime fills in with a mask it builds
+     * when first asked.
+     *
+     * @throws IllegalArgumentException before Go 1.24
+     */
+    public int tflagGCMaskOnDemand() {
+        return required("GO_TFLAG_GC_MASK_ON_DEMAND");
+    }
+
+    /**
+     * {@code abi.MaxPtrmaskBytes}: the longest pointer mask the compiler writes, in bytes (8 words a byte); a type
+     * needing more gets a GC program (up to 1.23) or a mask built on demand (1.24 on). 2048 up to Go 1.26, 16 in Go
+     * 1.27 (internal/abi/type.go; cmd/compile/internal/reflectdata before 1.21 names it maxPtrmaskBytes).
+     */
+    public long maxPtrmaskBytes() {
+        return release.minor() >= 27 ? 16 : 2048;
+    }
+
+    /**
+     * The direct-interface bit of the release: {@code GO_KIND_DIRECT_IFACE} of the kind byte up to Go 1.25,
+     * {@code GO_TFLAG_DIRECT_IFACE} of tflag from Go 1.26 ({@link #directIfaceInTFlag()} says which byte).
+     */
+    public int directIfaceBit() {
+        return required(directIfaceInTFlag() ? "GO_TFLAG_DIRECT_IFACE" : "GO_KIND_DIRECT_IFACE");
+    }
+
+    /**
+     * A bit of the swiss map type's Flags (Go 1.24 on), by its name without prefix: {@code NEED_KEY_UPDATE},
+     * {@code HASH_MIGHT_PANIC}, {@code INDIRECT_KEY}, {@code INDIRECT_ELEM}; the header's {@code GO_SWISS_MAP_*}
+     * (1.24, 1.25) or {@code GO_MAP_*} (1.26 on). They are not 1.19's maptype flags, which are ordered differently.
+     *
+     * @throws IllegalArgumentException if the release has no swiss map type or no such flag
+     */
+    public int mapFlag(String name) {
+        if (oldMaps || release.minor() < 24) {
+            throw new IllegalArgumentException(this + " has no swiss map type");
+        }
+        return required((release.minor() <= 25 ? "GO_SWISS_MAP_" : "GO_MAP_") + name);
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every Go 1.19 runtime struct goheap lays out, read from the jextract layouts: names, offsets and
- * sizes come from {@code io.goheap.layouts.go119}; this class adds only what C cannot say, the Go
+ * Every runtime struct goheap lays out, per release ({@link #of}; the static methods are Go 1.19's),
+ * read from the jextract layouts: names, offsets and sizes come from {@code io.goheap.layouts.go1N};
+ * this class adds only what C cannot say, the Go
  * name of each struct and the Go type of each field (spelled as Go's DWARF spells it, e.g. {@code
  * uint8} for {@code byte}, without the {@code runtime.} prefix). Which structs and fields there are,
  * their order, Go names and Go types come from {@code native/structs.manifest} (the {@link Manifest}),
@@ -30,19 +31,21 @@ import java.util.Set;
  */
 public final class GoStructs {
 
-    /** One field: Go name (blank fields are {@code _}), the C name in the header, offset, size, Go type. */
+    /**
+     * One field: Go name (blank fields are {@code _}), the C name in the header, offset, size, Go type
+     * ({@code -} for the fields of the C helpers that stand for a named Go struct whose fields gdb does not
+     * show, as the manifest says).
+     */
     public record Field(String name, String cName, long offset, long size, String goType) {
     }
 
     /**
      * One struct: its name in the header ({@code itab}), in Go ({@code runtime.itab}), size and fields.
      * An anonymous Go struct type (the type of {@code p.gFree}) has as Go name the field that holds it.
+     *
+     * @param anonymous true for a Go struct type without a name of its own (gdb shows it only inside its holder)
      */
-    public record Struct(String name, String goName, GroupLayout layout, List<Field> fields) {
-        /** True for a Go struct type without a name of its own (gdb shows it only inside its holder). */
-        public boolean anonymous() {
-            return ANONYMOUS.contains(name);
-        }
+    public record Struct(String name, String goName, GroupLayout layout, List<Field> fields, boolean anonymous) {
 
         /** {@code sizeof}, from the layout. */
         public long size() {
@@ -55,60 +58,99 @@ public final class GoStructs {
         }
     }
 
-    /** The release whose structs this class describes: the simulator's. */
+    /** The reference release: what the static {@link #all()} and {@link #byName} describe. */
     static final String RELEASE = "1.19";
-    private static final String LAYOUTS = "io.goheap.layouts.go119.";
 
     private static final Manifest MANIFEST = Manifest.resource();
-    private static final Set<String> ANONYMOUS = MANIFEST.anonymous(RELEASE);
-    private static final List<Struct> ALL = load();
+    private static final Map<String, GoStructs> BY_RELEASE = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private GoStructs() {
-    }
+    private final String release;
+    private final Set<String> anonymous;
+    private final List<Struct> structs;
 
-    /** Every struct, in the manifest's order. */
-    public static List<Struct> all() {
-        return ALL;
+    private GoStructs(String release) {
+        this.release = release;
+        this.anonymous = MANIFEST.anonymous(release);
+        this.structs = load(release, anonymous);
     }
 
     /**
-     * The struct named {@code n}, by header name ({@code itab}), Go name ({@code runtime.itab}), or
-     * case-insensitively.
+     * The structs of Go {@code release}'s header ({@code native/go1N.h}), with that release's Go names
+     * ({@code internal/abi.ITab} in 1.23) and field names ({@code Fun}); the header (C) names are the
+     * same in every release.
+     *
+     * @throws IllegalArgumentException if the project has no header of {@code release}
+     */
+    public static GoStructs of(GoRelease release) {
+        String r = "1." + release.minor();
+        if (!MANIFEST.releases().contains(r)) {
+            throw new IllegalArgumentException("no layouts of " + release + ": the headers are of " + MANIFEST.releases());
+        }
+        return BY_RELEASE.computeIfAbsent(r, GoStructs::new);
+    }
+
+    /** Every struct of the reference release (Go 1.19), in the manifest's order. */
+    public static List<Struct> all() {
+        return of(new GoRelease(19)).structs();
+    }
+
+    /**
+     * The Go 1.19 struct named {@code n}, by header name ({@code itab}), Go name ({@code runtime.itab}),
+     * or case-insensitively.
      */
     public static Optional<Struct> byName(String n) {
-        for (Struct s : ALL) {
+        return of(new GoRelease(19)).find(n);
+    }
+
+    /** This release's structs, in the manifest's order. */
+    public List<Struct> structs() {
+        return structs;
+    }
+
+    /**
+     * This release's struct named {@code n}, by header name ({@code itab}), Go name
+     * ({@code internal/abi.ITab}), or case-insensitively.
+     */
+    public Optional<Struct> find(String n) {
+        for (Struct s : structs) {
             if (s.name().equals(n) || s.goName().equals(n)) {
                 return Optional.of(s);
             }
         }
         String lower = n.toLowerCase(Locale.ROOT);
-        return ALL.stream().filter(s -> s.name().toLowerCase(Locale.ROOT).equals(lower)
+        return structs.stream().filter(s -> s.name().toLowerCase(Locale.ROOT).equals(lower)
                 || s.goName().toLowerCase(Locale.ROOT).equals(lower)).findFirst();
     }
 
-    /** The manifest's structs of {@link #RELEASE}, in its order, each over its jextract layout. */
-    private static List<Struct> load() {
+    /** Whether header struct {@code cName} is an anonymous Go struct type in this release. */
+    boolean isAnonymous(String cName) {
+        return anonymous.contains(cName);
+    }
+
+    /** The manifest's structs of {@code release}, in its order, each over its jextract layout. */
+    private static List<Struct> load(String release, Set<String> anonymous) {
         List<Struct> out = new ArrayList<>();
-        for (Manifest.Struct m : MANIFEST.structs(RELEASE)) {
+        String pkg = "io.goheap.layouts.go1" + release.substring(2) + ".";
+        for (Manifest.Struct m : MANIFEST.structs(release)) {
             Map<String, String> goTypes = new LinkedHashMap<>();
-            for (Manifest.Field f : m.fields(RELEASE)) {
+            for (Manifest.Field f : m.fields(release)) {
                 goTypes.put(f.cName(), f.goType());
             }
-            out.add(struct(m.cName(), m.goName(RELEASE), layout(m.cName()), goTypes));
+            out.add(struct(m.cName(), m.goName(release), layout(pkg, m.cName()), goTypes, anonymous.contains(m.cName())));
         }
         return List.copyOf(out);
     }
 
-    /** {@code io.goheap.layouts.go119.<n>.layout()}: the jextract class of the header's struct {@code n}. */
-    private static GroupLayout layout(String n) {
+    /** {@code io.goheap.layouts.go1N.<n>.layout()}: the jextract class of the header's struct {@code n}. */
+    private static GroupLayout layout(String pkg, String n) {
         try {
-            return (GroupLayout) Class.forName(LAYOUTS + n).getMethod("layout").invoke(null);
+            return (GroupLayout) Class.forName(pkg + n).getMethod("layout").invoke(null);
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("no jextract layout " + LAYOUTS + n + " for the manifest's struct " + n, e);
+            throw new IllegalStateException("no jextract layout " + pkg + n + " for the manifest's struct " + n, e);
         }
     }
 
-    private static Struct struct(String n, String goName, GroupLayout layout, Map<String, String> goTypes) {
+    private static Struct struct(String n, String goName, GroupLayout layout, Map<String, String> goTypes, boolean anonymous) {
         List<Field> fields = new ArrayList<>();
         for (MemoryLayout member : layout.memberLayouts()) {
             if (member instanceof PaddingLayout) {
@@ -116,7 +158,7 @@ public final class GoStructs {
             }
             String cName = member.name().orElseThrow(() -> new IllegalStateException("unnamed member in " + n));
             String goType = goTypes.get(cName);
-            if (goType == null || goType.equals("-")) {
+            if (goType == null) {
                 throw new IllegalStateException("no Go type for " + n + "." + cName);
             }
             long offset = layout.byteOffset(MemoryLayout.PathElement.groupElement(cName));
@@ -126,7 +168,7 @@ public final class GoStructs {
             throw new IllegalStateException("the manifest's " + n + " has fields " + goTypes.keySet()
                     + ", its jextract layout " + fields.stream().map(Field::cName).toList());
         }
-        return new Struct(n, goName, layout, List.copyOf(fields));
+        return new Struct(n, goName, layout, List.copyOf(fields), anonymous);
     }
 
     /** Go's blank fields are {@code _N} in the header (jextract cannot name a Java field {@code _}). */

@@ -5,8 +5,11 @@ import io.goheap.layouts.go119.Go119;
 /**
  * The constants of Go 1.19's heap for linux/amd64 ({@code malloc.go}, {@code sizeclasses.go},
  * {@code mpagealloc.go}), from the jextract constants of the Go 1.19 header: what {@code mallocgc}, its size
- * classes and its arenas are made of. The headers of the later releases carry none of them: goheap
- * allocates as Go 1.19 does, and a constant a later release changes becomes a value of its {@link Abi}.
+ * classes and its arenas are made of. The headers of the later releases carry none of them; the size
+ * classes these constants give are the tables every release's binary carries, 1.19 to 1.27
+ * ({@code runtime.class_to_size} & co., {@code internal/runtime/gc.SizeClassToSize} & co. from 1.25: the
+ * test ReleaseRuntimeTest), so every simulated release allocates by them. A constant a later release
+ * changes becomes a value of its {@link Abi}.
  */
 public final class MallocConstants {
     /** {@code _PageSize}: 8 KiB, the heap's page. */

@@ -224,10 +224,22 @@ public final class Heap {
         Reservation fresh = null;
         long start = committedEnd;
         long limit = arenaEnd;
+        long padding = 0;
         if (arenaEnd - committedEnd < bytes) {
             fresh = newArena(bytes);
             start = (fresh.address() + ARENA - 1) & -ARENA;
             limit = start + (bytes + ARENA - 1) / ARENA * ARENA;
+            io.goheap.runtime.sys.ArenaHints hints = sys.arenaHints();
+            if (arenas.isEmpty() && hints.randomized()) {
+                // Go 1.26's first mheap.grow: the heap begins at a random 4 MiB chunk of the arena, and a
+                // random number of its first pages stay allocated (markRandomPaddingPages)
+                long pad = hints.paddingPages() * PAGE;
+                if (hints.chunkOffset() + pad + bytes <= limit - start) {
+                    start += hints.chunkOffset();
+                    padding = pad;
+                    n = (bytes + pad + COMMIT - 1) / COMMIT * COMMIT;
+                }
+            }
         }
         n = Math.min(n, limit - start);
         Reservation r = fresh != null ? fresh : arenas.getLast();
@@ -259,8 +271,8 @@ public final class Heap {
         }
         committedBytes += n;
         committedEnd = start + n;
-        cur = start + bytes;
-        return start;
+        cur = start + padding + bytes;
+        return start + padding;
     }
 
     /** sysMap + sysUsed of {@code n} bytes at {@code addr} of arena {@code r}. Caller holds the lock. */
@@ -283,8 +295,9 @@ public final class Heap {
      */
     private Reservation newArena(long minBytes) {
         long size = (minBytes + ARENA - 1) / ARENA * ARENA;
-        while (nextHint < 0x80) {
-            long hint = hintAddr == 0 ? ((long) nextHint << 40) | MallocConstants.ARENA_HINT_BASE : hintAddr;
+        io.goheap.runtime.sys.ArenaHints hints = sys.arenaHints();
+        while (nextHint < hints.count()) {
+            long hint = hintAddr == 0 ? hints.hint(nextHint) : hintAddr;
             Reservation t;
             try {
                 t = sys.sysReserve(hint, size);

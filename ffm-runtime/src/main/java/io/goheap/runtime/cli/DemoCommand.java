@@ -17,12 +17,16 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code goheap demo [--json]}: the seed's Xer/data example in real mmap'd memory, field by field. */
+/** {@code goheap demo [--go 1.N] [--json]}: the seed's Xer/data example in real mmap'd memory, field by field. */
 @Command(name = "demo", description = "Map sysAlloc chunks, write the seed example's types and its itab "
         + "(Xer/data) through the layouts, and print an annotated hex dump, one line per field.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the dump as JSON")
     boolean json;
+
+    @Option(names = "--go", paramLabel = "1.N", converter = InspectCommand.ReleaseConverter.class,
+            description = "simulate this Go release: 1.19 (default) or 1.21 to 1.27, with its layouts, symbol names and rules")
+    io.goheap.runtime.abi.GoRelease go;
 
     @Option(names = "--dump", paramLabel = "FILE", description = "afterwards, write the runtime's whole address space to FILE "
             + "as an ELF core (read it with: goheap inspect dump FILE, or gdb)")
@@ -34,7 +38,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (GoRuntime rt = GoRuntime.start()) {
+        io.goheap.runtime.abi.GoRelease release = SimulatedRelease.of(spec, go);
+        try (GoRuntime rt = GoRuntime.start(release, Runtime.getRuntime().availableProcessors())) {
             XerDemo demo = new XerDemo(rt);
             AllocDemo alloc = new AllocDemo(rt);
             if (json) {
@@ -52,10 +57,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void text(PrintWriter out, GoRuntime rt, XerDemo demo, AllocDemo alloc) {
-        out.printf("goheap demo: the seed's Xer/data example in %s linux/amd64 layouts%n%n", GoRuntime.GO_VERSION);
+        out.printf("goheap demo: the seed's Xer/data example in %s linux/amd64 layouts%n%n", rt.goVersion());
         out.printf("source %s -> goheap image: %d symbols, linked into the runtime's sections%n", XerDemo.SOURCE, demo.symbols.size());
-        for (String n : java.util.List.of("type.main.Xer", "type.main.data", "type.*main.data", "go.itab.main.data,main.Xer",
-                "runtime.firstmoduledata", "main.(*data).A", "main.(*data).B")) {
+        io.goheap.runtime.types.SymbolNames names = demo.names;
+        for (String n : java.util.List.of(names.type("main.Xer"), names.type("main.data"), names.type("*main.data"),
+                names.itab("main.data", "main.Xer"), "runtime.firstmoduledata", "main.(*data).A", "main.(*data).B")) {
             io.goheap.runtime.image.Symbol sym = rt.image().lookup(n);
             out.printf("  %s%n", sym);
         }
@@ -116,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
     private static ObjectNode toJson(GoRuntime rt, XerDemo demo, AllocDemo alloc) {
         ObjectMapper om = Json.mapper();
         ObjectNode root = om.createObjectNode();
-        root.put("goVersion", GoRuntime.GO_VERSION);
+        root.put("goVersion", rt.goVersion());
         ArrayNode maps = root.putArray("mappings");
         for (Mapping m : rt.sys().mappings()) {
             maps.addObject().put("purpose", m.purpose()).put("address", hex(m.address())).put("size", m.size())

@@ -15,10 +15,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code goheap layout [STRUCT] [--json]}: the Go 1.19 structs as the Java layouts have them. */
-@Command(name = "layout", description = "Print a Go 1.19 runtime struct's fields with offset, size and Go type "
-        + "(from the jextract layouts). Without STRUCT: all of them.")
+/** {@code goheap layout [STRUCT] [--go 1.N] [--json]}: a release's runtime structs as the Java layouts have them. */
+@Command(name = "layout", description = "Print a Go runtime struct's fields with offset, size and Go type "
+        + "(from the jextract layouts of the release's header). Without STRUCT: all of them.")
 final class LayoutCommand implements Callable<Integer> {
+    @Option(names = "--go", paramLabel = "1.N", converter = InspectCommand.ReleaseConverter.class,
+            description = "the release whose layouts to print: 1.19 (default) or 1.21 to 1.27")
+    io.goheap.runtime.abi.GoRelease go;
+
     @Parameters(arity = "0..1", paramLabel = "STRUCT", description = "itab, _type, interfacetype, moduledata, ...")
     String struct;
 
@@ -30,13 +34,14 @@ final class LayoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        GoStructs release = GoStructs.of(go == null ? io.goheap.runtime.GoRuntime.RELEASE : go);
         List<GoStructs.Struct> structs;
         if (struct == null) {
-            structs = GoStructs.all();
+            structs = release.structs();
         } else {
-            structs = List.of(GoStructs.byName(struct).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown struct '" + struct + "'; known: "
-                            + GoStructs.all().stream().map(GoStructs.Struct::name).collect(Collectors.joining(", ")))));
+            structs = List.of(release.find(struct).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown struct '" + struct + "'" + (go == null ? "" : " in " + go) + "; known: "
+                            + release.structs().stream().map(GoStructs.Struct::name).collect(Collectors.joining(", ")))));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -34,6 +34,10 @@ final class StressCommand implements Callable<Integer> {
             + "was seen: 0 to 86400")
     double seconds;
 
+    @Option(names = "--go", paramLabel = "1.N", converter = InspectCommand.ReleaseConverter.class,
+            description = "simulate this Go release: 1.19 (default) or 1.21 to 1.27")
+    io.goheap.runtime.abi.GoRelease go;
+
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
@@ -45,12 +49,13 @@ final class StressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.goheap.runtime.abi.GoRelease release = SimulatedRelease.of(spec, go);
         Stress.Violation bad = Stress.check(threads, types, interfaces, seconds, Runtime.getRuntime().maxMemory());
         if (bad != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--" + bad.argument() + " " + bad.value() + ": " + bad.reason());
         }
         java.io.IOException[] failed = new java.io.IOException[1];
-        Stress.Report r = Stress.run(threads, types, interfaces, seconds, rt -> {
+        Stress.Report r = Stress.run(release, threads, types, interfaces, seconds, rt -> {
             if (dump != null) {
                 try {
                     io.goheap.runtime.dump.DumpWriter.Written w = OutputFile.write(dump, ch -> io.goheap.runtime.dump.DumpWriter.write(rt, ch));

@@ -12,6 +12,7 @@ import io.goheap.runtime.gosrc.GoSource;
 import io.goheap.runtime.image.Linker;
 import io.goheap.runtime.types.ObjSym;
 import io.goheap.runtime.types.PackageImage;
+import io.goheap.runtime.types.SymbolNames;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,8 @@ import java.util.Map;
 
 /**
  * The seed example, from Go source to native memory: {@code xer/main.go} (native/fixtures/xer, bundled
- * into the jar by the build) is read by goheap's front end, its symbols written as Go 1.19's compiler writes
- * them, linked into the runtime's image, and read back field by field through the layouts. Each
+ * into the jar by the build) is read by goheap's front end, its symbols written as the runtime's release's
+ * compiler writes them, linked into the runtime's image, and read back field by field through the layouts. Each
  * field's note comes from the relocation that filled it and from the abi views; finally the demo calls
  * through {@code itab.fun[k]} natively.
  */
@@ -55,6 +56,10 @@ final class XerDemo {
 
     final Linker linker;
     final List<ObjSym> symbols;
+    /** the symbol spellings, structs and layouts of the runtime's release */
+    final SymbolNames names;
+    private final GoStructs structs;
+    private final Abi abi;
     final List<Placed> placed = new ArrayList<>();
     final List<Call> calls = new ArrayList<>();
     /** the interface machinery, step by step */
@@ -71,36 +76,36 @@ final class XerDemo {
             }
             src = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        symbols = PackageImage.compile(GoSource.parse(SOURCE, src));
+        names = SymbolNames.of(rt.release());
+        structs = GoStructs.of(rt.release());
+        abi = rt.abi();
+        symbols = PackageImage.compile(GoSource.parse(SOURCE, src), rt.release());
         linker = rt.link(symbols);
         module = linker.module();
 
-        String itab = "go.itab.main.data,main.Xer";
+        String itab = names.itab("main.data", "main.Xer");
+        String xerSym = names.type("main.Xer");
+        String dataSym = names.type("main.data");
         Map<String, String> itabNotes = notes(itab, 0);
-        itabNotes.put(Long.toString(ItabDescriptor.HASH_OFFSET), "type.main.data's hash (a static itab carries it)");
-        placed.add(new Placed(itab, GoStructs.byName("itab").orElseThrow(), linker.address(itab),
-                ItabDescriptor.sizeOf(2), itabNotes));
-        long xer = linker.address("type.main.Xer");
-        Abi abi = rt.abi();
+        itabNotes.put(Long.toString(ItabDescriptor.HASH_OFFSET), dataSym + "'s hash (a static itab carries it)");
+        placed.add(new Placed(itab, struct("itab"), linker.address(itab), ItabDescriptor.sizeOf(2), itabNotes));
+        long xer = linker.address(xerSym);
         long interfacetype = abi.sizeOf("interfacetype");
         long uncommontype = abi.sizeOf("uncommontype");
         long imethod = abi.sizeOf("imethod");
-        placed.add(new Placed("type.main.Xer", GoStructs.byName("interfacetype").orElseThrow(), xer,
-                interfacetype, notes("type.main.Xer", 0)));
-        placed.add(new Placed("type.main.Xer+" + interfacetype + " (uncommontype)", GoStructs.byName("uncommontype").orElseThrow(),
-                xer + interfacetype, uncommontype, notes("type.main.Xer", interfacetype)));
+        placed.add(new Placed(xerSym, struct("interfacetype"), xer, interfacetype, notes(xerSym, 0)));
+        placed.add(new Placed(xerSym + "+" + interfacetype + " (uncommontype)", struct("uncommontype"),
+                xer + interfacetype, uncommontype, notes(xerSym, interfacetype)));
         for (int k = 0; k < 2; k++) {
             long off = interfacetype + uncommontype + k * imethod;
-            placed.add(new Placed("type.main.Xer+" + off + " (imethod " + k + ")", GoStructs.byName("imethod").orElseThrow(),
-                    xer + off, imethod, notes("type.main.Xer", off)));
+            placed.add(new Placed(xerSym + "+" + off + " (imethod " + k + ")", struct("imethod"), xer + off, imethod, notes(xerSym, off)));
         }
-        placed.add(new Placed("type.main.data", GoStructs.byName("_type").orElseThrow(), linker.address("type.main.data"),
-                abi.sizeOf("_type"), notes("type.main.data", 0)));
+        placed.add(new Placed(dataSym, struct("_type"), linker.address(dataSym), abi.sizeOf("_type"), notes(dataSym, 0)));
 
         // var sink Xer = data{1, 2}, step by step as the compiled program does it
         io.goheap.runtime.iface.Conv conv = rt.conv();
-        long xerType = linker.address("type.main.Xer");
-        long dataType = linker.address("type.main.data");
+        long xerType = linker.address(xerSym);
+        long dataType = linker.address(dataSym);
         try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment value = a.allocate(DATA);
             value.set(ValueLayout.JAVA_LONG, DATA.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("x")), 1);
@@ -145,17 +150,23 @@ final class XerDemo {
             String decoded = decode(r.target());
             byOffset.put(Long.toString(r.off() - base), what + target + (r.kind().weak ? " (weak)" : "") + decoded);
         }
-        if (symbol.startsWith("type.") && base == 0) {
+        if (names.isType(symbol) && base == 0) {
             TypeView t = module.typeAt(linker.address(symbol));
-            String prefix = symbol.equals("type.main.Xer") ? "typ." : "";
-            byOffset.put("kind:" + prefix, t.kindName() + " (kind byte 0x" + Integer.toHexString(t.kindByte()) + ")");
-            byOffset.put("hash:" + prefix, "TypeHash(\"" + t.string() + "\")");
+            // the common type's fields by this release's names (kind, hash in 1.19; Kind_, Hash from 1.21),
+            // under the interface type's field that holds it (typ in 1.19, Type from 1.21)
+            String prefix = symbol.equals(names.type("main.Xer")) ? abi.fieldName("interfacetype", "typ") + "." : "";
+            byOffset.put(abi.fieldName("_type", "kind") + ":" + prefix, t.kindName() + " (kind byte 0x" + Integer.toHexString(t.kindByte()) + ")");
+            byOffset.put(abi.fieldName("_type", "hash") + ":" + prefix, "TypeHash(\"" + t.string() + "\")");
         }
         return byOffset;
     }
 
+    private GoStructs.Struct struct(String name) {
+        return structs.find(name).orElseThrow(() -> new IllegalStateException("no struct " + name + " in " + abi.release()));
+    }
+
     private String decode(String target) {
-        if (target.startsWith("type..namedata.") || target.startsWith("type..importpath.")) {
+        if (names.isNameData(target)) {
             return " = \"" + new io.goheap.runtime.abi.NameView(module.space(), linker.address(target)).name() + "\"";
         }
         return "";
@@ -181,7 +192,7 @@ final class XerDemo {
     private void expand(Placed p, GoStructs.Struct s, String prefix, long base, List<Line> out) {
         for (GoStructs.Field f : s.fields()) {
             String nested = f.goType().startsWith("[]") ? "slice" : f.goType().equals("string") ? "string" : f.goType();
-            var inner = GoStructs.byName(nested).filter(x -> !f.goType().startsWith("*") && x.size() == f.size());
+            var inner = structs.find(nested).filter(x -> !f.goType().startsWith("*") && x.size() == f.size());
             if (inner.isPresent() && !f.goType().equals(s.name())) {
                 expand(p, inner.get(), prefix + f.name() + ".", base + f.offset(), out);
             } else {

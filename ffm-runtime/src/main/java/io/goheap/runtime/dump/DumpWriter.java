@@ -77,7 +77,7 @@ public final class DumpWriter {
         for (Mapping m : maps) {
             long n = m.size();
             for (io.goheap.runtime.image.Section sec : io.goheap.runtime.image.Section.values()) {
-                if (rt.image().mapping(sec) == m) {
+                if (rt.image().has(sec) && rt.image().mapping(sec) == m) {
                     n = Math.min(m.size(), align(rt.image().used(sec), PAGE));
                 }
             }

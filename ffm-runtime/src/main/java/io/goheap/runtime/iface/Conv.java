@@ -55,12 +55,24 @@ public final class Conv {
     private final long static0;
     private final long zero;
 
-    /** The conversions of a runtime: {@code staticuint64s} and {@code zeroVal} from {@code image}, boxes from {@code heap} on the current P of {@code procs}; {@link io.goheap.runtime.GoRuntime#conv()} makes the runtime's. */
+    /** The conversions of a Go 1.19 runtime ({@link #Conv(Image, Heap, Procs, Abi)}). */
     public Conv(Image image, Heap heap, Procs procs) {
+        this(image, heap, procs, Abi.of(new io.goheap.runtime.abi.GoRelease(19)));
+    }
+
+    /**
+     * The conversions of a runtime of {@code abi}'s release: {@code staticuint64s} and {@code zeroVal}
+     * defined in {@code image}, boxes from {@code heap} on the current P of {@code procs};
+     * {@link io.goheap.runtime.GoRuntime#conv()} makes the runtime's. {@code staticuint64s} is a Go
+     * variable in {@code .noptrdata} up to Go 1.23 and read-only assembly data in {@code .rodata} from
+     * Go 1.24 (the binaries' symbol tables: {@code D} then {@code R}).
+     */
+    public Conv(Image image, Heap heap, Procs procs, Abi abi) {
         this.heap = heap;
         this.procs = procs;
         this.mem = image.sys().memory();
-        this.staticuint64s = image.define(Section.NOPTRDATA, "runtime.staticuint64s", 8L * STATIC, Abi.PTR_SIZE);
+        Section staticSec = abi.release().minor() >= 24 ? Section.RODATA : Section.NOPTRDATA;
+        this.staticuint64s = image.define(staticSec, "runtime.staticuint64s", 8L * STATIC, Abi.PTR_SIZE);
         this.zeroVal = image.define(Section.NOPTRBSS, "runtime.zeroVal", MAX_ZERO, Abi.PTR_SIZE);
         this.static0 = staticuint64s.address();
         this.zero = zeroVal.address();

@@ -63,6 +63,8 @@ public final class ItabTable {
     private final ReentrantLock lock = new ReentrantLock();
     /** guarded by lock */
     private int grows;
+    /** Go 1.27: add skips an itab whose (inter, type) pair is in the table already, not only the same itab */
+    private volatile boolean dedupByPair;
 
     /** Defines runtime.itabTableInit, runtime.itabTable and runtime.itabLock; itabTable -> itabTableInit. */
     public ItabTable(Image image, Heap heap) {
@@ -77,6 +79,20 @@ public final class ItabTable {
         mem.setU64(initAddr + SIZE, ItabProbe.INIT_ENTRIES);
         // the linker initializes itabTable = &itabTableInit; nothing can read it before this constructor returns
         mem.setU64(tablePtrAddr, initAddr);
+    }
+
+    /**
+     * Makes {@link #add} behave as Go 1.27's: an itab whose (inter, type) pair is in the table already is
+     * not added (a plugin's own copy of an itab the program has); up to Go 1.26 only the same itab is
+     * skipped. Set once, before the table is used (the runtime does it at start).
+     */
+    public void dedupByPair(boolean on) {
+        this.dedupByPair = on;
+    }
+
+    /** Whether {@link #add} skips a known (inter, type) pair (Go 1.27), see {@link #dedupByPair(boolean)}. */
+    public boolean dedupsByPair() {
+        return dedupByPair;
     }
 
     /**
@@ -150,6 +166,10 @@ public final class ItabTable {
             long e = mem.u64(slot); // plain: only lock holders write entries
             if (e == m) {
                 return; // already there (a static itab added twice by itabsinit)
+            }
+            if (e != 0 && dedupByPair && mem.u64(e + ItabDescriptor.INTER_OFFSET) == mem.u64(m + ItabDescriptor.INTER_OFFSET)
+                    && mem.u64(e + ItabDescriptor.TYPE_OFFSET) == mem.u64(m + ItabDescriptor.TYPE_OFFSET)) {
+                return; // Go 1.27: the pair has an itab; type switches compare against that one
             }
             if (e == 0) {
                 // release: a reader whose acquire load sees m sees m's fields written before

@@ -32,6 +32,8 @@ public final class Itabs {
     private final GoMemory mem;
     private final ItabTable table;
     private final PersistentAlloc persistent;
+    /** Go 1.23 on: itabInit writes only when firstTime */
+    private final boolean writeOnlyFirstTime;
 
     /** getitab over {@code module}'s types, {@code table} and {@code persistent}, all in {@code table.memory()}. */
     public Itabs(Module module, ItabTable table, PersistentAlloc persistent) {
@@ -39,6 +41,7 @@ public final class Itabs {
         this.mem = table.memory();
         this.table = table;
         this.persistent = persistent;
+        this.writeOnlyFirstTime = module.abi().release().minor() >= 23;
     }
 
     /**
@@ -86,7 +89,7 @@ public final class Itabs {
                     mem.setU64(m + ItabDescriptor.INTER_OFFSET, inter);
                     mem.setU64(m + ItabDescriptor.TYPE_OFFSET, typ);
                     // hash 0: only static itabs carry the type's hash (type switches on them use it)
-                    init(m);
+                    init(m, true);
                     table.add(m);
                 }
             } finally {
@@ -99,17 +102,25 @@ public final class Itabs {
         if (canfail) {
             return 0;
         }
-        throw new TypeAssertionError(module.typeAt(typ).string(), new InterfaceTypeView(module, inter).type().string(), init(m));
+        throw new TypeAssertionError(module.typeAt(typ).string(), new InterfaceTypeView(module, inter).type().string(), init(m, false));
     }
 
     /**
-     * {@code itab.init}: fills fun[] by walking the interface's and the type's sorted method lists in
-     * lock step (O(ni + nt)); a method matches on the same func type (typeOff identity), the same name,
-     * and being exported or of the interface's package. On a miss fun[0] = 0.
+     * {@code itab.init} (Go 1.19 to 1.22) and {@code itabInit(m, firstTime)} (Go 1.23 on): fills fun[] by
+     * walking the interface's and the type's sorted method lists in lock step (O(ni + nt)); a method
+     * matches on the same func type (typeOff identity), the same name, and being exported or of the
+     * interface's package. fun[0] is written last, so a nonzero fun[0] means a complete itab.
+     * <p>The releases differ in what a call writes: up to Go 1.22 every call writes fun[] again and a
+     * miss stores fun[0] = 0; from Go 1.23 only the first call writes (fun[k], then fun[0]; a miss writes
+     * nothing, the persistentalloc'd fun[0] being 0 already), and the later call that only looks for the
+     * missing method's name ({@code firstTime} false) writes nothing, so it cannot race with readers of a
+     * published itab (Go issue 65962).
      *
+     * @param firstTime true for the call that builds the itab, false for the one after a failed lookup
      * @return the name of the first missing method, or "" if all were found
      */
-    String init(long m) {
+    String init(long m, boolean firstTime) {
+        boolean write = firstTime || !writeOnlyFirstTime;
         InterfaceTypeView iv = new InterfaceTypeView(module, mem.u64(m + ItabDescriptor.INTER_OFFSET));
         TypeView tv = module.typeAt(mem.u64(m + ItabDescriptor.TYPE_OFFSET));
         UncommonTypeView x = tv.uncommon();
@@ -136,17 +147,21 @@ public final class Itabs {
                     if (tm.name().isExported() || pkgPath.equals(ipkg)) {
                         if (k == 0) {
                             fun0 = tm.ifn(); // fun[0] is set last: a nonzero fun[0] means the itab is complete
-                        } else {
+                        } else if (write) {
                             mem.setU64(m + ItabDescriptor.funOffset(k), tm.ifn());
                         }
                         continue outer;
                     }
                 }
             }
-            mem.setU64(m + ItabDescriptor.funOffset(0), 0);
+            if (!writeOnlyFirstTime) {
+                mem.setU64(m + ItabDescriptor.funOffset(0), 0);
+            }
             return iname;
         }
-        mem.setU64(m + ItabDescriptor.funOffset(0), fun0);
+        if (write) {
+            mem.setU64(m + ItabDescriptor.funOffset(0), fun0);
+        }
         return "";
     }
 

@@ -38,8 +38,18 @@ public final class Stress {
      * {@code Mi} each, and the symbols that {@link TypeWriter} emitted for all of them, ready to link.
      */
     public record Synthetic(List<GoType.Named> types, List<GoType.Named> ifaces, List<ObjSym> symbols) {
-        /** Writes the package of {@code types} types and {@code ifaces} interfaces. */
+        /** Writes the package of {@code types} types and {@code ifaces} interfaces as Go 1.19's compiler would. */
         public static Synthetic of(int types, int ifaces) {
+            return of(types, ifaces, GoRuntime.RELEASE);
+        }
+
+        /**
+         * Writes the package of {@code types} types and {@code ifaces} interfaces as {@code release}'s
+         * compiler would.
+         *
+         * @throws IllegalArgumentException if the type image does not follow that release
+         */
+        public static Synthetic of(int types, int ifaces, io.goheap.runtime.abi.GoRelease release) {
             Pkg main = Pkg.MAIN;
             GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
             List<GoType.Named> is = new ArrayList<>();
@@ -55,7 +65,7 @@ public final class Stress {
                 }
                 ts.add(n);
             }
-            TypeWriter w = new TypeWriter(main);
+            TypeWriter w = new TypeWriter(main, false, release);
             ts.forEach(w::writeType);
             is.forEach(w::writeType);
             return new Synthetic(List.copyOf(ts), List.copyOf(is), List.copyOf(w.symbols().values()));
@@ -269,16 +279,27 @@ public final class Stress {
      */
     public static Report run(int threads, int types, int ifaces, double seconds, java.util.function.Consumer<GoRuntime> atEnd)
             throws InterruptedException {
+        return run(GoRuntime.RELEASE, threads, types, ifaces, seconds, atEnd);
+    }
+
+    /**
+     * As {@link #run(int, int, int, double, java.util.function.Consumer)} in a runtime of Go {@code release}.
+     *
+     * @throws IllegalArgumentException if {@link #check} refuses the arguments, or the release is not simulated
+     */
+    public static Report run(io.goheap.runtime.abi.GoRelease release, int threads, int types, int ifaces, double seconds,
+                             java.util.function.Consumer<GoRuntime> atEnd) throws InterruptedException {
         Violation bad = check(threads, types, ifaces, seconds, Runtime.getRuntime().maxMemory());
         if (bad != null) {
             throw new IllegalArgumentException(bad.argument() + "=" + bad.value() + ": " + bad.reason());
         }
-        Synthetic pkg = Synthetic.of(types, ifaces);
-        try (GoRuntime rt = GoRuntime.start(Math.max(1, (threads + 1) / 2))) {
+        Synthetic pkg = Synthetic.of(types, ifaces, release);
+        io.goheap.runtime.types.SymbolNames names = io.goheap.runtime.types.SymbolNames.of(release);
+        try (GoRuntime rt = GoRuntime.start(release, Math.max(1, (threads + 1) / 2))) {
             Linker l = rt.link(pkg.symbols());
             Itabs it = rt.itabs();
-            long[] tAddr = pkg.types().stream().mapToLong(t -> l.address(t.symbol())).toArray();
-            long[] iAddr = pkg.ifaces().stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            long[] tAddr = pkg.types().stream().mapToLong(t -> l.address(names.type(t.linkString()))).toArray();
+            long[] iAddr = pkg.ifaces().stream().mapToLong(t -> l.address(names.type(t.linkString()))).toArray();
             long pairs = (long) types * ifaces;
             AtomicLong ops = new AtomicLong();
             AtomicLong next = new AtomicLong();

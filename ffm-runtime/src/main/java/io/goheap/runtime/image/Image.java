@@ -29,10 +29,15 @@ public final class Image {
     private final Map<String, Symbol> byName = new HashMap<>();
     private final List<Symbol> symbols = new ArrayList<>();
 
-    /** Maps every section (accounted to {@link SysStat#IMAGE}). */
+    /** Maps the sections of a Go 1.19 program (accounted to {@link SysStat#IMAGE}). */
     public Image(SysMemory sys) {
+        this(sys, io.goheap.runtime.abi.Abi.of(new io.goheap.runtime.abi.GoRelease(19)));
+    }
+
+    /** Maps the sections a program of {@code abi}'s release has ({@link Section#of}), accounted to {@link SysStat#IMAGE}. */
+    public Image(SysMemory sys, io.goheap.runtime.abi.Abi abi) {
         this.sys = sys;
-        for (Section s : Section.values()) {
+        for (Section s : Section.of(abi)) {
             sections.put(s, sys.sysAlloc(s.capacity(), SysStat.IMAGE, s.elfName()));
             cursors.put(s, 0L);
         }
@@ -52,6 +57,9 @@ public final class Image {
         }
         if (align <= 0 || (align & (align - 1)) != 0 || size < 0) {
             throw new IllegalArgumentException("size=" + size + " align=" + align);
+        }
+        if (!sections.containsKey(section)) {
+            throw new IllegalArgumentException("this image has no " + section.elfName() + " section (for " + name + ")");
         }
         long off = (cursors.get(section) + align - 1) & -align;
         if (size > section.capacity() - off) {
@@ -94,17 +102,31 @@ public final class Image {
     /** Bytes of {@code section} taken by symbols so far. */
     public synchronized long used(Section section) {
         sys.memory().ensureOpen();
+        mapping(section);
         return cursors.get(section);
     }
 
-    /** The mapping of a section. */
+    /**
+     * The mapping of a section.
+     *
+     * @throws IllegalArgumentException if this image's release has no such section
+     */
     public Mapping mapping(Section section) {
-        return sections.get(section);
+        Mapping m = sections.get(section);
+        if (m == null) {
+            throw new IllegalArgumentException("this image has no " + section.elfName() + " section");
+        }
+        return m;
+    }
+
+    /** Whether this image's release has {@code section}. */
+    public boolean has(Section section) {
+        return sections.containsKey(section);
     }
 
     /** The bytes of a symbol, bounded to it. */
     public MemorySegment segment(Symbol s) {
-        Mapping m = sections.get(s.section());
+        Mapping m = mapping(s.section());
         return m.segment().asSlice(s.address() - m.address(), s.size());
     }
 

@@ -8,6 +8,7 @@ import io.goheap.runtime.sys.Mman;
 import io.goheap.runtime.types.GoType;
 import io.goheap.runtime.types.ObjSym;
 import io.goheap.runtime.types.Pkg;
+import io.goheap.runtime.types.SymbolNames;
 import io.goheap.runtime.types.TypeWriter;
 
 import java.lang.foreign.MemorySegment;
@@ -33,10 +34,15 @@ import java.util.Map;
  *   <li>relocations: R_ADDR writes the target's address + add, R_ADDROFF its offset from types,
  *       R_METHODOFF its offset from types (a type) or from text (code); weak ones resolve like strong
  *       ones, as every target is kept;</li>
- *   <li>{@code runtime.firstmoduledata} in {@code .noptrdata}, laid out as the release's {@link Abi}
- *       says: text/etext, the section bounds, types/etypes, typelinks, itablinks, hasmain (the pclntab
- *       and GC fields stay zero: goheap has no pclntab).</li>
+ *   <li>{@code runtime.firstmoduledata} in {@code .noptrdata} ({@code .go.module} from Go 1.26), laid
+ *       out as the release's {@link Abi} says: text/etext, the section bounds, types/etypes, typelinks,
+ *       itablinks, hasmain (the pclntab and GC fields stay zero: goheap has no pclntab).</li>
  * </ul>
+ * Go 1.27 has no typelinks and itablinks: its types, name data and itabs go into {@code .go.type} as
+ * that release's linker orders them ({@code type:*}, the typelinked descriptors by type string, the
+ * rest and the itabs by size and name), and the moduledata says where with {@code typedesclen},
+ * {@code itaboffset} and {@code itabsize}. The symbols must be spelled as the release's compiler spells
+ * them ({@link SymbolNames}).
  * Not thread-safe; link once, then read through {@link #module()}.
  */
 public final class Linker {
@@ -45,6 +51,7 @@ public final class Linker {
 
     private final Image image;
     private final Abi abi;
+    private final SymbolNames names;
     private final Map<String, Long> addr = new LinkedHashMap<>();
     private final List<String> functions = new ArrayList<>();
     /** function name -> index in functions (the lookup the relocation pass needs, in O(1)) */
@@ -58,6 +65,7 @@ public final class Linker {
     public Linker(Image image, Abi abi) {
         this.image = image;
         this.abi = abi;
+        this.names = SymbolNames.of(abi.release());
     }
 
     /**
@@ -71,16 +79,62 @@ public final class Linker {
         }
         Map<String, ObjSym> all = new LinkedHashMap<>();
         syms.forEach(s -> all.put(s.name(), s));
+        requireSpelling(all.keySet());
         addRuntimeSymbols(all);
         Section ro = Section.RODATA;
+        boolean region = abi.hasTypeRegion();
+        Section typeSec = region ? Section.GO_TYPE : ro;
         // nothing at types+0: nameOff/typeOff 0 mean "none"
-        image.define(ro, "runtime.types", 8, 8);
+        image.define(typeSec, "runtime.types", 8, 8);
         List<ObjSym> order = new ArrayList<>(all.values());
-        order.sort(Comparator.comparing((ObjSym s) -> rank(s.name())).thenComparing(ObjSym::name));
-        for (ObjSym s : order) {
-            long align = s.name().startsWith("type..namedata.") || s.name().startsWith("type..importpath.")
-                    || s.name().startsWith("runtime.gcbits.") ? 1 : 8;
-            addr.put(s.name(), image.define(ro, s.name(), s.size(), align).address());
+        long typedesclen = 0;
+        long itaboffset = 0;
+        long itabsize = 0;
+        if (region) {
+            // Go 1.27's linker (dodataSect, STYPE): type:* first, then the typelinked descriptors sorted by
+            // type string (their extent is typedesclen), then the other descriptors and the name data, then
+            // the itabs; the last two groups by size, then name. Everything else goes to .rodata.
+            Map<String, String> strings = new java.util.HashMap<>();
+            for (ObjSym s : order) {
+                if (s.typelink()) {
+                    strings.put(s.name(), typeString(s, all));
+                }
+            }
+            Comparator<ObjSym> bySize = Comparator.comparingInt(ObjSym::size).thenComparing(ObjSym::name);
+            List<ObjSym> linked = order.stream().filter(s -> names.isType(s.name()) && s.typelink())
+                    .sorted(Comparator.comparing((ObjSym s) -> strings.get(s.name())).thenComparing(ObjSym::name)).toList();
+            List<ObjSym> rest = order.stream().filter(s -> inTypeRegion(s.name()) && !names.isItab(s.name()) && !(names.isType(s.name()) && s.typelink()))
+                    .sorted(bySize).toList();
+            List<ObjSym> itabs = order.stream().filter(s -> names.isItab(s.name())).sorted(bySize).toList();
+            List<ObjSym> other = order.stream().filter(s -> !inTypeRegion(s.name()))
+                    .sorted(Comparator.comparing((ObjSym s) -> rank(s.name())).thenComparing(ObjSym::name)).toList();
+            long types = image.lookup("runtime.types").address();
+            image.define(typeSec, names.type("*"), 0, 8);
+            for (ObjSym s : linked) {
+                place(typeSec, s);
+            }
+            typedesclen = image.mapping(typeSec).address() + image.used(typeSec) - types;
+            for (ObjSym s : rest) {
+                place(typeSec, s);
+            }
+            long itabStart = (image.mapping(typeSec).address() + image.used(typeSec) + 7) & -8L;
+            itaboffset = itabStart - types;
+            for (ObjSym s : itabs) {
+                place(typeSec, s);
+            }
+            itabsize = itabs.isEmpty() ? 0 : image.mapping(typeSec).address() + image.used(typeSec) - itabStart;
+            for (ObjSym s : other) {
+                place(ro, s);
+            }
+            order = new ArrayList<>(linked);
+            order.addAll(rest);
+            order.addAll(itabs);
+            order.addAll(other);
+        } else {
+            order.sort(Comparator.comparing((ObjSym s) -> rank(s.name())).thenComparing(ObjSym::name));
+            for (ObjSym s : order) {
+                place(ro, s);
+            }
         }
         // code symbols referred to but not defined
         for (ObjSym s : order) {
@@ -118,21 +172,31 @@ public final class Linker {
                 }
             }
         }
-        // typelinks: sorted by the type's string, as the linker sorts them
-        List<ObjSym> tl = order.stream().filter(ObjSym::typelink).sorted(Comparator.comparing(s -> typeString(s.name()))).toList();
-        Symbol typelinks = image.define(ro, "runtime.typelink", 4L * tl.size(), 4);
-        for (int i = 0; i < tl.size(); i++) {
-            image.segment(typelinks).set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, Math.toIntExact(addr.get(tl.get(i).name()) - types));
+        Symbol typelinks = null;
+        Symbol itablinks = null;
+        int ntypelinks = 0;
+        int nitabs = 0;
+        if (!region) {
+            // typelinks: sorted by the type's string, as the linker sorts them (int32 offsets from types)
+            List<ObjSym> tl = order.stream().filter(ObjSym::typelink)
+                    .sorted(Comparator.comparing((ObjSym s) -> typeString(s, all)).thenComparing(ObjSym::name)).toList();
+            typelinks = image.define(ro, "runtime.typelink", 4L * tl.size(), 4);
+            for (int i = 0; i < tl.size(); i++) {
+                image.segment(typelinks).set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, Math.toIntExact(addr.get(tl.get(i).name()) - types));
+            }
+            List<ObjSym> itabs = order.stream().filter(s -> names.isItab(s.name())).toList();
+            itablinks = image.define(ro, "runtime.itablink", 8L * itabs.size(), 8);
+            for (int i = 0; i < itabs.size(); i++) {
+                image.segment(itablinks).set(ValueLayout.JAVA_LONG_UNALIGNED, 8L * i, addr.get(itabs.get(i).name()));
+            }
+            ntypelinks = tl.size();
+            nitabs = itabs.size();
         }
-        List<ObjSym> itabs = order.stream().filter(s -> s.name().startsWith("go.itab.")).toList();
-        Symbol itablinks = image.define(ro, "runtime.itablink", 8L * itabs.size(), 8);
-        for (int i = 0; i < itabs.size(); i++) {
-            image.segment(itablinks).set(ValueLayout.JAVA_LONG_UNALIGNED, 8L * i, addr.get(itabs.get(i).name()));
-        }
-        long etypes = image.mapping(ro).address() + image.used(ro);
+        long etypes = image.mapping(typeSec).address() + image.used(typeSec);
         image.sys().protect(text, Mman.PROT_READ | Mman.PROT_EXEC);
 
-        moduledataSym = image.define(Section.NOPTRDATA, "runtime.firstmoduledata", abi.sizeOf("moduledata"), 8);
+        Section mdSec = abi.moduledataSection() != null ? Section.GO_MODULE : Section.NOPTRDATA;
+        moduledataSym = image.define(mdSec, "runtime.firstmoduledata", abi.sizeOf("moduledata"), 8);
         MemorySegment md = image.segment(moduledataSym);
         long etext = textBase + image.used(Section.TEXT);
         md.set(ValueLayout.JAVA_LONG, mdOff("minpc"), textBase);
@@ -147,13 +211,105 @@ public final class Linker {
         md.set(ValueLayout.JAVA_LONG, mdOff("types"), types);
         md.set(ValueLayout.JAVA_LONG, mdOff("etypes"), etypes);
         md.set(ValueLayout.JAVA_LONG, mdOff("rodata"), image.mapping(ro).address());
-        sliceAt(md, mdOff("typelinks"), typelinks.address(), tl.size());
-        sliceAt(md, mdOff("itablinks"), itablinks.address(), itabs.size());
+        if (region) {
+            md.set(ValueLayout.JAVA_LONG, mdOff("typedesclen"), typedesclen);
+            md.set(ValueLayout.JAVA_LONG, mdOff("itaboffset"), itaboffset);
+            md.set(ValueLayout.JAVA_LONG, mdOff("itabsize"), itabsize);
+        } else {
+            sliceAt(md, mdOff("typelinks"), typelinks.address(), ntypelinks);
+            sliceAt(md, mdOff("itablinks"), itablinks.address(), nitabs);
+        }
         md.set(ValueLayout.JAVA_BYTE, mdOff("hasmain"), (byte) 1);
 
         // the whole live runtime memory: itabs built later live in persistentalloc chunks, tables in the heap
         module = new Module(image.sys().memory(), abi, types, etypes, textBase, etext);
         return this;
+    }
+
+    /**
+     * The module's static itabs as the runtime's {@code itabsinit} finds them in the moduledata: the
+     * {@code itablinks} slice up to Go 1.26; in Go 1.27 ({@code addModuleItabs}) the itabs one after the
+     * other from {@code types + itaboffset} for {@code itabsize} bytes, each {@code ITab.Size()} long
+     * (32 bytes for a negative one, else 24 and a word per interface method).
+     *
+     * @throws IllegalStateException if not linked yet
+     */
+    public List<Long> staticItabs() {
+        Module m = module();
+        long md = moduledataSym.address();
+        List<Long> out = new ArrayList<>();
+        if (abi.hasTypeRegion()) {
+            long p = m.types() + m.space().u64(md + mdOff("itaboffset"));
+            long end = p + m.space().u64(md + mdOff("itabsize"));
+            while (p < end) {
+                out.add(p);
+                long fun0 = m.space().u64(p + io.goheap.runtime.abi.ItabDescriptor.funOffset(0));
+                long inter = m.space().u64(p + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET);
+                long n = fun0 == 0 ? 1 : m.space().u64(inter + io.goheap.runtime.abi.TypeDescriptor.INTERFACETYPE_MHDR_LEN_OFFSET);
+                p += io.goheap.runtime.abi.ItabDescriptor.sizeOf((int) Math.max(1, n));
+            }
+            return out;
+        }
+        long itablinks = md + mdOff("itablinks");
+        long array = m.space().u64(itablinks + HeaderDescriptor.SLICE_ARRAY);
+        long n = m.space().u64(itablinks + HeaderDescriptor.SLICE_LEN);
+        for (long i = 0; i < n; i++) {
+            out.add(m.space().u64(array + Abi.PTR_SIZE * i));
+        }
+        return out;
+    }
+
+    private void place(Section sec, ObjSym s) {
+        long align = names.isNameData(s.name()) || s.name().startsWith("runtime.gcbits.") ? 1 : 8;
+        addr.put(s.name(), image.define(sec, s.name(), s.size(), align).address());
+    }
+
+    /** Go 1.27: what lives in {@code .go.type}: the type descriptors, their name data, itabs. */
+    private boolean inTypeRegion(String name) {
+        return names.isType(name) || names.isNameData(name) || names.isItab(name);
+    }
+
+    /** Refuses symbols another release's compiler spelled: they would link into garbage. */
+    private void requireSpelling(java.util.Set<String> syms) {
+        SymbolNames other = SymbolNames.of(new io.goheap.runtime.abi.GoRelease(names.colon() ? 19 : 21));
+        for (String s : syms) {
+            if ((other.isType(s) || other.isItab(s)) && !names.isType(s) && !names.isItab(s)) {
+                throw new IllegalArgumentException("symbol " + s + " is spelled as " + (names.colon() ? "Go 1.19's" : "Go 1.21's")
+                        + " compiler spells it; a " + abi.release() + " image needs " + names.typePrefix() + " and " + names.itabPrefix()
+                        + " (compile the package for " + abi.release() + ")");
+            }
+        }
+    }
+
+    /**
+     * The type string the linker sorts typelinks by ({@code decodetypeStr}): the descriptor's name data
+     * (the target of its {@code str} relocation), without the leading {@code *} of an ExtraStar name.
+     */
+    private static String typeString(ObjSym s, Map<String, ObjSym> all) {
+        for (ObjSym.Reloc r : s.relocs()) {
+            if (r.off() == io.goheap.runtime.abi.TypeDescriptor.STR_OFFSET) {
+                ObjSym n = all.get(r.target());
+                if (n == null) {
+                    break;
+                }
+                byte[] b = n.bytes();
+                int len = 0;
+                int shift = 0;
+                int i = 1;
+                while (i < b.length) {
+                    int v = b[i++] & 0xff;
+                    len |= (v & 0x7f) << shift;
+                    shift += 7;
+                    if (v < 0x80) {
+                        break;
+                    }
+                }
+                String str = new String(b, i, Math.min(len, b.length - i), java.nio.charset.StandardCharsets.UTF_8);
+                boolean extraStar = (s.bytes()[(int) io.goheap.runtime.abi.TypeDescriptor.TFLAG_OFFSET] & io.goheap.runtime.abi.TFlags.EXTRA_STAR) != 0;
+                return extraStar && str.startsWith("*") ? str.substring(1) : str;
+            }
+        }
+        return s.name();
     }
 
     /**
@@ -232,19 +388,17 @@ public final class Linker {
     }
 
     /** Package runtime's part: the basic types and equality closures the package's symbols refer to. */
-    private static void addRuntimeSymbols(Map<String, ObjSym> all) {
-        TypeWriter rt = new TypeWriter(new Pkg("runtime", "runtime"), true);
+    private void addRuntimeSymbols(Map<String, ObjSym> all) {
+        TypeWriter rt = new TypeWriter(new Pkg("runtime", "runtime"), true, abi.release());
         for (ObjSym s : List.copyOf(all.values())) {
             for (ObjSym.Reloc r : s.relocs()) {
                 String t = r.target();
-                if (t.equals("type.error") && !all.containsKey(t)) {
-                    rt.writeType(GoType.Named.universeError()); // as package runtime emits it: a data symbol, not code
-                } else if (t.startsWith("type.") && !t.startsWith("type..") && !all.containsKey(t)) {
-                    try {
-                        rt.writeType(GoType.Basic.of(t.substring("type.".length())));
-                    } catch (IllegalArgumentException notBasic) {
-                        // another package's type (type.*int and the like): linked as a function-less gap
+                if (names.isType(t) && !all.containsKey(t)) {
+                    GoType g = runtimeType(names.afterTypePrefix(t));
+                    if (g != null) {
+                        rt.writeType(g); // as package runtime emits it: a data symbol, not code
                     }
+                    // else another package's type: linked as a function-less gap
                 }
             }
         }
@@ -258,21 +412,43 @@ public final class Linker {
         }
     }
 
-    private static int rank(String name) {
-        if (name.startsWith("type..namedata.") || name.startsWith("type..importpath.")) {
+    /**
+     * The type package runtime emits for type string {@code s}, or null: the predeclared types and
+     * {@code error}, and (what Go 1.20's {@code writeBasicTypes} moved there from the packages that use
+     * them) {@code interface {}}, the slices of those, {@code func(error) string}; pointers to any of them.
+     */
+    private static GoType runtimeType(String s) {
+        if (s.equals("error")) {
+            return GoType.Named.universeError();
+        }
+        if (s.equals("interface {}")) {
+            return new GoType.Interface(List.of());
+        }
+        if (s.equals("func(error) string")) {
+            return new GoType.Func(List.of(GoType.Named.universeError()), List.of(GoType.Basic.of("string")), false);
+        }
+        if (s.startsWith("[]") || s.startsWith("*")) {
+            GoType elem = runtimeType(s.substring(s.startsWith("*") ? 1 : 2));
+            return elem == null ? null : s.startsWith("*") ? new GoType.Pointer(elem) : new GoType.Slice(elem);
+        }
+        try {
+            return GoType.Basic.of(s);
+        } catch (IllegalArgumentException notBasic) {
+            return null;
+        }
+    }
+
+    private int rank(String name) {
+        if (names.isNameData(name)) {
             return 0;
         }
-        if (name.startsWith("type.")) {
+        if (names.isType(name)) {
             return 1;
         }
-        if (name.startsWith("go.itab.")) {
+        if (names.isItab(name)) {
             return 2;
         }
         return 3;
-    }
-
-    private static String typeString(String sym) {
-        return sym.substring("type.".length());
     }
 
     private void bounds(MemorySegment md, Section s, long startOff, long endOff) {

@@ -81,8 +81,6 @@ public final class SysMemory implements AutoCloseable {
     public static final String OS_SPACE_PROPERTY = "goheap.space.osBytes";
     static final long HEAP_SPACE = Long.getLong(HEAP_SPACE_PROPERTY, 64L << 30);
     static final long OS_SPACE = Long.getLong(OS_SPACE_PROPERTY, 64L << 30);
-    /** Go's first arena hint on linux/amd64 (malloc.go mallocinit: {@code 0x00c0 << 32}). */
-    static final long ARENA_HINT_BASE = 0x00c0L << 32;
 
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
     private static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
@@ -99,6 +97,8 @@ public final class SysMemory implements AutoCloseable {
     private static final AtomicLong LIVE_SPACES = new AtomicLong();
 
     private final MemStats stats;
+    /** where the heap space goes (Go's arena hints) */
+    private final ArenaHints hints;
     private final FaultInjector faults = new FaultInjector();
     private final Object lock = new Object();
     private final Space heapSpace;
@@ -129,7 +129,18 @@ public final class SysMemory implements AutoCloseable {
      * @throws SyscallException if the kernel refuses the reservations
      */
     public SysMemory(MemStats stats) {
+        this(stats, ArenaHints.fixed());
+    }
+
+    /**
+     * A memory layer that accounts into {@code stats}, with its address space reserved, the heap space
+     * at the first of {@code hints} the kernel grants.
+     *
+     * @throws SyscallException if the kernel refuses the reservations
+     */
+    public SysMemory(MemStats stats, ArenaHints hints) {
         this.stats = stats;
+        this.hints = hints;
         Space heap = reserveHeapSpace();
         Space os;
         try {
@@ -152,8 +163,8 @@ public final class SysMemory implements AutoCloseable {
     }
 
     private Space reserveHeapSpace() {
-        for (long i = 0; i < 0x80; i++) {
-            long hint = (i << 40) | ARENA_HINT_BASE;
+        for (int i = 0; i < hints.count(); i++) {
+            long hint = hints.hint(i);
             long p = Mman.mmap(hint, HEAP_SPACE, Mman.PROT_NONE, ANON, -1, 0);
             mmapCalls++;
             if (p == hint) {
@@ -179,6 +190,11 @@ public final class SysMemory implements AutoCloseable {
         TreeMap<Long, Long> f = new TreeMap<>();
         f.put(s.base(), s.end());
         free.put(s, f);
+    }
+
+    /** The arena hints the heap space was reserved by, and the heap's arenas are placed by. */
+    public ArenaHints arenaHints() {
+        return hints;
     }
 
     /** The statistics this layer accounts into. */

@@ -212,10 +212,13 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         public static final long MAX_INLINE = 128;
         /** BUCKETSIZE: slots per bucket. */
         public static final int BUCKET_SIZE = 8;
+        /** abi.SwissMapGroupSlots (1.24, 1.25), abi.MapGroupSlots (1.26 on): slots per group. */
+        public static final int GROUP_SLOTS = 8;
 
         private final GoType key;
         private final GoType elem;
         private Struct bucket;
+        private Struct group;
 
         /** {@code map[key]elem}. */
         public MapType(GoType key, GoType elem) {
@@ -242,9 +245,29 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
                         new Field("topbits", new Array(Basic.of("uint8"), BUCKET_SIZE), false, "", none),
                         new Field("keys", new Array(k, BUCKET_SIZE, true), false, "", none),
                         new Field("elems", new Array(v, BUCKET_SIZE, true), false, "", none),
-                        new Field("overflow", overflow, false, "", none)), this);
+                        new Field("overflow", overflow, false, "", none)), true, this, "bucket");
             }
             return bucket;
+        }
+
+        /**
+         * Go 1.24 on (swiss maps; SwissMapGroupType, 1.26 MapGroupType): {@code {ctrl uint64; slots noalg [8]noalg
+         * struct {key K; elem V}}}, itself noalg and printed {@code map.group[K]V}; a key or elem of more than
+         * {@link #MAX_INLINE} bytes is stored as a pointer. (1.27's split layout, GOEXPERIMENT=mapsplitgroup, is off
+         * by default and not modelled.)
+         */
+        public Struct group() {
+            if (group == null) {
+                GoType k = key.size() > MAX_INLINE ? new Pointer(key) : key;
+                GoType v = elem.size() > MAX_INLINE ? new Pointer(elem) : elem;
+                Pkg none = Pkg.BUILTIN;
+                Struct slot = new Struct(List.of(new Field("key", k, false, "", none), new Field("elem", v, false, "", none)),
+                        true, null, null);
+                group = new Struct(List.of(
+                        new Field("ctrl", Basic.of("uint64"), false, "", none),
+                        new Field("slots", new Array(slot, GROUP_SLOTS, true), false, "", none)), true, this, "group");
+            }
+            return group;
         }
 
         @Override public long size() { return PTR; }
@@ -498,16 +521,26 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         private final long ptrdata;
         private final boolean regularMemory;
         private final boolean comparable;
-        /** the map whose bucket this is (noalg, printed {@code map.bucket[K]V}), or null */
-        private final MapType bucketOf;
+        /** a struct the compiler made without equality or hash: a map's bucket or group, or a group's slot */
+        private final boolean noalg;
+        /** the map whose bucket or group this is, or null */
+        private final MapType mapOf;
+        /** {@code bucket} or {@code group}: the struct prints as {@code map.PART[K]V} (with {@link #mapOf}) */
+        private final String mapPart;
 
         /** {@code struct { fields }}, laid out as Go lays it out. */
         public Struct(List<Field> fields) {
-            this(fields, null);
+            this(fields, false, null, null);
         }
 
-        Struct(List<Field> fields, MapType bucketOf) {
-            this.bucketOf = bucketOf;
+        /**
+         * A struct the compiler makes: {@code noalg} (no equality or hash, a symbol of its own), printed as
+         * {@code map.PART[K]V} if {@code mapOf} is not null, else as any struct.
+         */
+        Struct(List<Field> fields, boolean noalg, MapType mapOf, String mapPart) {
+            this.noalg = noalg;
+            this.mapOf = mapOf;
+            this.mapPart = mapPart;
             this.fields = List.copyOf(fields);
             this.offsets = new long[fields.size()];
             long off = 0;
@@ -530,8 +563,8 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             this.size = (off + a - 1) / a * a;
             long p = 0;
             long end = 0;
-            boolean regular = bucketOf == null;
-            boolean cmp = bucketOf == null;
+            boolean regular = !noalg;
+            boolean cmp = !noalg;
             for (int i = 0; i < this.fields.size(); i++) {
                 Field f = this.fields.get(i);
                 long fp = f.type().ptrdata();
@@ -566,18 +599,18 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
         }
         @Override public int kind() { return Kinds.STRUCT; }
         @Override public String string() {
-            return bucketOf != null ? "map.bucket[" + bucketOf.key().string() + "]" + bucketOf.elem().string() : render(false);
+            return mapOf != null ? "map." + mapPart + "[" + mapOf.key().string() + "]" + mapOf.elem().string() : render(false);
         }
         @Override public String linkString() {
-            return bucketOf != null ? "map.bucket[" + bucketOf.key().linkString() + "]" + bucketOf.elem().linkString() : render(true);
+            return mapOf != null ? "map." + mapPart + "[" + mapOf.key().linkString() + "]" + mapOf.elem().linkString() : render(true);
         }
-        @Override public String symbol() { return "type." + (bucketOf != null ? "noalg." : "") + linkString(); }
+        @Override public String symbol() { return "type." + (noalg ? "noalg." : "") + linkString(); }
         @Override public boolean directIface() {
             return fields.size() == 1 && fields.getFirst().type().directIface();
         }
-        /** True for a map bucket: no equality, no typelink. */
+        /** True for a struct the compiler made (a map's bucket or group, a group's slot): no equality, no typelink. */
         public boolean noalg() {
-            return bucketOf != null;
+            return noalg;
         }
         @Override public boolean regularMemory() { return regularMemory; }
         @Override public boolean comparable() { return comparable; }
@@ -589,7 +622,7 @@ public abstract sealed class GoType permits GoType.Basic, GoType.Named, GoType.P
             StringBuilder b = new StringBuilder("struct { ");
             for (int i = 0; i < fields.size(); i++) {
                 Field f = fields.get(i);
-                if (link && !f.exported()) {
+                if (link && !f.exported() && !f.pkg().equals(Pkg.BUILTIN)) {
                     throw new UnsupportedOperationException("link string of an unnamed struct with unexported field " + f.name());
                 }
                 b.append(i > 0 ? "; " : "");

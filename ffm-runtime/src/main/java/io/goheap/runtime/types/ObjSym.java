@@ -1,5 +1,7 @@
 package io.goheap.runtime.types;
 
+import io.goheap.runtime.abi.GoRelease;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,20 +10,24 @@ import java.util.List;
  * name, bytes with zeros where relocations go, relocations, and whether it is {@code dupok}.
  */
 public final class ObjSym {
-    /** Relocation kinds of cmd/internal/objabi as {@code -S} prints them ({@code t=}). */
+    /**
+     * Relocation kinds of cmd/internal/objabi as {@code -S} prints them ({@code t=}). Their numbers are the same
+     * in every release goheap follows (1.19, 1.21 to 1.27); the listing prints the number up to Go 1.21 and
+     * the name from Go 1.22 ({@link #listed(GoRelease)}).
+     */
     public enum Kind {
         /** R_ADDR (1): the target's address, a pointer word. */
-        ADDR(1, "addr", false),
+        ADDR(1, "addr", false, "R_ADDR"),
         /** R_ADDROFF (5): the target's 32-bit offset from the start of its section. */
-        ADDROFF(5, "addroff", false),
+        ADDROFF(5, "addroff", false, "R_ADDROFF"),
         /** R_METHODOFF (26): as ADDROFF for a method's code, -1 if the method is unreachable. */
-        METHODOFF(26, "methodoff", false),
+        METHODOFF(26, "methodoff", false, "R_METHODOFF"),
         /** R_WEAKADDR: ADDR that does not keep its target alive. */
-        WEAKADDR(-32767, "addr", true),
+        WEAKADDR(-32767, "addr", true, "RelocType(-32767)"),
         /** R_WEAKADDROFF: ADDROFF that does not keep its target alive. */
-        WEAKADDROFF(-32763, "addroff", true),
+        WEAKADDROFF(-32763, "addroff", true, "RelocType(-32763)"),
         /** R_KEEP (27): no bytes; keeps the target alive while this symbol is (a named map keeps its map type). */
-        KEEP(27, "keep", false);
+        KEEP(27, "keep", false, "R_KEEP");
 
         /** The kind's number in cmd/internal/objabi ({@code t=}). */
         public final int t;
@@ -29,11 +35,46 @@ public final class ObjSym {
         public final String json;
         /** Whether the relocation is weak (does not keep its target alive). */
         public final boolean weak;
+        /** what Go 1.22 on prints: the kind's name, or RelocType(n) for the weak forms, which have none */
+        private final String name;
 
-        Kind(int t, String json, boolean weak) {
+        Kind(int t, String json, boolean weak, String name) {
             this.t = t;
             this.json = json;
             this.weak = weak;
+            this.name = name;
+        }
+
+        /**
+         * The kind as {@code release}'s {@code -S} listing prints it after {@code t=}: the number up to Go 1.21
+         * ({@code 1}, {@code -32763}), from Go 1.22 the name ({@code R_ADDR}, and {@code RelocType(-32763)} for
+         * the weak forms, which have no name).
+         */
+        public String listed(GoRelease release) {
+            return release.minor() <= 21 ? Integer.toString(t) : name;
+        }
+    }
+
+    /**
+     * The kind of data a symbol is: what its name line in the listing says ({@code SRODATA}, ...) and the ELF
+     * section the linker gives it (up to Go 1.26; 1.27 moves descriptors, names and itabs to {@code .go.type}).
+     */
+    public enum Section {
+        /** Read-only data: descriptors, name data, itabs, masks, closures. */
+        RODATA("SRODATA", ".rodata"),
+        /** Writable data without pointers: Go 1.24 to 1.26's {@code type:.gcmask.T}, one zero word. */
+        NOPTRDATA("SNOPTRDATA", ".noptrdata"),
+        /** Zeroed writable data without pointers, no bytes in the object: Go 1.27's {@code type:.gcmask.T}. */
+        NOPTRBSS("SNOPTRBSS", ".noptrbss");
+
+        /** The kind as the {@code -S} listing's name line prints it. */
+        public final String listed;
+        /** The ELF section the linker puts such a symbol in. */
+        public final String elf;
+
+        Section(String listed, String elf) {
+            this.listed = listed;
+            this.elf = elf;
         }
     }
 
@@ -51,6 +92,9 @@ public final class ObjSym {
     /** the declared size; the content may stop short of it (Go's objw.Global(sym, ot) after a skipped pad) */
     private int declared;
     private final List<Reloc> relocs = new ArrayList<>();
+    /** the alignment the compiler declares (Go 1.27 on), 0 where it leaves it to the linker */
+    private int align;
+    private Section section = Section.RODATA;
 
     /** A closure symbol {@code name} (e.g. runtime.memequal64·f): one word pointing at function {@code fn}. */
     public static ObjSym closure(String name, String fn) {
@@ -77,6 +121,19 @@ public final class ObjSym {
     public byte[] bytes() { return java.util.Arrays.copyOf(data, length); }
     /** The relocations, in the order written. */
     public List<Reloc> relocs() { return List.copyOf(relocs); }
+    /**
+     * The alignment the compiler declares for the symbol, in bytes ({@code align=} in Go 1.27's listing: 1 for
+     * name data, 8 for descriptors, itabs and masks), or 0 where it declares none and the linker chooses (every
+     * symbol of the releases before 1.27, and 1.27's closures and GC mask words).
+     */
+    public int align() { return align; }
+    void align(int a) { align = a; }
+    /**
+     * The kind of data: {@link Section#RODATA} but for Go 1.24's on-demand mask word {@code type:.gcmask.T}, which
+     * the runtime fills in at run time ({@link Section#NOPTRDATA}, from 1.27 {@link Section#NOPTRBSS}).
+     */
+    public Section section() { return section; }
+    void section(Section s) { section = s; }
 
     // little-endian writers; each returns the offset after what it wrote
     int u8(int off, int v) { return le(off, v, Byte.BYTES); }

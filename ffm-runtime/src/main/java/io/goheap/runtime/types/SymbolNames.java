@@ -53,6 +53,15 @@ public record SymbolNames(GoRelease release) {
         return typePrefix() + ".";
     }
 
+    /**
+     * A helper symbol of the compiler's type pseudo-package: {@code helper("eqfunc24")} is
+     * {@code type..eqfunc24} in Go 1.19, {@code type:.eqfunc24} from 1.21 (so are {@code eq.T}, {@code hashfunc.T},
+     * {@code hash.T}, {@code gcprog.T}, {@code gcmask.T}).
+     */
+    public String helper(String what) {
+        return helperPrefix() + what;
+    }
+
     /** {@code type..namedata.} or {@code type:.namedata.}. */
     public String namedataPrefix() {
         return helperPrefix() + "namedata.";

@@ -47,6 +47,8 @@ public final class TypeWriter {
     private final boolean runtime;
     private final GoRelease release;
     private final SymbolNames names;
+    /** the release's layouts and constants: every offset and size of a descriptor comes from here */
+    private final Abi abi;
 
     /** A writer for the symbols of package {@code local}, as Go 1.19's compiler writes them. */
     public TypeWriter(Pkg local) {
@@ -67,20 +69,51 @@ public final class TypeWriter {
      * @throws IllegalArgumentException if the writer does not follow {@code release}'s compiler yet
      */
     public TypeWriter(Pkg local, boolean runtime, GoRelease release) {
-        if (!SUPPORTED.contains(release)) {
-            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
-        }
+        this(local, runtime, checkSupported(release), null);
+    }
+
+    /** A writer for any release goheap has layouts of, supported or not: the fixture tests measure the unsupported ones. */
+    static TypeWriter any(Pkg local, boolean runtime, GoRelease release) {
+        return new TypeWriter(local, runtime, release, null);
+    }
+
+    private TypeWriter(Pkg local, boolean runtime, GoRelease release, Void checked) {
         this.local = local;
         this.runtime = runtime;
         this.release = release;
         this.names = SymbolNames.of(release);
+        this.abi = Abi.of(release);
     }
 
-    /** The releases whose compiler this writer follows byte for byte. */
-    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19));
-    /** {@link #SUPPORTED}, for messages. */
-    public static final String SUPPORTED_TEXT = "Go 1.19 only";
+    /**
+     * The releases whose compiler this writer follows byte for byte, oldest first: each one's symbols equal, symbol
+     * for symbol, what its compiler emits for the six fixture programs of native/fixtures ({@code ImageFixtureTest}).
+     */
+    public static final java.util.List<GoRelease> SUPPORTED = java.util.List.of(new GoRelease(19), new GoRelease(21), new GoRelease(22), new GoRelease(23), new GoRelease(24), new GoRelease(25), new GoRelease(26), new GoRelease(27));
+    /** {@link #SUPPORTED}, for messages: {@code Go 1.19 and 1.21}. */
+    public static final String SUPPORTED_TEXT = text(SUPPORTED);
     private static final GoRelease RELEASE_1_19 = new GoRelease(19);
+
+    /** {@code Go 1.19}, {@code Go 1.19 and 1.21}, {@code Go 1.19, 1.21 and 1.22}. */
+    private static String text(List<GoRelease> releases) {
+        StringBuilder b = new StringBuilder("Go ");
+        for (int i = 0; i < releases.size(); i++) {
+            b.append(i == 0 ? "" : i == releases.size() - 1 ? " and " : ", ").append("1.").append(releases.get(i).minor());
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@code release}, if this writer follows its compiler.
+     *
+     * @throws IllegalArgumentException naming the release and the ones supported if it does not
+     */
+    static GoRelease checkSupported(GoRelease release) {
+        if (!SUPPORTED.contains(release)) {
+            throw new IllegalArgumentException("goheap's type image writes " + SUPPORTED_TEXT + "; " + release + " is not done yet");
+        }
+        return release;
+    }
 
     /** The release whose compiler this writer follows. */
     public GoRelease release() {
@@ -110,7 +143,7 @@ public final class TypeWriter {
      * @return the descriptor's symbol name
      */
     public String writeType(GoType t) {
-        String sym = t.symbol();
+        String sym = sym(t);
         if (siggen.putIfAbsent(sym, Boolean.TRUE) != null) {
             return sym;
         }
@@ -121,6 +154,7 @@ public final class TypeWriter {
             return sym;
         }
         ObjSym s = new ObjSym(sym, !(tbase instanceof GoType.Named));
+        declareAlign(s, PTR);
         syms.put(sym, s);
         int ot;
         GoType u = t.underlying();
@@ -140,10 +174,10 @@ public final class TypeWriter {
             ot = (int) TypeDescriptor.FUNCTYPE_SIZE; // the u16 pair is padded to pointer alignment
             ot = dextratype(s, ot, t, (in + out) * PTR);
             for (GoType x : f.params()) {
-                ot = s.addr(ot, x.symbol(), 0, false);
+                ot = s.addr(ot, sym(x), 0, false);
             }
             for (GoType x : f.results()) {
-                ot = s.addr(ot, x.symbol(), 0, false);
+                ot = s.addr(ot, sym(x), 0, false);
             }
         } else if (u instanceof GoType.Struct st) {
             st.fields().forEach(fl -> writeType(fl.type()));
@@ -163,7 +197,7 @@ public final class TypeWriter {
             for (int i = 0; i < st.fields().size(); i++) {
                 GoType.Field fl = st.fields().get(i);
                 ot = s.addr(ot, dname(fl.name(), fl.tag(), fl.exported(), fl.embedded()), 0, false);
-                ot = s.addr(ot, fl.type().symbol(), 0, false);
+                ot = s.addr(ot, sym(fl.type()), 0, false);
                 ot = s.u64(ot, st.offset(i));
             }
         } else if (u instanceof GoType.Interface it) {
@@ -204,39 +238,7 @@ public final class TypeWriter {
             ot = s.u64(ot, ch.dir());
             ot = dextratype(s, ot, t, 0);
         } else if (u instanceof GoType.MapType mt) {
-            String key = writeType(mt.key());
-            String elem = writeType(mt.elem());
-            String bucket = writeType(mt.bucket());
-            String hasher = genhash(mt.key());
-            ot = dcommontype(s, t);
-            ot = s.addr(ot, key, 0, false);
-            ot = s.addr(ot, elem, 0, false);
-            ot = s.addr(ot, bucket, 0, false);
-            ot = s.addr(ot, hasher, 0, false);
-            int flags = 0;
-            if (mt.key().size() > GoType.MapType.MAX_INLINE) {
-                ot = s.u8(ot, PTR);
-                flags |= 1; // indirect key
-            } else {
-                ot = s.u8(ot, (int) mt.key().size());
-            }
-            if (mt.elem().size() > GoType.MapType.MAX_INLINE) {
-                ot = s.u8(ot, PTR);
-                flags |= 2; // indirect elem
-            } else {
-                ot = s.u8(ot, (int) mt.elem().size());
-            }
-            ot = s.u16(ot, (int) mt.bucket().size());
-            if (reflexive(mt.key(), new java.util.IdentityHashMap<>())) {
-                flags |= 4;
-            }
-            if (needKeyUpdate(mt.key(), new java.util.IdentityHashMap<>())) {
-                flags |= 8;
-            }
-            if (hashMightPanic(mt.key(), new java.util.IdentityHashMap<>())) {
-                flags |= 16;
-            }
-            ot = s.u32(ot, flags);
+            ot = release.minor() >= 24 ? swissMapType(s, t, mt) : oldMapType(s, t, mt);
             ot = dextratype(s, ot, t, 0);
             if (t instanceof GoType.Named) {
                 s.keep(writeType(u)); // keep the map type itself: reflect must find the same hasher
@@ -249,11 +251,89 @@ public final class TypeWriter {
         }
         dextratypeData(s, ot, t);
         // typelinks: unnamed types reflect can construct at run time (PtrTo, SliceOf, FuncOf, ...)
-        boolean noalg = u instanceof GoType.Array a && a.noalg() || u instanceof GoType.Struct st2 && st2.noalg();
+        boolean noalg = noalg(t);
         s.typelink(!(t instanceof GoType.Named) && !noalg && (u instanceof GoType.Pointer || u instanceof GoType.Func
                 || u instanceof GoType.Struct || u instanceof GoType.Slice || u instanceof GoType.Array
                 || u instanceof GoType.Chan || u instanceof GoType.MapType));
         return sym;
+    }
+
+    /**
+     * The map type up to Go 1.23 (1.19's {@code maptype}, 1.21's {@code abi.MapType}): Key, Elem, Bucket
+     * ({@link GoType.MapType#bucket()}), Hasher, KeySize, ValueSize (8 for an indirect one), BucketSize, Flags
+     * (1 indirect key, 2 indirect elem, 4 reflexive key, 8 need key update, 16 hash might panic: runtime/type.go).
+     *
+     * @return the end of the map type: where the uncommon type goes
+     */
+    private int oldMapType(ObjSym s, GoType t, GoType.MapType mt) {
+        String key = writeType(mt.key());
+        String elem = writeType(mt.elem());
+        String bucket = writeType(mt.bucket());
+        String hasher = genhash(mt.key());
+        dcommontype(s, t);
+        s.addr(mapOff("key"), key, 0, false);
+        s.addr(mapOff("elem"), elem, 0, false);
+        s.addr(mapOff("bucket"), bucket, 0, false);
+        s.addr(mapOff("hasher"), hasher, 0, false);
+        int flags = 0;
+        boolean indirectKey = mt.key().size() > GoType.MapType.MAX_INLINE;
+        boolean indirectElem = mt.elem().size() > GoType.MapType.MAX_INLINE;
+        s.u8(mapOff("keysize"), indirectKey ? PTR : (int) mt.key().size());
+        s.u8(mapOff("elemsize"), indirectElem ? PTR : (int) mt.elem().size());
+        s.u16(mapOff("bucketsize"), (int) mt.bucket().size());
+        flags |= indirectKey ? 1 : 0;
+        flags |= indirectElem ? 2 : 0;
+        flags |= reflexive(mt.key(), new java.util.IdentityHashMap<>()) ? 4 : 0;
+        flags |= needKeyUpdate(mt.key(), new java.util.IdentityHashMap<>()) ? 8 : 0;
+        flags |= hashMightPanic(mt.key(), new java.util.IdentityHashMap<>()) ? 16 : 0;
+        s.u32(mapOff("flags"), flags);
+        return (int) abi.mapTypeSize();
+    }
+
+    /**
+     * The map type of Go 1.24 on, over the group type ({@link GoType.MapType#group()}): Key, Elem, Group, Hasher,
+     * GroupSize, then SlotSize and ElemOff (1.24 to 1.26, {@code writeSwissMapType} / {@code writeMapType}) or
+     * KeysOff, KeyStride, ElemsOff, ElemStride and ElemOff (1.27: keys and elems interleaved in the slots, so both
+     * strides are the slot's size), then Flags, with the release's bits ({@link Abi#mapFlag(String)}).
+     *
+     * @return the end of the map type: where the uncommon type goes
+     */
+    private int swissMapType(ObjSym s, GoType t, GoType.MapType mt) {
+        GoType.Struct group = mt.group();
+        String key = writeType(mt.key());
+        String elem = writeType(mt.elem());
+        String g = writeType(group);
+        String hasher = genhash(mt.key());
+        GoType.Struct slot = (GoType.Struct) ((GoType.Array) group.fields().get(1).type()).elem();
+        long slotsOff = group.offset(1);
+        long elemOff = slot.offset(1);
+        dcommontype(s, t);
+        s.addr(mapOff("key"), key, 0, false);
+        s.addr(mapOff("elem"), elem, 0, false);
+        s.addr(mapOff("bucket"), g, 0, false);
+        s.addr(mapOff("hasher"), hasher, 0, false);
+        s.u64(mapOff("GroupSize"), group.size());
+        if (abi.offset("maptype", "SlotSize").isPresent()) {
+            s.u64(mapOff("SlotSize"), slot.size());
+        } else {
+            s.u64(mapOff("KeysOff"), slotsOff);
+            s.u64(mapOff("KeyStride"), slot.size());
+            s.u64(mapOff("ElemsOff"), slotsOff + elemOff);
+            s.u64(mapOff("ElemStride"), slot.size());
+        }
+        s.u64(mapOff("ElemOff"), elemOff);
+        int flags = 0;
+        flags |= needKeyUpdate(mt.key(), new java.util.IdentityHashMap<>()) ? abi.mapFlag("NEED_KEY_UPDATE") : 0;
+        flags |= hashMightPanic(mt.key(), new java.util.IdentityHashMap<>()) ? abi.mapFlag("HASH_MIGHT_PANIC") : 0;
+        flags |= mt.key().size() > GoType.MapType.MAX_INLINE ? abi.mapFlag("INDIRECT_KEY") : 0;
+        flags |= mt.elem().size() > GoType.MapType.MAX_INLINE ? abi.mapFlag("INDIRECT_ELEM") : 0;
+        s.u32(mapOff("flags"), flags);
+        return (int) abi.mapTypeSize();
+    }
+
+    /** The offset of the map type's field 1.19 calls {@code field} (or the release's name), from the release's layout. */
+    private int mapOff(String field) {
+        return (int) abi.offsetOf("maptype", field);
     }
 
     /**
@@ -264,14 +344,15 @@ public final class TypeWriter {
      */
     public String writeItab(GoType typ, GoType iface) {
         GoType.Interface it = (GoType.Interface) iface.underlying();
-        String name = "go.itab." + typ.linkString() + "," + iface.linkString();
+        String name = names.itab(typ.linkString(), iface.linkString());
         writeType(typ);
         writeType(iface);
         ObjSym s = new ObjSym(name, true);
+        declareAlign(s, PTR);
         syms.put(name, s);
-        s.addr((int) ItabDescriptor.INTER_OFFSET, iface.symbol(), 0, false);
-        s.addr((int) ItabDescriptor.TYPE_OFFSET, typ.symbol(), 0, false);
-        s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(typ.linkString()));
+        s.addr((int) ItabDescriptor.INTER_OFFSET, sym(iface), 0, false);
+        s.addr((int) ItabDescriptor.TYPE_OFFSET, sym(typ), 0, false);
+        s.u32((int) ItabDescriptor.HASH_OFFSET, TypeHash.of(release, typ.linkString()));
         Map<String, Sig> byName = new java.util.HashMap<>();
         methods(typ).forEach(m -> byName.putIfAbsent(m.name(), m));
         for (int k = 0; k < it.methods().size(); k++) {
@@ -285,7 +366,37 @@ public final class TypeWriter {
         return name;
     }
 
+    /**
+     * The alignment Go 1.27's compiler declares for a symbol ({@code lsym.Align}, printed {@code align=}): 1 for name
+     * data, the pointer size for descriptors, itabs and masks. Earlier releases declare none (the linker aligns).
+     */
+    private void declareAlign(ObjSym s, int align) {
+        if (release.minor() >= 27) {
+            s.align(align);
+        }
+    }
+
+    /** The symbol of {@code t}'s descriptor as the release spells it ({@code type.T}, {@code type:noalg.T}). */
+    String sym(GoType t) {
+        return names.type((noalg(t) ? "noalg." : "") + t.linkString());
+    }
+
+    /**
+     * Whether the compiler made {@code t} without equality or hash ({@code Noalg}): a map bucket or group and its
+     * key and elem arrays, and from Go 1.22 a pointer to such a type ({@code types.NewPtr} passes the flag on).
+     * Such a type's symbol says {@code noalg.}, it has no Equal, is not regular memory, and no typelink lists it.
+     */
+    boolean noalg(GoType t) {
+        if (t instanceof GoType.Pointer p) {
+            return release.minor() >= 22 && noalg(p.elem());
+        }
+        return t instanceof GoType.Array a && a.noalg() || t instanceof GoType.Struct st && st.noalg();
+    }
+
     private boolean needEmit(GoType tbase) {
+        if (release.minor() >= 21 && writtenByWriteBasicTypes(tbase)) {
+            return runtime;
+        }
         if (tbase instanceof GoType.Basic) {
             return runtime;
         }
@@ -294,6 +405,28 @@ public final class TypeWriter {
             return n.pkg().equals(Pkg.BUILTIN) ? runtime : n.pkg().equals(local);
         }
         return true;
+    }
+
+    /**
+     * Go 1.20 on ({@code writtenByWriteBasicTypes}): the types package runtime writes for every program, which
+     * no other package emits: the predeclared types and {@code error}, {@code interface {}}, an unnamed slice of
+     * any of them, and {@code func(error) string}.
+     */
+    private static boolean writtenByWriteBasicTypes(GoType t) {
+        if (t instanceof GoType.Func f && !f.variadic() && f.params().size() == 1 && f.results().size() == 1
+                && isUniverseError(f.params().getFirst()) && f.results().getFirst() instanceof GoType.Basic b
+                && b.kind() == Kinds.STRING) {
+            return true;
+        }
+        if (t instanceof GoType.Slice sl) {
+            t = sl.elem();
+        }
+        return t instanceof GoType.Basic || isUniverseError(t)
+                || t instanceof GoType.Interface i && i.methods().isEmpty();
+    }
+
+    private static boolean isUniverseError(GoType t) {
+        return t instanceof GoType.Named n && n.pkg().equals(Pkg.BUILTIN);
     }
 
     /**
@@ -367,7 +500,7 @@ public final class TypeWriter {
         int ot = 0;
         ot = s.u64((int) TypeDescriptor.SIZE_OFFSET, t.size());
         ot = s.u64((int) TypeDescriptor.PTRDATA_OFFSET, gc.ptrdata());
-        ot = s.u32((int) TypeDescriptor.HASH_OFFSET, TypeHash.of(t.linkString()));
+        ot = s.u32((int) TypeDescriptor.HASH_OFFSET, TypeHash.of(release, t.linkString()));
         int tflag = 0;
         if (uncommonSize(t) != 0) {
             tflag |= TFlags.UNCOMMON;
@@ -375,7 +508,7 @@ public final class TypeWriter {
         if (hasSym(t)) {
             tflag |= TFlags.NAMED;
         }
-        if (t.regularMemory()) {
+        if (t.regularMemory() && !noalg(t)) {
             tflag |= TFlags.REGULAR_MEMORY;
         }
         String p = t.string();
@@ -387,27 +520,23 @@ public final class TypeWriter {
         } else if (t instanceof GoType.Pointer ptr && ptr.elem() instanceof GoType.Named n) {
             exported = isExported(n.name());
         }
+        if (gc.onDemand()) {
+            tflag |= abi.tflagGCMaskOnDemand();
+        }
+        int kind = t.kind() | (gc.program() ? Kinds.GC_PROG : 0);
+        if (t.directIface()) {
+            // kindDirectIface up to 1.25, TFlagDirectIface from 1.26
+            if (abi.directIfaceInTFlag()) {
+                tflag |= abi.directIfaceBit();
+            } else {
+                kind |= abi.directIfaceBit();
+            }
+        }
         s.u8((int) TypeDescriptor.TFLAG_OFFSET, tflag);
         s.u8((int) TypeDescriptor.ALIGN_OFFSET, t.align());
         s.u8((int) TypeDescriptor.FIELD_ALIGN_OFFSET, t.align());
-        s.u8((int) TypeDescriptor.KIND_OFFSET, t.kind() | (t.directIface() ? Kinds.DIRECT_IFACE : 0)
-                | (gc.program() ? Kinds.GC_PROG : 0));
+        s.u8((int) TypeDescriptor.KIND_OFFSET, kind);
         String eq = geneq(t);
-        if (eq != null && eq.matches("type\\.\\.eqfunc[0-9]+") && !syms.containsKey(eq)) {
-            // memequal_varlen's closure: the function, then the size it compares
-            ObjSym c = new ObjSym(eq, true);
-            c.addr(0, "runtime.memequal_varlen", 0, false);
-            c.u64(PTR, t.size());
-            syms.put(eq, c);
-        }
-        if (eq != null && eq.startsWith("type..eqfunc.")) {
-            // the closure of the generated type..eq.T function: one word pointing at it (dupok)
-            if (!syms.containsKey(eq)) {
-                ObjSym c = new ObjSym(eq, true);
-                c.addr(0, "type..eq." + t.linkString(), 0, false);
-                syms.put(eq, c);
-            }
-        }
         if (eq != null) {
             s.addr((int) TypeDescriptor.EQUAL_OFFSET, eq, 0, false);
         } else {
@@ -476,9 +605,10 @@ public final class TypeWriter {
     }
 
     private String dimportpath(Pkg pkg) {
-        String name = "type..importpath." + pkg.path() + ".";
+        String name = names.importpathPrefix() + pkg.path() + ".";
         if (!syms.containsKey(name)) {
             ObjSym s = new ObjSym(name, true);
+            declareAlign(s, 1);
             s.bytes(0, NameEncoding.encode(pkg.path(), false));
             syms.put(name, s);
         }
@@ -487,7 +617,7 @@ public final class TypeWriter {
 
     /** {@code dname} for names without a package qualifier: {@code type..namedata.NAME.TAG} / {@code -TAG}. */
     private String dname(String name, String tag, boolean exported, boolean embedded) {
-        String sname = "type..namedata.";
+        String sname = names.namedataPrefix();
         if (name.isEmpty()) {
             sname += (exported ? "-noname-exported." : "-noname-unexported.") + tag;
         } else {
@@ -498,6 +628,7 @@ public final class TypeWriter {
         }
         if (!syms.containsKey(sname)) {
             ObjSym s = new ObjSym(sname, true);
+            declareAlign(s, 1);
             s.bytes(0, nameData(name, tag, exported, embedded));
             syms.put(sname, s);
         }
@@ -531,19 +662,38 @@ public final class TypeWriter {
     /**
      * What {@code gcdata} points at, and the ptrdata the descriptor declares with it.
      *
-     * @param program true for a GC program (kindGCProg), false for a pointer mask
+     * @param program  true for a GC program (kindGCProg, up to Go 1.23)
+     * @param onDemand true for a word the runtime fills in with a mask it builds when first asked (TFlagGCMaskOnDemand,
+     *                 Go 1.24 on)
      */
-    private record Gc(String symbol, boolean program, long ptrdata) {
+    private record Gc(String symbol, boolean program, boolean onDemand, long ptrdata) {
     }
 
     /**
-     * {@code dgcsym}: the pointer mask {@code runtime.gcbits.HEX} (one bit per word of ptrdata), or, when
-     * ptrdata is more than {@link GcProg#MAX_PTRMASK_WORDS} words, the GC program {@code type..gcprog.T}
-     * (its length as 4 bytes, then the program; see {@link GcProg}).
+     * {@code dgcsym}: the pointer mask {@code runtime.gcbits.HEX} (one bit per word of ptrdata), or, when ptrdata
+     * is more than {@link Abi#maxPtrmaskBytes()} * 8 words: up to Go 1.23 the GC program {@code type..gcprog.T} (its
+     * length as 4 bytes, then the program; see {@link GcProg}), from Go 1.24 the 8-byte writable word
+     * {@code type:.gcmask.T} ({@code dgcptrmaskOnDemand}: 0 until the runtime stores a mask it built there).
      */
     private Gc gcsym(GoType t) {
-        if (GcProg.needed(t)) {
-            String name = "type..gcprog." + t.linkString();
+        boolean tooLong = t.ptrdata() / PTR > abi.maxPtrmaskBytes() * Byte.SIZE;
+        if (tooLong && !abi.hasGCProgs()) {
+            String name = names.helper("gcmask." + t.linkString());
+            if (!syms.containsKey(name)) {
+                ObjSym s = new ObjSym(name, true);
+                if (release.minor() >= 27) {
+                    s.pad(PTR); // declared, not written: the object file gives it no bytes (BSS)
+                    s.section(ObjSym.Section.NOPTRBSS);
+                } else {
+                    s.u64(0, 0);
+                    s.section(ObjSym.Section.NOPTRDATA);
+                }
+                syms.put(name, s);
+            }
+            return new Gc(name, false, true, t.ptrdata());
+        }
+        if (tooLong) {
+            String name = names.helper("gcprog." + t.linkString());
             Long words = gcprogWords.get(name);
             if (words == null) {
                 GcProg.Program p = GcProg.of(t);
@@ -554,9 +704,9 @@ public final class TypeWriter {
                 words = p.words();
                 gcprogWords.put(name, words);
             }
-            return new Gc(name, true, words * PTR);
+            return new Gc(name, true, false, words * PTR);
         }
-        return new Gc(gcmask(t), false, t.ptrdata());
+        return new Gc(gcmask(t), false, false, t.ptrdata());
     }
 
     /** The ptrmask symbol {@code runtime.gcbits.HEX}: one bit per pointer-sized word of ptrdata. */
@@ -564,7 +714,11 @@ public final class TypeWriter {
         int words = (int) (t.ptrdata() / PTR);
         boolean[] bits = new boolean[Math.max(words, 1) + 1];
         t.pointerWords(bits, 0);
-        byte[] mask = new byte[(words + 7) / 8];
+        int bytes = (words + 7) / 8;
+        if (release.minor() >= 21) {
+            bytes = (bytes + PTR - 1) / PTR * PTR; // 1.20 on: the runtime wants masks padded to a whole word (dgcptrmask)
+        }
+        byte[] mask = new byte[bytes];
         for (int i = 0; i < words; i++) {
             if (bits[i]) {
                 mask[i / 8] |= (byte) (1 << (i % 8));
@@ -573,6 +727,7 @@ public final class TypeWriter {
         String name = "runtime.gcbits." + GoType.hex(mask);
         if (!syms.containsKey(name)) {
             ObjSym s = new ObjSym(name, true);
+            declareAlign(s, PTR);
             s.bytes(0, mask);
             syms.put(name, s);
         }
@@ -580,11 +735,17 @@ public final class TypeWriter {
     }
 
     /**
-     * {@code genhash}: the hash closure of a map key type, by its algorithm kind. A type hashed by a
-     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as
-     * in Go (a field of plain memory of an odd size gets its {@code type..hashfuncN}).
+     * {@code genhash}: the hash closure of a map key type. Up to Go 1.26 by its algorithm kind; a type hashed by a
+     * generated function ({@code type..hash.T}) first gets the closures of its elements or fields, as in Go (a
+     * field of plain memory of an odd size gets its {@code type..hashfuncN}). From Go 1.27 by its
+     * {@link EqSignature}, like {@link #geneq}: {@code type:.hashfunc.SIG} and nothing for the parts.
      */
     private String genhash(GoType t) {
+        if (release.minor() >= 27) {
+            String sig = EqSignature.of(this, t);
+            String sys = sysClosure("hash", sig);
+            return sys != null ? sys : sigClosure("hash", sig);
+        }
         String a = alg(t);
         switch (a) {
             case "string" -> { return "runtime.strhash·f"; }
@@ -596,17 +757,10 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     return "runtime.memhash" + (size * 8) + "·f";
                 }
-                String name = "type..hashfunc" + size;
-                if (!syms.containsKey(name)) {
-                    ObjSym c = new ObjSym(name, true);
-                    c.addr(0, "runtime.memhash_varlen", 0, false);
-                    c.u64(PTR, size);
-                    syms.put(name, c);
-                }
-                return name;
+                return varlenClosure(names.helper("hashfunc" + size), "runtime.memhash_varlen", size);
             }
             default -> {
-                String name = "type..hashfunc." + t.linkString();
+                String name = names.helper("hashfunc." + t.linkString());
                 if (!syms.containsKey(name)) {
                     // the hashers of the parts first, as the compiler generates them (type..hash.T calls them)
                     GoType u = t.underlying();
@@ -615,11 +769,8 @@ public final class TypeWriter {
                     } else if (u instanceof GoType.Struct st) {
                         st.fields().forEach(f -> genhash(f.type()));
                     }
-                    ObjSym c = new ObjSym(name, true);
-                    c.addr(0, "type..hash." + t.linkString(), 0, false);
-                    syms.put(name, c);
                 }
-                return name;
+                return closure(name, names.helper("hash." + t.linkString()));
             }
         }
     }
@@ -629,9 +780,9 @@ public final class TypeWriter {
      * "inter", "nilinter", "f32", "f64", "c64", "c128", or "special" (a generated function). A
      * one-field struct and a one-element array take their element's algorithm.
      */
-    static String alg(GoType t) {
+    String alg(GoType t) {
         GoType u = t.underlying();
-        if (!t.comparable()) {
+        if (!t.comparable() || noalg(t)) {
             return "noeq";
         }
         if (u instanceof GoType.Interface i) {
@@ -733,11 +884,26 @@ public final class TypeWriter {
         return false;
     }
 
-    /** {@code geneq}: the equality closure, or null for a type == cannot compare. */
-    private static String geneq(GoType t) {
+    /**
+     * {@code geneq}: the equality closure of {@code t}, written if the compiler generates it; null for a type ==
+     * cannot compare. Up to Go 1.26 by the type's algorithm: a runtime closure ({@code runtime.strequal·f},
+     * {@code runtime.memequal64·f}, ...), {@code type..eqfuncN} (memequal_varlen and the size N) for plain memory of
+     * another size, or {@code type..eqfunc.T} pointing at the generated {@code type..eq.T}. From Go 1.27 by the
+     * type's {@link EqSignature}: the same runtime closures for the signatures they fit ({@code M8}, {@code S},
+     * ...), {@code type:.eqfunc.MN} (memequal_varlen) for memory alone, else {@code type:.eqfunc.SIG} pointing at
+     * {@code type:.eq.SIG}.
+     */
+    private String geneq(GoType t) {
         String a = alg(t);
+        if (a.equals("noeq")) {
+            return null;
+        }
+        if (release.minor() >= 27) {
+            String sig = EqSignature.of(this, t);
+            String sys = sysClosure("equal", sig);
+            return sys != null ? sys : sigClosure("eq", sig);
+        }
         return switch (a) {
-            case "noeq" -> null;
             case "string" -> "runtime.strequal·f";
             case "inter" -> "runtime.interequal·f";
             case "nilinter" -> "runtime.nilinterequal·f";
@@ -747,10 +913,66 @@ public final class TypeWriter {
                 if (size == 0 || size == 1 || size == 2 || size == 4 || size == 8 || size == 16) {
                     yield "runtime.memequal" + (size * 8) + "·f";
                 }
-                yield "type..eqfunc" + size;
+                yield varlenClosure(names.helper("eqfunc" + size), "runtime.memequal_varlen", size);
             }
-            default -> "type..eqfunc." + t.linkString(); // the compiler generates type..eq.T field by field
+            // the compiler generates type..eq.T field by field
+            default -> closure(names.helper("eqfunc." + t.linkString()), names.helper("eq." + t.linkString()));
         };
+    }
+
+    /**
+     * Go 1.27 ({@code geneqSig}, {@code genhashSig}): the runtime's closure of {@code op} ("equal" or "hash") that
+     * fits signature {@code sig}, or null: {@code ""} memory of size 0, {@code M1}, {@code M2}, {@code M4},
+     * {@code M8}, {@code M16}, {@code S}, {@code I}, {@code E}, {@code F}, {@code G}, {@code FF}, {@code GG}.
+     */
+    private static String sysClosure(String op, String sig) {
+        String fn = switch (sig) {
+            case "" -> "mem" + op + "0";
+            case "M1", "M2", "M4", "M8", "M16" -> "mem" + op + Integer.parseInt(sig.substring(1)) * Byte.SIZE;
+            case "S" -> "str" + op;
+            case "I" -> "inter" + op;
+            case "E" -> "nilinter" + op;
+            case "F" -> "f32" + op;
+            case "G" -> "f64" + op;
+            case "FF" -> "c64" + op;
+            case "GG" -> "c128" + op;
+            default -> null;
+        };
+        return fn == null ? null : "runtime." + fn + "·f";
+    }
+
+    /**
+     * Go 1.27: the closure {@code type:.KINDfunc.SIG} ({@code kind} "eq" or "hash"): for memory alone ({@code MN})
+     * the varlen runtime function and N, else a pointer to the generated {@code type:.KIND.SIG}.
+     */
+    private String sigClosure(String kind, String sig) {
+        String name = names.helper(kind + "func." + sig);
+        if (sig.matches("M[0-9]+")) {
+            String fn = kind.equals("eq") ? "runtime.memequal_varlen" : "runtime.memhash_varlen";
+            return varlenClosure(name, fn, Long.parseLong(sig.substring(1)));
+        }
+        return closure(name, names.helper(kind + "." + sig));
+    }
+
+    /** The closure {@code name} of a varlen runtime function: the function, then the size it covers (dupok). */
+    private String varlenClosure(String name, String fn, long size) {
+        if (!syms.containsKey(name)) {
+            ObjSym c = new ObjSym(name, true);
+            c.addr(0, fn, 0, false);
+            c.u64(PTR, size);
+            syms.put(name, c);
+        }
+        return name;
+    }
+
+    /** The closure {@code name} of a generated function {@code fn}: one word pointing at it (dupok). */
+    private String closure(String name, String fn) {
+        if (!syms.containsKey(name)) {
+            ObjSym c = new ObjSym(name, true);
+            c.addr(0, fn, 0, false);
+            syms.put(name, c);
+        }
+        return name;
     }
 
     private static boolean isExported(String name) {

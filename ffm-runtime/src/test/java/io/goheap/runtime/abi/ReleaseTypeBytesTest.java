@@ -14,10 +14,8 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemoryLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -683,18 +681,7 @@ class ReleaseTypeBytesTest {
 
         /** The hash the release's compiler writes into Type.Hash for link string {@code link} (GO-RELEASES.md). */
         int typeHash(String link) {
-            byte[] d;
-            try {
-                d = MessageDigest.getInstance("SHA-256").digest(link.getBytes(StandardCharsets.UTF_8));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new AssertionError(e);
-            }
-            if (minor <= 23) {
-                return TypeHash.of(link); // NOTSHA256, bytes 0-3
-            }
-            int o = minor == 24 ? 8 : 0; // 1.24: SHA-256 bytes 8-11; 1.25+: bytes 0-3 with byte 0 inverted
-            int b0 = minor == 24 ? d[o] & 0xff : ~d[0] & 0xff;
-            return b0 | (d[o + 1] & 0xff) << 8 | (d[o + 2] & 0xff) << 16 | (d[o + 3] & 0xff) << 24;
+            return TypeHash.of(new GoRelease(minor), link);
         }
     }
 

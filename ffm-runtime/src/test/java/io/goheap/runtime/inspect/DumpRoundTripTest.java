@@ -10,6 +10,10 @@ import io.goheap.runtime.testing.NativeMemoryTest;
 import io.goheap.runtime.types.PackageImage;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import io.goheap.runtime.abi.GoRelease;
+import io.goheap.runtime.types.SymbolNames;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -22,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A goheap dump round-trips: written from a live runtime, read back by {@code inspect dump}, it gives
- * the same itabs, table, chunks and Ps as the same code reading the live memory; readelf lists its
+ * A goheap dump round-trips: written from a live runtime of any simulated release, read back by
+ * {@code inspect dump}, it reads as that release and gives the same itabs, table, chunks, Ps and types as
+ * the same code reading the live memory; readelf lists its
  * segments and gdb shows the same words as live memory.
  */
 class DumpRoundTripTest extends NativeMemoryTest {
@@ -32,16 +37,34 @@ class DumpRoundTripTest extends NativeMemoryTest {
 
     /** A runtime with the shapes package linked and some itabs built by getitab, dumped to {@code file}. */
     static GoRuntime populated(Path file, List<Long> probeAddrs) throws Exception {
-        GoRuntime rt = GoRuntime.start(2);
-        Linker l = rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes"))));
+        return populated(GoRuntime.RELEASE, file, probeAddrs);
+    }
+
+    /** {@link #populated(Path, List)} in a runtime of Go {@code release}. */
+    static GoRuntime populated(GoRelease release, Path file, List<Long> probeAddrs) throws Exception {
+        GoRuntime rt = GoRuntime.start(release, 2);
+        SymbolNames n = SymbolNames.of(release);
+        Linker l = rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes")), release));
         Itabs it = rt.itabs();
-        long stringer = l.address("type.main.Stringer");
-        long valuer = l.address("type.main.Valuer");
-        it.getitab(valuer, l.address("type.*main.Counter"), false);
-        it.getitab(stringer, l.address("type.main.Celsius"), false);
-        it.getitab(l.address("type.main.Shape"), l.address("type.main.Celsius"), true); // a negative entry
+        long stringer = l.address(n.type("main.Stringer"));
+        long valuer = l.address(n.type("main.Valuer"));
+        it.getitab(valuer, l.address(n.type("*main.Counter")), false);
+        it.getitab(stringer, l.address(n.type("main.Celsius")), false);
+        it.getitab(l.address(n.type("main.Shape")), l.address(n.type("main.Celsius")), true); // a negative entry
         probeAddrs.add(rt.itabs().table().current());
-        probeAddrs.add(l.address("go.itab.main.Celsius,main.Stringer"));
+        probeAddrs.add(l.address(n.itab("main.Celsius", "main.Stringer")));
+        if (release.minor() >= 22) {
+            // a call site of each kind, as a 1.22+ program has them: x.(Stringer) and a type switch, each
+            // used until its cache holds entries
+            var sites = rt.callSites();
+            var ta = sites.typeAssert(stringer, true);
+            var sw = sites.interfaceSwitch(stringer, valuer);
+            for (int i = 0; i < 20_000; i++) {
+                ta.onEface(l.address(n.type("main.Celsius")));
+                sw.onEface(l.address(n.type("*main.Counter")), new io.goheap.runtime.iface.CallSites.Match());
+            }
+            probeAddrs.add(ta.address());
+        }
         io.goheap.runtime.dump.DumpWriter.write(rt, file);
         return rt;
     }
@@ -60,11 +83,16 @@ class DumpRoundTripTest extends NativeMemoryTest {
         return out;
     }
 
-    @Test
-    void aDumpReadsBackAsTheLiveRuntime() throws Exception {
+    static java.util.stream.Stream<GoRelease> releases() {
+        return GoRuntime.VERSIONS.keySet().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("releases")
+    void aDumpReadsBackAsTheLiveRuntime(GoRelease release) throws Exception {
         Path file = tmp.resolve("shapes.core");
         List<Long> addrs = new ArrayList<>();
-        try (GoRuntime rt = populated(file, addrs)) {
+        try (GoRuntime rt = populated(release, file, addrs)) {
             List<String> live;
             try (GoImage img = io.goheap.runtime.dump.LiveImage.of(rt)) {
                 RuntimeState st = new RuntimeState(img);
@@ -79,7 +107,8 @@ class DumpRoundTripTest extends NativeMemoryTest {
                 assertEquals(live, describe(img, st));
                 RuntimeState.Verify v = st.verify();
                 assertEquals(v.of(), v.found());
-                assertEquals(GoRuntime.GO_VERSION, img.goVersion());
+                assertEquals(rt.goVersion(), img.goVersion());
+                assertEquals(release, img.release(), "the dump reads back as the runtime's release");
                 assertTrue(st.chunks().size() >= 1);
                 assertEquals(2, st.ps().size());
                 assertTrue(img.findings().isEmpty(), img.findings().toString());

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * 	rel 24+8 t=-32767 main.(*data).A+0
  * </pre>
  * Later releases' listings (native/fixtures/asserts-1.N.srodata.txt) name the relocation kind from 1.22
- * ({@code t=R_ADDR}, {@code t=RelocType(-32763)}) and add {@code align=0x...} after the size from 1.27.
+ * ({@code t=R_ADDR}, {@code t=RelocType(-32763)}) and add {@code align=0x...} after the size from 1.27
+ * ({@link Symbol#align()}).
  */
 public final class SrodataFixture {
     /**
@@ -30,8 +31,12 @@ public final class SrodataFixture {
     public record Reloc(int off, int size, int type, String target, long add, String kind) {
     }
 
-    /** One symbol: name, declared size, bytes (zeros at relocations), relocations. */
-    public record Symbol(String name, int size, byte[] bytes, List<Reloc> relocs) {
+    /**
+     * One symbol: name, declared size, bytes (zeros at relocations), relocations, the section kind of its name line
+     * ({@code RODATA}, {@code NOPTRDATA}, ...), whether the line says {@code dupok}, and the {@code align=0x..} it
+     * prints (Go 1.27 on; -1 where the listing prints none).
+     */
+    public record Symbol(String name, int size, byte[] bytes, List<Reloc> relocs, String section, boolean dupok, int align) {
         /** The relocation at offset {@code off}, or null. */
         public Reloc relocAt(int off) {
             return relocs.stream().filter(r -> r.off() == off).findFirst().orElse(null);
@@ -44,7 +49,7 @@ public final class SrodataFixture {
     }
 
     private static final Pattern HEADER = Pattern.compile(
-            "^(\\S.*) S(RODATA|NOPTRDATA|DATA|BSS|NOPTRBSS)\\b.*size=(\\d+)(?: align=0x[0-9a-f]+)?$");
+            "^(\\S.*) S(RODATA|NOPTRDATA|DATA|BSS|NOPTRBSS)( dupok)?\\b.*size=(\\d+)(?: align=0x([0-9a-f]+))?$");
     private static final Pattern ROW = Pattern.compile("^\\t0x([0-9a-f]{4}) ((?:[0-9a-f]{2} ){1,16})");
     private static final Pattern REL = Pattern.compile(
             "^\\trel (\\d+)\\+(\\d+) t=(-?\\d+|\\w+(?:\\((-?\\d+)\\))?) (.*)\\+(-?\\d+)$");
@@ -56,6 +61,9 @@ public final class SrodataFixture {
         Map<String, Symbol> out = new LinkedHashMap<>();
         String name = null;
         int size = 0;
+        String section = null;
+        boolean dupok = false;
+        int align = -1;
         byte[] bytes = null;
         List<Reloc> relocs = null;
         for (String line : Files.readAllLines(file)) {
@@ -65,10 +73,13 @@ public final class SrodataFixture {
             Matcher h = HEADER.matcher(line);
             if (h.matches()) {
                 if (name != null) {
-                    out.put(name, new Symbol(name, size, bytes, List.copyOf(relocs)));
+                    out.put(name, new Symbol(name, size, bytes, List.copyOf(relocs), section, dupok, align));
                 }
                 name = h.group(1);
-                size = Integer.parseInt(h.group(3));
+                section = h.group(2);
+                dupok = h.group(3) != null;
+                size = Integer.parseInt(h.group(4));
+                align = h.group(5) == null ? -1 : Integer.parseInt(h.group(5), 16);
                 bytes = new byte[size];
                 relocs = new ArrayList<>();
                 continue;
@@ -92,7 +103,7 @@ public final class SrodataFixture {
             throw new IllegalArgumentException(file + ": unparsed line: " + line);
         }
         if (name != null) {
-            out.put(name, new Symbol(name, size, bytes, List.copyOf(relocs)));
+            out.put(name, new Symbol(name, size, bytes, List.copyOf(relocs), section, dupok, align));
         }
         return out;
     }

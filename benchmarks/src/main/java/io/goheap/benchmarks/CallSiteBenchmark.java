@@ -83,18 +83,18 @@ public class CallSiteBenchmark {
                     new GoType.Field("x", GoType.Basic.of("int"), false, "", main)))).method("M", sig, false);
             ts.add(t % 2 == 0 ? nt.method("N", sig, false) : nt);
         }
-        TypeWriter w = new TypeWriter(main);
-        ts.forEach(w::writeType);
-        w.writeType(gi);
-        w.writeType(gj);
+        TypeWriter w = new TypeWriter(main, false, rt.release()); // Go 1.22's symbol names
+        List<String> names = ts.stream().map(w::writeType).toList();
+        String iname = w.writeType(gi);
+        String jname = w.writeType(gj);
         Linker l = rt.link(new ArrayList<>(w.symbols().values()));
-        inter = l.address(gi.symbol());
-        types = ts.stream().mapToLong(t -> l.address(t.symbol())).toArray();
+        inter = l.address(iname);
+        types = names.stream().mapToLong(l::address).toArray();
         p = rt.procs().acquire();
         asserts = rt.asserts();
         CallSites cs = rt.callSites(); // Go's gates
         assertI = cs.typeAssert(inter, false);
-        switchJI = cs.interfaceSwitch(l.address(gj.symbol()), inter);
+        switchJI = cs.interfaceSwitch(l.address(jname), inter);
         // fill both caches the way a Go program does: call until a whole pass misses nowhere
         for (long slow = -1; slow != cs.slowPaths(); ) {
             slow = cs.slowPaths();

@@ -40,13 +40,13 @@ final class SiteWorld {
             ts.add(new GoType.Named(main, "T" + t).underlying(new GoType.Struct(List.of(
                     new GoType.Field("x", GoType.Basic.of("int"), false, "", main)))).method("M0", sig, false));
         }
-        TypeWriter w = new TypeWriter(main);
-        ts.forEach(w::writeType);
-        w.writeType(i0);
+        TypeWriter w = new TypeWriter(main, false, RT.release()); // Go 1.22's symbol names
+        List<String> names = ts.stream().map(w::writeType).toList();
+        String iname = w.writeType(i0);
         Linker l = RT.link(new ArrayList<>(w.symbols().values()));
-        IFACE = l.address(i0.symbol());
+        IFACE = l.address(iname);
         for (int t = 0; t < TYPE.length; t++) {
-            TYPE[t] = l.address(ts.get(t).symbol());
+            TYPE[t] = l.address(names.get(t));
             ITAB[t] = RT.itabs().getitab(IFACE, TYPE[t], false); // built now: the races are on the caches only
         }
         SITES = RT.callSites().withRand(CheapRand.ZERO);

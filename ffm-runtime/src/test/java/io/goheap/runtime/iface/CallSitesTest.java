@@ -35,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallSitesTest extends NativeMemoryTest {
     static final GoRelease GO122 = new GoRelease(22);
 
-    /** A 1.22 runtime with shapes linked (Go 1.19-spelled symbols: the layouts are the same). */
+    /** A 1.22 runtime with shapes linked as Go 1.22's compiler names its symbols. */
     static GoRuntime shapes() throws Exception {
         GoRuntime rt = GoRuntime.start(GO122, 2);
         try {
-            rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes"))));
+            rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes")), GO122));
             return rt;
         } catch (Exception | Error e) {
             rt.close();
@@ -47,8 +47,17 @@ class CallSitesTest extends NativeMemoryTest {
         }
     }
 
+    /** The address of a symbol named as Go 1.19 does ({@code type.main.T}, {@code go.itab.main.T,main.I}), in the runtime's release's spelling. */
     static long a(GoRuntime rt, String sym) {
-        return rt.image().lookup(sym).address();
+        io.goheap.runtime.types.SymbolNames n = io.goheap.runtime.types.SymbolNames.of(rt.release());
+        String name = sym;
+        if (sym.startsWith("type.")) {
+            name = n.type(sym.substring("type.".length()));
+        } else if (sym.startsWith("go.itab.")) {
+            String[] ti = sym.substring("go.itab.".length()).split(",");
+            name = n.itab(ti[0], ti[1]);
+        }
+        return rt.image().lookup(name).address();
     }
 
     @Test
@@ -371,7 +380,7 @@ class CallSitesTest extends NativeMemoryTest {
     void releasesBefore122HaveNoCallSites() throws Exception {
         for (GoRelease r : List.of(new GoRelease(19), new GoRelease(21))) {
             try (GoRuntime rt = GoRuntime.start(r, 1)) {
-                rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes"))));
+                rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes")), r));
                 IllegalStateException e = assertThrows(IllegalStateException.class, rt::callSites);
                 assertTrue(e.getMessage().startsWith(r + " has no call-site caches"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> rt.image().lookup("runtime.emptyTypeAssertCache"));

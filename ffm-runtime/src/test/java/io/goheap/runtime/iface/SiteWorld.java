@@ -53,17 +53,17 @@ final class SiteWorld implements AutoCloseable {
                 }
                 ts.add(nt);
             }
-            TypeWriter w = new TypeWriter(main);
-            ts.forEach(w::writeType);
-            w.writeType(gi0);
-            w.writeType(gi1);
+            TypeWriter w = new TypeWriter(main, false, rt.release()); // type:main.T0, as Go 1.22's compiler names it
+            List<String> names = ts.stream().map(w::writeType).toList();
+            String n0 = w.writeType(gi0);
+            String n1 = w.writeType(gi1);
             for (int t = 0; t < n; t += 2) {
-                w.writeItab(ts.get(t), gi0); // a static go.itab.main.T<even>,main.I0: hash = T's hash
+                w.writeItab(ts.get(t), gi0); // a static go:itab.main.T<even>,main.I0: hash = T's hash
             }
             Linker l = rt.link(new ArrayList<>(w.symbols().values()));
-            i0 = l.address(gi0.symbol());
-            i1 = l.address(gi1.symbol());
-            types = ts.stream().mapToLong(t -> l.address(t.symbol())).toArray();
+            i0 = l.address(n0);
+            i1 = l.address(n1);
+            types = names.stream().mapToLong(l::address).toArray();
             tabI0 = new long[n];
             tabI1 = new long[n];
             for (int t = 0; t < n; t++) {

@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@snippet :
  * CallSites cs = rt.callSites().withRand(CheapRand.ZERO);       // a Go 1.22+ runtime, a package linked
  * CallSites.TypeAssert site = cs.typeAssert(stringer, true);     // main..typeAssert.0, e.g. at 0x7f0c2a900000
- * long tab = site.onEface(point);    // miss: getitab, a 2-entry cache published; the go.itab.main.Point,main.Stringer address
+ * long tab = site.onEface(point);    // miss: getitab, a 2-slot cache published; go:itab.main.Point,main.Stringer
  * tab = site.onEface(point);         // hit: read from the cache, no call into the runtime
  * }
  */

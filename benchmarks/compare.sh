@@ -6,8 +6,10 @@
 #     --out    where the results go (default benchmarks/target/compare): c.json, go-N.txt, jmh*.json,
 #              compare.json (every row: goheap, peer, ratio, target, pass) and compare.md (the table)
 # Peers: benchmarks/c/find.c (Go 1.19's itabTableType in C, built with gcc -O2 -pthread), Go 1.19's
-# own benchmarks (benchmarks/go/gen.sh N; skipped when there is no Go 1.19 on PATH), and the JMH
-# peer benchmarks (ConcurrentHashMap.get, a critical downcall, a shared Arena's allocate).
+# own benchmarks (benchmarks/go/gen.sh N; skipped when there is no Go 1.19 on PATH), Go 1.22+'s
+# call-site caches (benchmarks/go/callsite_bench_test.go against CallSiteBenchmark; the go command of
+# $GO122, else `go` on PATH if it is 1.22 or later, else skipped), and the JMH peer benchmarks
+# (ConcurrentHashMap.get, a critical downcall, a shared Arena's allocate).
 # Missing data prints n/a and never fails the script; a missed target does not fail it either.
 # Not in the usage: --jmh-json FILE[,FILE...] takes these JMH result files instead of running JMH
 # (to test the table), and --reprint prints the table again from the results already in --out.
@@ -39,7 +41,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 log() { echo "compare.sh: $*" >&2; }
 
 # ---- the machine ----
-export CMP_NPROC CMP_CPU CMP_GCC CMP_GO CMP_GIT CMP_JDK="" CMP_QUICK=$quick
+export CMP_NPROC CMP_CPU CMP_GCC CMP_GO CMP_GIT CMP_JDK="" CMP_QUICK=$quick CMP_GO122="none"
 CMP_NPROC=$(nproc)
 CMP_CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 CMP_GCC=$(gcc --version 2>/dev/null | head -1 || echo none)
@@ -81,27 +83,49 @@ run_go() {
   done
 }
 
+# ---- 2b. Go 1.22+: the call-site caches ----
+run_go_callsites() {
+  local gflags=(-count 5 -benchtime 1s) gobin=${GO122:-go} v
+  if [ $quick = yes ]; then gflags=(-count 3 -benchtime 200ms); fi
+  rm -f "$out/go-callsites.txt"
+  v=$("$gobin" version 2>/dev/null | sed -n 's/.* go1\.\([0-9]*\).*/\1/p')
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then
+    echo "compare.sh: no Go 1.22 or later (set GO122=/path/to/bin/go): the call-site cache columns are skipped"
+    return 0
+  fi
+  CMP_GO122=$("$gobin" version)
+  log "Go call-site caches: $CMP_GO122"
+  mkdir -p "$work/go-callsites"
+  cp "$root/benchmarks/go/go.mod" "$root/benchmarks/go/"*_test.go "$work/go-callsites/"
+  (cd "$work/go-callsites" && GOTOOLCHAIN=local GOFLAGS=-mod=mod "$gobin" test -run '^$' -bench '^BenchmarkCached' -benchmem "${gflags[@]}") \
+    > "$out/go-callsites.txt" 2>&1 || log "Go call-site benchmarks failed (see go-callsites.txt)"
+}
+
 # ---- 3. goheap's JMH suite ----
 run_jmh() {
   local jflags=() java
   if [ $quick = yes ]; then jflags=(-wi 2 -w 500ms -i 3 -r 500ms -f 1); fi
   java=$("$root/goheap" --print-java 2>/dev/null || true)
   if [ -n "$java" ]; then CMP_JDK=$("$java" -version 2>&1 | head -1); fi
-  rm -f "$out/jmh.json" "$out/jmh-insert.json"
+  rm -f "$out/jmh.json" "$out/jmh-insert.json" "$out/jmh-callsite.json"
   log "JMH: IfaceBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,})"
   "$root/benchmarks/run.sh" '\.(IfaceBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" \
     -rf json -rff "$out/jmh.json" -prof gc "${jflags[@]}" >&2 || log "JMH run failed (exit $?): its rows are n/a"
   log "JMH: InsertBenchmark (its own pairs)"
   "$root/benchmarks/run.sh" '\.InsertBenchmark\.' -rf json -rff "$out/jmh-insert.json" -prof gc "${jflags[@]}" >&2 \
     || log "JMH InsertBenchmark failed (exit $?): its rows are n/a"
+  log "JMH: CallSiteBenchmark"
+  "$root/benchmarks/run.sh" '\.CallSiteBenchmark\.' -rf json -rff "$out/jmh-callsite.json" -prof gc "${jflags[@]}" >&2 \
+    || log "JMH CallSiteBenchmark failed (exit $?): its rows are n/a"
 }
 
 if [ $reprint = no ]; then
   run_c
   run_go
+  run_go_callsites
   if [ -z "$jmh_json" ]; then run_jmh; fi
 fi
-jmh_json=${jmh_json:-$out/jmh.json,$out/jmh-insert.json}
+jmh_json=${jmh_json:-$out/jmh.json,$out/jmh-insert.json,$out/jmh-callsite.json}
 
 # ---- 4. the table ----
 python3 - "$out" "$pairs" "$insert_pairs" "$jmh_json" <<'PY'
@@ -254,6 +278,13 @@ have = [ins[n]["score"] for n in insert_pairs if ins[n]]
 chave = [c[("insert", n)]["median"] for n in insert_pairs if ("insert", n) in c]
 flat = max(have) / min(have) if len(have) == len(insert_pairs) and min(have) > 0 else None
 cflat = max(chave) / min(chave) if len(chave) == len(insert_pairs) and min(chave) > 0 else None
+# Go 1.22+ call-site caches (CallSiteBenchmark against callsite_bench_test.go built by a Go 1.22+)
+row("cached assertE2I (one), 1.22 call-site cache", None, J("cached_assertE2I_one", None), peer_go("CachedAssertE2IOne", "callsites"))
+row("cached assertE2I (cycle of 8)", None, J("cached_assertE2I_cycle", None), peer_go("CachedAssertE2ICycle", "callsites"))
+row("cached type switch (2 interface cases)", None, J("cached_typeSwitch_cycle", None), peer_go("CachedTypeSwitchCycle", "callsites"))
+row("uncached assertE2I (cycle of 8) vs cached", None, J("uncached_assertE2I_cycle", None),
+    peer_jmh("cached_assertE2I_cycle", None, "JMH cached_assertE2I_cycle"))
+
 rows.append(dict(operation="insert flat: max/min over " + ",".join(insert_pairs), pairs=None,
                  goheap={"score": flat} if flat else None, peer={"name": "C insert max/min", "median": cflat},
                  ratio=flat, ratio_definition="goheap max/min of insert ns per itab", target="≤ 1.2",
@@ -267,10 +298,10 @@ def f(x):
     return f"{x:.0f}" if a >= 1000 else f"{x:.3g}" if a >= 0.01 else f"{x:.2g}"
 
 machine = {"nproc": os.environ.get("CMP_NPROC"), "cpu": os.environ.get("CMP_CPU"), "jdk": jdk,
-           "go": os.environ.get("CMP_GO"), "gcc": os.environ.get("CMP_GCC"), "goheap": os.environ.get("CMP_GIT"),
+           "go": os.environ.get("CMP_GO"), "go_callsites": os.environ.get("CMP_GO122"), "gcc": os.environ.get("CMP_GCC"), "goheap": os.environ.get("CMP_GIT"),
            "quick": os.environ.get("CMP_QUICK") == "yes"}
 lines = [f"machine: {machine['nproc']} CPUs, {machine['cpu']}",
-         f"JDK: {jdk}", f"Go: {machine['go']}", f"gcc: {machine['gcc']}", f"goheap: {machine['goheap']}"
+         f"JDK: {jdk}", f"Go: {machine['go']}; call-site caches: {machine['go_callsites']}", f"gcc: {machine['gcc']}", f"goheap: {machine['goheap']}"
          + ("   (--quick)" if machine["quick"] else ""), "",
          "goheap = JMH score ± scoreError (ns/op; ops/ns for 2 threads), B/op = Java heap bytes per op "
          "(-prof gc); peer = median [min–max] of its runs; ratio as the target says (plain: goheap/peer).", "",

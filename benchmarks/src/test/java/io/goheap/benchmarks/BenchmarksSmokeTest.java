@@ -32,8 +32,8 @@ class BenchmarksSmokeTest {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(opt).run();
-        assertEquals(4 + 7 + 2 + 21 + 2 + 1 + 3, results.size(),
-                "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2, Iface 21, IfaceThreads 2 (557 pairs), Insert 1 (557), AccessFloor 3");
+        assertEquals(4 + 7 + 2 + 21 + 2 + 1 + 3 + 4, results.size(),
+                "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2, Iface 21, IfaceThreads 2 (557 pairs), Insert 1 (557), AccessFloor 3, CallSite 4");
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);

@@ -37,6 +37,8 @@ class JcstressSmokeTest {
         assertTrue(log.contains("io.goheap.jcstress.ItabGrowthTest"), log);
         assertTrue(log.contains("io.goheap.jcstress.CommitPublishTest"), log);
         assertTrue(log.contains("io.goheap.jcstress.CallGateCloseTest"), log);
+        assertTrue(log.contains("io.goheap.jcstress.CallSitePublishTest"), log);
+        assertTrue(log.contains("io.goheap.jcstress.CallSiteCasRaceTest"), log);
         assertTrue(log.contains("Failed tests: No matches.") && log.contains("Error tests: No matches."), log);
         String last = log.lines().filter(l -> l.startsWith("(Results: ")).reduce((x, y) -> y).orElseThrow();
         Matcher m = Pattern.compile("\\(Results: (\\d+) planned; (\\d+) passed, 0 failed, 0 soft errs, 0 hard errs\\)").matcher(last);

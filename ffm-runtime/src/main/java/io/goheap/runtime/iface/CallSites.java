@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@snippet :
  * CallSites cs = rt.callSites().withRand(CheapRand.ZERO);       // a Go 1.22+ runtime, a package linked
  * CallSites.TypeAssert site = cs.typeAssert(stringer, true);     // main..typeAssert.0, e.g. at 0x7f0c2a900000
- * long tab = site.onEface(point);    // miss: getitab, a 2-entry cache published; the go.itab.main.Point,main.Stringer address
+ * long tab = site.onEface(point);    // miss: getitab, a 2-slot cache published; go:itab.main.Point,main.Stringer
  * tab = site.onEface(point);         // hit: read from the cache, no call into the runtime
  * }
  */
@@ -159,7 +159,7 @@ public final class CallSites {
 
     /**
      * A {@code x.(I)} site ({@code v, ok := x.(I)} with {@code canFail}), defined as the compiler does:
-     * {@code main..typeAssert.N} in {@code .data}, {Cache = &emptyTypeAssertCache, Inter = inter, CanFail}.
+     * {@code main..typeAssert.N} in {@code .data}, {@code {Cache = &emptyTypeAssertCache, Inter = inter, CanFail}}.
      *
      * @throws IllegalArgumentException if {@code inter} is not a non-empty interface type of the module
      *                                  (the compiler asserts to {@code any} inline, without a site)
@@ -187,8 +187,8 @@ public final class CallSites {
 
     /**
      * A {@code switch x.(type)} with interface cases {@code cases}, in case order, defined as the
-     * compiler does: {@code main..interfaceSwitch.N} in {@code .data}, {Cache =
-     * &emptyInterfaceSwitchCache, NCases, Cases}. (The compiler handles concrete cases and a last
+     * compiler does: {@code main..interfaceSwitch.N} in {@code .data},
+     * {@code {Cache = &emptyInterfaceSwitchCache, NCases, Cases}}. (The compiler handles concrete cases and a last
      * {@code any} case inline: only non-empty interface cases reach a site.)
      *
      * @throws IllegalArgumentException if there is no case, or a case is not a non-empty interface type

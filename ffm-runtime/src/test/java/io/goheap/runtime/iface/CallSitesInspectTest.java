@@ -122,6 +122,37 @@ class CallSitesInspectTest extends NativeMemoryTest {
         }
     }
 
+    /** Every release with call-site caches: its sites, filled, read back live through the inspector at that release's layouts. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {22, 23, 24, 25, 26, 27})
+    void everyReleaseFrom122ReadsBack(int minor) throws Exception {
+        io.goheap.runtime.abi.GoRelease r = new io.goheap.runtime.abi.GoRelease(minor);
+        try (GoRuntime rt = GoRuntime.start(r, 1)) {
+            rt.link(io.goheap.runtime.types.PackageImage.compileAll(io.goheap.runtime.gosrc.GoModule.load(
+                    io.goheap.runtime.testing.NativeDir.get().resolve("fixtures/shapes")), r));
+            CallSites cs = rt.callSites().withRand(CheapRand.ZERO);
+            long stringer = a(rt, "type.main.Stringer");
+            long shape = a(rt, "type.main.Shape");
+            CallSites.TypeAssert t = cs.typeAssert(stringer, true);
+            CallSites.InterfaceSwitch sw = cs.interfaceSwitch(shape, stringer);
+            for (String ty : List.of("type.main.Point", "type.main.Celsius", "type.main.Counter")) {
+                long typ = a(rt, ty);
+                assertEquals(rt.itabs().getitab(stringer, typ, true), t.onEface(typ), r + " " + ty);
+                sw.onEface(typ, null);
+            }
+            List<RuntimeState.CacheSite> want;
+            List<RuntimeState.CacheSite> live;
+            try (GoImage img = LiveImage.of(rt)) {
+                want = List.of(expected(rt, img.module(), cs, t), expected(rt, img.module(), cs, sw));
+                RuntimeState st = new RuntimeState(img);
+                assertNotNull(st.caches(), r + " " + st.findings());
+                live = st.caches();
+            }
+            assertEquals(3, want.get(0).entries().size(), r.toString());
+            assertEquals(byAddress(want), byAddress(live), r + ": the inspector reads what the simulator holds");
+        }
+    }
+
     private static Map<Long, RuntimeState.CacheSite> byAddress(List<RuntimeState.CacheSite> l) {
         return l.stream().collect(Collectors.toMap(RuntimeState.CacheSite::address, c -> c));
     }

@@ -35,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallSitesTest extends NativeMemoryTest {
     static final GoRelease GO122 = new GoRelease(22);
 
-    /** A 1.22 runtime with shapes linked (Go 1.19-spelled symbols: the layouts are the same). */
+    /** A 1.22 runtime with shapes linked as Go 1.22's compiler names its symbols. */
     static GoRuntime shapes() throws Exception {
         GoRuntime rt = GoRuntime.start(GO122, 2);
         try {
-            rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes"))));
+            rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes")), GO122));
             return rt;
         } catch (Exception | Error e) {
             rt.close();
@@ -47,8 +47,17 @@ class CallSitesTest extends NativeMemoryTest {
         }
     }
 
+    /** The address of a symbol named as Go 1.19 does ({@code type.main.T}, {@code go.itab.main.T,main.I}), in the runtime's release's spelling. */
     static long a(GoRuntime rt, String sym) {
-        return rt.image().lookup(sym).address();
+        io.goheap.runtime.types.SymbolNames n = io.goheap.runtime.types.SymbolNames.of(rt.release());
+        String name = sym;
+        if (sym.startsWith("type.")) {
+            name = n.type(sym.substring("type.".length()));
+        } else if (sym.startsWith("go.itab.")) {
+            String[] ti = sym.substring("go.itab.".length()).split(",");
+            name = n.itab(ti[0], ti[1]);
+        }
+        return rt.image().lookup(name).address();
     }
 
     @Test
@@ -81,6 +90,46 @@ class CallSitesTest extends NativeMemoryTest {
             assertEquals(stringer, s0.caseAt(1));
             assertThrows(IllegalArgumentException.class, () -> cs.typeAssert(a(rt, "type.main.Point"), false), "not an interface");
             assertThrows(IllegalArgumentException.class, () -> cs.interfaceSwitch());
+        }
+    }
+
+    /**
+     * The sites hold the bytes the Go 1.22-1.27 compilers emit for asserts.go ({@code asserts-1.N.srodata.txt}):
+     * the same size, the same unrelocated bytes (CanFail, NCases), and a pointer wherever the compiler put
+     * a relocation, to the same target (the empty cache, the asserted or case interface: main.Aer and
+     * main.Ber there, two interfaces of shapes here).
+     */
+    @Test
+    void sitesHoldTheCompilersBytes() throws Exception {
+        for (String rel : List.of("1.22", "1.23", "1.24", "1.25", "1.26", "1.27")) {
+            java.util.Map<String, io.goheap.runtime.testing.SrodataFixture.Symbol> blocks =
+                    io.goheap.runtime.testing.SrodataFixture.parse(NativeDir.get().resolve("fixtures/asserts-" + rel + ".srodata.txt"));
+            try (GoRuntime rt = shapes()) {
+                CallSites cs = rt.callSites();
+                java.util.Map<String, Long> targets = java.util.Map.of("runtime.emptyTypeAssertCache", cs.emptyTypeAssertCache().address(),
+                        "runtime.emptyInterfaceSwitchCache", cs.emptyInterfaceSwitchCache().address(),
+                        "type:main.Aer", a(rt, "type.main.Stringer"), "type:main.Ber", a(rt, "type.main.Valuer"));
+                List<Object> sites = new ArrayList<>();
+                sites.add(cs.typeAssert(targets.get("type:main.Aer"), false)); // asserted = boxed.(Aer)
+                sites.add(cs.typeAssert(targets.get("type:main.Ber"), true)); // b, ok := boxed.(Ber)
+                sites.add(cs.interfaceSwitch(targets.get("type:main.Aer"), targets.get("type:main.Ber")));
+                assertEquals(3, blocks.size(), rel);
+                for (Object o : sites) {
+                    io.goheap.runtime.image.Symbol sym = o instanceof CallSites.TypeAssert t ? t.symbol() : ((CallSites.InterfaceSwitch) o).symbol();
+                    io.goheap.runtime.testing.SrodataFixture.Symbol b = blocks.get(sym.name());
+                    assertEquals(b.size(), sym.size(), rel + " " + sym.name());
+                    byte[] ours = rt.sys().memory().read(sym.address(), (int) sym.size());
+                    for (int i = 0; i < b.size(); i++) {
+                        if (!b.relocated(i)) {
+                            assertEquals(b.bytes()[i], ours[i], rel + " " + sym.name() + " byte " + i);
+                        }
+                    }
+                    for (io.goheap.runtime.testing.SrodataFixture.Reloc r : b.relocs()) {
+                        assertEquals(targets.get(r.target()) + r.add(), rt.sys().memory().u64(sym.address() + r.off()),
+                                rel + " " + sym.name() + " +" + r.off() + " -> " + r.target());
+                    }
+                }
+            }
         }
     }
 
@@ -263,6 +312,60 @@ class CallSitesTest extends NativeMemoryTest {
     }
 
     @Test
+    void theTableAfterManyTypesHoldsEveryTypeOnceAtHalfLoad() {
+        try (SiteWorld w = new SiteWorld(300, 1); P p = w.rt.procs().acquire()) {
+            CallSites cs = w.rt.callSites().withRand(CheapRand.ZERO); // every miss rebuilds
+            CallSites.TypeAssert must = cs.typeAssert(w.i0, false);
+            CallSites.TypeAssert may = cs.typeAssert(w.i1, true);
+            CallSites.InterfaceSwitch sw = cs.interfaceSwitch(w.i1, w.i0);
+            CallSites.Match m = new CallSites.Match();
+            List<Long> masks = new ArrayList<>();
+            for (int t = 0; t < w.types.length; t++) {
+                assertEquals(w.tabI0[t], must.onEface(w.types[t]));
+                assertEquals(w.tabI1[t], may.onEface(w.types[t]));
+                assertEquals(w.tabI1[t] != 0 ? 0 : 1, sw.onEface(w.types[t], m));
+                assertEquals(w.tabI1[t] != 0 ? w.tabI1[t] : w.tabI0[t], m.itab());
+                long mask = w.mem.u64(must.cache() + cs.descriptor().assertCacheMask);
+                if (masks.isEmpty() || masks.getLast() != mask) {
+                    masks.add(mask);
+                }
+            }
+            assertEquals(List.of(1L, 3L, 7L, 15L, 31L, 63L, 127L, 255L, 511L, 1023L), masks, "doubling past half load");
+            assertEquals(300, w.checkAssertCache(cs, must.cache(), w.tabI0, true));
+            assertEquals(300, w.checkAssertCache(cs, may.cache(), w.tabI1, true), "failures (itab 0) are entries too");
+            assertEquals(300, w.checkSwitchCache(cs, sw.cache(), true));
+            long slow = cs.slowPaths();
+            for (int t = 0; t < w.types.length; t++) {
+                assertEquals(w.tabI0[t], must.onEface(w.types[t]));
+                assertEquals(w.tabI1[t], may.onEface(w.types[t]));
+                sw.onEface(w.types[t], m);
+            }
+            assertEquals(slow, cs.slowPaths(), "every type a hit");
+            assertEquals(0, cs.lostCas(), "one thread: no CAS lost");
+        }
+    }
+
+    @Test
+    void gosGatesRebuildRarelyAndTheTableStaysValid() {
+        try (SiteWorld w = new SiteWorld(300, 1)) {
+            CallSites cs = w.rt.callSites(); // Go's per-thread wyrand
+            CallSites.TypeAssert site = cs.typeAssert(w.i0, false);
+            long slow0 = cs.slowPaths();
+            java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+            for (int i = 0; i < 300_000; i++) {
+                int t = r.nextInt(w.types.length);
+                assertEquals(w.tabI0[t], site.onEface(w.types[t]));
+            }
+            long slow = cs.slowPaths() - slow0;
+            int used = w.checkAssertCache(cs, site.cache(), w.tabI0, true);
+            assertTrue(cs.rebuilds() > 0 && used == cs.rebuilds(), "each rebuild added one type: " + cs.rebuilds() + " vs " + used);
+            // the first gate alone passes 1 in 1024: rebuilds stay below slow/1024 (with room for chance)
+            assertTrue(cs.rebuilds() * 1024 < 3 * slow + 3 * 1024, cs.rebuilds() + " rebuilds in " + slow + " slow paths");
+            System.out.printf("Go's gates: %d calls, %d slow paths, %d rebuilds, %d types cached%n", 300_000, slow, cs.rebuilds(), used);
+        }
+    }
+
+    @Test
     void slotsAreTwiceTheEntriesRoundedUpToAPowerOfTwo() {
         assertEquals(2, CallSites.slots(1));
         assertEquals(4, CallSites.slots(2));
@@ -277,7 +380,7 @@ class CallSitesTest extends NativeMemoryTest {
     void releasesBefore122HaveNoCallSites() throws Exception {
         for (GoRelease r : List.of(new GoRelease(19), new GoRelease(21))) {
             try (GoRuntime rt = GoRuntime.start(r, 1)) {
-                rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes"))));
+                rt.link(PackageImage.compileAll(GoModule.load(NativeDir.get().resolve("fixtures/shapes")), r));
                 IllegalStateException e = assertThrows(IllegalStateException.class, rt::callSites);
                 assertTrue(e.getMessage().startsWith(r + " has no call-site caches"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> rt.image().lookup("runtime.emptyTypeAssertCache"));

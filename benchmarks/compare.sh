@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # One run, one machine, one table: goheap's JMH suite against its peers, as ratios with targets.
-#   benchmarks/compare.sh [--pairs "557 100000 1000000"] [--quick] [--out DIR]
+#   benchmarks/compare.sh [--go "1.19 1.27"] [--pairs "557 100000 1000000"] [--quick] [--out DIR]
+#     --go     the Go releases to compare, each: goheap simulating it (JMH -p go=1.N) against that
+#              release's own go test -bench (default 1.19; 1.21 to 1.27 with a toolchain, below)
 #     --pairs  the table sizes (distinct (interface, type) pairs) of IfaceBenchmark, find.c and gen.sh
 #     --quick  shorter runs everywhere (C: 3 x 0.3 s; Go: -count 3 -benchtime 200ms; JMH: 2+3 x 500 ms, 1 fork)
 #     --out    where the results go (default benchmarks/target/compare): c.json, go-N.txt, jmh*.json,
-#              compare.json (every row: goheap, peer, ratio, target, pass) and compare.md (the table)
-# Peers: benchmarks/c/find.c (Go 1.19's itabTableType in C, built with gcc -O2 -pthread), Go 1.19's
-# own benchmarks (benchmarks/go/gen.sh N; skipped when there is no Go 1.19 on PATH), Go 1.22+'s
-# call-site caches (benchmarks/go/callsite_bench_test.go against CallSiteBenchmark; the go command of
-# $GO122, else `go` on PATH if it is 1.22 or later, else skipped), and the JMH peer benchmarks
-# (ConcurrentHashMap.get, a critical downcall, a shared Arena's allocate).
+#              compare.json (every row: goheap, peer, ratio, target, pass) and compare.md (the table);
+#              with several releases, each release's in go1.N/ and their side-by-side in releases.md/.json
+# Peers: benchmarks/c/find.c (Go's itabTableType in C, built with gcc -O2 -pthread), each release's own
+# benchmarks (benchmarks/go/gen.sh N, go.mod's go line set to the release), Go 1.22+'s call-site caches
+# (benchmarks/go/callsite_bench_test.go against CallSiteBenchmark), and the JMH peer benchmarks
+# (ConcurrentHashMap.get, a critical downcall, a shared Arena's allocate). The go command of release
+# 1.N: $GOROOT_1_N/bin/go; for 1.19 `go` on PATH if it is 1.19; for the call-site rows of a 1.19-only
+# run $GO122 or a 1.22+ `go` on PATH; else the toolchain ../shared/tools/go-toolchain.sh 1.N unpacks
+# ($GO_TOOLCHAIN_SH, into $GO_TOOLCHAIN_DIR); a release without one has n/a Go columns.
 # Missing data prints n/a and never fails the script; a missed target does not fail it either.
 # Not in the usage: --jmh-json FILE[,FILE...] takes these JMH result files instead of running JMH
 # (to test the table), and --reprint prints the table again from the results already in --out.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs="557 100000 1000000"
+releases="1.19"
 insert_pairs="1000 10000 100000 1000000"   # InsertBenchmark's own @Param list
 quick=no
 reprint=no
@@ -25,6 +31,7 @@ usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) [ $# -ge 2 ] || usage; pairs=$2; shift 2 ;;
+    --go) [ $# -ge 2 ] || usage; releases=$2; shift 2 ;;
     --quick) quick=yes; shift ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
     --jmh-json) [ $# -ge 2 ] || usage; jmh_json=$2; shift 2 ;;
@@ -34,6 +41,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 for n in $pairs; do [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad pairs '$n'" >&2; exit 2; }; done
+for r in $releases; do
+  [[ $r =~ ^1\.(19|2[1-7])$ ]] || { echo "compare.sh: --go $r: goheap simulates Go 1.19 and 1.21 to 1.27" >&2; exit 2; }
+done
+read -r -a rels <<< "$releases"
+[ ${#rels[@]} -gt 0 ] || { echo "compare.sh: --go needs at least one release" >&2; exit 2; }
 out=${out:-$root/benchmarks/target/compare}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -45,10 +57,27 @@ export CMP_NPROC CMP_CPU CMP_GCC CMP_GO CMP_GIT CMP_JDK="" CMP_QUICK=$quick CMP_
 CMP_NPROC=$(nproc)
 CMP_CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 CMP_GCC=$(gcc --version 2>/dev/null | head -1 || echo none)
-CMP_GO=$(go version 2>/dev/null || echo none)
 CMP_GIT=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then CMP_GIT+=" (with uncommitted changes)"; fi
-log "$CMP_NPROC CPUs, $CMP_CPU; $CMP_GCC; $CMP_GO; goheap $CMP_GIT"
+log "$CMP_NPROC CPUs, $CMP_CPU; $CMP_GCC; releases ${rels[*]}; goheap $CMP_GIT"
+
+# the go command of release $1 (1.N), or nothing
+gobin_for() {
+  local r=$1 var gr sh dir
+  var=GOROOT_${r//./_}
+  if [ -n "${!var:-}" ] && [ -x "${!var}/bin/go" ]; then echo "${!var}/bin/go"; return; fi
+  if command -v go >/dev/null && go version 2>/dev/null | grep -q " go$r[. ]"; then command -v go; return; fi
+  sh=${GO_TOOLCHAIN_SH:-$root/../shared/tools/go-toolchain.sh}
+  dir=${GO_TOOLCHAIN_DIR:-${TMPDIR:-/tmp}/gotc}
+  if [ "$r" != 1.19 ] && [ -x "$sh" ]; then
+    gr=$("$sh" "$r" "$dir" 2>/dev/null | tail -1 || true)
+    if [ -n "$gr" ] && [ -x "$gr/bin/go" ]; then echo "$gr/bin/go"; return; fi
+  fi
+}
+# where release $1's results go: --out itself for one release, --out/go1.N for several
+out_for() {
+  if [ ${#rels[@]} -eq 1 ]; then echo "$out"; else echo "$out/go$1"; fi
+}
 
 # ---- 1. the C probe ----
 run_c() {
@@ -66,72 +95,103 @@ run_c() {
   fi
 }
 
-# ---- 2. Go 1.19 ----
+# ---- 2. each release's Go ----
+# run_go R: release R's own benchmarks on the workload of each --pairs, into out_for R
 run_go() {
-  local gflags=(-count 5 -benchtime 1s) n
+  local r=$1 ro gflags=(-count 5 -benchtime 1s) n gobin
   if [ $quick = yes ]; then gflags=(-count 3 -benchtime 200ms); fi
-  rm -f "$out"/go-*.txt
-  if ! { command -v go >/dev/null && go version | grep -q ' go1\.19'; }; then
-    echo "compare.sh: no Go 1.19 on PATH: Go columns skipped (apt-get install golang-go)"
+  ro=$(out_for "$r")
+  rm -f "$ro"/go-*.txt "$ro/go-version.txt"
+  gobin=$(gobin_for "$r")
+  if [ -z "$gobin" ]; then
+    echo "compare.sh: no Go $r (set GOROOT_${r//./_}, or ../shared/tools/go-toolchain.sh beside the repository; for 1.19: apt-get install golang-go): its Go columns are n/a"
     return 0
   fi
+  "$gobin" version > "$ro/go-version.txt"
   for n in $pairs; do
-    log "Go: $n pairs"
-    "$root/benchmarks/go/gen.sh" "$n" "$work/go-$n"
-    (cd "$work/go-$n" && GOFLAGS=-mod=mod go test -run '^$' -bench . -benchmem "${gflags[@]}") > "$out/go-$n.txt" 2>&1 \
-      || log "Go benchmarks failed at $n pairs (see go-$n.txt)"
+    log "Go $r: $n pairs"
+    "$root/benchmarks/go/gen.sh" "$n" "$work/go-$r-$n"
+    sed -i "s/^go 1\.[0-9.]*$/go $r/" "$work/go-$r-$n/go.mod"
+    (cd "$work/go-$r-$n" && GOTOOLCHAIN=local GOFLAGS=-mod=mod "$gobin" test -run '^$' -bench . -benchmem "${gflags[@]}") > "$ro/go-$n.txt" 2>&1 \
+      || log "Go $r benchmarks failed at $n pairs (see $ro/go-$n.txt)"
   done
 }
 
 # ---- 2b. Go 1.22+: the call-site caches ----
+# run_go_callsites R: the cached assertions of release R (a 1.19-only run takes a 1.22+ from GO122 or PATH)
 run_go_callsites() {
-  local gflags=(-count 5 -benchtime 1s) gobin=${GO122:-go} v
+  local r=$1 ro gflags=(-count 5 -benchtime 1s) gobin v
   if [ $quick = yes ]; then gflags=(-count 3 -benchtime 200ms); fi
-  rm -f "$out/go-callsites.txt"
+  ro=$(out_for "$r")
+  rm -f "$ro/go-callsites.txt" "$ro/go-callsites-version.txt"
+  if [ "${r#1.}" -ge 22 ]; then gobin=$(gobin_for "$r"); else gobin=${GO122:-go}; fi
   v=$("$gobin" version 2>/dev/null | sed -n 's/.* go1\.\([0-9]*\).*/\1/p')
   if [ -z "$v" ] || [ "$v" -lt 22 ]; then
-    echo "compare.sh: no Go 1.22 or later (set GO122=/path/to/bin/go): the call-site cache columns are skipped"
+    echo "compare.sh: no Go 1.22 or later for the call-site rows of $r (set GO122=/path/to/bin/go): they are n/a"
     return 0
   fi
-  CMP_GO122=$("$gobin" version)
-  log "Go call-site caches: $CMP_GO122"
-  mkdir -p "$work/go-callsites"
+  "$gobin" version > "$ro/go-callsites-version.txt"
+  log "Go call-site caches: $(cat "$ro/go-callsites-version.txt")"
+  rm -rf "$work/go-callsites"; mkdir -p "$work/go-callsites"
   cp "$root/benchmarks/go/go.mod" "$root/benchmarks/go/"*_test.go "$work/go-callsites/"
   (cd "$work/go-callsites" && GOTOOLCHAIN=local GOFLAGS=-mod=mod "$gobin" test -run '^$' -bench '^BenchmarkCached' -benchmem "${gflags[@]}") \
-    > "$out/go-callsites.txt" 2>&1 || log "Go call-site benchmarks failed (see go-callsites.txt)"
+    > "$ro/go-callsites.txt" 2>&1 || log "Go call-site benchmarks failed (see $ro/go-callsites.txt)"
 }
 
 # ---- 3. goheap's JMH suite ----
+# one JMH run per suite over every release (-p go=...); the table takes each release's results
 run_jmh() {
-  local jflags=() java
+  local jflags=() java gos cs=()
   if [ $quick = yes ]; then jflags=(-wi 2 -w 500ms -i 3 -r 500ms -f 1); fi
   java=$("$root/goheap" --print-java 2>/dev/null || true)
   if [ -n "$java" ]; then CMP_JDK=$("$java" -version 2>&1 | head -1); fi
+  gos=$(IFS=,; echo "${rels[*]}")
   rm -f "$out/jmh.json" "$out/jmh-insert.json" "$out/jmh-callsite.json"
-  log "JMH: IfaceBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,})"
-  "$root/benchmarks/run.sh" '\.(IfaceBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" \
+  log "JMH: IfaceBenchmark, IfaceThreadsBenchmark (pairs ${pairs// /,}; go $gos)"
+  "$root/benchmarks/run.sh" '\.(IfaceBenchmark|IfaceThreadsBenchmark)\.' -p "pairs=${pairs// /,}" -p "go=$gos" \
     -rf json -rff "$out/jmh.json" -prof gc "${jflags[@]}" >&2 || log "JMH run failed (exit $?): its rows are n/a"
-  log "JMH: InsertBenchmark (its own pairs)"
-  "$root/benchmarks/run.sh" '\.InsertBenchmark\.' -rf json -rff "$out/jmh-insert.json" -prof gc "${jflags[@]}" >&2 \
+  log "JMH: InsertBenchmark (its own pairs; go $gos)"
+  "$root/benchmarks/run.sh" '\.InsertBenchmark\.' -p "go=$gos" -rf json -rff "$out/jmh-insert.json" -prof gc "${jflags[@]}" >&2 \
     || log "JMH InsertBenchmark failed (exit $?): its rows are n/a"
-  log "JMH: CallSiteBenchmark"
-  "$root/benchmarks/run.sh" '\.CallSiteBenchmark\.' -rf json -rff "$out/jmh-callsite.json" -prof gc "${jflags[@]}" >&2 \
+  # the call-site caches exist from Go 1.22: a 1.19-only run compares them in a 1.22 runtime
+  for r in "${rels[@]}"; do if [ "${r#1.}" -ge 22 ]; then cs+=("$r"); fi; done
+  if [ ${#cs[@]} -eq 0 ]; then cs=(1.22); fi
+  log "JMH: CallSiteBenchmark (go $(IFS=,; echo "${cs[*]}"))"
+  "$root/benchmarks/run.sh" '\.CallSiteBenchmark\.' -p "go=$(IFS=,; echo "${cs[*]}")" -rf json -rff "$out/jmh-callsite.json" -prof gc "${jflags[@]}" >&2 \
     || log "JMH CallSiteBenchmark failed (exit $?): its rows are n/a"
 }
 
+# the release CallSiteBenchmark measured the call-site rows of release $1 in: itself from 1.22, else the
+# first 1.22+ of the list, else 1.22
+cs_release() {
+  local r
+  if [ "${1#1.}" -ge 22 ]; then echo "$1"; return; fi
+  for r in "${rels[@]}"; do if [ "${r#1.}" -ge 22 ]; then echo "$r"; return; fi; done
+  echo 1.22
+}
+
+for r in "${rels[@]}"; do mkdir -p "$(out_for "$r")"; done
 if [ $reprint = no ]; then
   run_c
-  run_go
-  run_go_callsites
+  for r in "${rels[@]}"; do
+    run_go "$r"
+    run_go_callsites "$r"
+  done
   if [ -z "$jmh_json" ]; then run_jmh; fi
 fi
 jmh_json=${jmh_json:-$out/jmh.json,$out/jmh-insert.json,$out/jmh-callsite.json}
 
-# ---- 4. the table ----
-python3 - "$out" "$pairs" "$insert_pairs" "$jmh_json" <<'PY'
+# ---- 4. the table of each release ----
+for release in "${rels[@]}"; do
+ro=$(out_for "$release")
+if [ "$ro" != "$out" ]; then cp -f "$out/c.json" "$out/c-insert.json" "$ro/" 2>/dev/null || true; fi
+CMP_GO=$(cat "$ro/go-version.txt" 2>/dev/null || echo "none")
+CMP_GO122=$(cat "$ro/go-callsites-version.txt" 2>/dev/null || echo "none")
+python3 - "$ro" "$pairs" "$insert_pairs" "$jmh_json" "$release" "$(cs_release "$release")" <<'PY'
 import glob, json, math, os, re, statistics, sys
 
 out, pairs, insert_pairs, jmh_files = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4]
+release, cs_release = sys.argv[5], sys.argv[6]
 
 def load_json(path):
     try:
@@ -165,7 +225,12 @@ for path in filter(None, jmh_files.split(",")):
              "raw_median": statistics.median(raw) if raw else None, "raw_min": min(raw) if raw else None,
              "raw_max": max(raw) if raw else None, "unit": "ns/op" if unit in TIME else "ops/ns",
              "alloc_norm_B_per_op": alloc}
-        p = b.get("params", {}).get("pairs")
+        params = b.get("params", {})
+        # this release's results only (CallSiteBenchmark: the release its call-site rows were measured in)
+        want = cs_release if b["benchmark"].split(".")[-2] == "CallSiteBenchmark" else release
+        if params.get("go", want) != want:
+            continue
+        p = params.get("pairs")
         if b["benchmark"].endswith("InsertBenchmark.insert") and p:
             # one invocation inserts all N itabs: per itab is the score over N
             k = 1.0 / int(p)
@@ -297,10 +362,10 @@ def f(x):
     a = abs(x)
     return f"{x:.0f}" if a >= 1000 else f"{x:.3g}" if a >= 0.01 else f"{x:.2g}"
 
-machine = {"nproc": os.environ.get("CMP_NPROC"), "cpu": os.environ.get("CMP_CPU"), "jdk": jdk,
+machine = {"release": release, "nproc": os.environ.get("CMP_NPROC"), "cpu": os.environ.get("CMP_CPU"), "jdk": jdk,
            "go": os.environ.get("CMP_GO"), "go_callsites": os.environ.get("CMP_GO122"), "gcc": os.environ.get("CMP_GCC"), "goheap": os.environ.get("CMP_GIT"),
            "quick": os.environ.get("CMP_QUICK") == "yes"}
-lines = [f"machine: {machine['nproc']} CPUs, {machine['cpu']}",
+lines = [f"goheap simulating Go {release}; machine: {machine['nproc']} CPUs, {machine['cpu']}",
          f"JDK: {jdk}", f"Go: {machine['go']}; call-site caches: {machine['go_callsites']}", f"gcc: {machine['gcc']}", f"goheap: {machine['goheap']}"
          + ("   (--quick)" if machine["quick"] else ""), "",
          "goheap = JMH score ± scoreError (ns/op; ops/ns for 2 threads), B/op = Java heap bytes per op "
@@ -341,3 +406,52 @@ with open(os.path.join(out, "compare.json"), "w") as fh:
     json.dump(clean({"machine": machine, "rows": rows}), fh, indent=1, allow_nan=False, ensure_ascii=False)
 print(f"compare.sh: wrote compare.md and compare.json to {out}", file=sys.stderr)
 PY
+done
+
+# ---- 5. the releases side by side ----
+if [ ${#rels[@]} -gt 1 ]; then
+python3 - "$out" "${rels[@]}" <<'PY'
+import json, math, os, sys
+out, rels = sys.argv[1], sys.argv[2:]
+tables = {}
+for r in rels:
+    with open(os.path.join(out, "go" + r, "compare.json")) as fh:
+        tables[r] = json.load(fh)
+def f(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    a = abs(x)
+    return f"{x:.0f}" if a >= 1000 else f"{x:.3g}" if a >= 0.01 else f"{x:.2g}"
+keys, by = [], {}
+for r in rels:
+    for row in tables[r]["rows"]:
+        k = (row["operation"], row["pairs"])
+        if k not in by:
+            keys.append(k)
+            by[k] = {}
+        by[k][r] = row
+head = "| operation | pairs | " + " | ".join(f"Go {r}: goheap | peer | ratio" for r in rels) + " |"
+lines = ["goheap simulating each release against that release's own peer (the peer column of each release's table);",
+         "goheap = JMH score (ns/op; ops/ns for 2 threads); ratio as the per-release tables define it.", "",
+         head, "|---|---:|" + "---:|---:|---:|" * len(rels)]
+for k in keys:
+    cells = []
+    for r in rels:
+        row = by[k].get(r)
+        g = row and row.get("goheap")
+        p = row and row.get("peer")
+        cells += [f(g["score"]) if g and g.get("score") is not None else "n/a",
+                  f(p["median"]) if p and p.get("median") is not None else "n/a",
+                  f(row["ratio"]) if row and row.get("ratio") is not None else "n/a"]
+    lines.append(f"| {k[0]} | {k[1] if k[1] is not None else ''} | " + " | ".join(cells) + " |")
+machines = {r: tables[r]["machine"] for r in rels}
+text = "\n".join(lines) + "\n"
+print(text, end="")
+with open(os.path.join(out, "releases.md"), "w") as fh:
+    fh.write(text)
+with open(os.path.join(out, "releases.json"), "w") as fh:
+    json.dump({"releases": rels, "machine": machines,
+               "rows": [{"operation": k[0], "pairs": k[1], "by_release": by[k]} for k in keys]}, fh, indent=1, ensure_ascii=False)
+print(f"compare.sh: wrote releases.md and releases.json to {out}", file=sys.stderr)
+PY
+fi

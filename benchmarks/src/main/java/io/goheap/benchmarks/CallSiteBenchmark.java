@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -68,6 +69,10 @@ import java.util.concurrent.TimeUnit;
 public class CallSiteBenchmark {
     static final int TYPES = 8;
 
+    /** The Go release the runtime simulates, 1.22 or later ({@code -p go=1.27}; benchmarks/compare.sh --go). */
+    @Param({"1.22"})
+    String go;
+
     private GoRuntime rt;
     private P p;
     private Assert asserts;
@@ -80,7 +85,7 @@ public class CallSiteBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        rt = GoRuntime.start(new GoRelease(22), 1);
+        rt = GoRuntime.start(GoRelease.parse(go), 1);
         Pkg main = Pkg.MAIN;
         GoType.Func sig = new GoType.Func(List.of(), List.of(GoType.Basic.of("int")), false);
         GoType.Named gi = new GoType.Named(main, "I").underlying(new GoType.Interface(List.of(new GoType.IMethod("M", sig, main))));

@@ -39,7 +39,13 @@ import java.util.concurrent.TimeUnit;
  * itabTable find (hit, one pair repeated, miss) against the C probe and ConcurrentHashMap.get on the
  * same keys; getitab, assertE2I/E2I2/I2I and a type switch against Go's own; convT16/32/64/string/slice
  * and a small mallocgc against Go's; a call through fun[k] against a critical downcall of the same code —
- * at 557, 100,000 and 1,000,000 distinct (interface, type) pairs (see Workload)?
+ * at 557, 100,000 and 1,000,000 distinct (interface, type) pairs (see Workload), in the runtime of each Go
+ * release (-p go=1.N, default 1.19)?
+ *
+ * Each release as it compiles: from Go 1.22, e.(I) is a probe of the site's call-site cache (then
+ * runtime.typeAssert on a miss), so assertE2I, assertE2I_one and assertE2I2 go through one CallSites site
+ * per interface (and one per interface for the ok form), filled before the timer; up to 1.21 they call
+ * runtime.assertE2I/assertE2I2. Go's own loops, built by that release's toolchain, do the same.
  *
  * Pitfalls avoided: the pairs cycle in the order Go's generated loops use (no constant folding of one
  * key; the "_one" variants repeat a single pair on purpose, as Go's AssertE2I benchmark does); every
@@ -78,6 +84,9 @@ public class IfaceBenchmark {
     private ConcurrentHashMap<Long, Long> chm;
     private long fun0;
     private int i;
+    /** Go 1.22+: the call-site cache of e.(I<k>) and of e.(I<k>) with ok, per interface; null before 1.22 */
+    private io.goheap.runtime.iface.CallSites.TypeAssert[] sites;
+    private io.goheap.runtime.iface.CallSites.TypeAssert[] sites2;
 
     /** long f(long receiver), critical: the peer of a call through fun[k] */
     private static final MethodHandle CRITICAL = Linker.nativeLinker().downcallHandle(
@@ -103,6 +112,23 @@ public class IfaceBenchmark {
         typeSwitch = asserts.typeSwitch(w.typeAddr[0], w.typeAddr[Math.min(1, w.types - 1)], w.typeAddr[Math.min(2, w.types - 1)],
                 w.typeAddr[Math.min(3, w.types - 1)]);
         fun0 = rt.sys().memory().u64(tabs[0] + ItabDescriptor.funOffset(0));
+        if (rt.release().minor() >= 22) {
+            // From Go 1.22, e.(I) is compiled as a probe of the site's cache and runtime.typeAssert on a
+            // miss (assertE2I is no longer called): one site per interface, as Go's generated assertI<k>
+            // functions have, and the ok form its own site (CanFail). Filled before the timer, every miss
+            // let through the gates, so that every timed call is a cache hit as in Go's warmed-up loop.
+            io.goheap.runtime.iface.CallSites cs = rt.callSites().withRand(io.goheap.runtime.iface.CheapRand.ZERO);
+            sites = new io.goheap.runtime.iface.CallSites.TypeAssert[w.ifaces];
+            sites2 = new io.goheap.runtime.iface.CallSites.TypeAssert[w.ifaces];
+            for (int k = 0; k < w.ifaces; k++) {
+                sites[k] = cs.typeAssert(w.inters[k * w.types], false);
+                sites2[k] = cs.typeAssert(w.inters[k * w.types], true);
+            }
+            for (int j = 0; j < pairs; j++) {
+                sites[j / w.types].onEface(w.typeOf[j]);
+                sites2[j / w.types].onEface(w.typeOf[j]);
+            }
+        }
     }
 
     @TearDown(Level.Trial)
@@ -149,18 +175,19 @@ public class IfaceBenchmark {
     @Benchmark
     public long assertE2I() {
         int k = next();
-        return asserts.assertE2I(w.inters[k], w.typeOf[k]);
+        // as the release compiles e.(I): the call-site cache from Go 1.22, runtime.assertE2I before
+        return sites != null ? sites[k / w.types].onEface(w.typeOf[k]) : asserts.assertE2I(w.inters[k], w.typeOf[k]);
     }
 
     @Benchmark
     public long assertE2I_one() {
-        return asserts.assertE2I(w.inters[0], w.typeOf[0]);
+        return sites != null ? sites[0].onEface(w.typeOf[0]) : asserts.assertE2I(w.inters[0], w.typeOf[0]);
     }
 
     @Benchmark
     public long assertE2I2() {
         int k = next();
-        return asserts.assertE2I2(w.inters[k], w.typeOf[k]);
+        return sites2 != null ? sites2[k / w.types].onEface(w.typeOf[k]) : asserts.assertE2I2(w.inters[k], w.typeOf[k]);
     }
 
     /** i.(J) from an I value to the next interface (to I itself with one interface: the fast path). */

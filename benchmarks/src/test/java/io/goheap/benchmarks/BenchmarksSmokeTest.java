@@ -39,4 +39,27 @@ class BenchmarksSmokeTest {
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);
         }
     }
+
+    /** The release parameter: Go 1.27's runtime, its e.(I) through the call-site caches (a different path from 1.19's). */
+    @Test
+    void aLaterReleaseRuns() throws Exception {
+        Options opt = new OptionsBuilder()
+                .include("io\\.goheap\\.benchmarks\\.IfaceBenchmark\\.assertE2I.*")
+                .forks(1)
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .param("pairs", "557")
+                .param("go", "1.27")
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(opt).run();
+        assertEquals(3, results.size(), "assertE2I, assertE2I_one, assertE2I2 at go=1.27");
+        for (RunResult r : results) {
+            assertEquals("1.27", r.getParams().getParam("go"));
+            double score = r.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " score=" + score);
+        }
+    }
 }

@@ -171,7 +171,7 @@ public final class GoheapCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"goheap 0.1.0 (simulates " + io.goheap.runtime.GoRuntime.GO_VERSION + " linux/amd64)"};
+            return new String[] {"goheap 0.1.0 (simulates " + String.join(", ", io.goheap.runtime.GoRuntime.VERSIONS.values()) + " linux/amd64; " + io.goheap.runtime.GoRuntime.GO_VERSION + " by default)"};
         }
     }
 }

@@ -34,6 +34,10 @@ final class LayoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (go != null && !io.goheap.runtime.abi.GoRelease.HAS_GROUND_TRUTH.contains(go)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--go 1." + go.minor() + ": goheap has the layouts of Go 1.19 and 1.21 to 1.27");
+        }
         GoStructs release = GoStructs.of(go == null ? io.goheap.runtime.GoRuntime.RELEASE : go);
         List<GoStructs.Struct> structs;
         if (struct == null) {

@@ -352,4 +352,34 @@ class CliTest extends NativeMemoryTest {
         assertTrue(steps.stream().anyMatch(x -> x.contains("= &runtime.staticuint64s[7]")), steps.toString());
         assertTrue(steps.stream().anyMatch(x -> x.startsWith("switch any(x).(type) { case main.data: } -> case 0")), steps.toString());
     }
+
+    /** --go on the simulating commands: the release's runtime, one line for a release goheap cannot simulate. */
+    @Test
+    void simulatingCommandsTakeARelease(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        Result demo = run("demo", "--go", "1.27", "--json", "--dump", tmp.resolve("d.core").toString());
+        assertEquals(0, demo.rc(), demo.err());
+        var json = io.goheap.runtime.cli.Json.mapper().readTree(demo.out());
+        assertEquals("go1.27.3", json.get("goVersion").asText());
+        assertTrue(demo.out().contains("type:main.Xer") && demo.out().contains("go:itab.main.data,main.Xer"), "1.27's spellings");
+        Result dump = run("inspect", "dump", tmp.resolve("d.core").toString());
+        assertEquals(0, dump.rc(), dump.err());
+        assertTrue(dump.out().contains("read as Go 1.27"), dump.out());
+
+        Result layout = run("layout", "itab", "--go", "1.23");
+        assertEquals(0, layout.rc(), layout.err());
+        assertTrue(layout.out().startsWith("itab (internal/abi.ITab) size 32"), layout.out());
+        assertTrue(run("layout", "itab").out().startsWith("itab (runtime.itab) size 32"));
+
+        Result stress = run("stress", "--go", "1.24", "--types", "20", "--interfaces", "5", "--threads", "2");
+        assertEquals(0, stress.rc(), stress.err());
+        assertTrue(stress.out().contains("count 100, distinct 100, duplicates 0, missing 0"), stress.out());
+
+        for (String[] bad : new String[][] {{"demo", "--go", "1.20"}, {"stress", "--go", "1.28"}, {"layout", "--go", "1.20"}, {"demo", "--go", "x"}}) {
+            Result r = run(bad);
+            assertEquals(2, r.rc(), String.join(" ", bad) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("goheap: "), r.err());
+            assertTrue(r.out().isEmpty());
+        }
+    }
 }

@@ -357,19 +357,7 @@ public final class CallSites {
             if ((rand.next() & 1023) != 0) {
                 return tab; // ~1023 calls in 1024 leave the cache as it is
             }
-            // acquire: the cache we copy from was filled before its publication
-            long oldC = mem.u64Acquire(address + d.assertCache);
-            if ((rand.next() & (int) mem.u64(oldC + d.assertCacheMask)) != 0) {
-                return tab; // a bigger cache is rebuilt less often: its cost grows with Mask
-            }
-            long newC = buildAssert(oldC, t, tab);
-            shared.rebuilds.incrementAndGet();
-            // CAS (volatile, so a release): a probe whose acquire load returns newC sees its mask and
-            // entries written above. Failure means another thread published a cache since our load; Go
-            // ignores it (at least one update sticks) and so does this; newC stays unreachable.
-            if (!mem.casU64(address + d.assertCache, oldC, newC)) {
-                shared.lostCas.incrementAndGet();
-            }
+            maybeRebuild(address + d.assertCache, d.assertCacheMask, oldC -> buildAssert(oldC, t, tab));
             return tab;
         }
 
@@ -501,24 +489,44 @@ public final class CallSites {
                 out.set(kase, tab);
             }
             if ((rand.next() & 1023) != 0) {
-                return kase;
+                return kase; // ~1023 calls in 1024 leave the cache as it is
             }
-            // acquire, CAS: as in TypeAssert.typeAssert
-            long oldC = mem.u64Acquire(address + d.switchCache);
-            if ((rand.next() & (int) mem.u64(oldC + d.switchCacheMask)) != 0) {
-                return kase;
-            }
-            long newC = buildSwitch(oldC, t, kase, tab);
-            shared.rebuilds.incrementAndGet();
-            if (!mem.casU64(address + d.switchCache, oldC, newC)) {
-                shared.lostCas.incrementAndGet();
-            }
+            int k = kase;
+            long itab = tab;
+            maybeRebuild(address + d.switchCache, d.switchCacheMask, oldC -> buildSwitch(oldC, t, k, itab));
             return kase;
         }
 
         @Override
         public String toString() {
             return (symbol != null ? symbol.name() : "interfaceSwitch") + String.format("@0x%x", address);
+        }
+    }
+
+    /**
+     * The part of the runtime's {@code typeAssert} and {@code interfaceSwitch} after the first gate (the
+     * caller's {@code cheaprand() & 1023}, so that this, and the lambda, run about once in 1024 slow
+     * paths): the second gate, {@code cheaprand() & Mask} of the current cache (a bigger cache is rebuilt
+     * less often: its cost grows with Mask), then a new cache from {@code build} published over the
+     * current one by CAS.
+     *
+     * @param cacheField the address of the site's {@code Cache} word
+     * @param maskOff    the offset of {@code Mask} in the site's kind of cache
+     * @param build      the new cache from the current one (every entry of it plus the new one)
+     */
+    private void maybeRebuild(long cacheField, long maskOff, java.util.function.LongUnaryOperator build) {
+        // acquire: the cache we copy from was filled before its publication
+        long oldC = mem.u64Acquire(cacheField);
+        if ((rand.next() & (int) mem.u64(oldC + maskOff)) != 0) {
+            return;
+        }
+        long newC = build.applyAsLong(oldC);
+        shared.rebuilds.incrementAndGet();
+        // CAS (volatile, so a release): a probe whose acquire load returns newC sees its mask and entries
+        // written by build. Failure means another thread published a cache since our load; Go ignores it
+        // (at least one update sticks) and so does this; newC stays unreachable.
+        if (!mem.casU64(cacheField, oldC, newC)) {
+            shared.lostCas.incrementAndGet();
         }
     }
 

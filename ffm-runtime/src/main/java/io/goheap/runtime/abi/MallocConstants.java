@@ -7,9 +7,9 @@ import io.goheap.layouts.go119.Go119;
  * {@code mpagealloc.go}), from the jextract constants of the Go 1.19 header: what {@code mallocgc}, its size
  * classes and its arenas are made of. The headers of the later releases carry none of them; the size
  * classes these constants give are the tables every release's binary carries, 1.19 to 1.27
- * ({@code runtime.class_to_size} & co., {@code internal/runtime/gc.SizeClassToSize} & co. from 1.25: the
- * test ReleaseRuntimeTest), so every simulated release allocates by them. A constant a later release
- * changes becomes a value of its {@link Abi}.
+ * ({@code runtime.class_to_size} and its siblings; {@code internal/runtime/gc.SizeClassToSize} and its
+ * siblings from 1.25; the test ReleaseRuntimeTest), so every simulated release allocates by them. A
+ * constant a later release changes becomes a value of its {@link Abi}.
  */
 public final class MallocConstants {
     /** {@code _PageSize}: 8 KiB, the heap's page. */

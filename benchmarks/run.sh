@@ -7,4 +7,4 @@ cd "$root"
 mvn -B -q -DskipTests package -pl benchmarks -am
 java=$("$root/goheap" --print-java)
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
-exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main "$@"
+exec "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$cp" org.openjdk.jmh.Main "$@"

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class AccessFloorBenchmark {
     /** The runtime the static-final segments of Global cover; set before Global is first touched. */
     static volatile GoRuntime pending;
@@ -84,6 +84,7 @@ public class AccessFloorBenchmark {
     }
 
     // Bounded to the space this process reserved and knows the size of; only committed pages are read.
+    @SuppressWarnings("restricted")
     private static MemorySegment reinterpret(Space s, Arena arena) {
         MemorySegment at = MemorySegment.ofAddress(s.base());
         return arena == null ? at.reinterpret(s.size()) : at.reinterpret(s.size(), arena, null);

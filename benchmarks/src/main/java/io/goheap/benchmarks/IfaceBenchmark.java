@@ -62,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class IfaceBenchmark {
     @Param({"557", "100000", "1000000"})
     int pairs;
@@ -89,6 +89,7 @@ public class IfaceBenchmark {
     private io.goheap.runtime.iface.CallSites.TypeAssert[] sites2;
 
     /** long f(long receiver), critical: the peer of a call through fun[k] */
+    @SuppressWarnings("restricted") // unbound; called only with the address of a linked function
     private static final MethodHandle CRITICAL = Linker.nativeLinker().downcallHandle(
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
 

@@ -22,7 +22,9 @@ class BenchmarksSmokeTest {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(include)
                 .forks(1)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                // JMH 1.37 reads field offsets through sun.misc.Unsafe, which JDK 25 warns about in every fork
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true")
                 .warmupIterations(0)
                 .measurementIterations(1)

@@ -33,6 +33,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "-1", expect = ACCEPTABLE, desc = "the call was refused: the gate had closed")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
+@SuppressWarnings("restricted") // libc's mmap family by their own signatures, and the one page this test maps
 public class CallGateCloseTest {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MMAP = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("mmap"),

@@ -158,6 +158,7 @@ public final class Calls {
     }
 
     /** The unbound downcall handle for {@code fd}, built once per signature. */
+    @SuppressWarnings("restricted") // unbound: each call names a function of the linked .text (checked by its caller)
     public static MethodHandle handle(FunctionDescriptor fd) {
         return HANDLES.computeIfAbsent(fd, d -> Linker.nativeLinker().downcallHandle(d));
     }

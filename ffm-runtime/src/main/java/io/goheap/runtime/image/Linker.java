@@ -333,6 +333,7 @@ public final class Linker {
      *
      * @throws IllegalArgumentException if {@code function} is not a linked function
      */
+    @SuppressWarnings("restricted") // an upcall stub for a function of this image's own .text
     public synchronized void bindJava(String function, java.lang.invoke.MethodHandle target, java.lang.foreign.FunctionDescriptor fd) {
         Integer i = functionIndex.get(function);
         if (i == null) {

@@ -258,7 +258,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public long u64Opaque(long addr) {
-        return (long) slowGet(addr, 8, Mode.OPAQUE);
+        return slowGet(addr, 8, Mode.OPAQUE);
     }
 
     @Override

@@ -96,7 +96,7 @@ public final class Space {
         this.readable = new int[words];
         this.writable = new int[words];
         this.arena = Arena.ofShared();
-        this.view = MemorySegment.ofAddress(base).reinterpret(size, arena, null);
+        this.view = view(base, size, arena);
     }
 
     /** What it is for: {@code "heap"}, {@code "os"}. */
@@ -248,7 +248,7 @@ public final class Space {
         } finally {
             arena = Arena.ofShared();
             // release: the slow path, which loads the view with acquire, then sees every bit cleared before this store
-            VIEW.setRelease(this, MemorySegment.ofAddress(base).reinterpret(size, arena, null));
+            VIEW.setRelease(this, view(base, size, arena));
         }
     }
 
@@ -292,5 +292,11 @@ public final class Space {
     @Override
     public String toString() {
         return name + " space [0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(end()) + ")";
+    }
+
+    /** The whole space as one segment of {@code arena}: the range this process reserved, at its exact size. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment view(long base, long size, Arena arena) {
+        return MemorySegment.ofAddress(base).reinterpret(size, arena, null);
     }
 }

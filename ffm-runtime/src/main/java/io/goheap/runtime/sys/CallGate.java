@@ -60,6 +60,8 @@ import java.util.concurrent.locks.LockSupport;
  * guards). A critical call that never returns blocks the close's handshake (and every safepoint) for
  * as long: critical functions must be short, as the JDK requires.
  */
+// restricted: the trampolines' downcall handles and the page of code this class maps and writes itself
+@SuppressWarnings("restricted")
 public final class CallGate {
     /**
      * What the trampoline returns for a refused call. A call that gets it back checks the slot: if the

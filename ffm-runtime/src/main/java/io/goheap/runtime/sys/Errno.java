@@ -47,6 +47,7 @@ public final class Errno {
         throw new IllegalArgumentException("unknown errno name=" + name);
     }
 
+    @SuppressWarnings("restricted") // glibc's own string tables, read to at most 256 bytes (below)
     private static String cString(MemorySegment p, String fallback) {
         if (p.equals(MemorySegment.NULL)) {
             return fallback;

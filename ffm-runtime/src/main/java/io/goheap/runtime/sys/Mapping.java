@@ -94,6 +94,7 @@ public final class Mapping {
      *
      * @throws IllegalStateException if the mapping was freed or its owner closed
      */
+    @SuppressWarnings("restricted") // the bytes this process mapped, at their exact length (this mapping's)
     public synchronized MemorySegment segment() {
         if (freed) {
             throw new IllegalStateException("mapping freed: " + this);

@@ -176,6 +176,7 @@ public final class Mman {
         return (int) ERRNO.get(state, 0L);
     }
 
+    @SuppressWarnings("restricted") // the libc functions jextract bound, with their own descriptors
     private static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO);
     }

@@ -78,7 +78,7 @@ class PersistentAllocTest extends NativeMemoryTest {
 
     @Test
     void statsMoveFromOtherSysToTheGivenStat() {
-        try (GoRuntime rt = GoRuntime.start(1); P p = rt.procs().acquire()) {
+        try (GoRuntime rt = GoRuntime.start(1); P _ = rt.procs().acquire()) {
             PersistentAlloc pa = rt.persistentAlloc();
             pa.alloc(100, 0, SysStat.MSPAN_SYS);
             pa.alloc(28, 0, SysStat.BUCKHASH_SYS);

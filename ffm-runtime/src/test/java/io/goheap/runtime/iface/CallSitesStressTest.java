@@ -51,7 +51,7 @@ class CallSitesStressTest extends NativeMemoryTest {
             for (int k = 0; k < threads; k++) {
                 int id = k;
                 Thread t = new Thread(() -> {
-                    try (P p = w.rt.procs().acquire()) {
+                    try (P _ = w.rt.procs().acquire()) {
                         SplittableRandom r = new SplittableRandom(id);
                         CallSites.Match m = new CallSites.Match();
                         start.await();

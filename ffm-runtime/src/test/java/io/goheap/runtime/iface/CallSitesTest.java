@@ -135,7 +135,7 @@ class CallSitesTest extends NativeMemoryTest {
 
     @Test
     void aMissFillsTheCacheAndTheNextCallHits() throws Exception {
-        try (GoRuntime rt = shapes(); P p = rt.procs().acquire()) {
+        try (GoRuntime rt = shapes(); P _ = rt.procs().acquire()) {
             CallSites cs = rt.callSites().withRand(CheapRand.ZERO);
             CallSiteDescriptor d = cs.descriptor();
             GoMemory mem = rt.sys().memory();
@@ -313,7 +313,7 @@ class CallSitesTest extends NativeMemoryTest {
 
     @Test
     void theTableAfterManyTypesHoldsEveryTypeOnceAtHalfLoad() {
-        try (SiteWorld w = new SiteWorld(300, 1); P p = w.rt.procs().acquire()) {
+        try (SiteWorld w = new SiteWorld(300, 1); P _ = w.rt.procs().acquire()) {
             CallSites cs = w.rt.callSites().withRand(CheapRand.ZERO); // every miss rebuilds
             CallSites.TypeAssert must = cs.typeAssert(w.i0, false);
             CallSites.TypeAssert may = cs.typeAssert(w.i1, true);

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConvTest extends NativeMemoryTest {
     @Test
     void smallValuesPointIntoStaticuint64sLargeOnesAreBoxed() {
-        try (GoRuntime rt = GoRuntime.start(1); P p = rt.procs().acquire()) {
+        try (GoRuntime rt = GoRuntime.start(1); P _ = rt.procs().acquire()) {
             Conv c = rt.conv();
             long st = c.staticuint64s().address();
             assertEquals(st + 8 * 5, c.convT64(5));

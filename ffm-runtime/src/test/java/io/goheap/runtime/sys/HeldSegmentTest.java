@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HeldSegmentTest extends NativeMemoryTest {
     /** int nanosleep(const struct timespec *req, struct timespec *rem): rem points into our mapping. */
+    @SuppressWarnings("restricted") // libc's nanosleep, with its own signature
     static final MethodHandle NANOSLEEP = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().findOrThrow("nanosleep"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));

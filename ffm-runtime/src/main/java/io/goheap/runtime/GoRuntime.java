@@ -35,11 +35,11 @@ import io.goheap.runtime.sys.SysMemory;
  * <h2 id="lifetime">Lifetime</h2>
  * A runtime owns every byte it maps (through {@link #sys()}). {@link #close()} unmaps all of it; after
  * that every method here throws {@link IllegalStateException}, and so does every access through a
- * segment the runtime handed out. A close that races with a reader on another thread is safe: each
- * mapping's segment belongs to a shared arena, and the JDK's close of a shared arena completes a
- * handshake with every thread before the close action ({@code munmap}) runs, so the reader either
- * finished its access before the close or gets {@code IllegalStateException}; it never touches
- * unmapped memory.
+ * segment the runtime handed out. A close that races with a reader on another thread is safe: every
+ * segment over the runtime's memory belongs to a shared arena, {@link #close()} closes those arenas
+ * first, and the JDK's close of a shared arena completes a handshake with every thread; only then are
+ * the pages unmapped. So the reader either finished its access before the close or gets
+ * {@code IllegalStateException}; it never touches unmapped memory.
  *
  * <h2 id="threads">Thread safety</h2>
  * All methods are thread-safe. {@link #close()} is idempotent.

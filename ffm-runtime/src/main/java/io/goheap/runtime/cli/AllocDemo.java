@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The allocator half of the demo: persistentalloc as the runtime uses it, on a P and without one.
  * <ul>
- *   <li>P0 allocates a run-time itab for Xer/data ({@code 24 + 8*2} bytes, as getitab asks), then
+ *   <li>the P the demo's thread acquires allocates a run-time itab for Xer/data ({@code 24 + 8*2} bytes, as getitab asks), then
  *       enough 4 KiB blocks to fill its first chunk, so a second chunk is pushed onto the chain;</li>
  *   <li>a thread without a P allocates through {@code globalAlloc} (gcMiscSys);</li>
  *   <li>a 64 KiB block goes straight to sysAlloc and is in no chunk.</li>

@@ -14,9 +14,11 @@ import java.util.Set;
 /**
  * The runtime state of a process image (a core, a goheap dump, a live runtime): the global
  * {@code itabTable} with every entry, the {@code persistentChunks} chain and each P's
- * {@code palloc} through {@code allp}. Found by the runtime's symbols; in a core of a stripped binary
- * the table is found by a scan of the data for a pointer to a table that holds every itab of
- * itablinks (which {@code itabsinit} put there), and the chain and Ps are reported as not located.
+ * {@code palloc} through {@code allp}. Found by the runtime's symbols; in a core of a stripped binary by
+ * scans of the data: the table by a pointer to a table that holds every itab of itablinks (which
+ * {@code itabsinit} put there), the Ps by a {@code []*p} whose Ps have ids 0..n-1, the chain as the
+ * longest chunk chain holding every P's palloc chunk ({@link #chunksFoundBy()}, {@link #psFoundBy()}
+ * say which way); what no scan finds is a finding, "not located".
  *
  * <p>Inconsistencies (a count that disagrees with the entries, an entry or chunk outside every
  * region, a chain that loops) are {@link #findings()}, never exceptions.

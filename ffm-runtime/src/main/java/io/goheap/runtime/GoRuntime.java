@@ -17,6 +17,9 @@ import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.types.ObjSym;
 
 import java.util.List;
+import java.util.Map;
+import io.goheap.runtime.abi.ItabView;
+import io.goheap.runtime.abi.TypeView;
 import io.goheap.runtime.sys.ArenaHints;
 import io.goheap.runtime.sys.MemStats;
 import io.goheap.runtime.sys.SysMemory;
@@ -78,6 +81,8 @@ public final class GoRuntime implements AutoCloseable {
     private Itabs itabs;
     private Assert asserts;
     private Calls calls;
+    /** {@link #typesByName()}, built on first use */
+    private Map<String, Long> typesByName;
     private CallSites callSites;
 
     private GoRuntime(GoRelease release, int gomaxprocs) {
@@ -322,6 +327,136 @@ public final class GoRuntime implements AutoCloseable {
                 l.close(); // no call can be inside a stub any more
             }
         }
+    }
+
+    /**
+     * The linked type whose Go type string is {@code name}, as {@code reflect} and {@code %T} print it
+     * ({@code main.Rect}, {@code *main.Rect}, {@code []main.Shape}, {@code geom.Point}): a typed handle
+     * over its descriptor ({@link TypeView#address()} is the address).
+     *
+     * @throws IllegalArgumentException naming the closest types if no linked type has that string
+     * @throws IllegalStateException if closed, or no package is linked yet
+     */
+    public TypeView type(String name) {
+        Map<String, Long> byName = typesByName();
+        Long a = byName.get(name);
+        if (a == null) {
+            List<String> near = byName.keySet().stream().filter(k -> k.contains(name) || name.contains(k.replace("*", "")))
+                    .sorted(java.util.Comparator.comparingInt((String k) -> Math.abs(k.length() - name.length()))
+                            .thenComparing(java.util.Comparator.naturalOrder()))
+                    .limit(8).toList(); // the closest in length first
+            throw new IllegalArgumentException("no linked type " + name + (near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?"));
+        }
+        return linked.module().typeAt(a);
+    }
+
+    /**
+     * The itab of interface {@code iface} for concrete type {@code concrete}, by their Go type strings
+     * ({@code rt.itab("main.Shape", "*main.Rect")}): the compiler's static itab if the package has one,
+     * else the one {@code getitab} builds (see {@link Itabs#getitab(TypeView, TypeView)}).
+     *
+     * @throws IllegalArgumentException if a name is no linked type, or {@code iface} is no interface
+     * @throws io.goheap.runtime.iface.TypeAssertionError if {@code concrete} does not implement {@code iface}
+     * @throws IllegalStateException if closed, or no package is linked yet
+     */
+    public ItabView itab(String iface, String concrete) {
+        return itabs().getitab(type(iface), type(concrete));
+    }
+
+    /**
+     * What the byte at {@code addr} is, in this runtime's terms: an element of {@code runtime.staticuint64s}
+     * ({@code "runtime.staticuint64s[7]"}), a field of a static itab ({@code "itab go:itab.*main.Rect,main.Shape
+     * + 24 (fun[0])"}) or of one {@code getitab} built (and in which persistent chunk), a type descriptor, another
+     * image symbol, a slot of the itab table, a heap object ({@code "heap span 0x... (size class 3, 24-byte
+     * objects, noscan), object 12"}), a persistent chunk ({@code "persistent chunk 0x7f.. + 0x40"}), another
+     * mapping of the runtime, or none of them.
+     *
+     * @throws IllegalStateException if closed
+     */
+    public synchronized String describe(long addr) {
+        ensureOpen();
+        io.goheap.runtime.types.SymbolNames names = io.goheap.runtime.types.SymbolNames.of(release);
+        long t = itabTable.current();
+        long size = sys.memory().u64(t + io.goheap.runtime.abi.ItabProbe.SIZE);
+        long entries = t + io.goheap.runtime.abi.ItabProbe.ENTRIES;
+        if (addr >= t && addr < entries + size * Abi.PTR_SIZE) {
+            String where = itabTable.initSymbol() != null && t == itabTable.initSymbol().address() ? "runtime.itabTableInit" : "in the heap";
+            return addr < entries ? String.format("the itab table (%d entries, %s) + %d", size, where, addr - t)
+                    : String.format("the itab table (%d entries, %s), entries[%d]", size, where, (addr - entries) / Abi.PTR_SIZE);
+        }
+        io.goheap.runtime.image.Symbol sym = image.symbolAt(addr);
+        if (sym != null) {
+            long off = addr - sym.address();
+            if (sym.name().equals("runtime.staticuint64s")) {
+                return String.format("runtime.staticuint64s[%d]%s", off / 8, off % 8 == 0 ? "" : " + " + off % 8);
+            }
+            if (names.isItab(sym.name())) {
+                return "itab " + sym.name() + itabField(off);
+            }
+            if (names.isType(sym.name())) {
+                return "type descriptor " + sym.name() + (off == 0 ? "" : String.format(" + %d", off));
+            }
+            return sym.name() + (off == 0 ? "" : String.format(" + 0x%x", off));
+        }
+        if (itabs != null) {
+            for (io.goheap.runtime.iface.ItabTable.Entry e : itabTable.slots()) {
+                long n = sys.memory().u64(sys.memory().u64(e.itab()) + io.goheap.runtime.abi.TypeDescriptor.INTERFACETYPE_MHDR_LEN_OFFSET);
+                if (addr >= e.itab() && addr < e.itab() + io.goheap.runtime.abi.ItabDescriptor.sizeOf((int) Math.max(1, n))) {
+                    ItabView v = new ItabView(linked.module(), e.itab());
+                    return String.format("itab %s,%s (built by getitab)%s%s", v.inter().type().string(), v.type().string(),
+                            itabField(addr - e.itab()), chunkOf(addr));
+                }
+            }
+        }
+        String chunk = chunkOf(addr);
+        if (!chunk.isEmpty()) {
+            return chunk.substring(" in ".length());
+        }
+        String h = heap.describe(addr);
+        if (h != null) {
+            return h;
+        }
+        for (io.goheap.runtime.sys.Mapping m : sys.mappings()) {
+            if (addr >= m.address() && addr < m.end()) {
+                return String.format("%s [0x%x, 0x%x) + 0x%x", m.purpose(), m.address(), m.end(), addr - m.address());
+            }
+        }
+        return String.format("0x%x is not in this runtime's memory", addr);
+    }
+
+    /** " + OFF (field)" of an itab: inter, _type, hash, fun[k]. */
+    private static String itabField(long off) {
+        String field = off >= io.goheap.runtime.abi.ItabDescriptor.funOffset(0)
+                ? "fun[" + (off - io.goheap.runtime.abi.ItabDescriptor.funOffset(0)) / Abi.PTR_SIZE + "]"
+                : off >= io.goheap.runtime.abi.ItabDescriptor.HASH_OFFSET ? (off >= io.goheap.runtime.abi.ItabDescriptor.HASH_OFFSET + 4 ? "padding" : "hash")
+                : off >= io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET ? "_type" : "inter";
+        return String.format(" + %d (%s)", off, field);
+    }
+
+    /** " in persistent chunk 0x.. + 0x..", or "" if {@code addr} is in no chunk. */
+    private String chunkOf(long addr) {
+        for (PersistentAlloc.Chunk c : persistent.chunks()) {
+            if (addr >= c.address() && addr - c.address() < Abi.PERSISTENT_CHUNK_SIZE) {
+                return String.format(" in persistent chunk 0x%x + 0x%x", c.address(), addr - c.address());
+            }
+        }
+        return "";
+    }
+
+    /** Go type string -> descriptor address, of every type the linked package has; built once. */
+    private synchronized Map<String, Long> typesByName() {
+        itabs(); // linked and open
+        if (typesByName == null) {
+            io.goheap.runtime.types.SymbolNames names = io.goheap.runtime.types.SymbolNames.of(release);
+            Map<String, Long> m = new java.util.HashMap<>();
+            for (io.goheap.runtime.image.Symbol s : image.symbols()) {
+                if (names.isType(s.name()) && s.size() > 0) {
+                    m.putIfAbsent(linked.module().typeAt(s.address()).string(), s.address());
+                }
+            }
+            typesByName = Map.copyOf(m);
+        }
+        return typesByName;
     }
 
     private void ensureOpen() {

@@ -71,6 +71,8 @@ public final class Heap {
     private int nextHint;
     private long hintAddr;
     private long spans;
+    /** every span by base address, for {@link #describe}; guarded by lock (written on the span path only) */
+    private final java.util.TreeMap<Long, MSpan> spanIndex = new java.util.TreeMap<>();
     private long spanBytes;
     private long largeAllocs;
 
@@ -198,7 +200,9 @@ public final class Heap {
             if ((spc >> 1) == 0) {
                 largeAllocs++;
             }
-            return new MSpan(base, (int) npages, spc, elem, nelems);
+            MSpan s = new MSpan(base, (int) npages, spc, elem, nelems);
+            spanIndex.put(base, s); // under the heap lock: describe() reads it under the lock too
+            return s;
         } finally {
             if (!held) {
                 lock.unlock();
@@ -379,5 +383,35 @@ public final class Heap {
         GoThrow t = GoThrow.of("runtime: out of memory: cannot grow the heap by " + bytes + " bytes: " + cause.getMessage());
         t.initCause(cause);
         return t;
+    }
+
+    /**
+     * What heap address {@code addr} is, or null if it is in no span: "heap span 0xc000002000 (size class 3,
+     * 24-byte objects, noscan), object 12 + 8" or "heap span 0x... (large, 3 pages), + 0x10".
+     */
+    public String describe(long addr) {
+        lock.lock();
+        try {
+            java.util.Map.Entry<Long, MSpan> e = spanIndex.floorEntry(addr);
+            if (e == null) {
+                return null;
+            }
+            MSpan s = e.getValue();
+            long off = addr - s.base;
+            if (off >= s.npages * PAGE) {
+                return null;
+            }
+            int sizeClass = s.spanClass >> 1;
+            String scan = (s.spanClass & 1) != 0 ? "noscan" : "scan";
+            if (sizeClass == 0) {
+                return String.format("heap span 0x%x (large, %d pages, %s) + 0x%x", s.base, s.npages, scan, off);
+            }
+            long obj = off / s.elemSize;
+            long in = off % s.elemSize;
+            return String.format("heap span 0x%x (size class %d, %d-byte objects, %s), object %d%s", s.base, sizeClass,
+                    s.elemSize, scan, obj, in == 0 ? "" : " + " + in);
+        } finally {
+            lock.unlock();
+        }
     }
 }

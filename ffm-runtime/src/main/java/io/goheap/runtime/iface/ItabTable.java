@@ -254,6 +254,15 @@ public final class ItabTable {
         }
     }
 
+    /** One non-empty slot of the table: its index and the itab in it. */
+    public record Entry(long slot, long itab) {
+    }
+
+    /** Every non-empty slot of the current table, as {@link Entry} records ({@link #entries()}, typed). Under the lock. */
+    public List<Entry> slots() {
+        return entries().stream().map(e -> new Entry(e[0], e[1])).toList();
+    }
+
     /** The symbols: runtime.itabTable, runtime.itabTableInit (null for a private table). */
     public Symbol tableSymbol() {
         return tablePtr;

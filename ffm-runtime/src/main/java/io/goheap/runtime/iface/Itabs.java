@@ -106,6 +106,20 @@ public final class Itabs {
     }
 
     /**
+     * {@code getitab} on typed handles: the itab of interface type {@code inter} for concrete type
+     * {@code typ}, found or built (as {@link #getitab(long, long, boolean)} with {@code canfail} false).
+     *
+     * @throws TypeAssertionError if {@code typ} does not implement {@code inter}, with Go's message
+     * @throws IllegalArgumentException if {@code inter} is not an interface type
+     */
+    public io.goheap.runtime.abi.ItabView getitab(TypeView inter, TypeView typ) {
+        if (inter.kind() != io.goheap.runtime.abi.Kinds.INTERFACE) {
+            throw new IllegalArgumentException(inter.string() + " is a " + inter.kindName() + ", not an interface type");
+        }
+        return new io.goheap.runtime.abi.ItabView(module, getitab(inter.address(), typ.address(), false));
+    }
+
+    /**
      * {@code itab.init} (Go 1.19 to 1.22) and {@code itabInit(m, firstTime)} (Go 1.23 on): fills fun[] by
      * walking the interface's and the type's sorted method lists in lock step (O(ni + nt)); a method
      * matches on the same func type (typeOff identity), the same name, and being exported or of the

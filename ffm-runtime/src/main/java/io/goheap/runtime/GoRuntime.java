@@ -424,13 +424,9 @@ public final class GoRuntime implements AutoCloseable {
         return String.format("0x%x is not in this runtime's memory", addr);
     }
 
-    /** " + OFF (field)" of an itab: inter, _type, hash, fun[k]. */
+    /** " + OFF (field)" of an itab. */
     private static String itabField(long off) {
-        String field = off >= io.goheap.runtime.abi.ItabDescriptor.funOffset(0)
-                ? "fun[" + (off - io.goheap.runtime.abi.ItabDescriptor.funOffset(0)) / Abi.PTR_SIZE + "]"
-                : off >= io.goheap.runtime.abi.ItabDescriptor.HASH_OFFSET ? (off >= io.goheap.runtime.abi.ItabDescriptor.HASH_OFFSET + 4 ? "padding" : "hash")
-                : off >= io.goheap.runtime.abi.ItabDescriptor.TYPE_OFFSET ? "_type" : "inter";
-        return String.format(" + %d (%s)", off, field);
+        return String.format(" + %d (%s)", off, io.goheap.runtime.abi.ItabDescriptor.fieldAt(off));
     }
 
     /** " in persistent chunk 0x.. + 0x..", or "" if {@code addr} is in no chunk. */

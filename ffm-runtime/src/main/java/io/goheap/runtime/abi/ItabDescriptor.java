@@ -55,4 +55,15 @@ public final class ItabDescriptor {
         }
         return FUN_OFFSET + FUN_WORD * k;
     }
+
+    /** The field of an itab at byte {@code off} (0 or more): {@code inter}, {@code _type}, {@code hash}, {@code padding} or {@code fun[k]}. */
+    public static String fieldAt(long off) {
+        if (off >= funOffset(0)) {
+            return "fun[" + (off - funOffset(0)) / FUN_WORD + "]";
+        }
+        if (off >= HASH_OFFSET + Integer.BYTES) {
+            return "padding";
+        }
+        return off >= HASH_OFFSET ? "hash" : off >= TYPE_OFFSET ? "_type" : "inter";
+    }
 }

@@ -822,4 +822,83 @@ public final class RuntimeState {
         }
         return held == needed.size() ? seen.size() : 0;
     }
+
+    /**
+     * What the byte at {@code addr} of this image is, in Go's terms, as {@code GoRuntime.describe} says it
+     * of a live runtime: a slot of the itab table, a field of a static itab or of one {@code getitab} built
+     * (and in which persistent chunk), a type descriptor, a symbol ({@code runtime.staticuint64s[7]}), a
+     * persistent chunk, a region of the image, or nothing the image has. Reads only what the readers
+     * already decoded; a bad pointer on the way is left out, never thrown.
+     */
+    public String describe(long addr) {
+        Table t = table();
+        if (t != null) {
+            long entries = t.address() + io.goheap.runtime.abi.ItabProbe.ENTRIES;
+            if (Long.compareUnsigned(addr - t.address(), entries - t.address() + t.size() * Abi.PTR_SIZE) < 0) {
+                return Long.compareUnsigned(addr, entries) < 0 ? String.format("the itab table (%d entries) + %d", t.size(), addr - t.address())
+                        : String.format("the itab table (%d entries), entries[%d]", t.size(), (addr - entries) / Abi.PTR_SIZE);
+            }
+        }
+        java.util.Set<Long> statics = new java.util.HashSet<>(image.itablinks());
+        List<Long> itabs = new ArrayList<>(statics);
+        if (t != null) {
+            t.entries().stream().map(Entry::itab).filter(a -> !statics.contains(a)).forEach(itabs::add);
+        }
+        for (long a : itabs) {
+            GoImage.ItabInfo info = image.itab(a);
+            long size = io.goheap.runtime.abi.ItabDescriptor.sizeOf(Math.max(1, info.fun().size()));
+            if (info.error() == null && Long.compareUnsigned(addr - a, size) < 0) {
+                SymbolTable.Sym named = image.symbols().at(a);
+                if (named != null && named.address() == a && (named.name().startsWith("go:itab.") || named.name().startsWith("go.itab."))) {
+                    return "itab " + named.name() + itabField(addr - a); // the linker's name, as a live runtime says it
+                }
+                return String.format("itab %s,%s%s%s", info.inter(), info.type(), statics.contains(a) ? "" : " (built by getitab)",
+                        itabField(addr - a)) + chunkOf(addr);
+            }
+        }
+        SymbolTable.Sym sym = image.symbols().at(addr);
+        if (sym != null) {
+            long off = addr - sym.address();
+            if (sym.name().equals("runtime.staticuint64s")) {
+                return String.format("runtime.staticuint64s[%d]%s", off / 8, off % 8 == 0 ? "" : " + " + off % 8);
+            }
+            if (!sym.name().startsWith("type:") && !sym.name().startsWith("type.")) {
+                return sym.name() + (off == 0 ? "" : String.format(" + 0x%x", off));
+            }
+        }
+        io.goheap.runtime.abi.Module m = image.module();
+        if (m.inTypes(addr)) {
+            for (GoImage.TypeInfo ty : image.types(null)) {
+                if (ty.error() == null && Long.compareUnsigned(addr - ty.address(), m.typeAt(ty.address()).descriptorSize()) < 0) {
+                    long off = addr - ty.address();
+                    return "type descriptor of " + ty.name() + (off == 0 ? "" : String.format(" + %d", off));
+                }
+            }
+        }
+        String chunk = chunkOf(addr);
+        if (!chunk.isEmpty()) {
+            return chunk.substring(" in ".length());
+        }
+        for (GoImage.Area a : image.areas()) {
+            if (Long.compareUnsigned(addr - a.base(), a.size()) < 0) {
+                return String.format("%s [0x%x, 0x%x) + 0x%x", a.name(), a.base(), a.end(), addr - a.base());
+            }
+        }
+        return String.format("0x%x is not in %s", addr, image.description());
+    }
+
+    /** " + OFF (field)" of an itab. */
+    private static String itabField(long off) {
+        return String.format(" + %d (%s)", off, ItabDescriptor.fieldAt(off));
+    }
+
+    /** " in persistent chunk 0x.. + 0x..", or "" if {@code addr} is in no chunk the chain reaches. */
+    private String chunkOf(long addr) {
+        for (long c : chunks()) {
+            if (Long.compareUnsigned(addr - c, Abi.PERSISTENT_CHUNK_SIZE) < 0) {
+                return String.format(" in persistent chunk 0x%x + 0x%x", c, addr - c);
+            }
+        }
+        return "";
+    }
 }

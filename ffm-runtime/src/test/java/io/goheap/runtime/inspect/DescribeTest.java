@@ -1,0 +1,75 @@
+package io.goheap.runtime.inspect;
+
+import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.GoRelease;
+import io.goheap.runtime.abi.ItabView;
+import io.goheap.runtime.elf.ElfFile;
+import io.goheap.runtime.testing.NativeMemoryTest;
+import io.goheap.runtime.testing.ReleaseFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code RuntimeState.describe(addr)}: a dump says of an address what the live runtime it was written from
+ * says ({@code GoRuntime.describe}); a real core says it from what the readers decode.
+ */
+class DescribeTest extends NativeMemoryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDumpDescribesAsTheLiveRuntime() throws Exception {
+        Path file = tmp.resolve("shapes.core");
+        try (GoRuntime rt = DumpRoundTripTest.populated(new GoRelease(27), file, new ArrayList<>())) {
+            ItabView stat = rt.itab("main.Stringer", "main.Celsius");
+            ItabView built = rt.itab("main.Valuer", "*main.Counter");
+            long seven = rt.conv().convT64(7);
+            long table = rt.itabs().table().current();
+            long chunk = rt.persistentAlloc().chunks().getFirst().address();
+            io.goheap.runtime.dump.DumpWriter.write(rt, file); // again: the itabs above are in it
+            List<Long> addrs = List.of(stat.address() + 24, stat.address() + 8, built.address() + 24, seven, table + 16 + 8 * 3, chunk + 0x40000 - 8);
+            try (ElfFile f = ElfFile.open(file); GoImage img = GoImage.ofDump(f)) {
+                RuntimeState st = new RuntimeState(img);
+                for (long a : addrs) {
+                    String live = rt.describe(a);
+                    String dump = st.describe(a);
+                    if (a == table + 16 + 8 * 3) { // the live runtime names where the table lives, the dump does not know
+                        assertTrue(dump.startsWith("the itab table (512 entries), entries[3]"), dump);
+                        assertTrue(live.startsWith("the itab table (512 entries, runtime.itabTableInit), entries[3]"), live);
+                    } else {
+                        assertEquals(live, dump, String.format("0x%x", a));
+                    }
+                }
+            }
+            assertEquals("itab go:itab.main.Celsius,main.Stringer + 8 (_type)", rt.describe(stat.address() + 8));
+        }
+    }
+
+    @Test
+    void aRealCoreDescribesFromWhatIsDecoded() throws Exception {
+        try (ElfFile core = ElfFile.open(ReleaseFixtures.file("1.27", "inspect.core"));
+             ElfFile exe = ElfFile.open(ReleaseFixtures.file("1.27", "inspect"));
+             GoImage img = GoImage.ofCore(core, exe)) {
+            RuntimeState st = new RuntimeState(img);
+            GoImage.ItabInfo shape = img.itabs().stream().filter(i -> i.inter().equals("main.Shape") && i.type().equals("main.square"))
+                    .findFirst().orElseThrow();
+            assertEquals("itab main.Shape,main.square + 32 (fun[1])", st.describe(shape.address() + 32));
+            GoImage.TypeInfo square = img.types(null).stream().filter(t -> t.name().equals("main.square")).findFirst().orElseThrow();
+            assertEquals("type descriptor of main.square + 16", st.describe(square.address() + 16));
+            long su = img.symbols().get("runtime.staticuint64s").address();
+            assertEquals("runtime.staticuint64s[42]", st.describe(su + 42 * 8));
+            RuntimeState.Table t = st.table();
+            assertTrue(st.describe(t.address() + 16).startsWith("the itab table (" + t.size() + " entries), entries[0]"));
+            String dyn = st.describe(t.entries().stream().filter(e -> !img.itablinks().contains(e.itab())).findFirst().orElseThrow().itab() + 24);
+            assertTrue(dyn.matches("itab main\\.\\w+,\\S+ \\(built by getitab\\) \\+ 24 \\(fun\\[0\\]\\) in persistent chunk 0x[0-9a-f]+ \\+ 0x[0-9a-f]+"), dyn);
+            assertTrue(st.describe(8).startsWith("0x8 is not in "), st.describe(8));
+        }
+    }
+}

@@ -71,6 +71,10 @@ final class Picture {
     private static final int MAX_CHUNK_ROWS = 32;
     /** Most chunks with chain arrows in the memory map. */
     private static final int MAX_MAP_ARROWS = 64;
+    /** Most regions given a row of the memory map (a hostile core may have thousands). */
+    private static final int MAX_REGION_ROWS = 256;
+    /** Most chunks marked in the memory map (the chain may hold a million). */
+    private static final int MAX_CHUNK_MARKS = 4096;
     private static final int COLS = 128;
     private static final int CELL = 6;
     private static final int ROW = 16;
@@ -126,9 +130,13 @@ final class Picture {
         y = axis(y + 4, axis, "region size, linear (ADDRESS SIZE NAME on the left; ≈ cut: longer than the axis)");
         int rows = y;
         double perByte = BAR_W / (double) axis;
+        // chunk addresses in unsigned order: each region's chunks are found by a binary search
+        long[] sorted = chunks.stream().sorted(Long::compareUnsigned).mapToLong(Long::longValue).toArray();
+        int marks = 0;
+        int drawn = Math.min(areas.size(), MAX_REGION_ROWS);
         // chunk and palloc positions, for the arrows and marks drawn over the rows
         java.util.Map<Long, double[]> at = new java.util.HashMap<>();
-        for (int i = 0; i < areas.size(); i++) {
+        for (int i = 0; i < drawn; i++) {
             GoImage.Area a = areas.get(i);
             int ry = rows + i * ROW;
             boolean cut = Long.compareUnsigned(a.size(), axis) > 0;
@@ -142,8 +150,12 @@ final class Picture {
                     shapes.add(new Line(bx, ry + ROW, bx + 4, ry, BACKGROUND, 2));
                 }
             }
-            for (long c : chunks) {
+            int from = io.goheap.runtime.mem.Floor.index(sorted.length, k -> sorted[k], a.base() - 1);
+            for (int k = Math.max(0, from); k < sorted.length && marks < MAX_CHUNK_MARKS
+                    && Long.compareUnsigned(sorted[k], a.end()) < 0; k++) {
+                long c = sorted[k];
                 if (Long.compareUnsigned(c - a.base(), a.size()) < 0) {
+                    marks++;
                     double x = Math.min(BAR_X + w - 3, BAR_X + (c - a.base()) * perByte);
                     shapes.add(new Rect(x, ry, Math.max(3, Abi.PERSISTENT_CHUNK_SIZE * perByte), ROW, CHUNK, 1, null,
                             String.format("chunk 0x%x", c)));
@@ -155,12 +167,12 @@ final class Picture {
                     long pa = pi.pallocBase() + pi.pallocOff();
                     if (pi.pallocBase() != 0 && Long.compareUnsigned(pa - a.base(), a.size()) < 0) {
                         double x = Math.min(BAR_X + w, BAR_X + (pa - a.base()) * perByte);
-                        mark(x, ry + ROW, "P" + pi.id());
+                        mark(x, ry + ROW, "P" + pi.id(), true);
                     }
                 }
                 RuntimeState.GlobalAllocInfo g = state.globalAlloc();
                 if (g != null && g.base() != 0 && Long.compareUnsigned(g.base() + g.off() - a.base(), a.size()) < 0) {
-                    mark(Math.min(BAR_X + w, BAR_X + (g.base() + g.off() - a.base()) * perByte), ry + ROW, "global");
+                    mark(Math.min(BAR_X + w, BAR_X + (g.base() + g.off() - a.base()) * perByte), ry + ROW, "global", true);
                 }
             }
         }
@@ -171,7 +183,15 @@ final class Picture {
                 arrow(from[0] + 1, from[1], to[0] + 1, to[1]);
             }
         }
-        int bottom = rows + areas.size() * ROW + 12; // room for the P labels under the last row
+        int bottom = rows + drawn * ROW + 12; // room for the P labels under the last row
+        if (drawn < areas.size()) {
+            text(LABEL_X, bottom += 4, (areas.size() - drawn) + " regions at higher addresses not drawn", 11);
+            bottom += 6;
+        }
+        if (marks == MAX_CHUNK_MARKS) {
+            text(LABEL_X, bottom += 14, "only the first " + MAX_CHUNK_MARKS + " chunks by address are marked", 11);
+            bottom += 6;
+        }
         panels.add(new Panel("memory map", 0, top, WIDTH, bottom - top));
         return bottom;
     }
@@ -256,7 +276,7 @@ final class Picture {
     private void used(long c, long off, int ry, double perByte, String who) {
         double w = Math.min(BAR_W, Math.max(0, off) * perByte);
         shapes.add(new Rect(BAR_X, ry + 2, w, ROW - 4, USED, 1, null, String.format("%s: 0x%x + 0x%x used", who, c, off)));
-        mark(BAR_X + w, ry + ROW, who + " +0x" + Long.toHexString(off));
+        mark(BAR_X + w, ry + ROW, who + " +0x" + Long.toHexString(off), false);
     }
 
     // ---- itabTable ----
@@ -355,7 +375,7 @@ final class Picture {
         double load = t.size() == 0 ? 0 : (double) t.count() / t.size();
         text(LABEL_X, y += 14, String.format(Locale.ROOT, "probe lengths of the %d entries (slots visited from the hash; mean %.2f)",
                 probeLengths.size(), probeLengths.stream().filter(l -> l > 0).mapToInt(Integer::intValue).average().orElse(0)), 14);
-        int top2 = y + 10;
+        int top2 = y + 24;
         int chartH = 140;
         int chartX = 70;
         int barW = Math.min(40, (BAR_W - 40) / count.length);
@@ -371,7 +391,7 @@ final class Picture {
             String l = Long.toString(yMax * q / 4);
             text(chartX - 6 - l.length() * 6, ty + 4, l, 10);
         }
-        text(chartX + 6, top2 + 4, "entries", 10);
+        text(LABEL_X, top2 - 10, "entries", 10);
         for (int i = 0; i < count.length; i++) {
             double x = chartX + 4 + i * (barW + 4);
             double h = chartH * (double) count[i] / yMax;
@@ -392,7 +412,7 @@ final class Picture {
         int lw = Math.max(120, WIDTH - lx - 30);
         text(lx, top2 + 10, String.format(Locale.ROOT, "load factor %d/%d = %.3f", t.count(), t.size(), load), 12);
         shapes.add(new Rect(lx, top2 + 20, lw, 14, "#eeeeee", 1, "#444444", null));
-        shapes.add(new Rect(lx, top2 + 20, lw * Math.min(1, load), 14, load >= 0.75 ? PROBE[3] : WRITABLE, 1, null,
+        shapes.add(new Rect(lx, top2 + 20, lw * Math.max(0, Math.min(1, load)), 14, load >= 0.75 ? PROBE[3] : WRITABLE, 1, null,
                 String.format(Locale.ROOT, "load factor %.3f", load)));
         shapes.add(new Line(lx + lw * 0.75, top2 + 16, lx + lw * 0.75, top2 + 38, "#cc0000", 2));
         text(lx, top2 + 50, "0", 10);
@@ -445,10 +465,18 @@ final class Picture {
                 new double[] {y2, y2 - l * Math.sin(a - 0.4), y2 - l * Math.sin(a + 0.4)}, ARROW));
     }
 
-    /** A P marker: a triangle pointing up at {@code (x, y)}, labelled. */
-    private void mark(double x, double y, String label) {
+    /**
+     * A P marker: a triangle pointing up at {@code (x, y)}, labelled below it, or ({@code inRow}) on a
+     * white box inside the row above {@code y}, where the next row leaves no room below.
+     */
+    private void mark(double x, double y, String label, boolean inRow) {
         shapes.add(new Poly(new double[] {x, x - 4, x + 4}, new double[] {y - 6, y + 1, y + 1}, P_MARK));
-        text(x + 5, y + 4, label, 9);
+        if (inRow) {
+            shapes.add(new Rect(x + 5, y - 12, label.length() * 5.4 + 2, 10, BACKGROUND, 0.85, null, null));
+            text(x + 6, y - 4, label, 9);
+        } else {
+            text(x + 5, y + 4, label, 9);
+        }
     }
 
     static String size(long n) {

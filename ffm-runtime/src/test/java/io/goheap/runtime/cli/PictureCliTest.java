@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code inspect --svg FILE --png FILE} without {@code --verify-table}: a stress dump's table, crowded
- * enough for collisions, is coloured by probe length in both pictures.
+ * enough for collisions, is coloured by probe length in both pictures, and its histogram is the one
+ * {@code stress} measured.
  */
 class PictureCliTest extends NativeMemoryTest {
     @TempDir
@@ -25,7 +26,7 @@ class PictureCliTest extends NativeMemoryTest {
     @Test
     void aStressDumpsTableIsColouredByProbeLengthWithoutVerify() throws Exception {
         Path dump = tmp.resolve("stress.core");
-        CliTest.Result s = CliTest.run("stress", "--threads", "2", "--types", "400", "--interfaces", "8", "--dump", dump.toString());
+        CliTest.Result s = CliTest.run("stress", "--threads", "2", "--types", "400", "--interfaces", "8", "--json", "--dump", dump.toString());
         assertEquals(0, s.rc(), s.err());
         Path svg = tmp.resolve("t.svg");
         Path png = tmp.resolve("t.png");
@@ -38,6 +39,13 @@ class PictureCliTest extends NativeMemoryTest {
         assertTrue(m.find(), "the legend counts probe length 2");
         assertTrue(Integer.parseInt(m.group(1)) > 0, "collisions in a table of 3,200 entries: " + m.group());
         assertTrue(doc.contains("load factor"), "the load factor");
+        // the histogram read from the dump is the one the simulator measured while it filled the table
+        var measured = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.out()).get("probeLengths");
+        assertTrue(measured.size() >= 4, s.out());
+        for (var e : measured.properties()) {
+            assertTrue(doc.contains("<title>probe length " + e.getKey() + ": " + e.getValue().asLong() + "</title>"),
+                    "probe length " + e.getKey() + " x " + e.getValue() + " in the histogram");
+        }
         BufferedImage image = ImageIO.read(png.toFile());
         assertTrue(image != null && image.getWidth() > 500 && image.getHeight() > 500, "a PNG of the pictures");
         long yellow = 0;

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * The pictures of an image, as shapes in pixel coordinates: the one model {@link Svg} writes as SVG and
- * {@link Png} paints with Java2D, so the two show the same thing. Four panels, top to bottom:
+ * {@link Png} paints with Java2D, so the two show the same thing. Four panels, top to bottom (a binary,
+ * without runtime state, has the first alone):
  * <ol>
  *   <li><b>memory map</b>: one row per region in address order, its bar linear in its size on a
  *       labelled axis; a region longer than the axis (the axis ends at the size of the region at the
@@ -104,7 +105,9 @@ final class Picture {
         Picture p = new Picture(lengths);
         int y = 10;
         y = p.memoryMap(img, state, y);
-        y = p.chunks(state, y + 30);
+        if (state != null) { // a binary has no runtime state: its sections alone
+            y = p.chunks(state, y + 30);
+        }
         if (t != null) {
             y = p.table(t, verify, y + 30);
             if (t.size() <= MAX_SLOTS && !t.entries().isEmpty()) {
@@ -122,9 +125,11 @@ final class Picture {
         areas.sort((x, z) -> Long.compareUnsigned(x.base(), z.base()));
         List<Long> chunks = state == null || state.chunks() == null ? List.of() : state.chunks();
         int y = top;
-        text(LABEL_X, y += 14, img.description() + ": memory map (" + areas.size() + " regions, " + chunks.size() + " persistent chunks)", 14);
+        text(LABEL_X, y += 14, img.description() + ": memory map (" + areas.size() + " regions"
+                + (state == null ? ")" : ", " + chunks.size() + " persistent chunks)"), 14);
         y += 8;
-        y = legend(y, new String[][] {{READ_ONLY, "read-only region"}, {WRITABLE, "writable region"}, {CHUNK, "persistent chunk (256 KiB)"},
+        y = legend(y, state == null ? new String[][] {{READ_ONLY, "read-only section"}, {WRITABLE, "writable section"}}
+                : new String[][] {{READ_ONLY, "read-only region"}, {WRITABLE, "writable region"}, {CHUNK, "persistent chunk (256 KiB)"},
                 {ARROW, "→ chunk chain (first word: the older chunk)"}, {P_MARK, "▲ where P's palloc (and globalAlloc) points"}});
         long axis = axisMax(areas);
         y = axis(y + 4, axis, "region size, linear (ADDRESS SIZE NAME on the left; ≈ cut: longer than the axis)");
@@ -224,8 +229,7 @@ final class Picture {
         List<Long> chunks = state == null ? null : state.chunks();
         List<RuntimeState.PInfo> ps = state == null || state.ps() == null ? List.of() : state.ps();
         if (chunks == null || chunks.isEmpty()) {
-            text(LABEL_X, y += 14, "persistent chunks: " + (state == null ? "none in a binary (no runtime state)"
-                    : chunks == null ? "not located" : "none"), 14);
+            text(LABEL_X, y += 14, "persistent chunks: " + (chunks == null ? "not located" : "none"), 14);
             panels.add(new Panel("persistent chunks", 0, top, WIDTH, y + 6 - top));
             return y + 6;
         }

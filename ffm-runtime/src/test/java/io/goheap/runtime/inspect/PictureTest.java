@@ -5,7 +5,7 @@ import io.goheap.runtime.testing.ReleaseFixtures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
@@ -40,11 +40,11 @@ class PictureTest {
             "region size, linear", "persistent chunks:", "offset in the chunk, linear", "itabTable 0x", "load factor",
             "at its hash: ", "probe lengths of the", "probe length (slots visited; 1: at its hash)", "entries", "0.75: Go doubles");
 
-    @ParameterizedTest(name = "Go {0}")
-    @ValueSource(strings = {"1.19", "1.27"})
-    void aRealCoresPicturesAreDrawnAndLabelled(String release) throws Exception {
-        try (ElfFile core = ElfFile.open(ReleaseFixtures.file(release, "inspect.core"));
-             ElfFile exe = ElfFile.open(ReleaseFixtures.file(release, "inspect"));
+    @ParameterizedTest(name = "Go {0} {1}")
+    @CsvSource({"1.19, inspect", "1.27, inspect", "1.27, inspect-stripped", "1.27, inspect-pie"})
+    void aRealCoresPicturesAreDrawnAndLabelled(String release, String binary) throws Exception {
+        try (ElfFile core = ElfFile.open(ReleaseFixtures.file(release, binary + ".core"));
+             ElfFile exe = ElfFile.open(ReleaseFixtures.file(release, binary));
              GoImage img = GoImage.ofCore(core, exe)) {
             RuntimeState st = new RuntimeState(img);
             Picture p = Picture.of(img, st, null);
@@ -58,7 +58,7 @@ class PictureTest {
 
             byte[] pngBytes = Png.render(img, st, null);
             Files.createDirectories(OUT);
-            Files.write(OUT.resolve("core-" + release + ".png"), pngBytes); // kept to be looked at
+            Files.write(OUT.resolve(binary + ".core-" + release + ".png"), pngBytes); // kept to be looked at
             BufferedImage png = ImageIO.read(new ByteArrayInputStream(pngBytes));
             checkInk(png, p);
             checkProbeColours(png, p);
@@ -77,13 +77,27 @@ class PictureTest {
             for (int l : lengths) {
                 assertTrue(svg.contains("fill=\"" + Picture.PROBE[Picture.colour(l)] + "\""), "probe length " + l + " coloured");
             }
-            Path file = OUT.resolve("core-" + release + ".svg");
+            Path file = OUT.resolve(binary + ".core-" + release + ".svg");
             Files.writeString(file, svg);
             BufferedImage raster = rasterize(file);
             if (raster != null) {
                 checkInk(raster, p);
                 checkProbeColours(raster, p);
             }
+        }
+    }
+
+    /** A binary's picture: its sections to scale, labelled, and nothing about a runtime it does not have. */
+    @Test
+    void aBinarysPictureIsItsSections() throws Exception {
+        try (ElfFile exe = ElfFile.open(ReleaseFixtures.file("1.27", "inspect"));
+             GoImage img = GoImage.ofBinary(exe, null)) {
+            Picture p = Picture.of(img, null, null);
+            assertEquals(List.of("memory map"), p.panels.stream().map(Picture.Panel::name).toList());
+            checkInk(ImageIO.read(new ByteArrayInputStream(Png.render(img, null, null))), p);
+            List<String> texts = texts(Svg.render(img, null, null));
+            assertTrue(texts.stream().anyMatch(t -> t.contains(".text")) && texts.stream().anyMatch(t -> t.contains("read-only section")), texts.toString());
+            assertTrue(texts.stream().noneMatch(t -> t.contains("palloc") || t.contains("chunk")), texts.toString());
         }
     }
 

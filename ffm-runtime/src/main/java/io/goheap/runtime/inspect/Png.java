@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 
 /**
  * {@code --png FILE}: the {@link Picture pictures} {@link Svg} writes, painted with Java2D into a PNG
- * (headless: no display is needed). Same shapes, colours and labels; no tooltips.
+ * (headless: no display is needed). Same shapes, colours and labels; no tooltips. 1,010 pixels wide,
+ * as tall as the panels need. Stateless: safe from any thread, the image given not being closed
+ * meanwhile.
  */
 public final class Png {
     private Png() {

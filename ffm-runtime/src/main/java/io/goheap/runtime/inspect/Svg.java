@@ -7,7 +7,7 @@ import java.util.Locale;
  * linear scale with a legend, chunk chain arrows and each P's {@code palloc}; the persistent chunks;
  * the itabTable coloured by probe length; the probe-length histogram and the load factor). Each region,
  * chunk and histogram bar carries a {@code <title>} tooltip with its addresses or count. {@link Png}
- * paints the same model.
+ * paints the same model. Stateless: safe from any thread, the image given not being closed meanwhile.
  */
 public final class Svg {
     private Svg() {

@@ -169,6 +169,9 @@ final class InspectCommand implements Runnable {
                     Path... paths) throws IOException {
             OutputFile.requireNotInput(spec.commandLine(), "--svg", svg, what, paths);
             OutputFile.requireNotInput(spec.commandLine(), "--png", png, what, paths);
+            if (svg != null && png != null && svg.toAbsolutePath().normalize().equals(png.toAbsolutePath().normalize())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--svg and --png name the same file " + svg);
+            }
             List<ElfFile> opened = new ArrayList<>();
             try {
                 for (int i = 0; i < paths.length; i++) {

@@ -57,7 +57,7 @@ class PictureCliTest extends NativeMemoryTest {
         assertTrue(yellow > 50, "probe length 2 painted in the PNG: " + yellow + " pixels");
     }
 
-    /** {@code --png} naming the input is refused before anything is written, as {@code --svg} is. */
+    /** {@code --png} naming the input, or the file {@code --svg} names, is refused before anything is written. */
     @Test
     void pngNamingTheInputIsRefused() throws Exception {
         Path dump = tmp.resolve("d.core");
@@ -67,5 +67,10 @@ class PictureCliTest extends NativeMemoryTest {
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains("--png"), r.err());
         assertEquals(before, Files.size(dump));
+        Path out = tmp.resolve("out");
+        r = CliTest.run("inspect", "dump", dump.toString(), "--svg", out.toString(), "--png", tmp.resolve("x/../out").toString());
+        assertEquals(2, r.rc(), r.err());
+        assertTrue(r.err().contains("--svg and --png name the same file"), r.err());
+        assertTrue(Files.notExists(out), "nothing written");
     }
 }

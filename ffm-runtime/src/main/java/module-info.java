@@ -8,6 +8,7 @@ module io.goheap.runtime {
     requires io.goheap.layouts;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
+    requires java.desktop;
 
     exports io.goheap.runtime;
     exports io.goheap.runtime.sys;

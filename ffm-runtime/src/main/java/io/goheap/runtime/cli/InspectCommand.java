@@ -7,6 +7,7 @@ import io.goheap.runtime.elf.ElfFile;
 import io.goheap.runtime.inspect.BuildInfo;
 import io.goheap.runtime.inspect.GoImage;
 import io.goheap.runtime.inspect.RuntimeState;
+import io.goheap.runtime.inspect.Png;
 import io.goheap.runtime.inspect.Svg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +64,11 @@ final class InspectCommand implements Runnable {
         @Option(names = "--types", description = "list the types (with neither --itabs nor --types: both)")
         boolean types;
 
-        @Option(names = "--svg", paramLabel = "FILE", description = "draw the memory map and the itabTable to FILE")
+        @Option(names = "--svg", paramLabel = "FILE", description = "draw the memory map, the chunks, the itabTable and its probe lengths to FILE (SVG)")
         Path svg;
+
+        @Option(names = "--png", paramLabel = "FILE", description = "draw the same pictures as --svg to FILE (PNG)")
+        Path png;
 
         @Spec
         CommandSpec spec;
@@ -164,6 +168,10 @@ final class InspectCommand implements Runnable {
         int inspect(boolean runtimeState, boolean verify, java.util.function.Function<ElfFile[], GoImage> make, String[] what,
                     Path... paths) throws IOException {
             OutputFile.requireNotInput(spec.commandLine(), "--svg", svg, what, paths);
+            OutputFile.requireNotInput(spec.commandLine(), "--png", png, what, paths);
+            if (svg != null && png != null && svg.toAbsolutePath().normalize().equals(png.toAbsolutePath().normalize())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--svg and --png name the same file " + svg);
+            }
             List<ElfFile> opened = new ArrayList<>();
             try {
                 for (int i = 0; i < paths.length; i++) {
@@ -177,6 +185,16 @@ final class InspectCommand implements Runnable {
             }
         }
 
+        /** Writes {@code picture} to {@code to}, all or nothing ({@link OutputFile#write}). */
+        private static void write(Path to, byte[] picture) throws IOException {
+            OutputFile.write(to, ch -> {
+                for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(picture); b.hasRemaining(); ) {
+                    ch.write(b);
+                }
+                return null;
+            });
+        }
+
         int report(GoImage img, boolean runtimeState, boolean verify) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -185,13 +203,10 @@ final class InspectCommand implements Runnable {
                 r = Report.of(img, wantItabs() || runtimeState, wantTypes(), runtimeState, verify, progress);
             }
             if (svg != null) {
-                byte[] picture = Svg.render(img, r.state(), r.verify()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                OutputFile.write(svg, ch -> {
-                    for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(picture); b.hasRemaining(); ) {
-                        ch.write(b);
-                    }
-                    return null;
-                });
+                write(svg, Svg.render(img, r.state(), r.verify()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (png != null) {
+                write(png, Png.render(img, r.state(), r.verify()));
             }
             if (json) {
                 out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes())));

@@ -242,6 +242,30 @@ public final class RuntimeState {
         return new Verify(found, table.entries().size(), lengths);
     }
 
+    /**
+     * Each entry's probe length, in entry order (as {@link #verify} records it, without its find and
+     * without findings): the slots Go's probe visits from the entry's hash to its slot, 1 when it sits
+     * at its hash; -1 where the itab is unreadable, the slot is not on the entry's probe sequence, or the
+     * work budget has run out. Costs a hash and a short replay per entry: the pictures colour by it
+     * always.
+     */
+    public List<Integer> probeLengths() {
+        if (table == null) {
+            return List.of();
+        }
+        List<Integer> lengths = new ArrayList<>(table.entries().size());
+        for (Entry e : table.entries()) {
+            try {
+                long inter = space.u64(e.itab() + ItabDescriptor.INTER_OFFSET);
+                long typ = space.u64(e.itab() + ItabDescriptor.TYPE_OFFSET);
+                lengths.add(probeLength(inter, typ, e.slot()));
+            } catch (BadAddressException | OutOfBudget ex) {
+                lengths.add(-1);
+            }
+        }
+        return List.copyOf(lengths);
+    }
+
     /** Slots the probe sequence visits from the hash to {@code slot}: 1 when the entry sits at its hash. */
     private int probeLength(long inter, long typ, long slot) {
         long mask = table.size() - 1;

@@ -101,7 +101,7 @@ class InspectFuzzTest {
         });
     }
 
-    /** The real core with runs of its bytes overwritten, inspected with its binary: table, verify, chunks, Ps. */
+    /** The real core with runs of its bytes overwritten, inspected with its binary: table, verify, chunks, Ps, pictures. */
     @FuzzTest
     void core(FuzzedDataProvider data) throws Exception {
         readPatchedCore(of(data), core(), InspectFixtures.file("inspect"));
@@ -109,7 +109,7 @@ class InspectFuzzTest {
 
     /**
      * Overwrites runs of {@code core}'s bytes, reads it with the executable at {@code exe} (the table,
-     * verify, chunks, Ps, globalAlloc, caches, itabs) under the oracle of {@link #expected}, and puts the
+     * verify, chunks, Ps, globalAlloc, caches, itabs, pictures) under the oracle of {@link #expected}, and puts the
      * bytes back.
      */
     static void readPatchedCore(Choices data, MemorySegment core, java.nio.file.Path exe) throws IOException {
@@ -120,6 +120,7 @@ class InspectFuzzTest {
                 RuntimeState st = new RuntimeState(img);
                 st.verify();
                 img.itabs();
+                Svg.render(Picture.of(img, st, null)); // the pictures draw whatever was read (Png paints the same model)
                 return st;
             });
         } finally {

@@ -86,6 +86,7 @@ class CliTest extends NativeMemoryTest {
                 assertEquals(0, r.rc(), cmd + " " + flag + ": " + r.err());
                 assertTrue(r.out().startsWith("Usage: goheap" + (cmd.isEmpty() ? "" : " " + cmd)), cmd + " " + flag + ": " + r.out());
                 assertEquals("", r.err(), cmd + " " + flag);
+                assertTrue(r.out().contains("Exit codes:") && r.out().contains("  2   usage error"), cmd + " " + flag + ": " + r.out());
             }
         }
         Result v = run("inspect", "binary", "--version");

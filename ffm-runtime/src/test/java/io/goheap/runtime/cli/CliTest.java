@@ -87,6 +87,11 @@ class CliTest extends NativeMemoryTest {
                 assertTrue(r.out().startsWith("Usage: goheap" + (cmd.isEmpty() ? "" : " " + cmd)), cmd + " " + flag + ": " + r.out());
                 assertEquals("", r.err(), cmd + " " + flag);
                 assertTrue(r.out().contains("Exit codes:") && r.out().contains("  2   usage error"), cmd + " " + flag + ": " + r.out());
+                if (cmd.startsWith("inspect ")) {
+                    for (String o : List.of("--json", "--wide", "--methods", "--itab=PATTERN", "--type=PATTERN", "--package=P")) {
+                        assertTrue(r.out().contains(o), cmd + " " + flag + " has " + o + ": " + r.out());
+                    }
+                }
             }
         }
         Result v = run("inspect", "binary", "--version");

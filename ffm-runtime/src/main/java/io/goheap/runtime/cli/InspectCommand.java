@@ -692,6 +692,8 @@ final class InspectCommand implements Runnable {
      */
     static final class Table {
         private static final java.util.Set<String> NUMERIC = java.util.Set.of("ADDRESS", "HASH", "SIZE", "SLOT", "ITAB", "P");
+        /** A number in a numeric column (a header or a {@code -} is not one): right-aligned. */
+        private static final java.util.regex.Pattern HEX_OR_DECIMAL = java.util.regex.Pattern.compile("(0x)?[0-9a-f]+");
         /** The widest a column grows; longer cells are elided (or, wide, overflow their own line). */
         static final int MAX_WIDTH = 48;
         /** The longest line printed unless wide. */
@@ -739,7 +741,7 @@ final class InspectCommand implements Runnable {
             for (String[] r : rows) {
                 sb.setLength(0);
                 for (int i = 0; i < n; i++) {
-                    boolean right = numeric[i] && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0));
+                    boolean right = numeric[i] && HEX_OR_DECIMAL.matcher(r[i]).matches(); // b2faa0 as well as 4a5df8
                     if (i == n - 1) {
                         // a last cell of several lines (an itab's methods, one per line) continues
                         // under its own column

@@ -76,6 +76,20 @@ class InspectCliTest extends NativeMemoryTest {
         assertTrue(r.out().lines().mapToInt(String::length).max().orElse(0) < 200, "no line is stretched by another's cell");
     }
 
+    /** Addresses are right-aligned whatever their first hex digit (Debian's go binary starts at b2faa0). */
+    @Test
+    void addressesStartingWithALetterAreRightAlignedToo() {
+        InspectCommand.Table t = new InspectCommand.Table(false, "ADDRESS", "NAME");
+        t.row("b2faa0", "a");
+        t.row("9f12", "b");
+        t.row("7f5b44eb6f88", "c");
+        java.io.StringWriter sw = new java.io.StringWriter();
+        try (java.io.PrintWriter pw = new java.io.PrintWriter(sw)) {
+            t.print(pw);
+        }
+        assertEquals(List.of("ADDRESS       NAME", "      b2faa0  a", "        9f12  b", "7f5b44eb6f88  c"), sw.toString().lines().toList());
+    }
+
     private static int longest(String text) {
         return text.lines().mapToInt(String::length).max().orElse(0);
     }

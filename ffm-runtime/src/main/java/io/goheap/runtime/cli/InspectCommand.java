@@ -538,7 +538,14 @@ final class InspectCommand implements Runnable {
          * itablinks and address order); {@code methods} lists the methods one per line under the first,
          * else their count; {@code wide} prints every cell whole.
          */
-        void text(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+        void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+            // headers and findings name files and how things were found: bounded as the tables are
+            PrintWriter out = wide ? to : new PrintWriter(new BoundedLines(to, Table.LINE_MAX));
+            text0(out, withItabs, withTypes, filter, wide, methods);
+            out.flush();
+        }
+
+        private void text0(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());
@@ -626,7 +633,7 @@ final class InspectCommand implements Runnable {
             }
             if (!findings.isEmpty()) {
                 out.printf("%nfindings: %d%n", findings.size());
-                findings.forEach(f -> out.printf("  %s%n", wide ? f : elide(f, Table.LINE_MAX - 2)));
+                findings.forEach(f -> out.printf("  %s%n", f));
             }
         }
 
@@ -680,6 +687,50 @@ final class InspectCommand implements Runnable {
     }
 
     private static final String ELLIPSIS = "...";
+
+    /**
+     * Writes each line to {@code out} {@linkplain #elide elided} to {@code max} characters; a last line
+     * without its newline is written by {@link #flush}. Not thread-safe, as the PrintWriter over it is not
+     * shared.
+     */
+    static final class BoundedLines extends java.io.Writer {
+        private final PrintWriter out;
+        private final int max;
+        private final StringBuilder line = new StringBuilder();
+
+        BoundedLines(PrintWriter out, int max) {
+            this.out = out;
+            this.max = max;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (cbuf[i] == '\n') {
+                    out.print(elide(line.toString(), max));
+                    out.print('\n');
+                    line.setLength(0);
+                } else {
+                    line.append(cbuf[i]);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (!line.isEmpty()) {
+                out.print(elide(line.toString(), max));
+                line.setLength(0);
+            }
+            out.flush();
+        }
+
+        /** Flushes; {@code out} stays open. */
+        @Override
+        public void close() {
+            flush();
+        }
+    }
 
     /**
      * Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses.

@@ -117,6 +117,21 @@ class InspectCliTest extends NativeMemoryTest {
         assertTrue(narrow.out().contains(InspectCommand.elide(longName, InspectCommand.Table.MAX_WIDTH)), longName);
     }
 
+    /** A header naming a long file name is bounded too (elided in the middle), and whole with --wide. */
+    @Test
+    void headerLinesAreBoundedToo() throws Exception {
+        String name = "x".repeat(230) + "-end";
+        Path f = Files.copy(InspectFixtures.file("inspect"), tmp.resolve(name));
+        CliTest.Result r = run("inspect", "binary", f.toString(), "--itabs");
+        assertEquals(0, r.rc(), r.err());
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertEquals(InspectCommand.Table.LINE_MAX, first.length(), first);
+        assertTrue(first.startsWith("binary xxx") && first.contains("...") && first.endsWith("path example.com/inspect"), first);
+        assertTrue(longest(r.out()) <= InspectCommand.Table.LINE_MAX);
+        CliTest.Result w = run("inspect", "binary", f.toString(), "--itabs", "--wide");
+        assertTrue(w.out().startsWith("binary " + name + ": go1.19.8, path example.com/inspect\n"), w.out());
+    }
+
     /** Itabs by interface then type, types by name: the text is sorted (itablinks order is not). */
     @Test
     void textIsSortedByName() {

@@ -147,6 +147,7 @@ public final class GoheapCli implements Runnable {
      * required argument is missing) and {@code -V}/{@code --version}, as the top level does.
      */
     private static void helpEverywhere(CommandLine cl) {
+        exitCodes(cl);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
@@ -154,6 +155,21 @@ public final class GoheapCli implements Runnable {
             sub.getCommandSpec().versionProvider(new Version());
             helpEverywhere(sub);
         }
+    }
+
+    /** The exit codes, last in every command's usage (README: "Exit codes"). */
+    static final java.util.Map<String, String> EXIT_CODES = exitCodeList();
+
+    private static java.util.Map<String, String> exitCodeList() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("0", "success");
+        m.put("1", "failure while running (a file not read or written): one line on stderr");
+        m.put("2", "usage error (an unknown option, a missing or bad argument): one line too");
+        return m;
+    }
+
+    private static void exitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
     }
 
     /** Longest message printed: names taken from a hostile file may be long. */

@@ -55,13 +55,13 @@ final class InspectCommand implements Runnable {
 
     /** Options every inspect command has. */
     static class Common {
-        @Option(names = "--json", description = "print JSON")
+        @Option(names = "--json", description = "print JSON (its fields: ffm-runtime/README.md; only ever added to)")
         boolean json;
 
-        @Option(names = "--itabs", description = "list the itabs (with neither --itabs nor --types: both)")
+        @Option(names = "--itabs", description = "list the itabs (default: itabs and types; with --itab, itabs)")
         boolean itabs;
 
-        @Option(names = "--types", description = "list the types (with neither --itabs nor --types: both)")
+        @Option(names = "--types", description = "list the types (default: itabs and types; with --itab, itabs)")
         boolean types;
 
         @Option(names = "--svg", paramLabel = "FILE", description = "draw the memory map, the chunks, the itabTable and its probe lengths to FILE (SVG)")
@@ -70,6 +70,27 @@ final class InspectCommand implements Runnable {
         @Option(names = "--png", paramLabel = "FILE", description = "draw the same pictures as --svg to FILE (PNG)")
         Path png;
 
+        @Option(names = "--wide", description = "print every cell whole (default: a cell longer than "
+                + Table.MAX_WIDTH + " characters is elided in the middle, and no line is longer than " + Table.LINE_MAX + ")")
+        boolean wide;
+
+        @Option(names = "--methods", description = "list each itab's and each type's methods, one per line "
+                + "(default: how many)")
+        boolean methods;
+
+        @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface or type "
+                + "matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
+                + "(*main.T) is taken literally. No types unless --types")
+        String itabPattern;
+
+        @Option(names = "--type", paramLabel = "PATTERN", description = "only types, and itabs of a type, whose name matches "
+                + "PATTERN (as --itab)")
+        String typePattern;
+
+        @Option(names = "--package", paramLabel = "P", description = "only types, and itabs of a type, of the package with "
+                + "import path P (runtime, net/http, example.com/m)")
+        String pkg;
+
         @Spec
         CommandSpec spec;
 
@@ -77,8 +98,9 @@ final class InspectCommand implements Runnable {
             return itabs || !types;
         }
 
+        /** The types: with --types, or with neither --itabs nor --types nor --itab. */
         boolean wantTypes() {
-            return types || !itabs;
+            return types || !itabs && itabPattern == null;
         }
 
         /**
@@ -208,10 +230,11 @@ final class InspectCommand implements Runnable {
             if (png != null) {
                 write(png, Png.render(img, r.state(), r.verify()));
             }
+            Filter f = new Filter(itabPattern, typePattern, pkg);
             if (json) {
-                out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes())));
+                out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes(), f)));
             } else {
-                r.text(out, wantItabs(), wantTypes());
+                r.text(out, wantItabs(), wantTypes(), f, wide, methods);
             }
             return 0;
         }
@@ -267,6 +290,93 @@ final class InspectCommand implements Runnable {
         }
     }
 
+    /**
+     * {@code --itab}, {@code --type}, {@code --package}: which itabs, itabTable entries and types are
+     * printed; each option not given lets everything through, and those given must all match.
+     */
+    static final class Filter {
+        private final java.util.regex.Pattern itab;
+        private final java.util.regex.Pattern type;
+        private final String pkg;
+        final String itabText;
+        final String typeText;
+
+        Filter(String itab, String type, String pkg) {
+            this.itabText = itab;
+            this.typeText = type;
+            this.itab = pattern(itab);
+            this.type = pattern(type);
+            this.pkg = pkg;
+        }
+
+        /** Whether any option was given. */
+        boolean any() {
+            return itab != null || type != null || pkg != null;
+        }
+
+        /** A regular expression found anywhere in the name; text that is not one ({@code *main.T}) literally. */
+        private static java.util.regex.Pattern pattern(String p) {
+            if (p == null) {
+                return null;
+            }
+            try {
+                return java.util.regex.Pattern.compile(p);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(p));
+            }
+        }
+
+        private static boolean found(java.util.regex.Pattern p, String name) {
+            return name != null && p.matcher(name).find();
+        }
+
+        boolean itab(GoImage.ItabInfo i) {
+            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type())) || !(type == null || found(type, i.type()))) {
+                return false;
+            }
+            String p = itabPackage(i);
+            return pkg == null || p != null && (pkg.equals(p) || noFunName(i) && pkg.endsWith("/" + p));
+        }
+
+        boolean type(GoImage.TypeInfo t) {
+            return (type == null || found(type, t.name()))
+                    && (pkg == null || pkg.equals(t.pkgPath()));
+        }
+
+        private static boolean noFunName(GoImage.ItabInfo i) {
+            return i.funNames().stream().allMatch(java.util.Objects::isNull);
+        }
+
+        /**
+         * The import path of an itab's type, from the name of its first method ({@code
+         * archive/zip.(*pooledFlateWriter).Close}: {@code archive/zip}); without one (a negative itab) the
+         * package name of the type's string ({@code *zip.nopCloser}: {@code zip}), which {@code --package}
+         * compares with the path's last element.
+         */
+        static String itabPackage(GoImage.ItabInfo i) {
+            for (String f : i.funNames()) {
+                if (f != null) {
+                    return qualifier(f);
+                }
+            }
+            return i.type() == null ? null : qualifier(i.type().replaceFirst("^[*\\[\\]]+", ""));
+        }
+
+        /** {@code example.com/m.(*T).M}: {@code example.com/m} (the path up to the first dot after the last slash). */
+        private static String qualifier(String name) {
+            int end = name.length();
+            for (char c : new char[] {'(', '['}) {
+                int k = name.indexOf(c);
+                if (k >= 0) {
+                    end = Math.min(end, k);
+                }
+            }
+            String head = name.substring(0, end);
+            int dot = head.indexOf('.', head.lastIndexOf('/') + 1);
+            return dot < 0 ? null : head.substring(0, dot);
+        }
+    }
+
     /** Everything one inspection found. */
     record Report(GoImage image, List<GoImage.ItabInfo> itabs, List<GoImage.TypeInfo> types, RuntimeState state,
                   RuntimeState.Verify verify) {
@@ -311,7 +421,7 @@ final class InspectCommand implements Runnable {
             return "0x" + Long.toHexString(a);
         }
 
-        ObjectNode json(boolean withItabs, boolean withTypes) {
+        ObjectNode json(boolean withItabs, boolean withTypes, Filter filter) {
             ObjectNode o = Json.mapper().createObjectNode();
             o.put("file", image.description());
             o.put("goVersion", image.goVersion());
@@ -334,9 +444,13 @@ final class InspectCommand implements Runnable {
             if (withItabs) {
                 ArrayNode a = o.putArray("itabs");
                 for (GoImage.ItabInfo i : itabs) {
+                    if (!filter.itab(i)) {
+                        continue;
+                    }
                     ObjectNode n = a.addObject();
                     n.put("address", hex(i.address())).put("inter", i.inter()).put("type", i.type())
-                            .put("hash", Integer.toUnsignedLong(i.hash()));
+                            .put("hash", Integer.toUnsignedLong(i.hash())).put("hashHex", String.format("0x%08x", i.hash()))
+                            .put("negative", negative(i));
                     ArrayNode fun = n.putArray("fun");
                     i.funNames().forEach(fun::add);
                     ArrayNode funAddr = n.putArray("funAddresses");
@@ -349,6 +463,9 @@ final class InspectCommand implements Runnable {
             if (withTypes) {
                 ArrayNode a = o.putArray("types");
                 for (GoImage.TypeInfo t : types) {
+                    if (!filter.type(t)) {
+                        continue;
+                    }
                     ObjectNode n = a.addObject();
                     n.put("address", hex(t.address())).put("name", t.name()).put("kind", t.kind()).put("size", t.size())
                             .put("package", t.pkgPath());
@@ -366,6 +483,9 @@ final class InspectCommand implements Runnable {
                     tn.put("address", hex(t.address())).put("size", t.size()).put("count", t.count()).put("foundBy", t.foundBy());
                     ArrayNode es = tn.putArray("entries");
                     for (RuntimeState.Entry e : t.entries()) {
+                        if (!filter.itab(e.info())) {
+                            continue;
+                        }
                         es.addObject().put("slot", e.slot()).put("itab", hex(e.itab())).put("inter", e.inter()).put("type", e.type());
                     }
                 } else {
@@ -417,6 +537,9 @@ final class InspectCommand implements Runnable {
                     o.put("callSiteCachesFoundBy", state.cachesFoundBy());
                 }
             }
+            if (filter.any()) {
+                o.putObject("filter").put("itab", filter.itabText).put("type", filter.typeText).put("package", filter.pkg);
+            }
             ArrayNode f = o.putArray("findings");
             image.findings().forEach(f::add);
             if (state != null) {
@@ -425,37 +548,57 @@ final class InspectCommand implements Runnable {
             return o;
         }
 
-        void text(PrintWriter out, boolean withItabs, boolean withTypes) {
+        /**
+         * Text: itabs sorted by interface, type and address, types by name and address (the JSON keeps
+         * itablinks and address order); {@code methods} lists the methods one per line under the first,
+         * else their count; {@code wide} prints every cell whole.
+         */
+        void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+            // headers and findings name files and how things were found: bounded as the tables are
+            PrintWriter out = wide ? to : new PrintWriter(new BoundedLines(to, Table.LINE_MAX));
+            text0(out, withItabs, withTypes, filter, wide, methods);
+            out.flush();
+        }
+
+        private void text0(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());
             out.printf("read as %s (by %s)%n", image.release(), image.releaseFoundBy());
             out.printf("moduledata 0x%x (by %s)%n", image.moduledata(), image.moduledataFoundBy());
             if (withItabs) {
-                out.printf("%nitabs: %d%n", itabs.size());
-                Table tab = new Table("ADDRESS", "HASH", "INTERFACE", "TYPE", "FUN");
-                for (GoImage.ItabInfo i : itabs) {
+                List<GoImage.ItabInfo> shown = itabs.stream().filter(filter::itab).sorted(ITAB_ORDER).toList();
+                out.printf("%nitabs: %s%n", count(shown.size(), itabs.size(), filter));
+                Table tab = new Table(wide, "ADDRESS", "HASH", "INTERFACE", "TYPE", "FUN");
+                for (GoImage.ItabInfo i : shown) {
                     tab.row(Long.toHexString(i.address()), String.format("0x%08x", i.hash()), String.valueOf(i.inter()),
-                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error() : String.join("\n", names(i)));
+                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error()
+                                    : negative(i) ? NEGATIVE : methods ? String.join("\n", names(i)) : methodCount(i.fun().size()));
                 }
                 tab.print(out);
             }
             if (withTypes) {
-                out.printf("%ntypes: %d%n", types.size());
-                Table tab = new Table("ADDRESS", "KIND", "SIZE", "NAME", "METHODS");
-                for (GoImage.TypeInfo t : types) {
+                List<GoImage.TypeInfo> shown = types.stream().filter(filter::type).sorted(TYPE_ORDER).toList();
+                out.printf("%ntypes: %s%n", count(shown.size(), types.size(), filter));
+                Table tab = new Table(wide, "ADDRESS", "KIND", "SIZE", "NAME", "METHODS");
+                for (GoImage.TypeInfo t : shown) {
                     tab.row(Long.toHexString(t.address()), String.valueOf(t.kind()), Long.toString(t.size()), String.valueOf(t.name()),
-                            t.error() != null ? "error: " + t.error() : String.join(" ", t.methods()));
+                            t.error() != null ? "error: " + t.error() : t.methods().isEmpty() ? "-"
+                                    : methods ? String.join("\n", t.methods()) : methodCount(t.methods().size()));
                 }
                 tab.print(out);
             }
             if (state != null) {
                 RuntimeState.Table t = state.table();
                 if (t != null) {
-                    out.printf("%nitabTable at 0x%x (by %s): size %d, count %d, %d occupied%n", t.address(), t.foundBy(), t.size(),
-                            t.count(), t.entries().size());
-                    Table tab = new Table("SLOT", "ITAB", "INTERFACE", "TYPE");
+                    out.printf("%nitabTable at 0x%x (by %s): size %d, count %d, %d occupied%s%n", t.address(), t.foundBy(), t.size(),
+                            t.count(), t.entries().size(), filter.any()
+                                    ? ", " + t.entries().stream().filter(e -> filter.itab(e.info())).count() + " shown" : "");
+                    Table tab = new Table(wide, "SLOT", "ITAB", "INTERFACE", "TYPE");
                     for (RuntimeState.Entry e : t.entries()) {
+                        if (!filter.itab(e.info())) {
+                            continue;
+                        }
                         tab.row(Long.toString(e.slot()), Long.toHexString(e.itab()), String.valueOf(e.inter()), String.valueOf(e.type()));
                     }
                     tab.print(out);
@@ -471,7 +614,7 @@ final class InspectCommand implements Runnable {
                 }
                 if (state.ps() != null) {
                     out.printf("%nallp: %d (by %s)%n", state.ps().size(), state.psFoundBy());
-                    Table tab = new Table("P", "ADDRESS", "STATUS", "PALLOC.BASE", "PALLOC.OFF");
+                    Table tab = new Table(wide, "P", "ADDRESS", "STATUS", "PALLOC.BASE", "PALLOC.OFF");
                     for (RuntimeState.PInfo p : state.ps()) {
                         tab.row(Integer.toString(p.id()), Long.toHexString(p.address()), Integer.toString(p.status()),
                                 Long.toHexString(p.pallocBase()), Long.toString(p.pallocOff()));
@@ -485,7 +628,7 @@ final class InspectCommand implements Runnable {
                 if (state.caches() != null) {
                     long filled = state.caches().stream().filter(c -> c.mask() != 0 || !c.entries().isEmpty()).count();
                     out.printf("%ncall-site caches: %d sites, %d filled (by %s)%n", state.caches().size(), filled, state.cachesFoundBy());
-                    Table tab = new Table("SITE", "KIND", "INTERFACES", "SLOTS", "ENTRIES");
+                    Table tab = new Table(wide, "SITE", "KIND", "INTERFACES", "SLOTS", "ENTRIES");
                     for (RuntimeState.CacheSite c : state.caches()) {
                         List<String> lines = new ArrayList<>();
                         for (RuntimeState.CacheEntry e : c.entries()) {
@@ -509,13 +652,34 @@ final class InspectCommand implements Runnable {
             }
         }
 
+        /** Interface, then type, then address; an undecodable name last. */
+        static final java.util.Comparator<GoImage.ItabInfo> ITAB_ORDER = java.util.Comparator
+                .comparing(GoImage.ItabInfo::inter, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                .thenComparing(GoImage.ItabInfo::type, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                .thenComparingLong(GoImage.ItabInfo::address);
+        /** Name, then address; an undecodable name last. */
+        static final java.util.Comparator<GoImage.TypeInfo> TYPE_ORDER = java.util.Comparator
+                .comparing(GoImage.TypeInfo::name, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                .thenComparingLong(GoImage.TypeInfo::address);
+
+        /** The label of a negative itab in the text (the JSON says {@code "negative": true}). */
+        static final String NEGATIVE = "negative (fun[0] = 0: the type does not implement the interface)";
+
+        /** Go caches a failed assertion as an itab whose fun[0] is 0. */
+        static boolean negative(GoImage.ItabInfo i) {
+            return i.error() == null && !i.fun().isEmpty() && i.fun().getFirst() == 0;
+        }
+
+        private static String methodCount(int n) {
+            return n == 1 ? "1 method" : n + " methods";
+        }
+
+        private static String count(int shown, int of, Filter filter) {
+            return filter.any() ? shown + " of " + of : Integer.toString(shown);
+        }
+
         private static List<String> names(GoImage.ItabInfo i) {
             List<String> out = new ArrayList<>();
-            if (!i.fun().isEmpty() && i.fun().getFirst() == 0) {
-                // Go caches a failed assertion as an itab whose fun[0] is 0: no method to list
-                out.add("negative (fun[0] = 0: the type does not implement the interface)");
-                return out;
-            }
             for (int k = 0; k < i.fun().size(); k++) {
                 String n = i.funNames().get(k);
                 out.add(n != null ? n : "0x" + Long.toHexString(i.fun().get(k)));
@@ -525,27 +689,106 @@ final class InspectCommand implements Runnable {
     }
 
     /**
-     * Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses. A
-     * cell longer than {@link #MAX_WIDTH} does not widen its column (one anonymous struct type would push
-     * every line of a real binary's table hundreds of columns right): it is printed whole and only its
-     * own line shifts. The last column is never padded; a last cell of several lines ({@code \n}) goes
-     * on under its column.
+     * {@code s} if at most {@code max} characters long, else its start and end around {@code ...} in
+     * the middle, {@code max} characters in all (the end of a name tells most: {@code struct { ...; f int }},
+     * {@code net/http.(*conn).serve}).
+     */
+    static String elide(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int keep = Math.max(0, max - ELLIPSIS.length());
+        return s.substring(0, (keep + 1) / 2) + ELLIPSIS + s.substring(s.length() - keep / 2);
+    }
+
+    private static final String ELLIPSIS = "...";
+
+    /**
+     * Writes each line to {@code out} {@linkplain #elide elided} to {@code max} characters; a last line
+     * without its newline is written by {@link #flush}. Not thread-safe, as the PrintWriter over it is not
+     * shared.
+     */
+    static final class BoundedLines extends java.io.Writer {
+        private final PrintWriter out;
+        private final int max;
+        private final StringBuilder line = new StringBuilder();
+
+        BoundedLines(PrintWriter out, int max) {
+            this.out = out;
+            this.max = max;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (cbuf[i] == '\n') {
+                    out.print(elide(line.toString(), max));
+                    out.print('\n');
+                    line.setLength(0);
+                } else {
+                    line.append(cbuf[i]);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (!line.isEmpty()) {
+                out.print(elide(line.toString(), max));
+                line.setLength(0);
+            }
+            out.flush();
+        }
+
+        /** Flushes; {@code out} stays open. */
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+
+    /**
+     * Columns padded to their widest cell, numbers right-aligned like {@code go tool nm}'s addresses.
+     * By default a cell longer than {@link #MAX_WIDTH} is elided in the middle ({@link #elide}) and
+     * each line of the last cell is elided to end by {@link #LINE_MAX}, so no line is longer than that
+     * (one anonymous struct type would otherwise push a real binary's lines to thousands of columns).
+     * {@code wide}: every cell whole; a cell longer than {@link #MAX_WIDTH} still does not widen its
+     * column, it shifts only its own line. The last column is never padded; a last cell of several
+     * lines ({@code \n}) goes on under its column.
      */
     static final class Table {
         private static final java.util.Set<String> NUMERIC = java.util.Set.of("ADDRESS", "HASH", "SIZE", "SLOT", "ITAB", "P");
-        /** The widest a column grows; longer cells overflow their own line. */
+        /** A number in a numeric column (a header or a {@code -} is not one): right-aligned. */
+        private static final java.util.regex.Pattern HEX_OR_DECIMAL = java.util.regex.Pattern.compile("(0x)?[0-9a-f]+");
+        /** The widest a column grows; longer cells are elided (or, wide, overflow their own line). */
         static final int MAX_WIDTH = 48;
+        /** The longest line printed unless wide. */
+        static final int LINE_MAX = 200;
+        /** The least room the last column keeps, however far right it starts. */
+        private static final int LAST_MIN = 24;
+        private final boolean wide;
         private final List<String[]> rows = new ArrayList<>();
 
-        Table(String... header) {
+        Table(boolean wide, String... header) {
+            this.wide = wide;
             rows.add(header);
         }
 
         void row(String... cells) {
+            if (!wide) {
+                cells = cells.clone();
+                for (int i = 0; i < cells.length - 1; i++) {
+                    cells[i] = elide(cells[i], MAX_WIDTH);
+                }
+            }
             rows.add(cells);
         }
 
+        /** Prints the table; nothing at all if it has no row but the header. */
         void print(PrintWriter out) {
+            if (rows.size() == 1) {
+                return;
+            }
             int n = rows.get(0).length;
             int[] w = new int[n];
             for (String[] r : rows) {
@@ -564,15 +807,18 @@ final class InspectCommand implements Runnable {
             for (String[] r : rows) {
                 sb.setLength(0);
                 for (int i = 0; i < n; i++) {
-                    boolean right = numeric[i] && !r[i].isEmpty() && Character.isDigit(r[i].charAt(0));
+                    boolean right = numeric[i] && HEX_OR_DECIMAL.matcher(r[i]).matches(); // b2faa0 as well as 4a5df8
                     if (i == n - 1) {
                         // a last cell of several lines (an itab's methods, one per line) continues
                         // under its own column
                         int col = sb.length();
+                        int room = Math.max(LAST_MIN, LINE_MAX - col);
                         String[] parts = r[i].split("\n", -1);
-                        sb.append(parts[0]);
-                        for (int k = 1; k < parts.length; k++) {
-                            sb.append('\n').append(" ".repeat(col)).append(parts[k]);
+                        for (int k = 0; k < parts.length; k++) {
+                            if (k > 0) {
+                                sb.append('\n').append(" ".repeat(col));
+                            }
+                            sb.append(wide ? parts[k] : elide(parts[k], room));
                         }
                     } else if (right) {
                         sb.append(" ".repeat(Math.max(0, w[i] - r[i].length()))).append(r[i]).append("  ");

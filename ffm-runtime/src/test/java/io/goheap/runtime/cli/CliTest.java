@@ -86,6 +86,12 @@ class CliTest extends NativeMemoryTest {
                 assertEquals(0, r.rc(), cmd + " " + flag + ": " + r.err());
                 assertTrue(r.out().startsWith("Usage: goheap" + (cmd.isEmpty() ? "" : " " + cmd)), cmd + " " + flag + ": " + r.out());
                 assertEquals("", r.err(), cmd + " " + flag);
+                assertTrue(r.out().contains("Exit codes:") && r.out().contains("  2   usage error"), cmd + " " + flag + ": " + r.out());
+                if (cmd.startsWith("inspect ")) {
+                    for (String o : List.of("--json", "--wide", "--methods", "--itab=PATTERN", "--type=PATTERN", "--package=P")) {
+                        assertTrue(r.out().contains(o), cmd + " " + flag + " has " + o + ": " + r.out());
+                    }
+                }
             }
         }
         Result v = run("inspect", "binary", "--version");

@@ -28,31 +28,191 @@ class InspectCliTest extends NativeMemoryTest {
         return CliTest.run(args);
     }
 
-    /**
-     * Text tables read well on real binaries: a cell longer than the cap (one long anonymous struct type)
-     * shifts only its own line, every other line keeps its columns; hashes are hex as in the demo.
-     */
-    @Test
-    void longCellsDoNotWidenTheirColumnAndHashesAreHex() throws Exception {
-        InspectCommand.Table t = new InspectCommand.Table("ADDRESS", "NAME", "METHODS");
+    private static List<String> print(boolean wide, String longCell, String longLast) {
+        InspectCommand.Table t = new InspectCommand.Table(wide, "ADDRESS", "NAME", "METHODS");
         t.row("4a0000", "main.T", "M");
-        t.row("4a0040", "struct { " + "f int; ".repeat(100) + "}", "-");
+        t.row("4a0040", longCell, "-");
         t.row("4a0080", "main.U", "N");
-        t.row("4a00c0", "main.V", "A\nB");
+        t.row("4a00c0", "main.V", "A\n" + longLast);
         java.io.StringWriter sw = new java.io.StringWriter();
         try (java.io.PrintWriter pw = new java.io.PrintWriter(sw)) {
             t.print(pw);
         }
-        List<String> lines = sw.toString().lines().toList();
-        assertEquals(" 4a0000  main.T  M", lines.get(1), "ADDRESS right-aligned under its header");
-        assertEquals(" 4a0080  main.U  N", lines.get(3));
-        assertTrue(lines.get(2).length() > 700 && lines.get(2).endsWith("}  -"), "the long cell whole, on its own line");
-        assertEquals(" 4a00c0  main.V  A", lines.get(4));
-        assertEquals("                 B", lines.get(5), "a second line of the last cell under its column");
+        return sw.toString().lines().toList();
+    }
+
+    /**
+     * Text tables read well on real binaries: a cell longer than the cap (one long anonymous struct type)
+     * is elided in the middle, or with --wide printed whole on its own line; every other line keeps its
+     * columns; hashes are hex as in the demo.
+     */
+    @Test
+    void longCellsAreElidedOrWithWideShiftOnlyTheirLineAndHashesAreHex() throws Exception {
+        String longCell = "struct { " + "f int; ".repeat(100) + "g string }";
+        String longLast = "m".repeat(150) + "End";
+        List<String> lines = print(false, longCell, longLast);
+        int w = InspectCommand.Table.MAX_WIDTH;
+        assertEquals(" 4a0000  main.T" + " ".repeat(w - 6) + "  M", lines.get(1), "ADDRESS right-aligned; NAME as wide as the elided cell");
+        assertEquals(" 4a0040  " + longCell.substring(0, (w - 2) / 2) + "..." + longCell.substring(longCell.length() - (w - 3) / 2) + "  -",
+                lines.get(2), "the long cell elided in the middle to " + w);
+        assertEquals(" 4a00c0  main.V" + " ".repeat(w - 6) + "  A", lines.get(4));
+        int col = "ADDRESS  ".length() + w + 2;
+        assertEquals(InspectCommand.Table.LINE_MAX, lines.get(5).length(), "a long line of the last cell ends at the bound: " + lines.get(5));
+        assertTrue(lines.get(5).startsWith(" ".repeat(col) + "mmm") && lines.get(5).endsWith("...mmmEnd".substring(3))
+                && lines.get(5).contains("..."), lines.get(5));
+        assertTrue(lines.stream().allMatch(l -> l.length() <= InspectCommand.Table.LINE_MAX));
+
+        List<String> wide = print(true, longCell, longLast);
+        assertEquals(" 4a0000  main.T  M", wide.get(1), "ADDRESS right-aligned under its header");
+        assertEquals(" 4a0080  main.U  N", wide.get(3));
+        assertEquals(" 4a0040  " + longCell + "  -", wide.get(2), "--wide: the long cell whole, on its own line");
+        assertEquals(" 4a00c0  main.V  A", wide.get(4));
+        assertEquals("                 " + longLast, wide.get(5), "a second line of the last cell under its column");
+        assertEquals("ab...yz", InspectCommand.elide("abcdefghijklmnopqrstuvwxyz", 7));
+        assertEquals("abcdefg", InspectCommand.elide("abcdefg", 7));
         CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect").toString(), "--itabs");
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*[0-9a-f]+  0x[0-9a-f]{8}  .*")), r.out());
         assertTrue(r.out().lines().mapToInt(String::length).max().orElse(0) < 200, "no line is stretched by another's cell");
+    }
+
+    /** Addresses are right-aligned whatever their first hex digit (Debian's go binary starts at b2faa0). */
+    @Test
+    void addressesStartingWithALetterAreRightAlignedToo() {
+        InspectCommand.Table t = new InspectCommand.Table(false, "ADDRESS", "NAME");
+        t.row("b2faa0", "a");
+        t.row("9f12", "b");
+        t.row("7f5b44eb6f88", "c");
+        java.io.StringWriter sw = new java.io.StringWriter();
+        try (java.io.PrintWriter pw = new java.io.PrintWriter(sw)) {
+            t.print(pw);
+        }
+        assertEquals(List.of("ADDRESS       NAME", "      b2faa0  a", "        9f12  b", "7f5b44eb6f88  c"), sw.toString().lines().toList());
+    }
+
+    private static int longest(String text) {
+        return text.lines().mapToInt(String::length).max().orElse(0);
+    }
+
+    /**
+     * The largest binary and core fixtures print no line longer than {@link InspectCommand.Table#LINE_MAX}
+     * by default, also with every method listed; with --wide a type name longer than the cap is printed whole.
+     */
+    @Test
+    void textLinesAreBoundedOnRealBinariesAndCores() {
+        String exe = io.goheap.runtime.testing.ReleaseFixtures.file("1.26", "inspect").toString();
+        String core = io.goheap.runtime.testing.ReleaseFixtures.file("1.26", "inspect.core").toString();
+        for (String[] c : List.of(new String[] {"inspect", "binary", exe}, new String[] {"inspect", "binary", exe, "--methods"},
+                new String[] {"inspect", "core", core, "--binary", exe, "--methods"},
+                new String[] {"inspect", "binary", InspectFixtures.file("inspect").toString(), "--methods"})) {
+            CliTest.Result r = run(c);
+            assertEquals(0, r.rc(), r.err());
+            assertTrue(longest(r.out()) <= InspectCommand.Table.LINE_MAX, String.join(" ", c) + ": " + longest(r.out()));
+        }
+        CliTest.Result wide = run("inspect", "binary", exe, "--types", "--wide");
+        CliTest.Result narrow = run("inspect", "binary", exe, "--types");
+        String longName = wide.out().lines().map(l -> l.trim().split("  +"))
+                .filter(f -> f.length >= 4 && f[3].length() > InspectCommand.Table.MAX_WIDTH).map(f -> f[3]).findFirst().orElseThrow();
+        assertFalse(narrow.out().contains(longName), longName);
+        assertTrue(narrow.out().contains(InspectCommand.elide(longName, InspectCommand.Table.MAX_WIDTH)), longName);
+    }
+
+    /** A header naming a long file name is bounded too (elided in the middle), and whole with --wide. */
+    @Test
+    void headerLinesAreBoundedToo() throws Exception {
+        String name = "x".repeat(230) + "-end";
+        Path f = Files.copy(InspectFixtures.file("inspect"), tmp.resolve(name));
+        CliTest.Result r = run("inspect", "binary", f.toString(), "--itabs");
+        assertEquals(0, r.rc(), r.err());
+        String first = r.out().lines().findFirst().orElseThrow();
+        assertEquals(InspectCommand.Table.LINE_MAX, first.length(), first);
+        assertTrue(first.startsWith("binary xxx") && first.contains("...") && first.endsWith("path example.com/inspect"), first);
+        assertTrue(longest(r.out()) <= InspectCommand.Table.LINE_MAX);
+        CliTest.Result w = run("inspect", "binary", f.toString(), "--itabs", "--wide");
+        assertTrue(w.out().startsWith("binary " + name + ": go1.19.8, path example.com/inspect\n"), w.out());
+    }
+
+    /** Itabs by interface then type, types by name: the text is sorted (itablinks order is not). */
+    @Test
+    void textIsSortedByName() {
+        CliTest.Result r = run("inspect", "core", InspectFixtures.file("inspect.core").toString(), "--binary",
+                InspectFixtures.file("inspect").toString());
+        assertEquals(0, r.rc(), r.err());
+        List<String> itabs = section(r.out(), "itabs: ").stream().map(l -> {
+            String[] f = l.trim().split("  +");
+            return f[2] + " " + f[3];
+        }).toList();
+        assertEquals(34, itabs.size(), r.out());
+        assertEquals(itabs.stream().sorted().toList(), itabs);
+        List<String> types = section(r.out(), "types: ").stream().map(l -> l.trim().split("  +")[3]).toList();
+        assertTrue(types.size() > 100, r.out());
+        assertEquals(types.stream().sorted().toList(), types);
+    }
+
+    /** The rows of the table after the line starting {@code heading}, without its header. */
+    private static List<String> section(String out, String heading) {
+        return out.lines().dropWhile(l -> !l.startsWith(heading)).skip(2).takeWhile(l -> !l.isBlank()).toList();
+    }
+
+    /** A negative itab (fun[0] = 0) is labelled in the text and flagged in the JSON, whose hash is in hex as well. */
+    @Test
+    void negativeItabsAreLabelled() throws Exception {
+        String core = InspectFixtures.file("inspect.core").toString();
+        String exe = InspectFixtures.file("inspect").toString();
+        CliTest.Result r = run("inspect", "core", core, "--binary", exe, "--itabs");
+        List<String> negative = r.out().lines().filter(l -> l.endsWith(InspectCommand.Report.NEGATIVE)).toList();
+        assertFalse(negative.isEmpty(), r.out());
+        assertFalse(r.out().contains(" 0x0\n"), "no bare 0x0 for a negative itab");
+        JsonNode j = new ObjectMapper().readTree(run("inspect", "core", core, "--binary", exe, "--itabs", "--json").out());
+        int flagged = 0;
+        for (JsonNode i : j.get("itabs")) {
+            boolean zero = i.get("funAddresses").size() > 0 && i.get("funAddresses").get(0).asText().equals("0x0");
+            assertEquals(zero, i.get("negative").asBoolean(), i.toString());
+            assertEquals(String.format("0x%08x", i.get("hash").asLong()), i.get("hashHex").asText());
+            flagged += zero ? 1 : 0;
+        }
+        assertEquals(negative.size(), flagged);
+    }
+
+    /** --itab, --type and --package keep only what matches, in the text, the table entries and the JSON. */
+    @Test
+    void filtersKeepOnlyWhatMatches() throws Exception {
+        String core = InspectFixtures.file("inspect.core").toString();
+        String exe = InspectFixtures.file("inspect").toString();
+        CliTest.Result r = run("inspect", "core", core, "--binary", exe, "--itab", "Namer$");
+        assertEquals(0, r.rc(), r.err());
+        List<String> rows = section(r.out(), "itabs: ");
+        assertFalse(rows.isEmpty(), r.out());
+        assertTrue(rows.stream().allMatch(l -> l.contains("  main.Namer  ")), r.out());
+        assertTrue(r.out().contains("itabs: " + rows.size() + " of 34"), r.out());
+        assertFalse(r.out().contains("\ntypes: "), "--itab alone lists no types");
+        List<String> entries = section(r.out(), "itabTable at ");
+        assertEquals(rows.size(), entries.size(), r.out());
+        assertTrue(entries.stream().allMatch(l -> l.contains("  main.Namer  ")), r.out());
+
+        // *main.data is no regular expression: taken literally, it does not match main.data
+        CliTest.Result t = run("inspect", "binary", exe, "--type", "*main.data");
+        assertEquals(0, t.rc(), t.err());
+        List<String> its = section(t.out(), "itabs: ");
+        List<String> types = section(t.out(), "types: ");
+        assertFalse(its.isEmpty() || types.isEmpty(), t.out());
+        assertTrue(its.stream().allMatch(l -> l.trim().split("  +")[3].equals("*main.data")), t.out());
+        assertTrue(types.stream().allMatch(l -> l.trim().split("  +")[3].contains("*main.data")), t.out());
+
+        JsonNode j = new ObjectMapper().readTree(run("inspect", "binary", exe, "--package", "main", "--json").out());
+        assertEquals("main", j.get("filter").get("package").asText());
+        assertFalse(j.get("types").isEmpty() || j.get("itabs").isEmpty(), j.toString());
+        for (JsonNode x : j.get("types")) {
+            assertEquals("main", x.get("package").asText(), x.toString());
+        }
+        for (JsonNode x : j.get("itabs")) {
+            assertTrue(x.get("type").asText().matches("\\*?main\\..*"), x.toString());
+        }
+        JsonNode all = new ObjectMapper().readTree(run("inspect", "binary", exe, "--json").out());
+        assertFalse(all.has("filter"));
+        assertTrue(all.get("types").size() > j.get("types").size());
+        JsonNode none = new ObjectMapper().readTree(run("inspect", "binary", exe, "--package", "no/such", "--json").out());
+        assertEquals(0, none.get("itabs").size() + none.get("types").size());
     }
 
     @Test
@@ -82,7 +242,7 @@ class InspectCliTest extends NativeMemoryTest {
 
     @Test
     void binaryTextIsAlignedColumns() {
-        CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect-stripped").toString(), "--itabs");
+        CliTest.Result r = run("inspect", "binary", InspectFixtures.file("inspect-stripped").toString(), "--itabs", "--methods");
         assertEquals(0, r.rc(), r.err());
         List<String> all = r.out().lines().dropWhile(l -> !l.startsWith("ADDRESS")).takeWhile(l -> !l.isBlank()).toList();
         int col = all.get(0).indexOf("INTERFACE");

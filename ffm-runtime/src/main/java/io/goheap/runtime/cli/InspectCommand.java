@@ -91,8 +91,77 @@ final class InspectCommand implements Runnable {
                 + "import path P (runtime, net/http, example.com/m)")
         String pkg;
 
+        @Option(names = "--describe", paramLabel = "ADDR", description = "say what the byte at ADDR (hex, 0x optional) is: a "
+                + "field of an itab, a type descriptor, runtime.staticuint64s[k], a slot of the itabTable, a persistent chunk, a "
+                + "region; repeatable; prints only that")
+        List<String> describe;
+
+        @Option(names = "--x", paramLabel = "ADDR[/N]", description = "print N 8-byte words (default 4, at most 4096) at ADDR, "
+                + "each with what it points at, as gdb's x/Ngx; repeatable; prints only that")
+        List<String> examine;
+
         @Spec
         CommandSpec spec;
+
+        /** An address as the user wrote it: hex, with or without 0x. */
+        long address(String option, String s) {
+            String h = s.strip().toLowerCase(java.util.Locale.ROOT);
+            h = h.startsWith("0x") ? h.substring(2) : h;
+            if (!h.matches("[0-9a-f]{1,16}")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " " + s + ": not a hex address");
+            }
+            return Long.parseUnsignedLong(h, 16);
+        }
+
+        /**
+         * {@code --describe} and {@code --x}: what each address is, and the words at each, from the image's
+         * runtime state ({@link RuntimeState#describe}). A word that is no readable address is refused as
+         * every bad address is (one line naming it, exit 1).
+         */
+        int query(GoImage img, PrintWriter out) throws IOException {
+            RuntimeState st = new RuntimeState(img);
+            com.fasterxml.jackson.databind.node.ObjectNode root = Json.mapper().createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode ds = root.putArray("describe");
+            for (String a : describe == null ? List.<String>of() : describe) {
+                long addr = address("--describe", a);
+                String what = st.describe(addr);
+                ds.addObject().put("address", String.format("0x%x", addr)).put("what", what);
+                if (!json) {
+                    out.printf("0x%x  %s%n", addr, what);
+                }
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode xs = root.putArray("words");
+            for (String x : examine == null ? List.<String>of() : examine) {
+                String[] parts = x.split("/", 2);
+                long addr = address("--x", parts[0]);
+                int n = 4;
+                if (parts.length == 2) {
+                    if (!parts[1].matches("[0-9]{1,4}") || Integer.parseInt(parts[1]) < 1 || Integer.parseInt(parts[1]) > 4096) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--x " + x + ": N must be 1 to 4096");
+                    }
+                    n = Integer.parseInt(parts[1]);
+                }
+                if (!json) {
+                    out.printf("0x%x  (%s):%n", addr, st.describe(addr));
+                }
+                for (int i = 0; i < n; i++) {
+                    long at = addr + 8L * i;
+                    long w = img.space().u64(at);
+                    String points = w == 0 ? "" : st.describe(w);
+                    if (points.endsWith(" is not in " + img.description())) {
+                        points = "";
+                    }
+                    xs.addObject().put("address", String.format("0x%x", at)).put("word", String.format("0x%x", w)).put("pointsAt", points);
+                    if (!json) {
+                        out.printf("  0x%x:  0x%016x%s%n", at, w, points.isEmpty() ? "" : "  -> " + points);
+                    }
+                }
+            }
+            if (json) {
+                out.println(Json.mapper().writeValueAsString(root));
+            }
+            return 0;
+        }
 
         boolean wantItabs() {
             return itabs || !types;
@@ -220,6 +289,9 @@ final class InspectCommand implements Runnable {
         int report(GoImage img, boolean runtimeState, boolean verify) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (describe != null || examine != null) {
+                return query(img, out);
+            }
             Report r;
             try (Progress progress = new Progress(err, "reading " + img.description())) {
                 r = Report.of(img, wantItabs() || runtimeState, wantTypes(), runtimeState, verify, progress);

@@ -72,4 +72,33 @@ class DescribeTest extends NativeMemoryTest {
             assertTrue(st.describe(8).startsWith("0x8 is not in "), st.describe(8));
         }
     }
+
+    /** The same on the command line: --describe ADDR and --x ADDR/N on a dump, one line per bad argument. */
+    @Test
+    void theCommandLineDescribesAndExamines() throws Exception {
+        Path file = tmp.resolve("q.core");
+        long itab;
+        try (GoRuntime rt = DumpRoundTripTest.populated(new GoRelease(19), file, new ArrayList<>())) {
+            itab = rt.itab("main.Stringer", "main.Celsius").address();
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int rc = io.goheap.runtime.cli.GoheapCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "inspect", "dump",
+                file.toString(), "--describe", Long.toHexString(itab + 24), "--x", String.format("0x%x/4", itab));
+        assertEquals(0, rc, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(String.format("0x%x  itab go.itab.main.Celsius,main.Stringer + 24 (fun[0])", itab + 24), lines.get(0));
+        assertEquals(String.format("0x%x  (itab go.itab.main.Celsius,main.Stringer + 0 (inter)):", itab), lines.get(1));
+        assertTrue(lines.get(2).endsWith("-> type descriptor of main.Stringer"), lines.get(2));
+        assertTrue(lines.get(3).endsWith("-> type descriptor of main.Celsius"), lines.get(3));
+        assertTrue(lines.get(5).endsWith("-> main.(*Celsius).String"), lines.get(5));
+        for (String[] bad : new String[][] {{"--describe", "xyz"}, {"--x", "0x10/0"}, {"--x", "0x10"}}) {
+            java.io.StringWriter e = new java.io.StringWriter();
+            int r = io.goheap.runtime.cli.GoheapCli.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e),
+                    "inspect", "dump", file.toString(), bad[0], bad[1]);
+            assertTrue(r == 1 || r == 2, String.join(" ", bad) + " rc " + r);
+            assertEquals(1, e.toString().lines().count(), e.toString());
+            assertTrue(e.toString().startsWith("goheap: "), e.toString());
+        }
+    }
 }

@@ -74,8 +74,8 @@ final class InspectCommand implements Runnable {
                 + "(default: how many)")
         boolean methods;
 
-        @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface or type "
-                + "matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
+        @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface, type or "
+                + "linker name (go.itab.*main.T,main.I) matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
                 + "(*main.T) is taken literally. No types unless --types")
         String itabPattern;
 
@@ -316,7 +316,8 @@ final class InspectCommand implements Runnable {
         }
 
         boolean itab(GoImage.ItabInfo i) {
-            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type())) || !(type == null || found(type, i.type()))) {
+            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type()) || found(itab, linkerName(i)))
+                    || !(type == null || found(type, i.type()))) {
                 return false;
             }
             String p = itabPackage(i);
@@ -326,6 +327,11 @@ final class InspectCommand implements Runnable {
         boolean type(GoImage.TypeInfo t) {
             return (type == null || found(type, t.name()))
                     && (pkg == null || pkg.equals(t.pkgPath()));
+        }
+
+        /** {@code go.itab.*main.data,main.Xer}, as {@code go tool nm} lists a static itab. */
+        static String linkerName(GoImage.ItabInfo i) {
+            return i.type() == null || i.inter() == null ? null : "go.itab." + i.type() + "," + i.inter();
         }
 
         private static boolean noFunName(GoImage.ItabInfo i) {

@@ -541,17 +541,18 @@ final class InspectCommand implements Runnable {
 
         /**
          * Text: itabs sorted by interface, type and address, types by name and address (the JSON keeps
-         * itablinks and address order); {@code methods} lists the methods one per line under the first,
-         * else their count; {@code wide} prints every cell whole.
+         * itablinks and address order); {@code methods} lists the methods one per line under {@code FUN}
+         * or {@code METHODS}, else their count; {@code wide} prints every cell and line whole, else no
+         * line is longer than {@link Table#LINE_MAX}.
          */
         void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             // headers and findings name files and how things were found: bounded as the tables are
             PrintWriter out = wide ? to : new PrintWriter(new BoundedLines(to, Table.LINE_MAX));
-            text0(out, withItabs, withTypes, filter, wide, methods);
+            lines(out, withItabs, withTypes, filter, wide, methods);
             out.flush();
         }
 
-        private void text0(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+        private void lines(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());

@@ -78,8 +78,8 @@ final class InspectCommand implements Runnable {
                 + "(default: how many)")
         boolean methods;
 
-        @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface or type "
-                + "matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
+        @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface, type or "
+                + "linker name (go.itab.*main.T,main.I) matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
                 + "(*main.T) is taken literally. No types unless --types")
         String itabPattern;
 
@@ -403,7 +403,8 @@ final class InspectCommand implements Runnable {
         }
 
         boolean itab(GoImage.ItabInfo i) {
-            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type())) || !(type == null || found(type, i.type()))) {
+            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type()) || found(itab, linkerName(i)))
+                    || !(type == null || found(type, i.type()))) {
                 return false;
             }
             String p = itabPackage(i);
@@ -413,6 +414,11 @@ final class InspectCommand implements Runnable {
         boolean type(GoImage.TypeInfo t) {
             return (type == null || found(type, t.name()))
                     && (pkg == null || pkg.equals(t.pkgPath()));
+        }
+
+        /** {@code go.itab.*main.data,main.Xer}, as {@code go tool nm} lists a static itab. */
+        static String linkerName(GoImage.ItabInfo i) {
+            return i.type() == null || i.inter() == null ? null : "go.itab." + i.type() + "," + i.inter();
         }
 
         private static boolean noFunName(GoImage.ItabInfo i) {
@@ -622,17 +628,18 @@ final class InspectCommand implements Runnable {
 
         /**
          * Text: itabs sorted by interface, type and address, types by name and address (the JSON keeps
-         * itablinks and address order); {@code methods} lists the methods one per line under the first,
-         * else their count; {@code wide} prints every cell whole.
+         * itablinks and address order); {@code methods} lists the methods one per line under {@code FUN}
+         * or {@code METHODS}, else their count; {@code wide} prints every cell and line whole, else no
+         * line is longer than {@link Table#LINE_MAX}.
          */
         void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             // headers and findings name files and how things were found: bounded as the tables are
             PrintWriter out = wide ? to : new PrintWriter(new BoundedLines(to, Table.LINE_MAX));
-            text0(out, withItabs, withTypes, filter, wide, methods);
+            lines(out, withItabs, withTypes, filter, wide, methods);
             out.flush();
         }
 
-        private void text0(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+        private void lines(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());

@@ -94,6 +94,12 @@ class CliTest extends NativeMemoryTest {
                 }
             }
         }
+        Result help = run("help", "--help"); // picocli's help command: its description comes first
+        assertEquals(0, help.rc(), help.err());
+        assertTrue(help.out().contains("Usage: goheap help") && help.out().contains("Exit codes:"), help.out());
+        Result helpInspect = run("help", "inspect");
+        assertEquals(0, helpInspect.rc(), helpInspect.err());
+        assertTrue(helpInspect.out().startsWith("Usage: goheap inspect"), helpInspect.out());
         Result v = run("inspect", "binary", "--version");
         assertEquals(0, v.rc());
         assertTrue(v.out().startsWith("goheap "), v.out());

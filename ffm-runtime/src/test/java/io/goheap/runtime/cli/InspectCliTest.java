@@ -190,6 +190,13 @@ class InspectCliTest extends NativeMemoryTest {
         assertEquals(rows.size(), entries.size(), r.out());
         assertTrue(entries.stream().allMatch(l -> l.contains("  main.Namer  ")), r.out());
 
+        // the linker's name, as go tool nm lists it (as a regular expression, .* there matches the literal .*)
+        CliTest.Result nm = run("inspect", "binary", exe, "--itab", "go.itab.*main.data,main.Xer");
+        assertEquals(0, nm.rc(), nm.err());
+        List<String> xer = section(nm.out(), "itabs: ");
+        assertEquals(1, xer.size(), nm.out());
+        assertTrue(xer.getFirst().contains("  main.Xer  ") && xer.getFirst().contains("  *main.data  "), nm.out());
+
         // *main.data is no regular expression: taken literally, it does not match main.data
         CliTest.Result t = run("inspect", "binary", exe, "--type", "*main.data");
         assertEquals(0, t.rc(), t.err());

@@ -424,6 +424,22 @@ public final class GoRuntime implements AutoCloseable {
         return String.format("0x%x is not in this runtime's memory", addr);
     }
 
+    /**
+     * The Go struct {@code struct} (a name {@code goheap layout} knows: {@code itab}, {@code _type},
+     * {@code p}, {@code moduledata}, ..., in this runtime's release) at {@code addr}, field by field: offset,
+     * size, Go type, bytes, value, and for a pointer what it points at ({@link #describe}).
+     *
+     * @throws IllegalArgumentException if the release has no such struct
+     * @throws io.goheap.runtime.mem.BadAddressException if the struct's bytes are not all this runtime's memory
+     * @throws IllegalStateException if closed
+     */
+    public String layout(String struct, long addr) {
+        ensureOpen();
+        io.goheap.runtime.abi.GoStructs.Struct s = io.goheap.runtime.abi.GoStructs.of(release).find(struct)
+                .orElseThrow(() -> new IllegalArgumentException("no struct " + struct + " in " + release));
+        return io.goheap.runtime.abi.StructDump.text(s, sys.memory(), addr, this::describe);
+    }
+
     /** " + OFF (field)" of an itab. */
     private static String itabField(long off) {
         return String.format(" + %d (%s)", off, io.goheap.runtime.abi.ItabDescriptor.fieldAt(off));

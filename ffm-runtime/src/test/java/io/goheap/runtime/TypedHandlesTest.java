@@ -72,6 +72,16 @@ class TypedHandlesTest extends NativeMemoryTest {
             long table = rt.itabs().table().current();
             assertTrue(rt.describe(table + 16).startsWith("the itab table (512 entries"), rt.describe(table + 16));
             assertEquals("0x10 is not in this runtime's memory", rt.describe(0x10));
+
+            // a struct at an address, field by field (JOL-like), its pointers described
+            String lay = rt.layout("itab", stat.address());
+            assertTrue(lay.startsWith(String.format("itab (%s, 32 bytes) at 0x%x", minor == 19 ? "runtime.itab" : "internal/abi.ITab",
+                    stat.address())), lay);
+            assertTrue(lay.contains("-> type descriptor " + n.type("main.Stringer")), lay);
+            assertTrue(lay.contains("-> type descriptor " + n.type("main.Celsius")), lay);
+            assertTrue(lay.lines().anyMatch(line -> line.contains(minor == 19 ? " fun " : " Fun ") && line.contains("-> main.")), lay);
+            assertThrows(IllegalArgumentException.class, () -> rt.layout("nope", stat.address()));
+            assertThrows(io.goheap.runtime.mem.BadAddressException.class, () -> rt.layout("itab", 0x10));
         }
     }
 }

@@ -100,6 +100,11 @@ final class InspectCommand implements Runnable {
                 + "each with what it points at, as gdb's x/Ngx; repeatable; prints only that")
         List<String> examine;
 
+        @Option(names = "--layout", paramLabel = "STRUCT@ADDR", description = "print the Go struct STRUCT (a name goheap layout "
+                + "knows: itab, _type, p, moduledata, ...) at ADDR field by field, with what each pointer points at; repeatable; "
+                + "prints only that")
+        List<String> layout;
+
         @Spec
         CommandSpec spec;
 
@@ -155,6 +160,30 @@ final class InspectCommand implements Runnable {
                     if (!json) {
                         out.printf("  0x%x:  0x%016x%s%n", at, w, points.isEmpty() ? "" : "  -> " + points);
                     }
+                }
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode ls = root.putArray("layouts");
+            for (String l : layout == null ? List.<String>of() : layout) {
+                int at = l.lastIndexOf('@');
+                if (at <= 0) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layout " + l + ": expected STRUCT@ADDR, e.g. itab@0x4b0c28");
+                }
+                String name = l.substring(0, at);
+                long addr = address("--layout", l.substring(at + 1));
+                io.goheap.runtime.abi.GoStructs.Struct s = io.goheap.runtime.abi.GoStructs.of(
+                        io.goheap.runtime.abi.GoRelease.HAS_GROUND_TRUTH.contains(img.release()) ? img.release() : new io.goheap.runtime.abi.GoRelease(19))
+                        .find(name).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                                "--layout " + l + ": no struct " + name + " in " + img.release() + " (goheap layout --go 1." + img.release().minor() + " lists them)"));
+                if (json) {
+                    com.fasterxml.jackson.databind.node.ObjectNode o = ls.addObject().put("struct", s.name()).put("goName", s.goName())
+                            .put("address", String.format("0x%x", addr));
+                    com.fasterxml.jackson.databind.node.ArrayNode fs = o.putArray("fields");
+                    for (io.goheap.runtime.abi.StructDump.Line f : io.goheap.runtime.abi.StructDump.of(s, img.space(), addr, st::describe)) {
+                        fs.addObject().put("name", f.field()).put("offset", f.offset()).put("size", f.size()).put("goType", f.goType())
+                                .put("bytes", f.hex().replace(" ", "")).put("value", String.format("0x%x", f.value())).put("pointsAt", f.pointsAt());
+                    }
+                } else {
+                    out.print(io.goheap.runtime.abi.StructDump.text(s, img.space(), addr, st::describe));
                 }
             }
             if (json) {
@@ -289,7 +318,7 @@ final class InspectCommand implements Runnable {
         int report(GoImage img, boolean runtimeState, boolean verify) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (describe != null || examine != null) {
+            if (describe != null || examine != null || layout != null) {
                 return query(img, out);
             }
             Report r;

@@ -92,7 +92,15 @@ class DescribeTest extends NativeMemoryTest {
         assertTrue(lines.get(2).endsWith("-> type descriptor of main.Stringer"), lines.get(2));
         assertTrue(lines.get(3).endsWith("-> type descriptor of main.Celsius"), lines.get(3));
         assertTrue(lines.get(5).endsWith("-> main.(*Celsius).String"), lines.get(5));
-        for (String[] bad : new String[][] {{"--describe", "xyz"}, {"--x", "0x10/0"}, {"--x", "0x10"}}) {
+        java.io.StringWriter lay = new java.io.StringWriter();
+        assertEquals(0, io.goheap.runtime.cli.GoheapCli.run(new java.io.PrintWriter(lay), new java.io.PrintWriter(err), "inspect", "dump",
+                file.toString(), "--layout", String.format("itab@%x", itab)), err.toString());
+        List<String> ll = lay.toString().lines().toList();
+        assertEquals(String.format("itab (runtime.itab, 32 bytes) at 0x%x", itab), ll.get(0));
+        assertTrue(ll.get(2).contains(" inter ") && ll.get(2).endsWith("-> type descriptor of main.Stringer"), ll.get(2));
+        assertTrue(ll.stream().anyMatch(l -> l.contains(" fun ") && l.endsWith("-> main.(*Celsius).String")), lay.toString());
+        for (String[] bad : new String[][] {{"--describe", "xyz"}, {"--x", "0x10/0"}, {"--x", "0x10"}, {"--layout", "itab"},
+                {"--layout", "nope@10"}, {"--layout", "itab@0x10"}}) {
             java.io.StringWriter e = new java.io.StringWriter();
             int r = io.goheap.runtime.cli.GoheapCli.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e),
                     "inspect", "dump", file.toString(), bad[0], bad[1]);

@@ -49,7 +49,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true"})
+        "-Dchronicle.analytics.disable=true",
+        // Chronicle frees a direct buffer through jdk.internal.ref; without the export it says so on stderr
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"})
 public class PersistentAllocBenchmark {
     @Param({"8", "24", "64"})
     long size;

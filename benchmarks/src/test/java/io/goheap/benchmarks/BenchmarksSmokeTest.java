@@ -25,7 +25,8 @@ class BenchmarksSmokeTest {
                 // JMH 1.37 reads field offsets through sun.misc.Unsafe, which JDK 25 warns about in every fork
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true")
+                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+                        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED")
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(200))

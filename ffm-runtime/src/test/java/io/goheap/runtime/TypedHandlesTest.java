@@ -61,7 +61,7 @@ class TypedHandlesTest extends NativeMemoryTest {
             assertEquals("type descriptor " + n.type("main.Celsius"), rt.describe(celsius.address()));
             assertEquals("type descriptor " + n.type("main.Celsius") + " + 8", rt.describe(celsius.address() + 8));
             long big;
-            try (P p = rt.procs().acquire()) {
+            try (P _ = rt.procs().acquire()) {
                 big = rt.conv().convT64(1000);
                 rt.conv().convT64(1001);
             }

@@ -539,47 +539,43 @@ public final class CallSites {
      * plain stores. {@code oldC} is immutable once published: plain loads.
      */
     private long buildAssert(long oldC, long typ, long tab) {
-        long oldMask = mem.u64(oldC + d.assertCacheMask);
-        long n = 1 + used(oldC + d.assertCacheEntries, oldMask, d.assertEntrySize, d.assertEntryTyp);
-        long newN = slots(n);
-        long c = malloc(d.assertCacheSizeOf(newN), true);
-        mem.setU64(c + d.assertCacheMask, newN - 1);
-        for (long i = 0; i <= oldMask; i++) {
-            long e = oldC + d.assertCacheEntries + i * d.assertEntrySize;
-            long t = mem.u64(e + d.assertEntryTyp);
-            if (t != 0) {
-                long slot = freeSlot(c + d.assertCacheEntries, newN - 1, d.assertEntrySize, d.assertEntryTyp, t);
-                mem.setU64(slot + d.assertEntryTyp, t);
-                mem.setU64(slot + d.assertEntryItab, mem.u64(e + d.assertEntryItab));
-            }
-        }
-        long slot = freeSlot(c + d.assertCacheEntries, newN - 1, d.assertEntrySize, d.assertEntryTyp, typ);
-        mem.setU64(slot + d.assertEntryTyp, typ);
-        mem.setU64(slot + d.assertEntryItab, tab);
-        return c;
+        return build(oldC, d.assertCacheMask, d.assertCacheEntries, d.assertEntrySize, d.assertEntryTyp, d::assertCacheSizeOf, typ,
+                new long[] {d.assertEntryItab}, new long[] {tab});
     }
 
     /** As {@link #buildAssert}, entries {Typ, Case, Itab}. */
     private long buildSwitch(long oldC, long typ, int kase, long tab) {
-        long oldMask = mem.u64(oldC + d.switchCacheMask);
-        long n = 1 + used(oldC + d.switchCacheEntries, oldMask, d.switchEntrySize, d.switchEntryTyp);
+        return build(oldC, d.switchCacheMask, d.switchCacheEntries, d.switchEntrySize, d.switchEntryTyp, d::switchCacheSizeOf, typ,
+                new long[] {d.switchEntryCase, d.switchEntryItab}, new long[] {kase, tab});
+    }
+
+    /**
+     * Both kinds of cache: the new table ({@code sizeOf} bytes for its slot count) gets every entry of
+     * {@code oldC} (word by word: an entry is its Typ key and uintptr words), each at the first free slot
+     * of its key's probe, then the new entry: {@code typ}, and {@code values} at {@code offsets}.
+     */
+    private long build(long oldC, long maskOff, long entriesOff, long entrySize, long typOff, java.util.function.LongUnaryOperator sizeOf,
+                       long typ, long[] offsets, long[] values) {
+        long oldMask = mem.u64(oldC + maskOff);
+        long n = 1 + used(oldC + entriesOff, oldMask, entrySize, typOff);
         long newN = slots(n);
-        long c = malloc(d.switchCacheSizeOf(newN), true);
-        mem.setU64(c + d.switchCacheMask, newN - 1);
+        long c = malloc(sizeOf.applyAsLong(newN), true);
+        mem.setU64(c + maskOff, newN - 1);
         for (long i = 0; i <= oldMask; i++) {
-            long e = oldC + d.switchCacheEntries + i * d.switchEntrySize;
-            long t = mem.u64(e + d.switchEntryTyp);
+            long e = oldC + entriesOff + i * entrySize;
+            long t = mem.u64(e + typOff);
             if (t != 0) {
-                long slot = freeSlot(c + d.switchCacheEntries, newN - 1, d.switchEntrySize, d.switchEntryTyp, t);
-                mem.setU64(slot + d.switchEntryTyp, t);
-                mem.setU64(slot + d.switchEntryCase, mem.u64(e + d.switchEntryCase));
-                mem.setU64(slot + d.switchEntryItab, mem.u64(e + d.switchEntryItab));
+                long slot = freeSlot(c + entriesOff, newN - 1, entrySize, typOff, t);
+                for (long w = 0; w < entrySize; w += Abi.PTR_SIZE) {
+                    mem.setU64(slot + w, mem.u64(e + w));
+                }
             }
         }
-        long slot = freeSlot(c + d.switchCacheEntries, newN - 1, d.switchEntrySize, d.switchEntryTyp, typ);
-        mem.setU64(slot + d.switchEntryTyp, typ);
-        mem.setU64(slot + d.switchEntryCase, kase);
-        mem.setU64(slot + d.switchEntryItab, tab);
+        long slot = freeSlot(c + entriesOff, newN - 1, entrySize, typOff, typ);
+        mem.setU64(slot + typOff, typ);
+        for (int k = 0; k < offsets.length; k++) {
+            mem.setU64(slot + offsets[k], values[k]);
+        }
         return c;
     }
 

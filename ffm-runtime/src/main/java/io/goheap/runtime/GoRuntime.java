@@ -440,6 +440,18 @@ public final class GoRuntime implements AutoCloseable {
         return io.goheap.runtime.abi.StructDump.text(s, sys.memory(), addr, this::describe);
     }
 
+    /** The {@code iface{tab, data}} at {@code addr} (say, {@code conv().newIface(...)}'s). @throws IllegalStateException if closed */
+    public io.goheap.runtime.iface.Iface iface(long addr) {
+        ensureOpen();
+        return io.goheap.runtime.iface.Iface.read(sys.memory(), addr);
+    }
+
+    /** The {@code eface{_type, data}} at {@code addr}. @throws IllegalStateException if closed */
+    public io.goheap.runtime.iface.Eface eface(long addr) {
+        ensureOpen();
+        return io.goheap.runtime.iface.Eface.read(sys.memory(), addr);
+    }
+
     /** " + OFF (field)" of an itab. */
     private static String itabField(long off) {
         return String.format(" + %d (%s)", off, io.goheap.runtime.abi.ItabDescriptor.fieldAt(off));

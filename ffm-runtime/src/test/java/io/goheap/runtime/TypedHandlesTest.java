@@ -73,6 +73,16 @@ class TypedHandlesTest extends NativeMemoryTest {
             assertTrue(rt.describe(table + 16).startsWith("the itab table (512 entries"), rt.describe(table + 16));
             assertEquals("0x10 is not in this runtime's memory", rt.describe(0x10));
 
+            // interface values as records
+            long boxed;
+            try (P _ = rt.procs().acquire()) {
+                boxed = rt.conv().convT64(1001);
+            }
+            long iv = rt.conv().newIface(built.address(), boxed);
+            assertEquals(new io.goheap.runtime.iface.Iface(built.address(), boxed), rt.iface(iv));
+            long ev = rt.conv().newEface(celsius.address(), boxed);
+            assertEquals(new io.goheap.runtime.iface.Eface(celsius.address(), boxed), rt.eface(ev));
+
             // a struct at an address, field by field (JOL-like), its pointers described
             String lay = rt.layout("itab", stat.address());
             assertTrue(lay.startsWith(String.format("itab (%s, 32 bytes) at 0x%x", minor == 19 ? "runtime.itab" : "internal/abi.ITab",

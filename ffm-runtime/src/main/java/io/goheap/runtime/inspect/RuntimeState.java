@@ -863,22 +863,11 @@ public final class RuntimeState {
                         : String.format("the itab table (%d entries), entries[%d]", t.size(), (addr - entries) / Abi.PTR_SIZE);
             }
         }
-        java.util.Set<Long> statics = new java.util.HashSet<>(image.itablinks());
-        List<Long> itabs = new ArrayList<>(statics);
-        if (t != null) {
-            t.entries().stream().map(Entry::itab).filter(a -> !statics.contains(a)).forEach(itabs::add);
-        }
-        for (long a : itabs) {
-            GoImage.ItabInfo info = image.itab(a);
-            long size = io.goheap.runtime.abi.ItabDescriptor.sizeOf(Math.max(1, info.fun().size()));
-            if (info.error() == null && Long.compareUnsigned(addr - a, size) < 0) {
-                SymbolTable.Sym named = image.symbols().at(a);
-                if (named != null && named.address() == a && (named.name().startsWith("go:itab.") || named.name().startsWith("go.itab."))) {
-                    return "itab " + named.name() + itabField(addr - a); // the linker's name, as a live runtime says it
-                }
-                return String.format("itab %s,%s%s%s", info.inter(), info.type(), statics.contains(a) ? "" : " (built by getitab)",
-                        itabField(addr - a)) + chunkOf(addr);
-            }
+        Places pl = places();
+        int i = io.goheap.runtime.mem.Floor.index(pl.itabs().size(), k -> pl.itabs().get(k).start(), addr);
+        if (i >= 0 && Long.compareUnsigned(addr - pl.itabs().get(i).start(), pl.itabs().get(i).size()) < 0) {
+            Place p = pl.itabs().get(i);
+            return "itab " + p.what() + itabField(addr - p.start()) + (p.inChunk() ? chunkOf(addr) : "");
         }
         SymbolTable.Sym sym = image.symbols().at(addr);
         if (sym != null) {
@@ -890,14 +879,10 @@ public final class RuntimeState {
                 return sym.name() + (off == 0 ? "" : String.format(" + 0x%x", off));
             }
         }
-        io.goheap.runtime.abi.Module m = image.module();
-        if (m.inTypes(addr)) {
-            for (GoImage.TypeInfo ty : image.types(null)) {
-                if (ty.error() == null && Long.compareUnsigned(addr - ty.address(), m.typeAt(ty.address()).descriptorSize()) < 0) {
-                    long off = addr - ty.address();
-                    return "type descriptor of " + ty.name() + (off == 0 ? "" : String.format(" + %d", off));
-                }
-            }
+        int j = io.goheap.runtime.mem.Floor.index(pl.types().size(), k -> pl.types().get(k).start(), addr);
+        if (image.module().inTypes(addr) && j >= 0 && Long.compareUnsigned(addr - pl.types().get(j).start(), pl.types().get(j).size()) < 0) {
+            long off = addr - pl.types().get(j).start();
+            return "type descriptor of " + pl.types().get(j).what() + (off == 0 ? "" : String.format(" + %d", off));
         }
         String chunk = chunkOf(addr);
         if (!chunk.isEmpty()) {
@@ -911,6 +896,57 @@ public final class RuntimeState {
         return String.format("0x%x is not in %s", addr, image.description());
     }
 
+    /** A thing {@link #describe} names: {@code [start, start + size)} and what it is; an itab of getitab's also says its chunk. */
+    private record Place(long start, long size, String what, boolean inChunk) {
+    }
+
+    /** The itabs and the types {@link #describe} looks addresses up in, each sorted by address. */
+    private record Places(List<Place> itabs, List<Place> types) {
+    }
+
+    /** {@link #places()}, built on the first {@link #describe}: a type walk and the itabs' decoding, once, not per address. */
+    private Places places;
+
+    private synchronized Places places() {
+        if (places == null) {
+            Set<Long> statics = new HashSet<>(image.itablinks());
+            List<Long> all = new ArrayList<>(statics);
+            if (table != null) {
+                table.entries().stream().map(Entry::itab).filter(a -> !statics.contains(a)).forEach(all::add);
+            }
+            List<Place> itabs = new ArrayList<>();
+            for (long a : all) {
+                GoImage.ItabInfo info = image.itab(a);
+                if (info.error() != null) {
+                    continue;
+                }
+                long size = ItabDescriptor.sizeOf(Math.max(1, info.fun().size()));
+                SymbolTable.Sym named = image.symbols().at(a);
+                if (named != null && named.address() == a && (named.name().startsWith("go:itab.") || named.name().startsWith("go.itab."))) {
+                    itabs.add(new Place(a, size, named.name(), false)); // the linker's name, as a live runtime says it
+                } else {
+                    itabs.add(new Place(a, size, info.inter() + "," + info.type() + (statics.contains(a) ? "" : " (built by getitab)"), true));
+                }
+            }
+            List<Place> types = new ArrayList<>();
+            io.goheap.runtime.abi.Module m = image.module();
+            for (GoImage.TypeInfo ty : image.types(null)) {
+                if (ty.error() == null) {
+                    try {
+                        types.add(new Place(ty.address(), m.typeAt(ty.address()).descriptorSize(), ty.name(), false));
+                    } catch (BadAddressException | IllegalStateException e) {
+                        // a descriptor that does not decode is no place to name
+                    }
+                }
+            }
+            java.util.Comparator<Place> byAddress = (x, y) -> Long.compareUnsigned(x.start(), y.start());
+            itabs.sort(byAddress);
+            types.sort(byAddress);
+            places = new Places(List.copyOf(itabs), List.copyOf(types));
+        }
+        return places;
+    }
+
     /** " + OFF (field)" of an itab. */
     private static String itabField(long off) {
         return String.format(" + %d (%s)", off, ItabDescriptor.fieldAt(off));
@@ -918,7 +954,7 @@ public final class RuntimeState {
 
     /** " in persistent chunk 0x.. + 0x..", or "" if {@code addr} is in no chunk the chain reaches. */
     private String chunkOf(long addr) {
-        for (long c : chunks()) {
+        for (long c : chunks == null ? List.<Long>of() : chunks) { // null: none located (a binary, a stripped core)
             if (Long.compareUnsigned(addr - c, Abi.PERSISTENT_CHUNK_SIZE) < 0) {
                 return String.format(" in persistent chunk 0x%x + 0x%x", c, addr - c);
             }

@@ -71,6 +71,12 @@ class DescribeTest extends NativeMemoryTest {
             assertTrue(dyn.matches("itab main\\.\\w+,\\S+ \\(built by getitab\\) \\+ 24 \\(fun\\[0\\]\\) in persistent chunk 0x[0-9a-f]+ \\+ 0x[0-9a-f]+"), dyn);
             assertTrue(st.describe(8).startsWith("0x8 is not in "), st.describe(8));
         }
+        // a stripped binary: no persistent chunks, no symbols; code is described by its region
+        try (ElfFile exe = ElfFile.open(ReleaseFixtures.file("1.27", "inspect-stripped")); GoImage img = GoImage.ofBinary(exe)) {
+            long text = exe.section(".text").addr() + 0x100;
+            assertTrue(new RuntimeState(img).describe(text).matches("\\.text \\[0x[0-9a-f]+, 0x[0-9a-f]+\\) \\+ 0x[0-9a-f]+"),
+                    new RuntimeState(img).describe(text));
+        }
     }
 
     /** The same on the command line: --describe ADDR and --x ADDR/N on a dump, one line per bad argument. */

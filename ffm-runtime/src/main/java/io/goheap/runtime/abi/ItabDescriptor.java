@@ -66,4 +66,12 @@ public final class ItabDescriptor {
         }
         return off >= HASH_OFFSET ? "hash" : off >= TYPE_OFFSET ? "_type" : "inter";
     }
+
+    /**
+     * Go 1.27's {@code ITab.Size()}, the step of the walk over a module's itab region: one fun word for a
+     * negative itab ({@code fun[0] == 0}), else one per method of its interface ({@code interMethods}).
+     */
+    public static long regionSize(long fun0, long interMethods) {
+        return sizeOf((int) (fun0 == 0 ? 1 : Math.max(1, interMethods)));
+    }
 }

@@ -245,8 +245,8 @@ public final class Linker {
                 out.add(p);
                 long fun0 = m.space().u64(p + io.goheap.runtime.abi.ItabDescriptor.funOffset(0));
                 long inter = m.space().u64(p + io.goheap.runtime.abi.ItabDescriptor.INTER_OFFSET);
-                long n = fun0 == 0 ? 1 : m.space().u64(inter + io.goheap.runtime.abi.TypeDescriptor.INTERFACETYPE_MHDR_LEN_OFFSET);
-                p += io.goheap.runtime.abi.ItabDescriptor.sizeOf((int) Math.max(1, n));
+                p += io.goheap.runtime.abi.ItabDescriptor.regionSize(fun0,
+                        fun0 == 0 ? 1 : m.space().u64(inter + io.goheap.runtime.abi.TypeDescriptor.INTERFACETYPE_MHDR_LEN_OFFSET));
             }
             return out;
         }

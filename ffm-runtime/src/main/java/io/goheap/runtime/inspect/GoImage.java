@@ -424,7 +424,8 @@ public final class GoImage implements AutoCloseable {
             out.add(p);
             ItabView v = new ItabView(module, p);
             try {
-                p += ItabDescriptor.sizeOf(v.fun(0) == 0 ? 1 : Math.max(1, v.inter().methodCount()));
+                long fun0 = v.fun(0);
+                p += ItabDescriptor.regionSize(fun0, fun0 == 0 ? 1 : v.inter().methodCount());
             } catch (BadAddressException | IllegalStateException e) {
                 addFinding(String.format("itab region walk stopped at 0x%x: %s", p, e.getMessage()));
                 break;

@@ -25,17 +25,22 @@ import java.util.concurrent.TimeUnit;
 
 /*
  * Question: where does the time of the itab find go — in the probe, or in the checked access to each word?
- * The same probe code (ItabProbe.find) over the same table of 557 pairs, read three ways:
- *   live_    the runtime's LiveMemory: window test, shared-arena segment (what goheap ships);
- *   shared_  the same two spaces as plain shared-arena segments held in instance fields, no window test;
- *   global_  the same two spaces as global-scope segments in static finals: the JIT folds base and bounds,
- *            no liveness check. Unsafe to ship (a close could unmap memory a reader is in), the floor.
+ * The same probe over the same table of 557 pairs, read five ways:
+ *   live_    ItabProbe.find over the runtime's LiveMemory: window segments, shared arena (what goheap ships);
+ *   shared_  ItabProbe.find over the same two spaces as plain shared-arena segments in instance fields;
+ *   global_  ItabProbe.find over the same two spaces as global-scope segments in static finals;
+ *   direct_  the probe written out against shared_'s segments: no GoMemory interface, one compiled method;
+ *   floor_   the probe written out against global_'s static finals: the JIT folds base and bounds, there is
+ *            no liveness check and no interface. Unsafe to ship (a close could unmap memory a reader is in):
+ *            the best code C2 makes of FFM access, the floor for any safe design.
+ * live_, shared_ and global_ share ItabProbe.find, whose call sites then see three GoMemory classes (in the
+ * runtime they see one or two): compare them with each other, and the floor with direct_.
  *
  * Pitfalls avoided: one pair repeated (no cache misses, no hash-dependent probe lengths); every result
  * returned; the segments of shared_/global_ are bounded to the runtime's reserved spaces and dropped
  * before the runtime closes.
  *
- * How to run: benchmarks/run.sh AccessFloorBenchmark
+ * How to run: benchmarks/run.sh AccessFloorBenchmark -f 3
  * Results: benchmarks/README.md, "The comparison against Go, C and the JDK" (why find misses its target).
  */
 @State(Scope.Thread)
@@ -98,6 +103,36 @@ public class AccessFloorBenchmark {
     @Benchmark
     public long shared_find() {
         return ItabProbe.find(shared, table, inter, type);
+    }
+
+    @Benchmark
+    public long direct_find() {
+        return directFind((TwoSegments) shared, table, inter, type);
+    }
+
+    /** The probe of ItabProbe.find over two segments held in fields (offsets of Go 1.19's itabTableType and itab). */
+    static long directFind(TwoSegments m, long t, long inter, long typ) {
+        MemorySegment a = m.a, b = m.b;
+        long ba = m.baseA, bb = m.baseB;
+        long mask = TwoSegments.get64(a, ba, b, bb, t) - 1;
+        long h = Integer.toUnsignedLong(TwoSegments.get32(a, ba, b, bb, inter + 16) ^ TwoSegments.get32(a, ba, b, bb, typ + 16)) & mask;
+        for (long i = 1; i <= mask + 1; i++) {
+            long e = TwoSegments.get64Acquire(a, ba, b, bb, t + 16 + h * 8);
+            if (e == 0) {
+                return 0;
+            }
+            if (TwoSegments.get64(a, ba, b, bb, e) == inter && TwoSegments.get64(a, ba, b, bb, e + 8) == typ) {
+                return e;
+            }
+            h = (h + i) & mask;
+        }
+        return 0;
+    }
+
+    /** The probe written out against the global segments: no interface, no liveness check, constant bounds. */
+    @Benchmark
+    public long floor_find() {
+        return Global.find(table, inter, type);
     }
 
     @Benchmark
@@ -182,6 +217,22 @@ public class AccessFloorBenchmark {
 
         Global() {
             super(BASE_A, A, BASE_B, B);
+        }
+
+        static long find(long t, long inter, long typ) {
+            long mask = get64(A, BASE_A, B, BASE_B, t) - 1;
+            long h = Integer.toUnsignedLong(get32(A, BASE_A, B, BASE_B, inter + 16) ^ get32(A, BASE_A, B, BASE_B, typ + 16)) & mask;
+            for (long i = 1; i <= mask + 1; i++) {
+                long e = get64Acquire(A, BASE_A, B, BASE_B, t + 16 + h * 8);
+                if (e == 0) {
+                    return 0;
+                }
+                if (get64(A, BASE_A, B, BASE_B, e) == inter && get64(A, BASE_A, B, BASE_B, e + 8) == typ) {
+                    return e;
+                }
+                h = (h + i) & mask;
+            }
+            return 0;
         }
 
         @Override public long u64(long addr) {

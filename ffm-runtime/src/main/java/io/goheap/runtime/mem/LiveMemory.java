@@ -14,14 +14,16 @@ import java.util.List;
  * those run out).
  *
  * <h2 id="resolve">From an address to memory</h2>
- * An access tests the address against the window of committed read-write pages of the first space, then
- * of the second (one unsigned compare each), and reads or writes that space's view at
- * {@code addr - base}. Outside the windows (another space, pages committed inside a reservation,
- * read-only pages, an access straddling two pages) a slow path finds the space by its bounds (at most
- * {@code 2 + }{@value #MAX_EXTRA} compares) and tests the page bitmaps. No search, no lock, no allocation.
- * An address in no space, or on a page that is not committed, is a {@link BadAddressException}; a write
- * to a committed page without {@code PROT_WRITE} a {@link ReadOnlyMemoryException}. So no pointer,
- * however corrupt, faults the JVM.
+ * Each of the first two spaces hands this object two <em>window segments</em> (see {@link Space}): the
+ * longest run of its pages committed readable (for loads) and of its pages committed read-write (for
+ * stores), each a segment of the space's view bounded to exactly those pages. A load tests the address
+ * against the first space's load window, then the second's (the segment's address and size: a subtract
+ * and one sign test each), and reads that segment at {@code addr - v.address()}. Outside the windows
+ * (another space, pages committed apart from the longest run, an access straddling the window's end) a
+ * slow path finds the space by its bounds (at most {@code 2 + }{@value #MAX_EXTRA} compares) and tests
+ * the page bitmaps. No search, no lock, no allocation. An address in no space, or on a page that is not
+ * committed, is a {@link BadAddressException}; a write to a committed page without {@code PROT_WRITE} a
+ * {@link ReadOnlyMemoryException}. So no pointer, however corrupt, faults the JVM.
  *
  * <h2 id="lifetime">Lifetime and races</h2>
  * Each space's view belongs to a shared arena. The owner ({@code SysMemory}) closes it before the memory
@@ -54,12 +56,10 @@ public final class LiveMemory implements GoMemory {
      * JIT may hoist the load out of a loop): its accesses throw once that view is closed and take the
      * slow path, which reads the space's own view with acquire.
      */
-    private final long base0;
-    private MemorySegment view0;
-    private long win0;
-    private final long base1;
-    private MemorySegment view1;
-    private long win1;
+    private MemorySegment ld0;
+    private MemorySegment st0;
+    private MemorySegment ld1;
+    private MemorySegment st1;
     /** further spaces; republished (volatile) by the owner under its lock, never shrinks */
     private volatile Space[] more = new Space[0];
     /** set by the owner when it closes; read on the failure paths only */
@@ -75,12 +75,8 @@ public final class LiveMemory implements GoMemory {
         this.description = description;
         this.first = first;
         this.second = second;
-        base0 = first.base;
-        view0 = first.view();
-        win0 = first.window();
-        base1 = second.base;
-        view1 = second.view();
-        win1 = second.window();
+        refresh(first);
+        refresh(second);
     }
 
     /** Adds a space. The owner calls it under its lock. @throws IllegalStateException beyond {@value #MAX_EXTRA} */
@@ -125,12 +121,15 @@ public final class LiveMemory implements GoMemory {
     }
 
     private void refresh(Space s) {
+        // plain stores: a reader that loads the new segment sees its final fields, and its pages were
+        // committed before (a grown window) or it belongs to the fresh view (a swap); a reader still on
+        // the old one is safe as the class comment says
         if (s == first) {
-            win0 = s.window();
-            view0 = s.view();
+            ld0 = s.loadWindow();
+            st0 = s.storeWindow();
         } else if (s == second) {
-            win1 = s.window();
-            view1 = s.view();
+            ld1 = s.loadWindow();
+            st1 = s.storeWindow();
         }
     }
 
@@ -164,46 +163,49 @@ public final class LiveMemory implements GoMemory {
     }
 
     /*
-     * The accessors. A fast path is route() (a space's view loaded, then its window, in straight-line code
-     * with no safepoint poll between them; see Space, "Revoke"), then one access at addr - v.address():
-     * small enough for the JIT to inline whole into callers such as the itab probe. A view closed after
-     * route() loaded it can only be the old one, so the access throws IllegalStateException rather than
-     * touch a page taken away, and the slow path retries on the fresh view after a swap or throws the
-     * closed exception after a close. Anything else (another space, a page outside the windows, an access
-     * straddling two pages) goes to the slow path, a separate method that tests the page bitmaps and
-     * throws the right exception.
+     * The accessors. A fast path picks the window segment that holds the range (the first space's, then
+     * the second's: two field loads and one branch each, the segment's own bounds being the window), then
+     * does one access at addr - v.address(): small enough for the JIT to inline whole into callers such
+     * as the itab probe. A window segment closed after it was loaded can only belong to a swapped-out
+     * view, so the access throws IllegalStateException rather than touch a page taken away, and the slow
+     * path retries on the fresh view after a swap or throws the closed exception after a close. Anything
+     * else (another space, a page outside the windows) goes to the slow path, a separate method that tests
+     * the page bitmaps and throws the right exception.
      */
 
-    /**
-     * The view whose window holds {@code [addr, addr + n)} (n = 1..8, not straddling a page), or null.
-     * A space's view is loaded before its window (see Space, "Revoke"); the second space's only when the
-     * first does not hold the address. The caller accesses the view at
-     * {@code addr - v.address()} (a view starts at its space's base).
-     */
-    private MemorySegment route(long addr, long n) {
-        MemorySegment v = view0; // each space's view before its window
-        long w = win0;
-        if (inWindow(addr - base0, w, n)) {
+    /** The load window segment holding {@code [addr, addr + n)}, or null. */
+    private MemorySegment load(long addr, long n) {
+        MemorySegment v = ld0;
+        if (holds(v, addr, n)) {
             return v;
         }
-        v = view1;
-        w = win1;
-        return inWindow(addr - base1, w, n) ? v : null;
+        v = ld1;
+        return holds(v, addr, n) ? v : null;
+    }
+
+    /** The store window segment holding {@code [addr, addr + n)}, or null. */
+    private MemorySegment store(long addr, long n) {
+        MemorySegment v = st0;
+        if (holds(v, addr, n)) {
+            return v;
+        }
+        v = st1;
+        return holds(v, addr, n) ? v : null;
     }
 
     /**
-     * True when {@code n} bytes at offset {@code off} of a space lie on one page of window {@code w}: an
-     * offset below the base wraps to a huge page number and fails the unsigned compare.
+     * True when {@code [addr, addr + n)} lies inside segment {@code v}: {@code o >= 0} and
+     * {@code o <= size - n} in one sign test (neither difference overflows when the first is not negative;
+     * an empty window holds nothing).
      */
-    private static boolean inWindow(long off, long w, long n) {
-        long lo = w >>> 32;
-        return Long.compareUnsigned((off >>> Space.PAGE_SHIFT) - lo, (w & 0xffffffffL) - lo) < 0
-                && (off & (Space.PAGE - 1)) <= Space.PAGE - n;
+    private static boolean holds(MemorySegment v, long addr, long n) {
+        long o = addr - v.address();
+        return (o | (v.byteSize() - n - o)) >= 0;
     }
 
     @Override
     public long u64(long addr) {
-        MemorySegment v = route(addr, 8);
+        MemorySegment v = load(addr, 8);
         try {
             return v != null ? (long) LONG_U.get(v, addr - v.address()) : slowGet(addr, 8, Mode.PLAIN);
         } catch (IllegalStateException e) {
@@ -213,7 +215,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public long u64Acquire(long addr) {
-        MemorySegment v = route(addr, 8);
+        MemorySegment v = load(addr, 8);
         try {
             return v != null ? (long) LONG.getAcquire(v, addr - v.address()) : slowGet(addr, 8, Mode.ACQUIRE);
         } catch (IllegalStateException e) {
@@ -223,7 +225,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public int u32(long addr) {
-        MemorySegment v = route(addr, 4);
+        MemorySegment v = load(addr, 4);
         try {
             return v != null ? (int) INT_U.get(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.PLAIN);
         } catch (IllegalStateException e) {
@@ -233,7 +235,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public int u8(long addr) {
-        MemorySegment v = route(addr, 1);
+        MemorySegment v = load(addr, 1);
         try {
             return v != null ? (byte) BYTE.get(v, addr - v.address()) & 0xff : (int) slowGet(addr, 1, Mode.PLAIN);
         } catch (IllegalStateException e) {
@@ -243,12 +245,17 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public int u16(long addr) {
-        return (int) slowGet(addr, 2, Mode.PLAIN);
+        MemorySegment v = load(addr, 2);
+        try {
+            return v != null ? (short) SHORT_U.get(v, addr - v.address()) & 0xffff : (int) slowGet(addr, 2, Mode.PLAIN);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 2, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
     }
 
     @Override
     public int u32Acquire(long addr) {
-        MemorySegment v = route(addr, 4);
+        MemorySegment v = load(addr, 4);
         try {
             return v != null ? (int) INT.getAcquire(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.ACQUIRE);
         } catch (IllegalStateException e) {
@@ -258,12 +265,17 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public long u64Opaque(long addr) {
-        return slowGet(addr, 8, Mode.OPAQUE);
+        MemorySegment v = load(addr, 8);
+        try {
+            return v != null ? (long) LONG.getOpaque(v, addr - v.address()) : slowGet(addr, 8, Mode.OPAQUE);
+        } catch (IllegalStateException e) {
+            return slowGet(addr, 8, Mode.OPAQUE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
     }
 
     @Override
     public void setU64(long addr, long x) {
-        MemorySegment v = route(addr, 8);
+        MemorySegment v = store(addr, 8);
         try {
             if (v != null) {
                 LONG_U.set(v, addr - v.address(), x);
@@ -277,17 +289,35 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU8(long addr, int x) {
+        MemorySegment v = store(addr, 1);
+        try {
+            if (v != null) {
+                BYTE.set(v, addr - v.address(), (byte) x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 1, Mode.PLAIN, x, 0);
     }
 
     @Override
     public void setU16(long addr, int x) {
+        MemorySegment v = store(addr, 2);
+        try {
+            if (v != null) {
+                SHORT_U.set(v, addr - v.address(), (short) x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 2, Mode.PLAIN, x, 0);
     }
 
     @Override
     public void setU32(long addr, int x) {
-        MemorySegment v = route(addr, 4);
+        MemorySegment v = store(addr, 4);
         try {
             if (v != null) {
                 INT_U.set(v, addr - v.address(), x);
@@ -301,7 +331,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU32Release(long addr, int x) {
-        MemorySegment v = route(addr, 4);
+        MemorySegment v = store(addr, 4);
         try {
             if (v != null) {
                 INT.setRelease(v, addr - v.address(), x);
@@ -315,7 +345,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU64Release(long addr, long x) {
-        MemorySegment v = route(addr, 8);
+        MemorySegment v = store(addr, 8);
         try {
             if (v != null) {
                 LONG.setRelease(v, addr - v.address(), x);
@@ -329,12 +359,21 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public void setU64Opaque(long addr, long x) {
+        MemorySegment v = store(addr, 8);
+        try {
+            if (v != null) {
+                LONG.setOpaque(v, addr - v.address(), x);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // a closed view: the slow path tells a swap (retry) from a close (rethrow)
+        }
         slowSet(addr, 8, Mode.OPAQUE, x, 0);
     }
 
     @Override
     public boolean casU32(long addr, int expect, int update) {
-        MemorySegment v = route(addr, 4);
+        MemorySegment v = store(addr, 4);
         try {
             return v != null ? INT.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 4, Mode.CAS, update, expect) != 0;
         } catch (IllegalStateException e) {
@@ -344,7 +383,7 @@ public final class LiveMemory implements GoMemory {
 
     @Override
     public boolean casU64(long addr, long expect, long update) {
-        MemorySegment v = route(addr, 8);
+        MemorySegment v = store(addr, 8);
         try {
             return v != null ? LONG.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 8, Mode.CAS, update, expect) != 0;
         } catch (IllegalStateException e) {

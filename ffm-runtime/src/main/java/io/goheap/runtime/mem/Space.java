@@ -10,12 +10,16 @@ import java.lang.invoke.VarHandle;
  * its pages are committed now: the unit {@link LiveMemory} turns addresses into memory with.
  *
  * <h2 id="pages">Pages</h2>
- * A <em>window</em> (one {@code long}: a run of pages all committed read-write, which the fast paths test
- * with arithmetic) and two bitmaps with one bit per 4 KiB page for everything else: <em>readable</em>
- * (committed with {@code PROT_READ}) and <em>writable</em> (with {@code PROT_WRITE} as well). A slow-path
- * access of {@code n <= 8} bytes tests the bit of its first and of its last page (the same page unless it
- * straddles): a constant number of array loads, never a search. Window and bits are written by the owner
- * ({@code SysMemory}, under its lock) and read without a lock; "bits" below stands for both.
+ * Two <em>windows</em>, each the longest run of pages the owner has seen committed in one piece: the
+ * <em>load window</em> (every page readable) and the <em>store window</em> (every page readable and
+ * writable). Each is handed to {@link LiveMemory} as a segment of the current view bounded to exactly
+ * its pages ({@link #loadWindow()}, {@link #storeWindow()}), so that the fast paths' range test is the
+ * segment's own bounds: arithmetic on two of its fields. Everything else is two bitmaps with one bit
+ * per 4 KiB page: <em>readable</em> (committed with {@code PROT_READ}) and <em>writable</em> (with
+ * {@code PROT_WRITE} as well). A slow-path access of {@code n <= 8} bytes tests the bit of its first and
+ * of its last page (the same page unless it straddles): a constant number of array loads, never a
+ * search. Windows and bits are written by the owner ({@code SysMemory}, under its lock) and read without
+ * a lock; "bits" below stands for both.
  * <ul>
  *   <li>Commit: the kernel call first (the page becomes accessible), then the bits are set. A thread
  *       learns the new memory's address only from the owner, after the bits (through the owner's lock, or
@@ -65,14 +69,14 @@ public final class Space {
     /** bit p set: page p is committed and writable (a subset of readable) */
     final int[] writable;
     /**
-     * The window: pages {@code [window >>> 32, window & 0xffffffff)} (relative to base), every one of them
-     * committed readable and writable; accessors test an address against it with arithmetic alone and go
-     * to the bitmaps only outside it. One long, so that a racing reader sees an old or a new window,
-     * never half of each (a plain aligned 64-bit access is one instruction on x86-64, which HotSpot never
-     * splits). Written by the owner under its lock: grown after the kernel committed the pages, shrunk
-     * before the view is swapped (see "Revoke").
+     * The store window: pages {@code [window >>> 32, window & 0xffffffff)} (relative to base), every one
+     * of them committed readable and writable. Written by the owner under its lock: grown after the kernel
+     * committed the pages, shrunk before the view is swapped (see "Revoke"). Readers never see this long:
+     * they see the segment {@link #storeWindow()} cuts from it.
      */
     private long window;
+    /** The load window, packed as {@link #window}: every page committed readable. */
+    private long loadWindow;
     /** the current view; replaced by {@link #swapView} (release), read by accessors with acquire */
     @SuppressWarnings("unused")
     private volatile MemorySegment view;
@@ -155,37 +159,50 @@ public final class Space {
     public void commit(long addr, long n, boolean write) {
         setBits(readable, addr, n, true);
         setBits(writable, addr, n, write);
-        if (write) {
-            growWindow(addr, n);
-        } else {
-            shrinkWindow(addr, n);
-        }
+        loadWindow = grow(loadWindow, addr, n);
+        window = write ? grow(window, addr, n) : shrink(window, addr, n);
     }
 
     /** Marks pages not writable (they stay readable). The owner calls it under its lock, before {@link #swapView}. */
     public void dropWrite(long addr, long n) {
         setBits(writable, addr, n, false);
-        shrinkWindow(addr, n);
+        window = shrink(window, addr, n);
     }
 
     /** Marks pages not committed. The owner calls it under its lock, before {@link #swapView}. */
     public void decommit(long addr, long n) {
         setBits(writable, addr, n, false);
         setBits(readable, addr, n, false);
-        shrinkWindow(addr, n);
+        window = shrink(window, addr, n);
+        loadWindow = shrink(loadWindow, addr, n);
     }
 
-    /** The window, packed: first page &lt;&lt; 32 | end page (relative to base). */
-    long window() {
-        return window;
+    /**
+     * The load window as a segment of the current view: exactly its pages, every one of them readable.
+     * A fresh segment each call (the owner calls it under its lock after a change, and hands it to
+     * {@link LiveMemory}); empty when no page is committed.
+     */
+    MemorySegment loadWindow() {
+        return cut(loadWindow);
     }
 
-    /** After pages {@code [addr, addr + n)} became readable and writable: the window takes them in if it can. */
-    private void growWindow(long addr, long n) {
+    /** The store window as a segment of the current view: exactly its pages, every one readable and writable. */
+    MemorySegment storeWindow() {
+        return cut(window);
+    }
+
+    private MemorySegment cut(long w) {
+        long lo = (w >>> 32) << PAGE_SHIFT;
+        long end = (w & 0xffffffffL) << PAGE_SHIFT;
+        return view().asSlice(lo, end - lo);
+    }
+
+    /** Window {@code w} after pages {@code [addr, addr + n)} became accessible: it takes them in if it can. */
+    private long grow(long w, long addr, long n) {
         long a = (addr - base) >>> PAGE_SHIFT;
         long b = a + (n >>> PAGE_SHIFT);
-        long lo = window >>> 32;
-        long end = window & 0xffffffffL;
+        long lo = w >>> 32;
+        long end = w & 0xffffffffL;
         if (lo == end) {
             lo = a;
             end = b;
@@ -197,24 +214,24 @@ public final class Space {
             lo = a;   // a larger run elsewhere: the window follows the larger one, the rest is bitmap-checked
             end = b;
         }
-        window = lo << 32 | end;
+        return lo << 32 | end;
     }
 
-    /** Before pages {@code [addr, addr + n)} lose write access or go: the window keeps its larger side. */
-    private void shrinkWindow(long addr, long n) {
+    /** Window {@code w} before pages {@code [addr, addr + n)} lose an access or go: it keeps its larger side. */
+    private long shrink(long w, long addr, long n) {
         long a = (addr - base) >>> PAGE_SHIFT;
         long b = a + (n >>> PAGE_SHIFT);
-        long lo = window >>> 32;
-        long end = window & 0xffffffffL;
+        long lo = w >>> 32;
+        long end = w & 0xffffffffL;
         if (b <= lo || a >= end) {
-            return;
+            return w;
         }
         if (a - lo >= end - b) {
             end = Math.max(lo, a);
         } else {
             lo = Math.min(end, b);
         }
-        window = lo << 32 | end;
+        return lo << 32 | end;
     }
 
     private void setBits(int[] bits, long addr, long n, boolean on) {

@@ -78,6 +78,10 @@ final class InspectCommand implements Runnable {
                 + "(default: how many)")
         boolean methods;
 
+        @Option(names = "--runtime-names", description = "name types by the runtime's type strings (*b.T) even where the "
+                + "executable's DWARF names them with their import path (*example.com/a/b.T; the default where it has DWARF)")
+        boolean runtimeNames;
+
         @Option(names = "--itab", paramLabel = "PATTERN", description = "only itabs (and table entries) whose interface, type or "
                 + "linker name (go.itab.*main.T,main.I) matches PATTERN: a regular expression found anywhere in the name; one that is not a regular expression "
                 + "(*main.T) is taken literally. No types unless --types")
@@ -335,7 +339,7 @@ final class InspectCommand implements Runnable {
             if (json) {
                 out.println(Json.mapper().writeValueAsString(r.json(wantItabs(), wantTypes(), f)));
             } else {
-                r.text(out, wantItabs(), wantTypes(), f, wide, methods);
+                r.text(out, wantItabs(), wantTypes(), f, wide, methods, !runtimeNames);
             }
             return 0;
         }
@@ -432,8 +436,9 @@ final class InspectCommand implements Runnable {
         }
 
         boolean itab(GoImage.ItabInfo i) {
-            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type()) || found(itab, linkerName(i)))
-                    || !(type == null || found(type, i.type()))) {
+            if (!(itab == null || found(itab, i.inter()) || found(itab, i.type()) || found(itab, linkerName(i))
+                    || found(itab, i.interDwarf()) || found(itab, i.typeDwarf()))
+                    || !(type == null || found(type, i.type()) || found(type, i.typeDwarf()))) {
                 return false;
             }
             String p = itabPackage(i);
@@ -441,7 +446,7 @@ final class InspectCommand implements Runnable {
         }
 
         boolean type(GoImage.TypeInfo t) {
-            return (type == null || found(type, t.name()))
+            return (type == null || found(type, t.name()) || found(type, t.dwarfName()))
                     && (pkg == null || pkg.equals(t.pkgPath()));
         }
 
@@ -548,6 +553,7 @@ final class InspectCommand implements Runnable {
             o.put("releaseFoundBy", image.releaseFoundBy());
             o.put("moduledata", hex(image.moduledata()));
             o.put("moduledataFoundBy", image.moduledataFoundBy());
+            o.put("dwarf", image.dwarf().present() ? image.dwarf().source() : null);
             if (withItabs) {
                 ArrayNode a = o.putArray("itabs");
                 for (GoImage.ItabInfo i : itabs) {
@@ -558,6 +564,12 @@ final class InspectCommand implements Runnable {
                     n.put("address", hex(i.address())).put("inter", i.inter()).put("type", i.type())
                             .put("hash", Integer.toUnsignedLong(i.hash())).put("hashHex", String.format("0x%08x", i.hash()))
                             .put("negative", negative(i));
+                    if (i.interDwarf() != null) {
+                        n.put("interDwarfName", i.interDwarf());
+                    }
+                    if (i.typeDwarf() != null) {
+                        n.put("typeDwarfName", i.typeDwarf());
+                    }
                     ArrayNode fun = n.putArray("fun");
                     i.funNames().forEach(fun::add);
                     ArrayNode funAddr = n.putArray("funAddresses");
@@ -576,6 +588,9 @@ final class InspectCommand implements Runnable {
                     ObjectNode n = a.addObject();
                     n.put("address", hex(t.address())).put("name", t.name()).put("kind", t.kind()).put("size", t.size())
                             .put("package", t.pkgPath());
+                    if (t.dwarfName() != null) {
+                        n.put("dwarfName", t.dwarfName());
+                    }
                     ArrayNode m = n.putArray("methods");
                     t.methods().forEach(m::add);
                     if (t.error() != null) {
@@ -661,36 +676,43 @@ final class InspectCommand implements Runnable {
          * or {@code METHODS}, else their count; {@code wide} prints every cell and line whole, else no
          * line is longer than {@link Table#LINE_MAX}.
          */
-        void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+        void text(PrintWriter to, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods, boolean dwarfNames) {
             // headers and findings name files and how things were found: bounded as the tables are
             PrintWriter out = wide ? to : new PrintWriter(new BoundedLines(to, Table.LINE_MAX));
-            lines(out, withItabs, withTypes, filter, wide, methods);
+            lines(out, withItabs, withTypes, filter, wide, methods, dwarfNames);
             out.flush();
         }
 
-        private void lines(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods) {
+        private void lines(PrintWriter out, boolean withItabs, boolean withTypes, Filter filter, boolean wide, boolean methods, boolean dwarfNames) {
+            boolean dwarf = dwarfNames && (withItabs || withTypes) && image.dwarf().present();
+            java.util.function.Function<GoImage.ItabInfo, String> inter = dwarf ? GoImage.ItabInfo::interName : GoImage.ItabInfo::inter;
+            java.util.function.Function<GoImage.ItabInfo, String> itype = dwarf ? GoImage.ItabInfo::typeName : GoImage.ItabInfo::type;
+            java.util.function.Function<GoImage.TypeInfo, String> tname = dwarf ? GoImage.TypeInfo::displayName : GoImage.TypeInfo::name;
             BuildInfo bi = image.buildInfo();
             out.printf("%s: %s%s%n", image.description(), image.goVersion() == null ? "Go version unknown" : image.goVersion(),
                     bi == null ? "" : ", path " + bi.path());
             out.printf("read as %s (by %s)%n", image.release(), image.releaseFoundBy());
             out.printf("moduledata 0x%x (by %s)%n", image.moduledata(), image.moduledataFoundBy());
+            if (dwarf) {
+                out.printf("names: DWARF (import paths; --runtime-names for the runtime's strings), from the %s%n", image.dwarf().source());
+            }
             if (withItabs) {
-                List<GoImage.ItabInfo> shown = itabs.stream().filter(filter::itab).sorted(ITAB_ORDER).toList();
+                List<GoImage.ItabInfo> shown = itabs.stream().filter(filter::itab).sorted(itabOrder(inter, itype)).toList();
                 out.printf("%nitabs: %s%n", count(shown.size(), itabs.size(), filter));
                 Table tab = new Table(wide, "ADDRESS", "HASH", "INTERFACE", "TYPE", "FUN");
                 for (GoImage.ItabInfo i : shown) {
-                    tab.row(Long.toHexString(i.address()), String.format("0x%08x", i.hash()), String.valueOf(i.inter()),
-                            String.valueOf(i.type()), i.error() != null ? "error: " + i.error()
+                    tab.row(Long.toHexString(i.address()), String.format("0x%08x", i.hash()), String.valueOf(inter.apply(i)),
+                            String.valueOf(itype.apply(i)), i.error() != null ? "error: " + i.error()
                                     : negative(i) ? NEGATIVE : methods ? String.join("\n", names(i)) : methodCount(i.fun().size()));
                 }
                 tab.print(out);
             }
             if (withTypes) {
-                List<GoImage.TypeInfo> shown = types.stream().filter(filter::type).sorted(TYPE_ORDER).toList();
+                List<GoImage.TypeInfo> shown = types.stream().filter(filter::type).sorted(typeOrder(tname)).toList();
                 out.printf("%ntypes: %s%n", count(shown.size(), types.size(), filter));
                 Table tab = new Table(wide, "ADDRESS", "KIND", "SIZE", "NAME", "METHODS");
                 for (GoImage.TypeInfo t : shown) {
-                    tab.row(Long.toHexString(t.address()), String.valueOf(t.kind()), Long.toString(t.size()), String.valueOf(t.name()),
+                    tab.row(Long.toHexString(t.address()), String.valueOf(t.kind()), Long.toString(t.size()), String.valueOf(tname.apply(t)),
                             t.error() != null ? "error: " + t.error() : t.methods().isEmpty() ? "-"
                                     : methods ? String.join("\n", t.methods()) : methodCount(t.methods().size()));
                 }
@@ -707,7 +729,8 @@ final class InspectCommand implements Runnable {
                         if (!filter.itab(e.info())) {
                             continue;
                         }
-                        tab.row(Long.toString(e.slot()), Long.toHexString(e.itab()), String.valueOf(e.inter()), String.valueOf(e.type()));
+                        tab.row(Long.toString(e.slot()), Long.toHexString(e.itab()),
+                                String.valueOf(inter.apply(e.info())), String.valueOf(itype.apply(e.info())));
                     }
                     tab.print(out);
                 }
@@ -760,15 +783,19 @@ final class InspectCommand implements Runnable {
             }
         }
 
-        /** Interface, then type, then address; an undecodable name last. */
-        static final java.util.Comparator<GoImage.ItabInfo> ITAB_ORDER = java.util.Comparator
-                .comparing(GoImage.ItabInfo::inter, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
-                .thenComparing(GoImage.ItabInfo::type, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
-                .thenComparingLong(GoImage.ItabInfo::address);
-        /** Name, then address; an undecodable name last. */
-        static final java.util.Comparator<GoImage.TypeInfo> TYPE_ORDER = java.util.Comparator
-                .comparing(GoImage.TypeInfo::name, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
-                .thenComparingLong(GoImage.TypeInfo::address);
+        /** Interface, then type (as shown), then address; an undecodable name last. */
+        static java.util.Comparator<GoImage.ItabInfo> itabOrder(java.util.function.Function<GoImage.ItabInfo, String> inter,
+                                                                java.util.function.Function<GoImage.ItabInfo, String> type) {
+            return java.util.Comparator.comparing(inter, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                    .thenComparing(type, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                    .thenComparingLong(GoImage.ItabInfo::address);
+        }
+
+        /** Name (as shown), then address; an undecodable name last. */
+        static java.util.Comparator<GoImage.TypeInfo> typeOrder(java.util.function.Function<GoImage.TypeInfo, String> name) {
+            return java.util.Comparator.comparing(name, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+                    .thenComparingLong(GoImage.TypeInfo::address);
+        }
 
         /** The label of a negative itab in the text (the JSON says {@code "negative": true}). */
         static final String NEGATIVE = "negative (fun[0] = 0: the type does not implement the interface)";

@@ -10,6 +10,7 @@ import io.goheap.runtime.abi.GoRelease;
 import io.goheap.runtime.abi.Module;
 import io.goheap.runtime.abi.TypeView;
 import io.goheap.runtime.abi.UncommonTypeView;
+import io.goheap.runtime.elf.DwarfTypes;
 import io.goheap.runtime.elf.ElfFile;
 import io.goheap.runtime.elf.MalformedFileException;
 
@@ -62,12 +63,35 @@ public final class GoImage implements AutoCloseable {
         }
     }
 
-    /** An itab as read: its words and what they name. {@code error} is set (the rest partial) when decoding failed. */
-    public record ItabInfo(long address, String inter, String type, int hash, List<Long> fun, List<String> funNames, String error) {
+    /**
+     * An itab as read: its words and what they name. {@code error} is set (the rest partial) when decoding
+     * failed. {@code interDwarf} and {@code typeDwarf} are the two types' names in the executable's DWARF
+     * (full import paths), null where it has none ({@link #dwarf()}).
+     */
+    public record ItabInfo(long address, String inter, String type, int hash, List<Long> fun, List<String> funNames, String error,
+                           String interDwarf, String typeDwarf) {
+        /** The interface as the source spells it: its DWARF name where the binary has one, else its runtime string. */
+        public String interName() {
+            return interDwarf != null ? interDwarf : inter;
+        }
+
+        /** The concrete type as the source spells it: its DWARF name where the binary has one, else its runtime string. */
+        public String typeName() {
+            return typeDwarf != null ? typeDwarf : type;
+        }
     }
 
-    /** A type as read. */
-    public record TypeInfo(long address, String name, String kind, long size, String pkgPath, List<String> methods, String error) {
+    /**
+     * A type as read. {@code dwarfName} is its name in the executable's DWARF (full import paths:
+     * {@code *github.com/a/b.T} where {@code name}, the runtime's string, is {@code *b.T}), null where it
+     * has none.
+     */
+    public record TypeInfo(long address, String name, String kind, long size, String pkgPath, List<String> methods, String error,
+                           String dwarfName) {
+        /** The DWARF name where the binary has one, else the runtime string. */
+        public String displayName() {
+            return dwarfName != null ? dwarfName : name;
+        }
     }
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -92,6 +116,8 @@ public final class GoImage implements AutoCloseable {
     private final Pclntab pclntab;
     private final LongSet outsideTypes = new LongSet();
     private final Abi abi;
+    /** the executable's DWARF type names, read at first use; NONE for a dump or a binary without DWARF */
+    private DwarfTypes dwarf;
 
     /**
      * The third of inspect's steps: decoding what {@code located} found in {@code target} (the itabs,
@@ -469,11 +495,36 @@ public final class GoImage implements AutoCloseable {
                 fun.add(f);
                 names.add(funcName(f));
             }
-            return new ItabInfo(addr, inter, type, hash, fun, names, null);
+            return new ItabInfo(addr, inter, type, hash, fun, names, null, dwarfName(it.type().address()),
+                    t == null ? null : dwarfName(t.address()));
         } catch (BadAddressException | IllegalStateException e) {
             addFinding(String.format("itab at 0x%x: %s", addr, e.getMessage()));
-            return new ItabInfo(addr, inter, type, hash, fun, names, e.getMessage());
+            return new ItabInfo(addr, inter, type, hash, fun, names, e.getMessage(), null, null);
         }
+    }
+
+    /**
+     * The type names of the executable's DWARF (a binary's own, a core's executable's), read once at first
+     * use; {@link DwarfTypes#NONE} for a dump, a stripped binary or one linked with {@code -w}. DWARF that
+     * cannot be read is a finding, and no names.
+     */
+    public synchronized DwarfTypes dwarf() {
+        if (dwarf == null) {
+            ElfFile exe = kind == Kind.DUMP ? null : target.exe();
+            try {
+                dwarf = exe == null ? DwarfTypes.NONE : DwarfTypes.of(exe);
+            } catch (MalformedFileException e) {
+                addFinding("DWARF unreadable, runtime type strings only: " + e.getMessage());
+                dwarf = DwarfTypes.NONE;
+            }
+        }
+        return dwarf;
+    }
+
+    /** The DWARF name of the type descriptor at {@code typeAddr} (its offset from {@code moduledata.types}), or null. */
+    public String dwarfName(long typeAddr) {
+        DwarfTypes d = dwarf();
+        return d.present() ? d.nameAtOffset(typeAddr - module.types()) : null;
     }
 
     /** Every itab of itablinks, decoded. */
@@ -515,10 +566,10 @@ public final class GoImage implements AutoCloseable {
                     methods.add(m.name() == null ? "" : m.name().name());
                 }
             }
-            return new TypeInfo(addr, name, kindName, size, pkg, methods, null);
+            return new TypeInfo(addr, name, kindName, size, pkg, methods, null, dwarfName(addr));
         } catch (BadAddressException | IllegalStateException e) {
             addFinding(String.format("type at 0x%x: %s", addr, e.getMessage()));
-            return new TypeInfo(addr, name, kindName, size, pkg, methods, e.getMessage());
+            return new TypeInfo(addr, name, kindName, size, pkg, methods, e.getMessage(), dwarfName(addr));
         }
     }
 

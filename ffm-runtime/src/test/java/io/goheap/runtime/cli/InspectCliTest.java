@@ -493,4 +493,61 @@ class InspectCliTest extends NativeMemoryTest {
         }
         assertEquals(40, refused, "the section headers are at the end: every cut loses them");
     }
+
+    /**
+     * DWARF names where the binary has them: the text names types with their import paths (the runtime's
+     * string has the package name only), --runtime-names goes back to the strings, filters match either,
+     * the JSON keeps "name" and gains "dwarfName"; a stripped binary says nothing of DWARF; a core takes
+     * the names of its executable.
+     */
+    @Test
+    void dwarfNamesWhereTheBinaryHasThem() throws Exception {
+        String exe = io.goheap.runtime.testing.ReleaseFixtures.file("1.19", "inspect").toString();
+        CliTest.Result r = run("inspect", "binary", exe, "--type", "DeadlineExceededError");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("names: DWARF"), r.out());
+        assertTrue(r.out().contains("*internal/poll.DeadlineExceededError"), r.out());
+        assertFalse(r.out().contains(" *poll.DeadlineExceededError"), r.out());
+
+        CliTest.Result plain = run("inspect", "binary", exe, "--type", "DeadlineExceededError", "--runtime-names");
+        assertEquals(0, plain.rc(), plain.err());
+        assertFalse(plain.out().contains("names: DWARF"), plain.out());
+        assertTrue(plain.out().contains(" *poll.DeadlineExceededError"), plain.out());
+
+        CliTest.Result byPath = run("inspect", "binary", exe, "--type", "internal/poll\\.", "--types");
+        assertEquals(0, byPath.rc(), byPath.err());
+        assertTrue(byPath.out().contains("*internal/poll.DeadlineExceededError"), "a filter matches the DWARF name: " + byPath.out());
+
+        JsonNode j = new ObjectMapper().readTree(run("inspect", "binary", exe, "--json").out());
+        assertTrue(j.get("dwarf").asText().contains(".debug_info"), j.get("dwarf").toString());
+        boolean seen = false;
+        for (JsonNode t : j.get("types")) {
+            if ("*poll.DeadlineExceededError".equals(t.get("name").asText())) {
+                assertEquals("*internal/poll.DeadlineExceededError", t.get("dwarfName").asText());
+                seen = true;
+            }
+        }
+        assertTrue(seen);
+        for (JsonNode i : j.get("itabs")) {
+            if ("*poll.DeadlineExceededError".equals(i.get("type").asText())) {
+                assertEquals("*internal/poll.DeadlineExceededError", i.get("typeDwarfName").asText());
+                assertEquals("error", i.get("interDwarfName").asText());
+            }
+        }
+
+        String stripped = io.goheap.runtime.testing.ReleaseFixtures.file("1.19", "inspect-stripped").toString();
+        CliTest.Result s = run("inspect", "binary", stripped, "--type", "DeadlineExceededError");
+        assertEquals(0, s.rc(), s.err());
+        assertFalse(s.out().contains("names: DWARF"), s.out());
+        assertTrue(s.out().contains(" *poll.DeadlineExceededError"), s.out());
+        JsonNode js = new ObjectMapper().readTree(run("inspect", "binary", stripped, "--json").out());
+        assertTrue(js.get("dwarf").isNull());
+        assertTrue(js.get("types").get(0).get("dwarfName") == null);
+
+        String core = io.goheap.runtime.testing.ReleaseFixtures.file("1.27", "inspect.core").toString();
+        String exe27 = io.goheap.runtime.testing.ReleaseFixtures.file("1.27", "inspect").toString();
+        CliTest.Result c = run("inspect", "core", core, "--binary", exe27, "--type", "DeadlineExceededError");
+        assertEquals(0, c.rc(), c.err());
+        assertTrue(c.out().contains("*internal/poll.DeadlineExceededError"), c.out());
+    }
 }

@@ -84,6 +84,11 @@ class PictureTest {
                 checkInk(raster, p);
                 checkProbeColours(raster, p);
             }
+            BufferedImage browser = browser(file, p.height);
+            if (browser != null) {
+                checkInk(browser, p);
+                checkProbeColours(browser, p);
+            }
         }
     }
 
@@ -185,13 +190,42 @@ class PictureTest {
         return out;
     }
 
+    /** The program {@code name} on PATH, or null. */
+    private static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The SVG as a browser shows it: a screenshot of it opened in headless Chromium at its own size, one
+     * CSS pixel to one pixel; or null (with a note) where no Chromium is installed (Debian: chromium).
+     */
+    private static BufferedImage browser(Path svg, int height) throws Exception {
+        Path chromium = onPath("chromium") != null ? onPath("chromium") : onPath("chromium-browser");
+        if (chromium == null) {
+            System.err.println("PictureTest: no chromium on PATH: the SVG is not checked in a browser");
+            return null;
+        }
+        Path out = svg.toAbsolutePath().resolveSibling(svg.getFileName() + ".chromium.png");
+        Files.deleteIfExists(out);
+        Path profile = Files.createTempDirectory("picturetest-chromium");
+        Process pr = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--force-device-scale-factor=1", "--default-background-color=ffffffff", "--user-data-dir=" + profile,
+                "--window-size=" + Picture.WIDTH + "," + height, "--screenshot=" + out, svg.toAbsolutePath().toUri().toString())
+                .redirectErrorStream(true).start();
+        String msg = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(pr.waitFor(120, TimeUnit.SECONDS), "chromium timed out");
+        assertTrue(Files.isRegularFile(out), "chromium wrote no screenshot: " + msg);
+        return ImageIO.read(out.toFile());
+    }
+
     /** The SVG rasterized by rsvg-convert, or null (with a note) where it is not installed. */
     private static BufferedImage rasterize(Path svg) throws Exception {
-        boolean have = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            have |= !dir.isEmpty() && Files.isExecutable(Path.of(dir, "rsvg-convert"));
-        }
-        if (!have) {
+        if (onPath("rsvg-convert") == null) {
             System.err.println("PictureTest: rsvg-convert not installed (librsvg2-bin): the SVG is parsed, not rasterized");
             return null;
         }

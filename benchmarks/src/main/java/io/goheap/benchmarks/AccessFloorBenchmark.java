@@ -85,6 +85,7 @@ public class AccessFloorBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         arena.close();
+        SharedConst.ARENA.close();
         rt.close();
     }
 
@@ -133,6 +134,12 @@ public class AccessFloorBenchmark {
     @Benchmark
     public long floor_find() {
         return Global.find(table, inter, type);
+    }
+
+    /** The probe written out against shared-arena segments in static finals: constant bounds, liveness checked. */
+    @Benchmark
+    public long constshared_find() {
+        return SharedConst.find(table, inter, type);
     }
 
     @Benchmark
@@ -206,6 +213,31 @@ public class AccessFloorBenchmark {
         @Override public void setU64Opaque(long addr, long v) { throw new UnsupportedOperationException(); }
         @Override public boolean casU32(long addr, int e, int u) { throw new UnsupportedOperationException(); }
         @Override public boolean casU64(long addr, long e, long u) { throw new UnsupportedOperationException(); }
+    }
+
+    /** The same two spaces as shared-arena segments in static finals: what a class per runtime holding its views as constants would read through. */
+    static final class SharedConst {
+        static final Arena ARENA = Arena.ofShared();
+        private static final long BASE_A = pending.sys().osSpace().base();
+        private static final MemorySegment A = reinterpret(pending.sys().osSpace(), ARENA);
+        private static final long BASE_B = pending.sys().heapSpace().base();
+        private static final MemorySegment B = reinterpret(pending.sys().heapSpace(), ARENA);
+
+        static long find(long t, long inter, long typ) {
+            long mask = TwoSegments.get64(A, BASE_A, B, BASE_B, t) - 1;
+            long h = Integer.toUnsignedLong(TwoSegments.get32(A, BASE_A, B, BASE_B, inter + 16) ^ TwoSegments.get32(A, BASE_A, B, BASE_B, typ + 16)) & mask;
+            for (long i = 1; i <= mask + 1; i++) {
+                long e = TwoSegments.get64Acquire(A, BASE_A, B, BASE_B, t + 16 + h * 8);
+                if (e == 0) {
+                    return 0;
+                }
+                if (TwoSegments.get64(A, BASE_A, B, BASE_B, e) == inter && TwoSegments.get64(A, BASE_A, B, BASE_B, e + 8) == typ) {
+                    return e;
+                }
+                h = (h + i) & mask;
+            }
+            return 0;
+        }
     }
 
     /** The same two spaces as global-scope segments in static finals (JIT constants). */

@@ -103,6 +103,13 @@ public final class Mman {
         int3("mprotect", MPROTECT, addr, len, prot, "addr=" + hex(addr) + ", len=" + len + ", prot=" + prot(prot), true);
     }
 
+    /**
+     * {@code MADV_POPULATE_WRITE} (Linux 5.14): fault the pages in, writable, in one call. Not among the
+     * constants jextract bound from {@code native/include/goheap/libc.h} (the header predates it);
+     * {@code MmanTest} holds this value to the C library's header with gcc.
+     */
+    public static final int MADV_POPULATE_WRITE = 23;
+
     /** {@code madvise(addr, len, advice)}. @throws SyscallException if it returns -1 */
     static void madvise(long addr, long len, int advice) {
         int3("madvise", MADVISE, addr, len, advice, "addr=" + hex(addr) + ", len=" + len + ", advice=" + advice(advice), true);
@@ -169,6 +176,7 @@ public final class Mman {
         if (advice == MADV_FREE) return "MADV_FREE";
         if (advice == MADV_HUGEPAGE) return "MADV_HUGEPAGE";
         if (advice == MADV_NOHUGEPAGE) return "MADV_NOHUGEPAGE";
+        if (advice == MADV_POPULATE_WRITE) return "MADV_POPULATE_WRITE";
         return Integer.toString(advice);
     }
 

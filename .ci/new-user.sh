@@ -32,7 +32,7 @@ block() {
 
 say "1. install goheap from a clean clone of $(git -C "$root" rev-parse --short HEAD)"
 git clone -q "$root" "$work/goheap"
-(cd "$work/goheap" && mvn -B -q install -DskipTests) || fail "mvn install"
+(cd "$work/goheap" && mvn -B -q -Dstyle.color=never install -DskipTests) || fail "mvn install"
 
 say "2. a separate project of the READMEs' blocks"
 user="$work/user"
@@ -43,7 +43,7 @@ block "$root/ffm-runtime/README.md" jmh > "$user/src/main/java/io/goheap/benchma
 for f in pom.xml src/main/java/Shapes.java src/main/java/io/goheap/benchmarks/ReadmeBenchmark.java; do
   [ -s "$user/$f" ] || fail "no README block for $f"
 done
-(cd "$user" && mvn -B -q package) || fail "mvn package of the user project"
+(cd "$user" && mvn -B -q -Dstyle.color=never package) || fail "mvn package of the user project"
 
 say "3. the root README's example"
 out=$("$java" --enable-native-access=ALL-UNNAMED -cp "$user/target/benchmarks.jar" Shapes)

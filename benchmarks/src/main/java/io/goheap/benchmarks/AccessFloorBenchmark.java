@@ -25,16 +25,20 @@ import java.util.concurrent.TimeUnit;
 
 /*
  * Question: where does the time of the itab find go — in the probe, or in the checked access to each word?
- * The same probe over the same table of 557 pairs, read five ways:
+ * The same probe over the same table of 557 pairs, read six ways:
  *   live_    ItabProbe.find over the runtime's LiveMemory: window segments, shared arena (what goheap ships);
  *   shared_  ItabProbe.find over the same two spaces as plain shared-arena segments in instance fields;
  *   global_  ItabProbe.find over the same two spaces as global-scope segments in static finals;
  *   direct_  the probe written out against shared_'s segments: no GoMemory interface, one compiled method;
+ *   constshared_ the same against shared-arena segments in static finals: constant base and bounds, the
+ *            session's liveness still checked (what views the JIT could treat as constants would give);
  *   floor_   the probe written out against global_'s static finals: the JIT folds base and bounds, there is
  *            no liveness check and no interface. Unsafe to ship (a close could unmap memory a reader is in):
  *            the best code C2 makes of FFM access, the floor for any safe design.
  * live_, shared_ and global_ share ItabProbe.find, whose call sites then see three GoMemory classes (in the
- * runtime they see one or two): compare them with each other, and the floor with direct_.
+ * runtime they see one or two): compare them with each other, and the floor with direct_. The probe is
+ * written out three times on purpose (direct_, constshared_, floor_): one shared method is compiled alone,
+ * too large to inline, and the static finals it is handed stop being constants.
  *
  * Pitfalls avoided: one pair repeated (no cache misses, no hash-dependent probe lengths); every result
  * returned; the segments of shared_/global_ are bounded to the runtime's reserved spaces and dropped

@@ -175,22 +175,21 @@ public final class DwarfTypes {
         }
 
         long u32() {
-            need(4, "a uint32");
-            long v = 0;
-            for (int i = 3; i >= 0; i--) {
-                v = v << 8 | (s.b[p + i] & 0xff);
-            }
-            p += 4;
-            return v;
+            return le(4, "a uint32");
         }
 
         long u64() {
-            need(8, "a uint64");
+            return le(8, "a uint64");
+        }
+
+        /** An {@code n}-byte little-endian number. */
+        private long le(int n, String what) {
+            need(n, what);
             long v = 0;
-            for (int i = 7; i >= 0; i--) {
+            for (int i = n - 1; i >= 0; i--) {
                 v = v << 8 | (s.b[p + i] & 0xffL);
             }
-            p += 8;
+            p += n;
             return v;
         }
 

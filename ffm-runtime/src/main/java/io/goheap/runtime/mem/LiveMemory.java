@@ -206,92 +206,71 @@ public final class LiveMemory implements GoMemory {
     @Override
     public long u64(long addr) {
         MemorySegment v = load(addr, 8);
-        if (v != null) {
-            try {
-                return (long) LONG_U.get(v, addr - v.address());
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (long) LONG_U.get(v, addr - v.address()) : slowGet(addr, 8, Mode.PLAIN);
+        } catch (IllegalStateException e) {
+            return slowGet(addr, 8, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return slowGet(addr, 8, Mode.PLAIN);
     }
 
     @Override
     public long u64Acquire(long addr) {
         MemorySegment v = load(addr, 8);
-        if (v != null) {
-            try {
-                return (long) LONG.getAcquire(v, addr - v.address());
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (long) LONG.getAcquire(v, addr - v.address()) : slowGet(addr, 8, Mode.ACQUIRE);
+        } catch (IllegalStateException e) {
+            return slowGet(addr, 8, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return slowGet(addr, 8, Mode.ACQUIRE);
     }
 
     @Override
     public int u32(long addr) {
         MemorySegment v = load(addr, 4);
-        if (v != null) {
-            try {
-                return (int) INT_U.get(v, addr - v.address());
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (int) INT_U.get(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.PLAIN);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 4, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) slowGet(addr, 4, Mode.PLAIN);
     }
 
     @Override
     public int u8(long addr) {
         MemorySegment v = load(addr, 1);
-        if (v != null) {
-            try {
-                return (byte) BYTE.get(v, addr - v.address()) & 0xff;
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (byte) BYTE.get(v, addr - v.address()) & 0xff : (int) slowGet(addr, 1, Mode.PLAIN);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 1, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) slowGet(addr, 1, Mode.PLAIN);
     }
 
     @Override
     public int u16(long addr) {
         MemorySegment v = load(addr, 2);
-        if (v != null) {
-            try {
-                return (short) SHORT_U.get(v, addr - v.address()) & 0xffff;
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (short) SHORT_U.get(v, addr - v.address()) & 0xffff : (int) slowGet(addr, 2, Mode.PLAIN);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 2, Mode.PLAIN); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) slowGet(addr, 2, Mode.PLAIN);
     }
 
     @Override
     public int u32Acquire(long addr) {
         MemorySegment v = load(addr, 4);
-        if (v != null) {
-            try {
-                return (int) INT.getAcquire(v, addr - v.address());
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (int) INT.getAcquire(v, addr - v.address()) : (int) slowGet(addr, 4, Mode.ACQUIRE);
+        } catch (IllegalStateException e) {
+            return (int) slowGet(addr, 4, Mode.ACQUIRE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return (int) slowGet(addr, 4, Mode.ACQUIRE);
     }
 
     @Override
     public long u64Opaque(long addr) {
         MemorySegment v = load(addr, 8);
-        if (v != null) {
-            try {
-                return (long) LONG.getOpaque(v, addr - v.address());
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? (long) LONG.getOpaque(v, addr - v.address()) : slowGet(addr, 8, Mode.OPAQUE);
+        } catch (IllegalStateException e) {
+            return slowGet(addr, 8, Mode.OPAQUE); // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return slowGet(addr, 8, Mode.OPAQUE);
     }
 
     @Override
@@ -395,27 +374,21 @@ public final class LiveMemory implements GoMemory {
     @Override
     public boolean casU32(long addr, int expect, int update) {
         MemorySegment v = store(addr, 4);
-        if (v != null) {
-            try {
-                return INT.compareAndSet(v, addr - v.address(), expect, update);
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? INT.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 4, Mode.CAS, update, expect) != 0;
+        } catch (IllegalStateException e) {
+            return slowSet(addr, 4, Mode.CAS, update, expect) != 0; // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return slowSet(addr, 4, Mode.CAS, update, expect) != 0;
     }
 
     @Override
     public boolean casU64(long addr, long expect, long update) {
         MemorySegment v = store(addr, 8);
-        if (v != null) {
-            try {
-                return LONG.compareAndSet(v, addr - v.address(), expect, update);
-            } catch (IllegalStateException e) {
-                // a closed view: the slow path tells a swap (retry) from a close (rethrow)
-            }
+        try {
+            return v != null ? LONG.compareAndSet(v, addr - v.address(), expect, update) : slowSet(addr, 8, Mode.CAS, update, expect) != 0;
+        } catch (IllegalStateException e) {
+            return slowSet(addr, 8, Mode.CAS, update, expect) != 0; // a closed view: the slow path tells a swap (retry) from a close (rethrow)
         }
-        return slowSet(addr, 8, Mode.CAS, update, expect) != 0;
     }
 
     private enum Mode { PLAIN, OPAQUE, ACQUIRE, RELEASE, CAS }

@@ -36,7 +36,10 @@ import java.lang.invoke.VarHandle;
  *       of the view and the bits as long as the accessor loads the view first and has no safepoint poll
  *       between its loads and the access (straight-line code, no call, no loop: the JDK's own
  *       liveness check of a shared segment rests on the same property), on x86-64, whose loads are not
- *       reordered with each other. No ordering of threads reaches a {@code PROT_NONE} page.</li>
+ *       reordered with each other. The window segments are slices of a view, so they belong to its
+ *       arena: a fast-path access through a window cut before the swap throws once the old view is
+ *       closed, and a window cut from the fresh view was cut from windows already shrunk. No ordering
+ *       of threads reaches a {@code PROT_NONE} page.</li>
  * </ul>
  *
  * <h2 id="view">The view</h2>

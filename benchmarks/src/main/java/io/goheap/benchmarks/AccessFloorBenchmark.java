@@ -1,6 +1,7 @@
 package io.goheap.benchmarks;
 
 import io.goheap.runtime.GoRuntime;
+import io.goheap.runtime.abi.ItabDescriptor;
 import io.goheap.runtime.abi.ItabProbe;
 import io.goheap.runtime.iface.Itabs;
 import io.goheap.runtime.mem.GoMemory;
@@ -120,13 +121,13 @@ public class AccessFloorBenchmark {
         MemorySegment a = m.a, b = m.b;
         long ba = m.baseA, bb = m.baseB;
         long mask = TwoSegments.get64(a, ba, b, bb, t) - 1;
-        long h = Integer.toUnsignedLong(TwoSegments.get32(a, ba, b, bb, inter + 16) ^ TwoSegments.get32(a, ba, b, bb, typ + 16)) & mask;
+        long h = Integer.toUnsignedLong(TwoSegments.get32(a, ba, b, bb, inter + ItabProbe.TYPE_HASH) ^ TwoSegments.get32(a, ba, b, bb, typ + ItabProbe.TYPE_HASH)) & mask;
         for (long i = 1; i <= mask + 1; i++) {
-            long e = TwoSegments.get64Acquire(a, ba, b, bb, t + 16 + h * 8);
+            long e = TwoSegments.get64Acquire(a, ba, b, bb, t + ItabProbe.ENTRIES + h * ItabProbe.PTR);
             if (e == 0) {
                 return 0;
             }
-            if (TwoSegments.get64(a, ba, b, bb, e) == inter && TwoSegments.get64(a, ba, b, bb, e + 8) == typ) {
+            if (TwoSegments.get64(a, ba, b, bb, e + ItabDescriptor.INTER_OFFSET) == inter && TwoSegments.get64(a, ba, b, bb, e + ItabDescriptor.TYPE_OFFSET) == typ) {
                 return e;
             }
             h = (h + i) & mask;
@@ -229,13 +230,13 @@ public class AccessFloorBenchmark {
 
         static long find(long t, long inter, long typ) {
             long mask = TwoSegments.get64(A, BASE_A, B, BASE_B, t) - 1;
-            long h = Integer.toUnsignedLong(TwoSegments.get32(A, BASE_A, B, BASE_B, inter + 16) ^ TwoSegments.get32(A, BASE_A, B, BASE_B, typ + 16)) & mask;
+            long h = Integer.toUnsignedLong(TwoSegments.get32(A, BASE_A, B, BASE_B, inter + ItabProbe.TYPE_HASH) ^ TwoSegments.get32(A, BASE_A, B, BASE_B, typ + ItabProbe.TYPE_HASH)) & mask;
             for (long i = 1; i <= mask + 1; i++) {
-                long e = TwoSegments.get64Acquire(A, BASE_A, B, BASE_B, t + 16 + h * 8);
+                long e = TwoSegments.get64Acquire(A, BASE_A, B, BASE_B, t + ItabProbe.ENTRIES + h * ItabProbe.PTR);
                 if (e == 0) {
                     return 0;
                 }
-                if (TwoSegments.get64(A, BASE_A, B, BASE_B, e) == inter && TwoSegments.get64(A, BASE_A, B, BASE_B, e + 8) == typ) {
+                if (TwoSegments.get64(A, BASE_A, B, BASE_B, e + ItabDescriptor.INTER_OFFSET) == inter && TwoSegments.get64(A, BASE_A, B, BASE_B, e + ItabDescriptor.TYPE_OFFSET) == typ) {
                     return e;
                 }
                 h = (h + i) & mask;
@@ -257,13 +258,13 @@ public class AccessFloorBenchmark {
 
         static long find(long t, long inter, long typ) {
             long mask = get64(A, BASE_A, B, BASE_B, t) - 1;
-            long h = Integer.toUnsignedLong(get32(A, BASE_A, B, BASE_B, inter + 16) ^ get32(A, BASE_A, B, BASE_B, typ + 16)) & mask;
+            long h = Integer.toUnsignedLong(get32(A, BASE_A, B, BASE_B, inter + ItabProbe.TYPE_HASH) ^ get32(A, BASE_A, B, BASE_B, typ + ItabProbe.TYPE_HASH)) & mask;
             for (long i = 1; i <= mask + 1; i++) {
-                long e = get64Acquire(A, BASE_A, B, BASE_B, t + 16 + h * 8);
+                long e = get64Acquire(A, BASE_A, B, BASE_B, t + ItabProbe.ENTRIES + h * ItabProbe.PTR);
                 if (e == 0) {
                     return 0;
                 }
-                if (get64(A, BASE_A, B, BASE_B, e) == inter && get64(A, BASE_A, B, BASE_B, e + 8) == typ) {
+                if (get64(A, BASE_A, B, BASE_B, e + ItabDescriptor.INTER_OFFSET) == inter && get64(A, BASE_A, B, BASE_B, e + ItabDescriptor.TYPE_OFFSET) == typ) {
                     return e;
                 }
                 h = (h + i) & mask;

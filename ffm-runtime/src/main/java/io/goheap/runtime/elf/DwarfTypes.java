@@ -1,6 +1,8 @@
 package io.goheap.runtime.elf;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -36,6 +38,16 @@ public final class DwarfTypes {
     public static final DwarfTypes NONE = new DwarfTypes(Map.of(), "no DWARF");
 
     private static final int SHF_COMPRESSED = 0x800;
+    /**
+     * {@code Elf64_Chdr} of {@code <elf.h>}, the header of an {@code SHF_COMPRESSED} section: not among the
+     * structs jextract bound for {@code io.goheap.layouts.elf}; {@code DwarfTypesTest} holds it to gcc's
+     * {@code offsetof} and {@code sizeof}.
+     */
+    static final StructLayout CHDR = MemoryLayout.structLayout(ValueLayout.JAVA_INT.withName("ch_type"),
+            ValueLayout.JAVA_INT.withName("ch_reserved"), ValueLayout.JAVA_LONG.withName("ch_size"),
+            ValueLayout.JAVA_LONG.withName("ch_addralign"));
+    private static final long CH_TYPE = CHDR.byteOffset(MemoryLayout.PathElement.groupElement("ch_type"));
+    private static final long CH_SIZE = CHDR.byteOffset(MemoryLayout.PathElement.groupElement("ch_size"));
     private static final int ELFCOMPRESS_ZLIB = 1;
     private static final int DW_AT_NAME = 0x03;
 
@@ -99,19 +111,18 @@ public final class DwarfTypes {
                 }
                 return new Sec(exe.name(), s.name(), s.offset(), raw.toArray(ValueLayout.JAVA_BYTE));
             }
-            // Elf64_Chdr: ch_type u32, ch_reserved u32, ch_size u64, ch_addralign u64
-            if (raw.byteSize() < 24) {
+            if (raw.byteSize() < CHDR.byteSize()) {
                 throw new MalformedFileException(exe.name(), s.offset(), s.name() + ": compressed, but shorter than its Elf64_Chdr");
             }
-            int type = raw.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
-            long size = raw.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+            int type = raw.get(ValueLayout.JAVA_INT_UNALIGNED, CH_TYPE);
+            long size = raw.get(ValueLayout.JAVA_LONG_UNALIGNED, CH_SIZE);
             if (type != ELFCOMPRESS_ZLIB) {
                 throw new MalformedFileException(exe.name(), s.offset(), s.name() + ": compression type " + type + " (goheap inflates zlib, type 1)");
             }
             if (size < 0 || size > MAX_SECTION) {
-                throw new MalformedFileException(exe.name(), s.offset() + 8, s.name() + ": inflated size " + Long.toUnsignedString(size) + " out of range");
+                throw new MalformedFileException(exe.name(), s.offset() + CH_SIZE, s.name() + ": inflated size " + Long.toUnsignedString(size) + " out of range");
             }
-            byte[] z = raw.asSlice(24).toArray(ValueLayout.JAVA_BYTE);
+            byte[] z = raw.asSlice(CHDR.byteSize()).toArray(ValueLayout.JAVA_BYTE);
             Inflater inf = new Inflater();
             try {
                 inf.setInput(z);
@@ -129,11 +140,11 @@ public final class DwarfTypes {
                     n += k;
                 }
                 if (n != size) {
-                    throw new MalformedFileException(exe.name(), s.offset() + 24, s.name() + ": inflates to " + n + " bytes, its header says " + size);
+                    throw new MalformedFileException(exe.name(), s.offset() + CHDR.byteSize(), s.name() + ": inflates to " + n + " bytes, its header says " + size);
                 }
                 return new Sec(exe.name(), s.name(), s.offset(), out);
             } catch (DataFormatException e) {
-                throw new MalformedFileException(exe.name(), s.offset() + 24, s.name() + ": bad zlib data: " + e.getMessage());
+                throw new MalformedFileException(exe.name(), s.offset() + CHDR.byteSize(), s.name() + ": bad zlib data: " + e.getMessage());
             } finally {
                 inf.end();
             }

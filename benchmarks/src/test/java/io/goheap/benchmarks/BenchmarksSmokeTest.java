@@ -45,9 +45,9 @@ class BenchmarksSmokeTest {
     @Test
     void everyBenchmarkRuns() throws Exception {
         Collection<RunResult> results = smoke("io\\.goheap\\.benchmarks\\..*", "size", "24", "pairs", "557");
-        assertEquals(4 + 7 + 2 + 21 + 2 + 1 + 3 + 4 + 2, results.size(),
+        assertEquals(4 + 7 + 2 + 21 + 2 + 1 + 6 + 4 + 2, results.size(),
                 "benchmarks run: SysAlloc 4, PersistentAlloc 7 (size 24), Large 2, Iface 21, IfaceThreads 2 (557 pairs), Insert 1 (557), "
-                        + "AccessFloor 3, CallSite 4, Readme 2 (go 1.19 and 1.27)");
+                        + "AccessFloor 6, CallSite 4, Readme 2 (go 1.19 and 1.27)");
     }
 
     /** The release parameter: Go 1.27's runtime, its e.(I) through the call-site caches (a different path from 1.19's). */

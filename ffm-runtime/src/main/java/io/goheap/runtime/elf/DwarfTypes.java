@@ -40,7 +40,7 @@ public final class DwarfTypes {
     private static final int SHF_COMPRESSED = 0x800;
     /**
      * {@code Elf64_Chdr} of {@code <elf.h>}, the header of an {@code SHF_COMPRESSED} section: not among the
-     * structs jextract bound for {@code io.goheap.layouts.elf}; {@code DwarfTypesTest} holds it to gcc's
+     * structs jextract bound for {@code io.goheap.layouts.elf}; {@code ElfLayoutTest} holds it to gcc's
      * {@code offsetof} and {@code sizeof}.
      */
     static final StructLayout CHDR = MemoryLayout.structLayout(ValueLayout.JAVA_INT.withName("ch_type"),

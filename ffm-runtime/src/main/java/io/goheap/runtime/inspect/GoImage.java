@@ -510,7 +510,7 @@ public final class GoImage implements AutoCloseable {
      */
     public synchronized DwarfTypes dwarf() {
         if (dwarf == null) {
-            ElfFile exe = kind == Kind.DUMP ? null : target.exe();
+            ElfFile exe = target.exe(); // null for a dump or a live runtime
             try {
                 dwarf = exe == null ? DwarfTypes.NONE : DwarfTypes.of(exe);
             } catch (MalformedFileException e) {

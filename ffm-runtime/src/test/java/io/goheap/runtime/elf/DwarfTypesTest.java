@@ -51,25 +51,6 @@ class DwarfTypesTest {
         }
     }
 
-    /** The Elf64_Chdr layout against gcc's offsetof and sizeof on {@code <elf.h>}. */
-    @Test
-    void chdrIsTheHeadersLayout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-        java.nio.file.Path src = tmp.resolve("c.c");
-        Files.writeString(src, "#include <elf.h>\n#include <stddef.h>\n#include <stdio.h>\nint main(void) { printf(\"%zu %zu %zu %zu\", "
-                + "offsetof(Elf64_Chdr, ch_type), offsetof(Elf64_Chdr, ch_size), offsetof(Elf64_Chdr, ch_addralign), sizeof(Elf64_Chdr)); return 0; }\n");
-        java.nio.file.Path exe = tmp.resolve("c");
-        Process cc = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Werror", "-o", exe.toString(), src.toString()).redirectErrorStream(true).start();
-        String msg = new String(cc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(cc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && cc.exitValue() == 0, msg);
-        Process run = new ProcessBuilder(exe.toString()).start();
-        String out = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-        java.lang.foreign.StructLayout c = DwarfTypes.CHDR;
-        assertEquals(c.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("ch_type")) + " "
-                + c.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("ch_size")) + " "
-                + c.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("ch_addralign")) + " " + c.byteSize(), out);
-    }
-
     /** Every cut of .debug_info's compressed bytes and every byte flipped in its first 256: an error naming the section, or names; never another exception. */
     @Test
     void corruptDwarfIsAClearError() throws Exception {

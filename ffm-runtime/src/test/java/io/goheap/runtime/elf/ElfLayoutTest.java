@@ -14,13 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +34,7 @@ class ElfLayoutTest {
 
     static final Map<String, GroupLayout> LAYOUTS = Map.of("Elf64_Ehdr", Elf64_Ehdr.layout(), "Elf64_Phdr", Elf64_Phdr.layout(),
             "Elf64_Shdr", Elf64_Shdr.layout(), "Elf64_Sym", Elf64_Sym.layout(), "Elf64_Nhdr", Elf64_Nhdr.layout(),
-            "Elf64_Rela", io.goheap.layouts.elf.Elf64_Rela.layout());
+            "Elf64_Rela", io.goheap.layouts.elf.Elf64_Rela.layout(), "Elf64_Chdr", DwarfTypes.CHDR);
 
     @Test
     void gccAndJextractAgreeOnEveryField() throws Exception {
@@ -130,10 +128,6 @@ class ElfLayoutTest {
     }
 
     static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
-        return out;
+        return io.goheap.runtime.testing.Commands.run(cmd);
     }
 }

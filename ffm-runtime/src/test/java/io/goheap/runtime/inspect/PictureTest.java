@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -205,7 +206,7 @@ class PictureTest {
      * CSS pixel to one pixel; or null (with a note) where no Chromium is installed (Debian: chromium).
      */
     private static BufferedImage browser(Path svg, int height) throws Exception {
-        Path chromium = onPath("chromium") != null ? onPath("chromium") : onPath("chromium-browser");
+        Path chromium = Optional.ofNullable(onPath("chromium")).orElseGet(() -> onPath("chromium-browser"));
         if (chromium == null) {
             System.err.println("PictureTest: no chromium on PATH: the SVG is not checked in a browser");
             return null;

@@ -1,16 +1,14 @@
 package io.goheap.runtime.sys;
 
+import io.goheap.runtime.testing.Commands;
 import io.goheap.runtime.testing.NativeMemoryTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The madvise constant jextract did not bind, held to the C library's header; prefaulting on commit. */
 class MmanTest extends NativeMemoryTest {
@@ -22,12 +20,8 @@ class MmanTest extends NativeMemoryTest {
         Path src = tmp.resolve("p.c");
         Files.writeString(src, "#define _GNU_SOURCE 1\n#include <sys/mman.h>\n#include <stdio.h>\nint main(void) { printf(\"%d\", MADV_POPULATE_WRITE); return 0; }\n");
         Path exe = tmp.resolve("p");
-        Process cc = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Werror", "-o", exe.toString(), src.toString()).redirectErrorStream(true).start();
-        String msg = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(cc.waitFor(60, TimeUnit.SECONDS) && cc.exitValue() == 0, msg);
-        Process run = new ProcessBuilder(exe.toString()).start();
-        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        Commands.run("gcc", "-std=c11", "-Wall", "-Werror", "-o", exe.toString(), src.toString());
+        String out = Commands.run(exe.toString());
         assertEquals(Integer.toString(Mman.MADV_POPULATE_WRITE), out);
         assertEquals("MADV_POPULATE_WRITE", Mman.advice(Mman.MADV_POPULATE_WRITE));
     }
